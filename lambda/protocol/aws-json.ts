@@ -1,0 +1,95 @@
+/**
+ * The awsJson 1.1 protocol as the Data Pipeline SDKs speak it: the target header names the operation,
+ * the body is a JSON object, errors carry `__type` and `message` plus an `x-amzn-ErrorType` header.
+ */
+
+export const CONTENT_TYPE = 'application/x-amz-json-1.1';
+export const TARGET_PREFIX = 'DataPipeline.';
+
+/** A request as both doors (API Gateway event, local node:http) present it; header names lower-cased. */
+export interface HttpRequest {
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  readonly body: string;
+}
+
+export interface HttpResponse {
+  readonly statusCode: number;
+  readonly headers: Record<string, string>;
+  readonly body: string;
+}
+
+/** Error names the protocol layer itself produces, before an operation runs. */
+export type ProtocolErrorType = 'UnknownOperationException' | 'SerializationException' | 'RequestEntityTooLargeException';
+
+/** The only text a client sees of an unexpected failure; the details go to the log. */
+export const INTERNAL_ERROR_MESSAGE = 'The service encountered an internal error. Try the request again.';
+
+export interface WireError {
+  readonly type: string;
+  readonly message: string;
+}
+
+const STATUS_BY_TYPE: Readonly<Record<string, number>> = {
+  InternalServiceError: 500,
+  RequestEntityTooLargeException: 413,
+};
+
+/** The operation named by `X-Amz-Target`, or undefined when the header is missing or not ours. */
+export const readOperation = (headers: HttpRequest['headers']): string | undefined => {
+  const target = headers['x-amz-target'];
+  return target?.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : undefined;
+};
+
+export type MemberTypes = Readonly<Record<string, 'string'>>;
+
+export type Decoded<M extends MemberTypes> =
+  | { readonly ok: true; readonly input: { [K in keyof M]?: string } }
+  | { readonly ok: false; readonly error: WireError };
+
+const serializationError = (message: string): { ok: false; error: WireError } => ({
+  ok: false,
+  error: { type: 'SerializationException', message },
+});
+
+/**
+ * Parses the body and checks each modeled member's JSON type. `null` counts as absent and unknown members
+ * are ignored, as in AWS's JSON deserializers; an empty body is an empty object.
+ */
+export const decodeInput = <M extends MemberTypes>(body: string, members: M): Decoded<M> => {
+  let parsed: unknown;
+  try {
+    parsed = body.trim() === '' ? {} : JSON.parse(body);
+  } catch {
+    return serializationError('The request body is not valid JSON.');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    return serializationError('The request body must be a JSON object.');
+  }
+  const input: Record<string, string> = {};
+  for (const name of Object.keys(members)) {
+    const value = (parsed as Record<string, unknown>)[name];
+    if (value === undefined || value === null) continue;
+    if (typeof value !== 'string') {
+      return serializationError(`Member '${name}' must be a JSON string, not ${Array.isArray(value) ? 'an array' : `a ${typeof value}`}.`);
+    }
+    input[name] = value;
+  }
+  return { ok: true, input: input as { [K in keyof M]?: string } };
+};
+
+const baseHeaders = (requestId: string): Record<string, string> => ({
+  'Content-Type': CONTENT_TYPE,
+  'x-amzn-RequestId': requestId,
+});
+
+export const encodeResult = (output: object, requestId: string): HttpResponse => ({
+  statusCode: 200,
+  headers: baseHeaders(requestId),
+  body: JSON.stringify(output),
+});
+
+export const encodeError = (error: WireError, requestId: string): HttpResponse => ({
+  statusCode: STATUS_BY_TYPE[error.type] ?? 400,
+  headers: { ...baseHeaders(requestId), 'x-amzn-ErrorType': error.type },
+  body: JSON.stringify({ __type: error.type, message: error.message }),
+});

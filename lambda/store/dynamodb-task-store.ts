@@ -1,0 +1,140 @@
+/**
+ * The DynamoDB adapter of the TaskStore port: the only module that imports @aws-sdk/client-dynamodb.
+ * One request per method; every read is strongly consistent, every write conditional.
+ */
+import {
+  AttributeValue,
+  ConditionalCheckFailedException,
+  DynamoDBClient,
+  GetItemCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { ATTR, PIPELINE_DELETED, TABLES, TableNames } from './tables';
+import { isFinalStatus } from './task-store';
+import type { CompleteResult, Completion, Pipeline, Task, TaskStore } from './task-store';
+
+type Item = Record<string, AttributeValue>;
+
+const RUNNING = 'RUNNING';
+const ERROR_FIELDS = [ATTR.errorId, ATTR.errorMessage, ATTR.errorStackTrace] as const;
+
+/**
+ * A client that fails fast: an unreachable engine must become a 500 within the Lambda timeout, not a hang.
+ * `DYNAMODB_ENDPOINT` is set only off AWS (the local endpoint, tests, another engine).
+ */
+export const createDynamoDbClient = (env: NodeJS.ProcessEnv): DynamoDBClient =>
+  new DynamoDBClient({
+    ...(env.DYNAMODB_ENDPOINT && { endpoint: env.DYNAMODB_ENDPOINT }),
+    maxAttempts: 3,
+    requestHandler: { connectionTimeout: 1000, requestTimeout: 3000 },
+  });
+
+export class DynamoDbTaskStore implements TaskStore {
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly tables: TableNames,
+  ) {}
+
+  async getTask(taskId: string): Promise<Task | undefined> {
+    const { Item } = await this.client.send(
+      new GetItemCommand({ TableName: this.tables.tasks, Key: { [TABLES.tasks.partitionKey]: { S: taskId } }, ConsistentRead: true }),
+    );
+    return Item ? toTask(Item) : undefined;
+  }
+
+  async getPipeline(pipelineId: string): Promise<Pipeline | undefined> {
+    const { Item } = await this.client.send(
+      new GetItemCommand({
+        TableName: this.tables.pipelines,
+        Key: { [TABLES.pipelines.partitionKey]: { S: pipelineId } },
+        ConsistentRead: true,
+        ProjectionExpression: ATTR.pipelineState,
+      }),
+    );
+    return Item ? { pipelineId, deleted: Item[ATTR.pipelineState]?.S === PIPELINE_DELETED } : undefined;
+  }
+
+  async completeTask(taskId: string, completion: Completion): Promise<CompleteResult> {
+    try {
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tables.tasks,
+          Key: { [TABLES.tasks.partitionKey]: { S: taskId } },
+          ...completionUpdate(ATTR.taskStatus, completion),
+          // DynamoDB returns the winner's item with the failure, saving a read; engines that ignore this get one.
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return { applied: true };
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      const current = err.Item ? toTask(err.Item) : await this.getTask(taskId);
+      return { applied: false, current };
+    }
+  }
+
+  async recordAttempt(attemptId: string, completion: Completion): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tables.attempts,
+          Key: { [TABLES.attempts.partitionKey]: { S: attemptId } },
+          ...completionUpdate(ATTR.attemptStatus, completion),
+        }),
+      );
+    } catch (err) {
+      // Not RUNNING any more: the attempt already holds a final status, which only this completion can have written.
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+    }
+  }
+}
+
+/** `SET status, endTime and the given error fields; REMOVE the others`, only while the item is RUNNING. */
+const completionUpdate = (statusAttr: string, c: Completion) => {
+  const names: Record<string, string> = { '#status': statusAttr, '#endTime': ATTR.endTime };
+  const values: Item = { ':status': { S: c.status }, ':running': { S: RUNNING }, ':endTime': { S: c.endTime } };
+  const set = ['#status = :status', '#endTime = :endTime'];
+  const remove: string[] = [];
+  for (const field of ERROR_FIELDS) {
+    names[`#${field}`] = field;
+    const value = c[field];
+    if (value === undefined) {
+      remove.push(`#${field}`);
+    } else {
+      values[`:${field}`] = { S: value };
+      set.push(`#${field} = :${field}`);
+    }
+  }
+  return {
+    UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
+    ConditionExpression: '#status = :running',
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+  };
+};
+
+const str = (item: Item, attr: string): string => {
+  const value = item[attr]?.S;
+  if (value === undefined) throw new Error(`stored item lacks string attribute ${attr}`);
+  return value;
+};
+
+const toTask = (item: Item): Task => {
+  const state = str(item, ATTR.taskStatus);
+  const endTime = item[ATTR.endTime]?.S;
+  const completion: Completion | undefined =
+    endTime !== undefined && isFinalStatus(state)
+      ? {
+          status: state,
+          endTime,
+          ...Object.fromEntries(ERROR_FIELDS.filter((f) => item[f]?.S !== undefined).map((f) => [f, item[f].S])),
+        }
+      : undefined;
+  return {
+    taskId: str(item, ATTR.taskId),
+    pipelineId: str(item, ATTR.pipelineId),
+    attemptId: str(item, ATTR.attemptId),
+    state,
+    ...(completion && { completion }),
+  };
+};

@@ -1,0 +1,53 @@
+/**
+ * DynamoDB clients and table bootstrap for the tools and the local endpoint (not the Lambda's: that one
+ * is built by the adapter). Any DynamoDB-compatible endpoint works: dynalite, moto, DynamoDB itself.
+ */
+import {
+  CreateTableCommand,
+  DynamoDBClient,
+  ResourceInUseException,
+  waitUntilTableExists,
+} from '@aws-sdk/client-dynamodb';
+import { TABLES, TableKey, TableNames } from '../lambda/store/tables';
+
+/** Credentials and region an engine needs to accept a request; local engines do not check them. */
+export const LOCAL_AWS_ENV = {
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'local',
+  AWS_SECRET_ACCESS_KEY: 'local',
+} as const;
+
+/** A client for `endpoint`; undefined endpoint means the real DynamoDB with the caller's credentials. */
+export const dynamoDbClient = (endpoint: string | undefined): DynamoDBClient =>
+  endpoint
+    ? new DynamoDBClient({
+        endpoint,
+        region: process.env.AWS_REGION ?? LOCAL_AWS_ENV.AWS_REGION,
+        credentials: {
+          accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? LOCAL_AWS_ENV.AWS_ACCESS_KEY_ID,
+          secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? LOCAL_AWS_ENV.AWS_SECRET_ACCESS_KEY,
+        },
+      })
+    : new DynamoDBClient({});
+
+/** Creates the three tables if they are not there yet (a data folder may already hold them). */
+export const ensureTables = async (client: DynamoDBClient, names: TableNames): Promise<void> => {
+  await Promise.all(
+    (Object.keys(TABLES) as TableKey[]).map(async (key) => {
+      const { partitionKey } = TABLES[key];
+      try {
+        await client.send(
+          new CreateTableCommand({
+            TableName: names[key],
+            AttributeDefinitions: [{ AttributeName: partitionKey, AttributeType: 'S' }],
+            KeySchema: [{ AttributeName: partitionKey, KeyType: 'HASH' }],
+            BillingMode: 'PAY_PER_REQUEST',
+          }),
+        );
+      } catch (err) {
+        if (!(err instanceof ResourceInUseException)) throw err;
+      }
+      await waitUntilTableExists({ client, maxWaitTime: 30, minDelay: 1, maxDelay: 1 }, { TableName: names[key] });
+    }),
+  );
+};

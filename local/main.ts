@@ -1,0 +1,49 @@
+/**
+ * `npm start`: the local endpoint on the embedded engine.
+ *   --port N (PORT, 8080)  --dynamodb-port N (DYNAMODB_PORT, 8000)  --host H (HOST, 127.0.0.1)
+ *   --data DIR (DATA_DIR; in memory when absent)
+ */
+import { parseArgs } from 'node:util';
+import { startLocalEndpoint } from './endpoint';
+
+const main = async () => {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string' },
+      'dynamodb-port': { type: 'string' },
+      host: { type: 'string' },
+      data: { type: 'string' },
+    },
+  });
+  // The lockfile pins the SDK, so its notice that future releases need Node 22 says nothing to act on here.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  // Readable logs on a terminal unless the user chose otherwise (POWERTOOLS_DEV pretty-prints the JSON).
+  if (process.stdout.isTTY) process.env.POWERTOOLS_DEV ??= 'true';
+  const dataDir = values.data ?? process.env.DATA_DIR;
+  const endpoint = await startLocalEndpoint({
+    host: values.host ?? process.env.HOST ?? '127.0.0.1',
+    port: Number(values.port ?? process.env.PORT ?? 8080),
+    dynamodbPort: Number(values['dynamodb-port'] ?? process.env.DYNAMODB_PORT ?? 8000),
+    dataDir,
+  });
+  console.log(
+    `DataPipeline SetTaskStatus endpoint ${endpoint.apiUrl} | DynamoDB engine ${endpoint.dynamodbUrl} (${dataDir ? `data in ${dataDir}` : 'in memory'}) | Ctrl-C stops`,
+  );
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: stopping`);
+    endpoint.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+};
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});
