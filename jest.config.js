@@ -1,5 +1,5 @@
 /** Three projects: fast unit tests, integration against a DynamoDB engine, end to end over HTTP with the real SDK. */
-const transform = { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] };
+const transform = { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] };
 const project = (name, extra = {}) => ({
   displayName: name,
   testEnvironment: 'node',

@@ -1,0 +1,112 @@
+/**
+ * A DynamoDB engine for a test file: the embedded dynalite on a free port, or the engine at
+ * DYNAMODB_ENDPOINT (CI runs the integration tests a second time against moto). Each file gets its own
+ * tables, so files never see each other's items.
+ */
+import { randomBytes } from 'node:crypto';
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { createDispatcher, Dispatch } from '../../lambda/dispatch';
+import { DynamoDbTaskStore } from '../../lambda/store/dynamodb-task-store';
+import { TABLES, TableNames } from '../../lambda/store/tables';
+import type { TaskStore } from '../../lambda/store/task-store';
+import { dynamoDbClient, ensureTables } from '../../local/dynamodb';
+import { startEngine } from '../../local/engine';
+import { seed, SeededTask, SeedPlan } from '../../tools/seeding';
+
+export interface TestEngine {
+  readonly endpoint: string;
+  readonly client: DynamoDBClient;
+  readonly names: TableNames;
+  close(): Promise<void>;
+}
+
+export const startTestEngine = async (): Promise<TestEngine> => {
+  const external = process.env.DYNAMODB_ENDPOINT;
+  const engine = external ? undefined : await startEngine({ host: '127.0.0.1', port: 0 });
+  const endpoint = external ?? engine!.url;
+  const client = dynamoDbClient(endpoint);
+  const prefix = `t${randomBytes(4).toString('hex')}-`;
+  const names: TableNames = { pipelines: `${prefix}pipelines`, tasks: `${prefix}tasks`, attempts: `${prefix}attempts` };
+  await ensureTables(client, names);
+  return {
+    endpoint,
+    client,
+    names,
+    close: async () => {
+      client.destroy();
+      await engine?.close();
+    },
+  };
+};
+
+/** Counts the HTTP requests a client sends, by command name. */
+export const countRequests = (client: DynamoDBClient): { names: string[]; reset(): void } => {
+  const counter = {
+    names: [] as string[],
+    reset() {
+      counter.names.length = 0;
+    },
+  };
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      counter.names.push(context.commandName as string);
+      return next(args);
+    },
+    { step: 'deserialize', name: 'countRequests' },
+  );
+  return counter;
+};
+
+export const silentLogger = () => new Logger({ serviceName: 'test', logLevel: 'SILENT' });
+
+export const dispatcherFor = (
+  engine: TestEngine,
+  overrides: { client?: DynamoDBClient; store?: TaskStore; logger?: Logger; now?: () => Date } = {},
+): Dispatch =>
+  createDispatcher({
+    store: overrides.store ?? new DynamoDbTaskStore(overrides.client ?? engine.client, engine.names),
+    now: overrides.now ?? (() => new Date()),
+    logger: overrides.logger ?? silentLogger(),
+  });
+
+const plan = (p: Partial<SeedPlan>): SeedPlan => ({
+  pipelines: 0,
+  deletedPipelines: 0,
+  missingPipelines: 0,
+  tasksPerPipeline: 1,
+  canceledTasks: 0,
+  ...p,
+});
+
+/** One task: RUNNING on an ACTIVE pipeline unless told otherwise. */
+export const seedTask = async (
+  engine: TestEngine,
+  kind: 'running' | 'canceled' | 'deleted-pipeline' | 'missing-pipeline' = 'running',
+): Promise<SeededTask> => {
+  const p =
+    kind === 'running'
+      ? plan({ pipelines: 1 })
+      : kind === 'canceled'
+        ? plan({ canceledTasks: 1 })
+        : kind === 'deleted-pipeline'
+          ? plan({ deletedPipelines: 1 })
+          : plan({ missingPipelines: 1 });
+  const [task] = await seed(engine.client, engine.names, p);
+  return task;
+};
+
+export const readTask = async (engine: TestEngine, taskId: string) =>
+  (await engine.client.send(new GetItemCommand({ TableName: engine.names.tasks, Key: { [TABLES.tasks.partitionKey]: { S: taskId } }, ConsistentRead: true }))).Item;
+
+export const readAttempt = async (engine: TestEngine, attemptId: string) =>
+  (await engine.client.send(new GetItemCommand({ TableName: engine.names.attempts, Key: { [TABLES.attempts.partitionKey]: { S: attemptId } }, ConsistentRead: true })))
+    .Item;
+
+export const TARGET = { 'x-amz-target': 'DataPipeline.SetTaskStatus', 'content-type': 'application/x-amz-json-1.1' };
+
+/** Calls SetTaskStatus through the dispatcher and returns status and parsed body. */
+export const call = async (dispatch: Dispatch, input: Record<string, unknown>) => {
+  const response = await dispatch({ headers: TARGET, body: JSON.stringify(input) }, `req-${randomBytes(4).toString('hex')}`);
+  return { status: response.statusCode, headers: response.headers, body: JSON.parse(response.body) as Record<string, string> };
+};
