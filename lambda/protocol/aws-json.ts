@@ -46,6 +46,9 @@ export type Decoded<M extends MemberTypes> =
   | { readonly ok: true; readonly input: { [K in keyof M]?: string } }
   | { readonly ok: false; readonly error: WireError };
 
+const jsonTypeOf = (value: unknown): string =>
+  Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+
 const serializationError = (message: string): { ok: false; error: WireError } => ({
   ok: false,
   error: { type: 'SerializationException', message },
@@ -70,7 +73,7 @@ export const decodeInput = <M extends MemberTypes>(body: string, members: M): De
     const value = (parsed as Record<string, unknown>)[name];
     if (value === undefined || value === null) continue;
     if (typeof value !== 'string') {
-      return serializationError(`Member '${name}' must be a JSON string, not ${Array.isArray(value) ? 'an array' : `a ${typeof value}`}.`);
+      return serializationError(`Member '${name}' must be a JSON string, not ${jsonTypeOf(value)}.`);
     }
     input[name] = value;
   }
