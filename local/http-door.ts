@@ -16,26 +16,35 @@ export const MAX_BODY_BYTES = 6 * 1024 * 1024;
 /** A client has this long to send its whole request (API Gateway's integration timeout is 29 s). */
 export const REQUEST_TIMEOUT_MS = 30_000;
 
-const sendError = (res: ServerResponse, status: number, type: string, message: string, requestId: string, close = false) => {
+/**
+ * After a 413, the rest of an oversized body is read and thrown away up to this many bytes, so that a
+ * client still sending sees the answer instead of a connection reset; past it the connection is cut.
+ */
+const MAX_DISCARD_BYTES = 2 * MAX_BODY_BYTES;
+
+const sendError = (res: ServerResponse, status: number, type: string, message: string, requestId: string) => {
   if (res.headersSent || res.destroyed) return;
-  res.writeHead(status, {
-    'Content-Type': CONTENT_TYPE,
-    'x-amzn-RequestId': requestId,
-    'x-amzn-ErrorType': type,
-    ...(close && { Connection: 'close' }),
-  });
+  res.writeHead(status, { 'Content-Type': CONTENT_TYPE, 'x-amzn-RequestId': requestId, 'x-amzn-ErrorType': type });
   res.end(JSON.stringify({ __type: type, message }));
 };
 
-const tooLarge = (res: ServerResponse, requestId: string) =>
-  sendError(res, 413, 'RequestEntityTooLargeException', `The request body exceeds ${MAX_BODY_BYTES} bytes.`, requestId, true);
+const refuseTooLarge = (req: IncomingMessage, res: ServerResponse, requestId: string) => {
+  let discarded = 0;
+  req.removeAllListeners('data');
+  req.on('data', (chunk: Buffer) => {
+    discarded += chunk.length;
+    if (discarded > MAX_DISCARD_BYTES) req.socket.destroy();
+  });
+  req.resume();
+  sendError(res, 413, 'RequestEntityTooLargeException', `The request body exceeds ${MAX_BODY_BYTES} bytes.`, requestId);
+};
 
 /** Reads the body, or answers 413 and resolves undefined as soon as it is known to be too large. */
 const readBody = (req: IncomingMessage, res: ServerResponse, requestId: string): Promise<Buffer | undefined> =>
   new Promise((resolve) => {
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) {
-      tooLarge(res, requestId);
+      refuseTooLarge(req, res, requestId);
       resolve(undefined);
       return;
     }
@@ -44,9 +53,8 @@ const readBody = (req: IncomingMessage, res: ServerResponse, requestId: string):
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > MAX_BODY_BYTES) {
-        req.removeAllListeners('data');
-        req.pause();
-        tooLarge(res, requestId);
+        chunks.length = 0;
+        refuseTooLarge(req, res, requestId);
         resolve(undefined);
         return;
       }

@@ -1,0 +1,51 @@
+/**
+ * The local endpoint (the built handler bundle behind the HTTP door) started in this process, with a
+ * Data Pipeline client pointed at it and a way to seed its tables.
+ */
+import { randomBytes } from 'node:crypto';
+import { DataPipelineClient } from '@aws-sdk/client-data-pipeline';
+import { tableNamesFromEnv } from '../../lambda/store/tables';
+import { dynamoDbClient } from '../../local/dynamodb';
+import { startLocalEndpoint, LocalEndpoint } from '../../local/endpoint';
+import { seed, SeededTask, SeedPlan } from '../../tools/seeding';
+
+export interface RunningEndpoint extends LocalEndpoint {
+  readonly sdk: DataPipelineClient;
+  seed(plan: Partial<SeedPlan>): Promise<SeededTask[]>;
+}
+
+export const startEndpoint = async (options: { dynamodbEndpoint?: string } = {}): Promise<RunningEndpoint> => {
+  // Fresh tables per file, also when every file shares one external engine.
+  process.env.TABLE_PREFIX = `e${randomBytes(4).toString('hex')}-`;
+  const endpoint = await startLocalEndpoint({
+    host: '127.0.0.1',
+    port: 0,
+    dynamodbPort: 0,
+    dynamodbEndpoint: options.dynamodbEndpoint ?? process.env.DYNAMODB_ENDPOINT,
+  });
+  const sdk = new DataPipelineClient({
+    endpoint: endpoint.apiUrl,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 1,
+  });
+  const db = dynamoDbClient(endpoint.dynamodbUrl);
+  return {
+    ...endpoint,
+    sdk,
+    seed: (plan) =>
+      seed(db, tableNamesFromEnv(process.env), {
+        pipelines: 0,
+        deletedPipelines: 0,
+        missingPipelines: 0,
+        tasksPerPipeline: 1,
+        canceledTasks: 0,
+        ...plan,
+      }),
+    close: async () => {
+      sdk.destroy();
+      db.destroy();
+      await endpoint.close();
+    },
+  };
+};
