@@ -18,8 +18,9 @@ export const LOCAL_AWS_ENV = {
 } as const;
 
 /** A client for `endpoint`; undefined endpoint means the real DynamoDB with the caller's credentials. */
-export const dynamoDbClient = (endpoint: string | undefined): DynamoDBClient =>
-  endpoint
+export const dynamoDbClient = (endpoint: string | undefined): DynamoDBClient => {
+  quietNodeVersionNotice();
+  return endpoint
     ? new DynamoDBClient({
         endpoint,
         region: process.env.AWS_REGION ?? LOCAL_AWS_ENV.AWS_REGION,
@@ -29,6 +30,15 @@ export const dynamoDbClient = (endpoint: string | undefined): DynamoDBClient =>
         },
       })
     : new DynamoDBClient({});
+};
+
+/**
+ * The SDK warns once per process that its releases after January 2027 need Node 22. The lockfile pins the
+ * SDK, so on Node 20 the notice has nothing to act on; README says so. A user's own setting wins.
+ */
+export const quietNodeVersionNotice = (): void => {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+};
 
 /** Creates the three tables if they are not there yet (a data folder may already hold them). */
 export const ensureTables = async (client: DynamoDBClient, names: TableNames): Promise<void> => {

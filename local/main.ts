@@ -4,6 +4,7 @@
  *   --data DIR (DATA_DIR; in memory when absent)
  */
 import { parseArgs } from 'node:util';
+import { quietNodeVersionNotice } from './dynamodb';
 import { startLocalEndpoint } from './endpoint';
 
 const main = async () => {
@@ -15,8 +16,7 @@ const main = async () => {
       data: { type: 'string' },
     },
   });
-  // The lockfile pins the SDK, so its notice that future releases need Node 22 says nothing to act on here.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  quietNodeVersionNotice();
   // Readable logs on a terminal unless the user chose otherwise (POWERTOOLS_DEV pretty-prints the JSON).
   if (process.stdout.isTTY) process.env.POWERTOOLS_DEV ??= 'true';
   const dataDir = values.data ?? process.env.DATA_DIR;

@@ -1,0 +1,112 @@
+/**
+ * The `npm start` program itself (local/main.ts) in a child process: the ready line, a real SDK call,
+ * a clean stop on SIGTERM and SIGINT, and `--data DIR` keeping state across a restart.
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DataPipelineClient, InvalidRequestException, SetTaskStatusCommand } from '@aws-sdk/client-data-pipeline';
+import { tableNamesFromEnv } from '../../lambda/store/tables';
+import { dynamoDbClient } from '../../local/dynamodb';
+import { seed } from '../../tools/seeding';
+
+const ROOT = join(__dirname, '..', '..');
+const READY = /endpoint (http:\/\/127\.0\.0\.1:\d+) \| DynamoDB engine (http:\/\/127\.0\.0\.1:\d+)/;
+
+interface Started {
+  child: ChildProcess;
+  apiUrl: string;
+  dynamodbUrl: string;
+  output: () => string;
+}
+
+/** Runs `npm start` itself, or (faster) the program it execs. */
+const start = (args: string[], via: 'npm' | 'tsx' = 'tsx'): Promise<Started> =>
+  new Promise((resolve, reject) => {
+    const env = { ...process.env, PORT: '0', DYNAMODB_PORT: '0' };
+    delete env.DYNAMODB_ENDPOINT;
+    delete env.TABLE_PREFIX;
+    const child =
+      via === 'npm'
+        ? spawn('npm', ['start', '--silent', '--', ...args], { cwd: ROOT, env, stdio: 'pipe' })
+        : spawn(process.execPath, [require.resolve('tsx/cli'), 'local/main.ts', ...args], { cwd: ROOT, env, stdio: 'pipe' });
+    let out = '';
+    const onData = (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = READY.exec(out);
+      if (m) resolve({ child, apiUrl: m[1], dynamodbUrl: m[2], output: () => out });
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+    child.on('exit', (code) => reject(new Error(`exited with ${code} before ready:\n${out}`)));
+  });
+
+const stop = (s: Started, signal: NodeJS.Signals) =>
+  new Promise<number | null>((resolve) => {
+    s.child.removeAllListeners('exit');
+    s.child.on('exit', (code) => resolve(code));
+    s.child.kill(signal);
+  });
+
+const sdk = (apiUrl: string) =>
+  new DataPipelineClient({ endpoint: apiUrl, region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, maxAttempts: 1 });
+
+const seedOne = async (dynamodbUrl: string) => {
+  const db = dynamoDbClient(dynamodbUrl);
+  const [task] = await seed(db, tableNamesFromEnv({}), { pipelines: 1, deletedPipelines: 0, missingPipelines: 0, tasksPerPipeline: 1, canceledTasks: 0 });
+  db.destroy();
+  return task;
+};
+
+jest.setTimeout(30_000);
+
+/** True when something accepts connections at the URL. */
+const listening = (url: string) =>
+  new Promise<boolean>((resolve) => {
+    const { hostname, port } = new URL(url);
+    const socket = connect(Number(port), hostname, () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.on('error', () => resolve(false));
+  });
+
+it('`npm start` prints one ready line with both endpoints, serves the SDK, and on SIGTERM exits 0 leaving nothing listening', async () => {
+  const s = await start([], 'npm');
+  const task = await seedOne(s.dynamodbUrl);
+  const client = sdk(s.apiUrl);
+  expect((await client.send(new SetTaskStatusCommand({ taskId: task.taskId, taskStatus: 'FINISHED' }))).$metadata.httpStatusCode).toBe(200);
+  client.destroy();
+  expect(s.output().split('\n').filter((l) => READY.test(l))).toHaveLength(1);
+  expect(await stop(s, 'SIGTERM')).toBe(0);
+  expect(await listening(s.apiUrl)).toBe(false);
+  expect(await listening(s.dynamodbUrl)).toBe(false);
+});
+
+it('exits 0 on SIGINT (Ctrl-C)', async () => {
+  const s = await start([]);
+  expect(await stop(s, 'SIGINT')).toBe(0);
+});
+
+it('keeps its state in --data DIR across a restart', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dp-data-'));
+  try {
+    const first = await start(['--data', dir]);
+    const task = await seedOne(first.dynamodbUrl);
+    const c1 = sdk(first.apiUrl);
+    await c1.send(new SetTaskStatusCommand({ taskId: task.taskId, taskStatus: 'FINISHED' }));
+    c1.destroy();
+    expect(await stop(first, 'SIGTERM')).toBe(0);
+
+    const second = await start(['--data', dir]);
+    const c2 = sdk(second.apiUrl);
+    // The task is remembered as FINISHED: a different status now conflicts.
+    await expect(c2.send(new SetTaskStatusCommand({ taskId: task.taskId, taskStatus: 'FAILED' }))).rejects.toBeInstanceOf(InvalidRequestException);
+    c2.destroy();
+    expect(await stop(second, 'SIGTERM')).toBe(0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
