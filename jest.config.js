@@ -11,4 +11,5 @@ const project = (name, extra = {}) => ({
 
 module.exports = {
   projects: [project('unit'), project('integration'), project('e2e')],
+  reporters: ['default', '<rootDir>/test/summary-reporter.js'],
 };

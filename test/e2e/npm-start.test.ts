@@ -25,7 +25,7 @@ interface Started {
 /** Runs `npm start` itself, or (faster) the program it execs. */
 const start = (args: string[], via: 'npm' | 'tsx' = 'tsx'): Promise<Started> =>
   new Promise((resolve, reject) => {
-    const env = { ...process.env, PORT: '0', DYNAMODB_PORT: '0' };
+    const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', DYNAMODB_PORT: '0' };
     delete env.DYNAMODB_ENDPOINT;
     delete env.TABLE_PREFIX;
     const child =
