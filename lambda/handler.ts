@@ -5,10 +5,9 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { createDispatcher } from './dispatch';
+import { SERVICE_NAME } from './service-name';
 import { createDynamoDbClient, DynamoDbTaskStore } from './store/dynamodb-task-store';
 import { tableNamesFromEnv } from './store/tables';
-
-export const SERVICE_NAME = 'datapipeline-task-runner';
 
 const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? SERVICE_NAME });
 const dispatch = createDispatcher({

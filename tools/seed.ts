@@ -1,14 +1,14 @@
 /**
  * `npm run seed -- [--pipelines N] [--deleted-pipelines N] [--missing-pipelines N] [--tasks-per-pipeline M]
- *                  [--canceled-tasks N] [--out FILE]`
+ *                  [--canceled-tasks N] [--out FILE] [--stack NAME]`
  * Writes pipelines, RUNNING tasks and their attempts into the engine at DYNAMODB_ENDPOINT
- * (default http://127.0.0.1:8000) and prints one JSON line per task (to FILE with --out).
+ * (default http://127.0.0.1:8000), or into the tables of a deployed stack with `--stack`, and prints one
+ * JSON line per task (to FILE with --out).
  */
 import { createWriteStream } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { tableNamesFromEnv } from '../lambda/store/tables';
-import { dynamoDbClient } from '../local/dynamodb';
 import { seed, SeedPlan } from './seeding';
+import { resolveTables } from './targets';
 
 const count = (name: string, value: string | undefined, fallback: number): number => {
   if (value === undefined) return fallback;
@@ -26,6 +26,7 @@ const main = async () => {
       'tasks-per-pipeline': { type: 'string' },
       'canceled-tasks': { type: 'string' },
       out: { type: 'string' },
+      stack: { type: 'string' },
     },
   });
   const plan: SeedPlan = {
@@ -35,15 +36,14 @@ const main = async () => {
     tasksPerPipeline: count('tasks-per-pipeline', values['tasks-per-pipeline'], 1),
     canceledTasks: count('canceled-tasks', values['canceled-tasks'], 0),
   };
-  const endpoint = process.env.DYNAMODB_ENDPOINT ?? 'http://127.0.0.1:8000';
-  const client = dynamoDbClient(endpoint);
-  const tasks = await seed(client, tableNamesFromEnv(process.env), plan);
-  client.destroy();
+  const target = await resolveTables({ stack: values.stack });
+  const tasks = await seed(target.client, target.names, plan);
+  target.client.destroy();
   const out = values.out ? createWriteStream(values.out) : process.stdout;
   for (const t of tasks) out.write(`${JSON.stringify(t)}\n`);
   if (values.out) {
     await new Promise<void>((resolve, reject) => (out as ReturnType<typeof createWriteStream>).end((err?: Error | null) => (err ? reject(err) : resolve())));
-    console.error(`seeded ${tasks.length} tasks into ${endpoint}; wrote ${values.out}`);
+    console.error(`seeded ${tasks.length} tasks into ${target.description}; wrote ${values.out}`);
   }
 };
 

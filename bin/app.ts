@@ -1,0 +1,16 @@
+#!/usr/bin/env node
+/**
+ * CDK app entry. Context: `-c stackName=NAME` (default DataPipelineTaskRunner), `-c sandbox=true` for a
+ * throwaway account. Environment-agnostic: synth needs no credentials and no network.
+ */
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { TaskRunnerStack } from '../lib/task-runner-stack';
+
+const app = new App();
+const sandbox = ['true', true].includes(app.node.tryGetContext('sandbox'));
+new TaskRunnerStack(app, app.node.tryGetContext('stackName') ?? 'DataPipelineTaskRunner', {
+  sandbox,
+  description: 'AWS Data Pipeline task-runner backend (SetTaskStatus)',
+});
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

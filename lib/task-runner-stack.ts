@@ -1,0 +1,148 @@
+/**
+ * The deployed backend: a regional REST API (POST /, AWS_IAM) proxying to one Lambda, and the three
+ * DynamoDB tables from lambda/store/tables.ts. Secure and observable by default; `sandbox` trades
+ * retention for easy clean-up.
+ */
+import { CfnOutput, Duration, RemovalPolicy, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { SERVICE_NAME } from '../lambda/service-name';
+import { TABLES, TableKey } from '../lambda/store/tables';
+import { GATEWAY_ERRORS, gatewayErrorTemplate } from './gateway-responses';
+import { HANDLER_BUNDLING, HANDLER_ENTRY } from './handler-bundle';
+
+export interface TaskRunnerStackProps extends StackProps {
+  /** Throwaway account: tables and log groups are destroyed with the stack, without deletion protection. */
+  readonly sandbox?: boolean;
+}
+
+/** The DynamoDB actions the function calls, per table: nothing else, no Scan, no wildcard. */
+const TABLE_ACTIONS: Readonly<Record<TableKey, string[]>> = {
+  pipelines: ['dynamodb:GetItem'],
+  tasks: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+  attempts: ['dynamodb:UpdateItem'],
+};
+
+/** The real service allows 10 SetTaskStatus calls a second per account with bursts of 100 (dp-limits). */
+export const STAGE_THROTTLING = { rateLimit: 100, burstLimit: 200 } as const;
+export const STAGE_NAME = 'v1';
+
+export class TaskRunnerStack extends Stack {
+  constructor(scope: Construct, id: string, props: TaskRunnerStackProps = {}) {
+    super(scope, id, props);
+    const sandbox = props.sandbox ?? false;
+    const removalPolicy = sandbox ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+
+    const tables = {} as Record<TableKey, dynamodb.Table>;
+    for (const key of Object.keys(TABLES) as TableKey[]) {
+      tables[key] = new dynamodb.Table(this, `${key[0].toUpperCase()}${key.slice(1)}Table`, {
+        partitionKey: { name: TABLES[key].partitionKey, type: dynamodb.AttributeType.STRING },
+        billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+        pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+        deletionProtection: !sandbox,
+        removalPolicy,
+      });
+    }
+
+    const functionLogs = new logs.LogGroup(this, 'HandlerLogs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy });
+    const handler = new NodejsFunction(this, 'SetTaskStatusFunction', {
+      entry: HANDLER_ENTRY,
+      handler: 'handler',
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      // 512 MB buys the CPU share that keeps a 6 MB JSON body and the cold start quick; the work is I/O-bound.
+      memorySize: 512,
+      // Worst case is four DynamoDB calls, each with three attempts of at most 3 s: well under API Gateway's 29 s.
+      timeout: Duration.seconds(15),
+      tracing: lambda.Tracing.ACTIVE,
+      logGroup: functionLogs,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      bundling: {
+        minify: HANDLER_BUNDLING.minify,
+        sourceMap: HANDLER_BUNDLING.sourceMap,
+        target: HANDLER_BUNDLING.target,
+        externalModules: [...HANDLER_BUNDLING.externalModules],
+        format: OutputFormat.CJS,
+      },
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        ...Object.fromEntries((Object.keys(TABLES) as TableKey[]).map((key) => [TABLES[key].envVar, tables[key].tableName])),
+      },
+    });
+    for (const key of Object.keys(TABLES) as TableKey[]) {
+      handler.addToRolePolicy(new iam.PolicyStatement({ actions: TABLE_ACTIONS[key], resources: [tables[key].tableArn] }));
+    }
+
+    const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy });
+    const api = new apigateway.RestApi(this, 'Api', {
+      restApiName: `${id}-datapipeline`,
+      description: 'AWS Data Pipeline task-runner API (SetTaskStatus), awsJson 1.1',
+      endpointConfiguration: { types: [apigateway.EndpointType.REGIONAL] },
+      cloudWatchRole: false,
+      deployOptions: {
+        stageName: STAGE_NAME,
+        throttlingRateLimit: STAGE_THROTTLING.rateLimit,
+        throttlingBurstLimit: STAGE_THROTTLING.burstLimit,
+        tracingEnabled: true,
+        dataTraceEnabled: false,
+        metricsEnabled: true,
+        accessLogDestination: new apigateway.LogGroupLogDestination(accessLogs),
+        accessLogFormat: apigateway.AccessLogFormat.jsonWithStandardFields(),
+      },
+    });
+    api.node.tryRemoveChild('Endpoint'); // RestApi's own URL output; ApiUrl below is the one documented
+    const post = api.root.addMethod('POST', new apigateway.LambdaIntegration(handler, { proxy: true }), {
+      authorizationType: apigateway.AuthorizationType.IAM,
+    });
+    for (const { responseType, errorType } of GATEWAY_ERRORS) {
+      api.addGatewayResponse(`Gateway${responseType}`, {
+        type: apigateway.ResponseType.of(responseType),
+        responseHeaders: { 'x-amzn-ErrorType': `'${errorType}'`, 'Content-Type': "'application/x-amz-json-1.1'" },
+        templates: { 'application/json': gatewayErrorTemplate(errorType) },
+      });
+    }
+
+    this.acknowledgeFindings(handler, api, post);
+
+    new CfnOutput(this, 'ApiUrl', { value: api.url, description: 'Endpoint for the Data Pipeline SDKs (sign for execute-api)' });
+    new CfnOutput(this, 'PipelinesTableName', { value: tables.pipelines.tableName });
+    new CfnOutput(this, 'TasksTableName', { value: tables.tasks.tableName });
+    new CfnOutput(this, 'AttemptsTableName', { value: tables.attempts.tableName });
+    new CfnOutput(this, 'Region', { value: this.region });
+  }
+
+  /** cdk-nag findings that are deliberate, one resource and one rule at a time, each with its reason. */
+  private acknowledgeFindings(handler: NodejsFunction, api: apigateway.RestApi, post: apigateway.Method): void {
+    Validations.of(handler.role!).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      reason: 'The AWS managed basic execution policy only lets the function write its own logs.',
+    });
+    Validations.of(handler.role!).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'X-Ray PutTraceSegments/PutTelemetryRecords (added by tracing: ACTIVE) support no resource-level permissions.',
+    });
+    Validations.of(api.deploymentStage).acknowledge({
+      id: 'AwsSolutions-APIG3',
+      reason: 'No WAF in a sandbox: AWS_IAM authorization and stage throttling bound who can call and how fast.',
+    });
+    Validations.of(api.deploymentStage).acknowledge({
+      id: 'AwsSolutions-APIG6',
+      reason: 'Execution logging needs an account-wide API Gateway CloudWatch role, which this stack does not impose on the account; JSON access logs and X-Ray cover each request.',
+    });
+    Validations.of(api).acknowledge({
+      id: 'AwsSolutions-APIG2',
+      reason: 'The function validates requests and answers with the modeled awsJson errors; an API Gateway validator would answer in a shape the SDKs do not model.',
+    });
+    Validations.of(post).acknowledge({
+      id: 'AwsSolutions-COG4',
+      reason: 'Callers are AWS principals (task runners) signing with SigV4: AWS_IAM authorization, not Cognito.',
+    });
+  }
+}

@@ -1,0 +1,131 @@
+/** Template assertions for every setting the stack promises (bundling and CloudFormation validation off). */
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { TABLES } from '../../lambda/store/tables';
+import { GATEWAY_ERRORS, gatewayErrorTemplate } from '../../lib/gateway-responses';
+import { STAGE_THROTTLING, TaskRunnerStack } from '../../lib/task-runner-stack';
+
+const synth = (sandbox: boolean) => {
+  const app = new App({ builtinCloudFormationValidation: false, context: { 'aws:cdk:bundling-stacks': [] } });
+  const stack = new TaskRunnerStack(app, 'Test', { sandbox });
+  return { app, template: Template.fromStack(stack) };
+};
+const { app, template } = synth(false);
+const sandbox = synth(true).template;
+
+describe('tables', () => {
+  it('are the three shared definitions: on-demand, point-in-time recovery, deletion protection, retained', () => {
+    template.resourceCountIs('AWS::DynamoDB::Table', 3);
+    for (const t of Object.values(TABLES)) {
+      template.hasResource('AWS::DynamoDB::Table', {
+        DeletionPolicy: 'Retain',
+        UpdateReplacePolicy: 'Retain',
+        Properties: {
+          KeySchema: [{ AttributeName: t.partitionKey, KeyType: 'HASH' }],
+          AttributeDefinitions: [{ AttributeName: t.partitionKey, AttributeType: 'S' }],
+          BillingMode: 'PAY_PER_REQUEST',
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+          DeletionProtectionEnabled: true,
+          GlobalSecondaryIndexes: Match.absent(),
+        },
+      });
+    }
+  });
+  it('are destroyed without deletion protection in a sandbox', () => {
+    const tables = sandbox.findResources('AWS::DynamoDB::Table');
+    expect(Object.values(tables).map((t) => [t.DeletionPolicy, t.Properties.DeletionProtectionEnabled])).toEqual([
+      ['Delete', false],
+      ['Delete', false],
+      ['Delete', false],
+    ]);
+  });
+});
+
+describe('the function', () => {
+  it('is ARM64 on the newest Node.js runtime, with memory, a timeout under 29 s, X-Ray and JSON logs', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      MemorySize: 512,
+      Timeout: 15,
+      TracingConfig: { Mode: 'Active' },
+      LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: Match.stringLikeRegexp('^HandlerLogs') } },
+      Environment: {
+        Variables: Match.objectLike({
+          NODE_OPTIONS: '--enable-source-maps',
+          POWERTOOLS_SERVICE_NAME: 'datapipeline-task-runner',
+          PIPELINES_TABLE: { Ref: Match.stringLikeRegexp('^PipelinesTable') },
+          TASKS_TABLE: { Ref: Match.stringLikeRegexp('^TasksTable') },
+          ATTEMPTS_TABLE: { Ref: Match.stringLikeRegexp('^AttemptsTable') },
+        }),
+      },
+    });
+  });
+  it('logs to explicit log groups with a retention, not through the deprecated logRetention', () => {
+    template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 2);
+    template.resourceCountIs('Custom::LogRetention', 0);
+  });
+  it('may call only GetItem and UpdateItem, each on the table that needs it', () => {
+    const policies = Object.values(template.findResources('AWS::IAM::Policy'));
+    const dynamo = policies
+      .flatMap((p) => p.Properties.PolicyDocument.Statement)
+      .filter((s: { Action: string | string[] }) => [s.Action].flat().some((a) => a.startsWith('dynamodb:')));
+    expect(
+      dynamo.map((s: { Action: string | string[]; Resource: { 'Fn::GetAtt': string[] } }) => [[s.Action].flat(), s.Resource['Fn::GetAtt'][0].replace(/[0-9A-F]{8}$/, '')]),
+    ).toEqual([
+      [['dynamodb:GetItem'], 'PipelinesTable'],
+      [['dynamodb:GetItem', 'dynamodb:UpdateItem'], 'TasksTable'],
+      [['dynamodb:UpdateItem'], 'AttemptsTable'],
+    ]);
+  });
+});
+
+describe('the API', () => {
+  it('is a regional REST API with POST / as an AWS_IAM Lambda proxy integration', () => {
+    template.hasResourceProperties('AWS::ApiGateway::RestApi', { EndpointConfiguration: { Types: ['REGIONAL'] } });
+    template.resourceCountIs('AWS::ApiGateway::Method', 1);
+    template.hasResourceProperties('AWS::ApiGateway::Method', {
+      HttpMethod: 'POST',
+      AuthorizationType: 'AWS_IAM',
+      ResourceId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Api'), 'RootResourceId'] },
+      Integration: { Type: 'AWS_PROXY', IntegrationHttpMethod: 'POST' },
+    });
+  });
+  it('has a stage with throttling, X-Ray, JSON access logs and no data trace', () => {
+    template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      TracingEnabled: true,
+      AccessLogSetting: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('^\\{"requestId":"\\$context.requestId"') },
+      MethodSettings: [
+        Match.objectLike({
+          DataTraceEnabled: false,
+          ThrottlingRateLimit: STAGE_THROTTLING.rateLimit,
+          ThrottlingBurstLimit: STAGE_THROTTLING.burstLimit,
+          HttpMethod: '*',
+          ResourcePath: '/*',
+        }),
+      ],
+    });
+  });
+  it.each(GATEWAY_ERRORS.map((g) => [g.responseType, g.errorType]))('rewrites the %s gateway response as %s', (responseType, errorType) => {
+    template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+      ResponseType: responseType,
+      ResponseParameters: { 'gatewayresponse.header.x-amzn-ErrorType': `'${errorType}'` },
+      ResponseTemplates: { 'application/json': gatewayErrorTemplate(errorType) },
+    });
+  });
+  it('covers the gateway responses an SDK meets most', () => {
+    const types = GATEWAY_ERRORS.map((g) => g.responseType);
+    for (const t of ['DEFAULT_4XX', 'DEFAULT_5XX', 'ACCESS_DENIED', 'MISSING_AUTHENTICATION_TOKEN', 'EXPIRED_TOKEN', 'INVALID_SIGNATURE', 'THROTTLED', 'REQUEST_TOO_LARGE']) {
+      expect(types).toContain(t);
+    }
+  });
+});
+
+it('outputs the endpoint URL, the three table names and the region', () => {
+  expect(Object.keys(template.findOutputs('*')).sort()).toEqual(['ApiUrl', 'AttemptsTableName', 'PipelinesTableName', 'Region', 'TasksTableName']);
+});
+
+it('has no unacknowledged cdk-nag AwsSolutions finding', () => {
+  expect(new AwsSolutionsChecks(app).validateScope(app).violations).toEqual([]);
+});
