@@ -60,18 +60,29 @@ export const attemptItem = (t: SeededTask, startTime: string): Item => ({
   startTime: s(startTime),
 });
 
-/** BatchWriteItem in groups of 25, resending what the engine left unprocessed. */
-export const putItems = async (client: DynamoDBClient, writes: ReadonlyArray<{ table: string; item: Item }>): Promise<void> => {
-  for (let i = 0; i < writes.length; i += 25) {
-    let pending: Record<string, WriteRequest[]> = {};
-    for (const { table, item } of writes.slice(i, i + 25)) (pending[table] ??= []).push({ PutRequest: { Item: item } });
-    for (let round = 0; Object.keys(pending).length > 0; round++) {
-      if (round > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** round)));
-      if (round > 10) throw new Error('BatchWriteItem kept leaving items unprocessed');
-      const out = await client.send(new BatchWriteItemCommand({ RequestItems: pending }));
-      pending = out.UnprocessedItems ?? {};
-    }
+/** Writes one group of at most 25 items, resending what the engine left unprocessed. */
+const writeBatch = async (client: DynamoDBClient, batch: ReadonlyArray<{ table: string; item: Item }>): Promise<void> => {
+  let pending: Record<string, WriteRequest[]> = {};
+  for (const { table, item } of batch) (pending[table] ??= []).push({ PutRequest: { Item: item } });
+  for (let round = 0; Object.keys(pending).length > 0; round++) {
+    if (round > 10) throw new Error('BatchWriteItem kept leaving items unprocessed');
+    if (round > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** round)));
+    const out = await client.send(new BatchWriteItemCommand({ RequestItems: pending }));
+    pending = out.UnprocessedItems ?? {};
   }
+};
+
+/** BatchWriteItem in groups of 25, a few groups at a time. */
+export const putItems = async (client: DynamoDBClient, writes: ReadonlyArray<{ table: string; item: Item }>): Promise<void> => {
+  let next = 0;
+  const worker = async () => {
+    while (next < writes.length) {
+      const start = next;
+      next += 25;
+      await writeBatch(client, writes.slice(start, start + 25));
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, worker));
 };
 
 /** Builds the tasks of a plan (without writing them). */
