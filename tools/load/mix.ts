@@ -60,9 +60,9 @@ export const prepareMix = async (
   freshTasks: number,
 ): Promise<() => Call | undefined> => {
   const has = (kinds: Kind[]) => mix.some((m) => m.weight > 0 && kinds.includes(m.kind));
-  const perPipeline = 100;
+  const perPipeline = Math.min(100, freshTasks);
   const fresh = has([...FRESH])
-    ? await seed(tables.client, tables.names, { ...EMPTY_PLAN, pipelines: Math.ceil(freshTasks / perPipeline), tasksPerPipeline: perPipeline })
+    ? (await seed(tables.client, tables.names, { ...EMPTY_PLAN, pipelines: Math.ceil(freshTasks / perPipeline), tasksPerPipeline: perPipeline })).slice(0, freshTasks)
     : [];
   const seedSet = async (plan: Partial<typeof EMPTY_PLAN>, needed: boolean) =>
     needed ? seed(tables.client, tables.names, { ...EMPTY_PLAN, tasksPerPipeline: REUSED, ...plan }) : [];

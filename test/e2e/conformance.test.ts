@@ -1,0 +1,46 @@
+/** The conformance suite passes against the local endpoint, and fails against an endpoint that is wrong. */
+import { createServer, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tableNamesFromEnv } from '../../lambda/store/tables';
+import { dynamoDbClient } from '../../local/dynamodb';
+import { CASES } from '../../tools/conformance/cases';
+import { runConformance } from '../../tools/conformance/run';
+import { dataPipelineClient } from '../../tools/targets';
+import { RunningEndpoint, startEndpoint } from '../support/local-endpoint';
+
+let endpoint: RunningEndpoint;
+beforeAll(async () => {
+  endpoint = await startEndpoint();
+});
+afterAll(() => endpoint.close());
+
+const contextFor = (url: string) => ({
+  sdk: dataPipelineClient(url, { maxAttempts: 1 }),
+  tables: { client: dynamoDbClient(endpoint.dynamodbUrl), names: tableNamesFromEnv(process.env), description: 'test' },
+  isLocal: true,
+});
+
+jest.setTimeout(60_000);
+
+it('passes every case against the local endpoint', async () => {
+  const ctx = contextFor(endpoint.apiUrl);
+  const report = await runConformance(ctx);
+  ctx.sdk.destroy();
+  expect(report.results.filter((r) => r.status !== 'pass')).toEqual([]);
+  expect(report.passed).toBe(CASES.length);
+});
+
+it('fails against an endpoint that answers 200 {} to everything', async () => {
+  const server: Server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.writeHead(200, { 'Content-Type': 'application/x-amz-json-1.1' }).end('{}'));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const ctx = contextFor(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  const report = await runConformance(ctx);
+  ctx.sdk.destroy();
+  server.close();
+  const failed = report.results.filter((r) => r.status === 'fail').map((r) => r.id);
+  expect(failed).toEqual(expect.arrayContaining(['wire-error-shape', 'validate-taskId-required', 'state-unknown-task', 'state-finish', 'state-concurrent']));
+  expect(report.passed).toBeLessThan(CASES.length / 2);
+});

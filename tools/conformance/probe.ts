@@ -1,0 +1,57 @@
+/**
+ * Sends SetTaskStatus through the real SDK pipeline (so it is signed wherever signing is needed), optionally
+ * rewriting the serialized request first (for what the SDK would never send), and keeps the raw answer.
+ */
+import { DataPipelineClient, SetTaskStatusCommand, SetTaskStatusCommandInput } from '@aws-sdk/client-data-pipeline';
+
+interface RawRequest {
+  headers: Record<string, string>;
+  body?: unknown;
+}
+
+export interface Answer {
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  /** The SDK's error (typed for modeled errors, named after `__type` otherwise), or undefined on success. */
+  readonly error?: Error & { $metadata?: { requestId?: string } };
+  /** The SDK's output on success, without $metadata. */
+  readonly output?: Record<string, unknown>;
+}
+
+export const send = async (
+  sdk: DataPipelineClient,
+  input: Record<string, unknown>,
+  rewrite?: (request: RawRequest) => void,
+): Promise<Answer> => {
+  const command = new SetTaskStatusCommand(input as unknown as SetTaskStatusCommandInput);
+  let raw: { statusCode: number; headers: Record<string, string> } | undefined;
+  if (rewrite) {
+    command.middlewareStack.add(
+      (next) => async (args) => {
+        const request = args.request as RawRequest;
+        rewrite(request);
+        if (typeof request.body === 'string') request.headers['content-length'] = String(Buffer.byteLength(request.body));
+        return next(args);
+      },
+      { step: 'build', priority: 'high', name: 'conformanceRewrite' },
+    );
+  }
+  command.middlewareStack.add(
+    (next) => async (args) => {
+      const out = await next(args);
+      raw = out.response as typeof raw;
+      return out;
+    },
+    { step: 'deserialize', priority: 'low', name: 'conformanceCapture' },
+  );
+  try {
+    const { $metadata, ...output } = await sdk.send(command);
+    void $metadata;
+    return { status: raw!.statusCode, headers: lower(raw!.headers), output };
+  } catch (error) {
+    if (!raw) throw error; // no answer at all: a network failure is not a conformance result
+    return { status: raw.statusCode, headers: lower(raw.headers), error: error as Answer['error'] };
+  }
+};
+
+const lower = (headers: Record<string, string>) => Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
