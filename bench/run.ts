@@ -1,0 +1,241 @@
+/**
+ * `npm run bench`: measures, in one run on this machine, and writes bench/results.json.
+ * - SetTaskStatus/s through the full path (SDK -> HTTP -> handler -> engine) against the engine's own
+ *   conditional UpdateItem/s through the same SDK stack at the same concurrency, as a ratio;
+ * - DynamoDB requests per SetTaskStatus for each outcome, counted by a proxy in front of the engine;
+ * - the handler bundle's size, and its cold import time in a fresh Node process against the bare
+ *   DynamoDB client's bundle, as a ratio;
+ * - peak memory (VmHWM) of the local endpoint process under load.
+ * See bench/README.md for how to read the figures.
+ */
+import { ChildProcess, execFile, spawn } from 'node:child_process';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { SetTaskStatusCommand } from '@aws-sdk/client-data-pipeline';
+import { build } from 'esbuild';
+import { ATTR, TABLES, tableNamesFromEnv } from '../lambda/store/tables';
+import { HANDLER_BUNDLING, LOCAL_BUNDLE_FILE } from '../lib/handler-bundle';
+import { dynamoDbClient } from '../local/dynamodb';
+import { startEngine } from '../local/engine';
+import { startLocalEndpoint } from '../local/endpoint';
+import { buildHandler } from '../tools/build-handler';
+import { runLoad, LoadResult } from '../tools/load/driver';
+import { newAttemptId, newPipelineId, newTaskId, seed, SeedPlan, writeTasks } from '../tools/seeding';
+import { dataPipelineClient } from '../tools/targets';
+import { startCountingProxy } from './counting-proxy';
+
+const ROOT = join(__dirname, '..');
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+const DURATION_SEC = Number(process.env.BENCH_DURATION ?? 8);
+const IMPORT_RUNS = 15;
+const PLAN: SeedPlan = { pipelines: 0, deletedPipelines: 0, missingPipelines: 0, tasksPerPipeline: 1, canceledTasks: 0 };
+const BARE_BUNDLE = join(ROOT, 'dist', 'bench', 'bare-dynamodb-client.js');
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const round = (x: number, digits = 2) => Number(x.toFixed(digits));
+
+/** The local endpoint as `npm start` runs it, in its own process (tsx as a loader: one process to measure). */
+const startServer = () =>
+  new Promise<{ child: ChildProcess; apiUrl: string; dynamodbUrl: string }>((resolve, reject) => {
+    const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', DYNAMODB_PORT: '0' };
+    delete env.POWERTOOLS_DEV;
+    const child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout!.on('data', (c: Buffer) => {
+      if (out === undefined) return;
+      out += c.toString();
+      const m = /endpoint (\S+) \| DynamoDB engine (\S+)/.exec(out);
+      if (m) resolve({ child, apiUrl: m[1], dynamodbUrl: m[2] });
+    });
+    child.on('exit', (code) => reject(new Error(`local endpoint exited with ${code}`)));
+  });
+
+const memoryOf = (pid: number) => {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kib = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+) kB`).exec(status)?.[1] ?? NaN);
+  return { rssMiB: round(kib('VmRSS') / 1024, 1), peakRssMiB: round(kib('VmHWM') / 1024, 1) };
+};
+
+const latency = (r: LoadResult) => r.latencyMs;
+
+const measureThroughput = async () => {
+  const server = await startServer();
+  try {
+    const names = tableNamesFromEnv({});
+    const db = dynamoDbClient(server.dynamodbUrl);
+    const idle = memoryOf(server.child.pid!);
+    const pool = Math.ceil(DURATION_SEC * 2000);
+    const tasks = await seed(db, names, { ...PLAN, pipelines: Math.ceil(pool / 100), tasksPerPipeline: 100 });
+    const half = Math.floor(tasks.length / 2);
+
+    const sdk = dataPipelineClient(server.apiUrl, { maxAttempts: 1 });
+    let i = 0;
+    const full = await runLoad({
+      concurrency: CONCURRENCY,
+      durationSec: DURATION_SEC,
+      next: () => {
+        const t = tasks[i++];
+        return t && i <= half ? () => sdk.send(new SetTaskStatusCommand({ taskId: t.taskId, taskStatus: 'FINISHED' })) : undefined;
+      },
+    });
+    const loaded = memoryOf(server.child.pid!);
+    sdk.destroy();
+
+    // The engine alone: the same conditional write the handler makes, on the other half of the tasks.
+    let j = half;
+    const engine = await runLoad({
+      concurrency: CONCURRENCY,
+      durationSec: DURATION_SEC,
+      next: () => {
+        const t = tasks[j++];
+        return t
+          ? () =>
+              db.send(
+                new UpdateItemCommand({
+                  TableName: names.tasks,
+                  Key: { [TABLES.tasks.partitionKey]: { S: t.taskId } },
+                  UpdateExpression: 'SET #s = :s, #e = :e',
+                  ConditionExpression: '#s = :r',
+                  ExpressionAttributeNames: { '#s': ATTR.taskStatus, '#e': ATTR.endTime },
+                  ExpressionAttributeValues: { ':s': { S: 'FINISHED' }, ':r': { S: 'RUNNING' }, ':e': { S: new Date().toISOString() } },
+                }),
+              )
+          : undefined;
+      },
+    });
+    db.destroy();
+    for (const [name, r] of [['SetTaskStatus', full], ['UpdateItem', engine]] as const) {
+      if (Object.keys(r.outcomes).join() !== 'ok') throw new Error(`${name} run had failures: ${JSON.stringify(r.outcomes)}`);
+    }
+    return {
+      concurrency: CONCURRENCY,
+      setTaskStatus: { perSec: round(full.throughputPerSec, 1), requests: full.requests, latencyMs: latency(full) },
+      engineUpdateItem: { perSec: round(engine.throughputPerSec, 1), requests: engine.requests, latencyMs: latency(engine) },
+      ratio: round(full.throughputPerSec / engine.throughputPerSec, 3),
+      engineRequestsPerSecDuringSetTaskStatus: round(full.throughputPerSec * 4, 1),
+      memory: { idleRssMiB: idle.rssMiB, peakRssMiB: loaded.peakRssMiB },
+    };
+  } finally {
+    server.child.kill('SIGTERM');
+  }
+};
+
+/** Requests each outcome makes, counted at a proxy between the handler and the engine. */
+const countRequests = async () => {
+  const engine = await startEngine({ host: '127.0.0.1', port: 0 });
+  const proxy = await startCountingProxy(engine.url);
+  const endpoint = await startLocalEndpoint({ host: '127.0.0.1', port: 0, dynamodbPort: 0, dynamodbEndpoint: proxy.url });
+  const names = tableNamesFromEnv(process.env);
+  const db = dynamoDbClient(engine.url);
+  const sdk = dataPipelineClient(endpoint.apiUrl, { maxAttempts: 1 });
+  const one = async (plan: Partial<SeedPlan>) => (await seed(db, names, { ...PLAN, ...plan }))[0];
+  const set = (taskId: string, taskStatus: string) => sdk.send(new SetTaskStatusCommand({ taskId, taskStatus: taskStatus as 'FINISHED' })).catch((e: Error) => e.name);
+  /** `ok` for an output, the error name for a failure (set() turns errors into their names). */
+  const describe = (o: unknown): string => (Array.isArray(o) ? o.map(describe).join(' + ') : o instanceof Object ? 'ok' : String(o));
+  const counted = async (label: string, action: () => Promise<unknown>) => {
+    proxy.take();
+    const outcome = await action();
+    const counts = proxy.take();
+    return [label, { ...counts, total: Object.values(counts).reduce((a, b) => a + b, 0), answer: describe(outcome) }] as const;
+  };
+  try {
+    const done = await one({ pipelines: 1 });
+    const rows = [
+      await counted('success', () => set(done.taskId, 'FINISHED')),
+      await counted('repeat', () => set(done.taskId, 'FINISHED')),
+      await counted('conflict', () => set(done.taskId, 'FAILED')),
+      await counted('canceled', async () => set((await one({ canceledTasks: 1 })).taskId, 'FINISHED')),
+      await counted('TaskNotFoundException', () => set('unknown-task', 'FINISHED')),
+      await counted('PipelineNotFoundException', async () => set((await one({ missingPipelines: 1 })).taskId, 'FINISHED')),
+      await counted('PipelineDeletedException', async () => set((await one({ deletedPipelines: 1 })).taskId, 'FINISHED')),
+      await counted('InvalidRequestException (validation)', () => set('t', 'DONE')),
+    ];
+    // A race: two calls on one task at once, different statuses; the loser's requests are the total minus the winner's 4.
+    const raced = { taskId: newTaskId(), pipelineId: newPipelineId(), attemptId: newAttemptId(new Date()), pipelineState: 'ACTIVE' as const, taskState: 'RUNNING' as const };
+    await writeTasks(db, names, [raced]);
+    const [label, race] = await counted('race of FINISHED and FAILED (both calls)', () => Promise.all([set(raced.taskId, 'FINISHED'), set(raced.taskId, 'FAILED')]));
+    rows.push([label, race]);
+    // Seeding went straight to the engine, not through the proxy: only the handler's requests were counted.
+    return Object.fromEntries(rows);
+  } finally {
+    sdk.destroy();
+    db.destroy();
+    await endpoint.close();
+    await proxy.close();
+    await engine.close();
+  }
+};
+
+const measureBundle = async () => {
+  await buildHandler();
+  await build({
+    entryPoints: [join(__dirname, 'bare-dynamodb-client.ts')],
+    outfile: BARE_BUNDLE,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: HANDLER_BUNDLING.target,
+    minify: HANDLER_BUNDLING.minify,
+    sourcemap: HANDLER_BUNDLING.sourceMap,
+    logLevel: 'warning',
+  });
+  const importMs = async (file: string) => {
+    const script = 'const t=process.hrtime.bigint();require(process.argv[1]);console.log(Number(process.hrtime.bigint()-t)/1e6)';
+    const { stdout } = await promisify(execFile)(process.execPath, ['-e', script, file], { env: { PATH: process.env.PATH, AWS_REGION: 'us-east-1' } });
+    return Number(stdout.trim());
+  };
+  const handler: number[] = [];
+  const bare: number[] = [];
+  for (let i = 0; i < IMPORT_RUNS; i++) {
+    handler.push(await importMs(LOCAL_BUNDLE_FILE)); // alternate, so drift hits both alike
+    bare.push(await importMs(BARE_BUNDLE));
+  }
+  return {
+    handlerBytes: statSync(LOCAL_BUNDLE_FILE).size,
+    bareClientBytes: statSync(BARE_BUNDLE).size,
+    handlerImportMs: round(median(handler)),
+    bareClientImportMs: round(median(bare)),
+    importRatio: round(median(handler) / median(bare)),
+    runs: IMPORT_RUNS,
+  };
+};
+
+const main = async () => {
+  process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN'; // the in-process endpoint used for counting
+  process.stderr.write('bundle: size and cold import ...\n');
+  const bundle = await measureBundle();
+  process.stderr.write('DynamoDB requests per outcome ...\n');
+  const requestsPerCall = await countRequests();
+  process.stderr.write(`throughput: ${DURATION_SEC} s of SetTaskStatus, then ${DURATION_SEC} s of UpdateItem, at concurrency ${CONCURRENCY} ...\n`);
+  const throughput = await measureThroughput();
+  const results = {
+    measuredAt: new Date().toISOString(),
+    machine: { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model },
+    throughput,
+    requestsPerCall,
+    bundle,
+  };
+  writeFileSync(join(__dirname, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+
+  const t = throughput;
+  const lines = [
+    ['SetTaskStatus/s, full path', `${t.setTaskStatus.perSec}  (p50 ${t.setTaskStatus.latencyMs.p50} ms, p99 ${t.setTaskStatus.latencyMs.p99} ms)`],
+    ['engine UpdateItem/s, same SDK stack', `${t.engineUpdateItem.perSec}  (p50 ${t.engineUpdateItem.latencyMs.p50} ms, p99 ${t.engineUpdateItem.latencyMs.p99} ms)`],
+    ['ratio SetTaskStatus / UpdateItem', `${t.ratio}  (each SetTaskStatus is 4 engine requests: ${t.engineRequestsPerSecDuringSetTaskStatus} engine requests/s)`],
+    ['local endpoint memory', `${t.memory.idleRssMiB} MiB idle, ${t.memory.peakRssMiB} MiB peak under load`],
+    ...Object.entries(requestsPerCall).map(([k, v]) => [`requests: ${k}`, Object.entries(v).map(([a, b]) => `${a} ${b}`).join(', ')]),
+    ['handler bundle', `${bundle.handlerBytes} bytes (bare DynamoDB client: ${bundle.bareClientBytes})`],
+    ['cold import, median of ' + bundle.runs, `${bundle.handlerImportMs} ms vs ${bundle.bareClientImportMs} ms bare client: ratio ${bundle.importRatio}`],
+  ];
+  const width = Math.max(...lines.map(([k]) => k.length));
+  console.log(lines.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n'));
+  console.log('wrote bench/results.json');
+};
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
