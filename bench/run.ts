@@ -30,7 +30,7 @@ import { startCountingProxy } from './counting-proxy';
 const ROOT = join(__dirname, '..');
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const DURATION_SEC = Number(process.env.BENCH_DURATION ?? 8);
-const IMPORT_RUNS = 15;
+const IMPORT_RUNS = 21;
 const PLAN: SeedPlan = { pipelines: 0, deletedPipelines: 0, missingPipelines: 0, tasksPerPipeline: 1, canceledTasks: 0 };
 const BARE_BUNDLE = join(ROOT, 'dist', 'bench', 'bare-dynamodb-client.js');
 
@@ -67,9 +67,9 @@ const measureThroughput = async () => {
     const names = tableNamesFromEnv({});
     const db = dynamoDbClient(server.dynamodbUrl);
     const idle = memoryOf(server.child.pid!);
-    const pool = Math.ceil(DURATION_SEC * 2000);
-    const tasks = await seed(db, names, { ...PLAN, pipelines: Math.ceil(pool / 100), tasksPerPipeline: 100 });
-    const half = Math.floor(tasks.length / 2);
+    // Enough fresh tasks for 750 SetTaskStatus/s; the engine run cycles over 1000 others that stay RUNNING.
+    const tasks = await seed(db, names, { ...PLAN, pipelines: Math.ceil((DURATION_SEC * 750) / 100), tasksPerPipeline: 100 });
+    const engineTasks = await seed(db, names, { ...PLAN, pipelines: 10, tasksPerPipeline: 100 });
 
     const sdk = dataPipelineClient(server.apiUrl, { maxAttempts: 1 });
     let i = 0;
@@ -78,32 +78,30 @@ const measureThroughput = async () => {
       durationSec: DURATION_SEC,
       next: () => {
         const t = tasks[i++];
-        return t && i <= half ? () => sdk.send(new SetTaskStatusCommand({ taskId: t.taskId, taskStatus: 'FINISHED' })) : undefined;
+        return t && (() => sdk.send(new SetTaskStatusCommand({ taskId: t.taskId, taskStatus: 'FINISHED' })));
       },
     });
     const loaded = memoryOf(server.child.pid!);
     sdk.destroy();
 
-    // The engine alone: the same conditional write the handler makes, on the other half of the tasks.
-    let j = half;
+    // The engine alone: a conditional UpdateItem like the handler's (condition RUNNING holds, attributes set).
+    let j = 0;
     const engine = await runLoad({
       concurrency: CONCURRENCY,
       durationSec: DURATION_SEC,
       next: () => {
-        const t = tasks[j++];
-        return t
-          ? () =>
-              db.send(
-                new UpdateItemCommand({
-                  TableName: names.tasks,
-                  Key: { [TABLES.tasks.partitionKey]: { S: t.taskId } },
-                  UpdateExpression: 'SET #s = :s, #e = :e',
-                  ConditionExpression: '#s = :r',
-                  ExpressionAttributeNames: { '#s': ATTR.taskStatus, '#e': ATTR.endTime },
-                  ExpressionAttributeValues: { ':s': { S: 'FINISHED' }, ':r': { S: 'RUNNING' }, ':e': { S: new Date().toISOString() } },
-                }),
-              )
-          : undefined;
+        const t = engineTasks[j++ % engineTasks.length];
+        return () =>
+          db.send(
+            new UpdateItemCommand({
+              TableName: names.tasks,
+              Key: { [TABLES.tasks.partitionKey]: { S: t.taskId } },
+              UpdateExpression: 'SET #e = :e, #i = :i',
+              ConditionExpression: '#s = :r',
+              ExpressionAttributeNames: { '#s': ATTR.taskStatus, '#e': ATTR.endTime, '#i': ATTR.errorId },
+              ExpressionAttributeValues: { ':r': { S: 'RUNNING' }, ':e': { S: new Date().toISOString() }, ':i': { S: 'bench' } },
+            }),
+          );
       },
     });
     db.destroy();
@@ -112,6 +110,7 @@ const measureThroughput = async () => {
     }
     return {
       concurrency: CONCURRENCY,
+      durationSec: { setTaskStatus: round(full.durationSec), engineUpdateItem: round(engine.durationSec) },
       setTaskStatus: { perSec: round(full.throughputPerSec, 1), requests: full.requests, latencyMs: latency(full) },
       engineUpdateItem: { perSec: round(engine.throughputPerSec, 1), requests: engine.requests, latencyMs: latency(engine) },
       ratio: round(full.throughputPerSec / engine.throughputPerSec, 3),

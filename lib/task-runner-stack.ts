@@ -104,7 +104,8 @@ export class TaskRunnerStack extends Stack {
     for (const { responseType, errorType } of GATEWAY_ERRORS) {
       api.addGatewayResponse(`Gateway${responseType}`, {
         type: apigateway.ResponseType.of(responseType),
-        responseHeaders: { 'x-amzn-ErrorType': `'${errorType}'`, 'Content-Type': "'application/x-amz-json-1.1'" },
+        // Sent as application/json (the template's type): the SDKs parse error bodies whatever the content type.
+        responseHeaders: { 'x-amzn-ErrorType': `'${errorType}'` },
         templates: { 'application/json': gatewayErrorTemplate(errorType) },
       });
     }
