@@ -15,13 +15,12 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { SetTaskStatusCommand } from '@aws-sdk/client-data-pipeline';
-import { build } from 'esbuild';
 import { ATTR, TABLES, tableNamesFromEnv } from '../lambda/store/tables';
-import { HANDLER_BUNDLING, LOCAL_BUNDLE_FILE } from '../lib/handler-bundle';
+import { LOCAL_BUNDLE_FILE } from '../lib/handler-bundle';
 import { dynamoDbClient } from '../local/dynamodb';
 import { startEngine } from '../local/engine';
 import { startLocalEndpoint } from '../local/endpoint';
-import { buildHandler } from '../tools/build-handler';
+import { buildHandler, bundleLikeHandler } from '../tools/build-handler';
 import { runLoad, LoadResult } from '../tools/load/driver';
 import { newAttemptId, newPipelineId, newTaskId, seed, SeedPlan, writeTasks } from '../tools/seeding';
 import { dataPipelineClient } from '../tools/targets';
@@ -170,17 +169,7 @@ const countRequests = async () => {
 
 const measureBundle = async () => {
   await buildHandler();
-  await build({
-    entryPoints: [join(__dirname, 'bare-dynamodb-client.ts')],
-    outfile: BARE_BUNDLE,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: HANDLER_BUNDLING.target,
-    minify: HANDLER_BUNDLING.minify,
-    sourcemap: HANDLER_BUNDLING.sourceMap,
-    logLevel: 'warning',
-  });
+  await bundleLikeHandler(join(__dirname, 'bare-dynamodb-client.ts'), BARE_BUNDLE);
   const importMs = async (file: string) => {
     const script = 'const t=process.hrtime.bigint();require(process.argv[1]);console.log(Number(process.hrtime.bigint()-t)/1e6)';
     const { stdout } = await promisify(execFile)(process.execPath, ['-e', script, file], { env: { PATH: process.env.PATH, AWS_REGION: 'us-east-1' } });

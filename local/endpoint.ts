@@ -42,7 +42,6 @@ const loadHandler = (): ProxyHandler => {
   if (!existsSync(LOCAL_BUNDLE_FILE)) {
     throw new Error(`${LOCAL_BUNDLE_FILE} is missing: run \`npm run build\` first (npm start and npm test do).`);
   }
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   return (require(LOCAL_BUNDLE_FILE) as { handler: ProxyHandler }).handler;
 };
 

@@ -2,10 +2,11 @@
 import { build } from 'esbuild';
 import { HANDLER_BUNDLING, HANDLER_ENTRY, LOCAL_BUNDLE_FILE } from '../lib/handler-bundle';
 
-export const buildHandler = async (): Promise<void> => {
+/** Bundles any entry the way the stack bundles the handler (the benchmark bundles its baseline with it too). */
+export const bundleLikeHandler = async (entry: string, outfile: string): Promise<void> => {
   await build({
-    entryPoints: [HANDLER_ENTRY],
-    outfile: LOCAL_BUNDLE_FILE,
+    entryPoints: [entry],
+    outfile,
     bundle: true,
     platform: 'node',
     format: 'cjs',
@@ -16,6 +17,8 @@ export const buildHandler = async (): Promise<void> => {
     logLevel: 'warning',
   });
 };
+
+export const buildHandler = (): Promise<void> => bundleLikeHandler(HANDLER_ENTRY, LOCAL_BUNDLE_FILE);
 
 if (require.main === module) {
   buildHandler().catch((err) => {

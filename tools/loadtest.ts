@@ -6,6 +6,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { positiveNumber } from './cli-numbers';
 import { runLoad } from './load/driver';
 import { freshShare, KINDS, parseMix, prepareMix } from './load/mix';
 import { formatResult, progressPrinter } from './load/report';
@@ -13,13 +14,6 @@ import { dataPipelineClient, resolveTables } from './targets';
 
 /** Without --requests or --rate, a closed-model run seeds this many fresh tasks (and stops if they run out). */
 const DEFAULT_POOL = 20_000;
-
-const positive = (name: string, value: string | undefined, fallback?: number): number | undefined => {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} takes a positive number, not ${JSON.stringify(value)}`);
-  return n;
-};
 
 const main = async () => {
   const { values } = parseArgs({
@@ -39,15 +33,15 @@ const main = async () => {
   });
   if (!values.endpoint) throw new Error(`--endpoint URL is required. Kinds for --mix: ${Object.keys(KINDS).join(', ')}`);
   if (values.stack && values['dynamodb-endpoint']) throw new Error('give --stack or --dynamodb-endpoint, not both');
-  const requests = positive('requests', values.requests);
-  const rate = positive('rate', values.rate);
+  const requests = positiveNumber('requests', values.requests);
+  const rate = positiveNumber('rate', values.rate);
   // Bounded always: 10 s by default, and at most 10 minutes however many requests are asked for.
-  const durationSec = positive('duration', values.duration, requests ? 600 : 10)!;
-  const concurrency = Math.floor(positive('concurrency', values.concurrency, rate ? 256 : 16)!);
-  const timeoutMs = positive('timeout-ms', values['timeout-ms'], 10_000)!;
+  const durationSec = positiveNumber('duration', values.duration, requests ? 600 : 10);
+  const concurrency = Math.floor(positiveNumber('concurrency', values.concurrency, rate ? 256 : 16));
+  const timeoutMs = positiveNumber('timeout-ms', values['timeout-ms'], 10_000);
   const mix = parseMix(values.mix ?? 'finished=70,failed=20,unknown=10');
 
-  const budget = requests ?? (rate ? Math.ceil(rate * durationSec) : Math.floor(positive('pool', values.pool, DEFAULT_POOL)!));
+  const budget = requests ?? (rate ? Math.ceil(rate * durationSec) : Math.floor(positiveNumber('pool', values.pool, DEFAULT_POOL)));
   const freshTasks = Math.ceil(budget * freshShare(mix) * 1.1) + 10;
   const sdk = dataPipelineClient(values.endpoint, { maxAttempts: 1, requestHandler: { requestTimeout: timeoutMs, connectionTimeout: timeoutMs } });
   const tables = await resolveTables({ stack: values.stack, dynamodbEndpoint: values['dynamodb-endpoint'] });

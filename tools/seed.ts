@@ -7,15 +7,9 @@
  */
 import { createWriteStream } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { wholeNumber } from './cli-numbers';
 import { seed, SeedPlan } from './seeding';
 import { resolveTables } from './targets';
-
-const count = (name: string, value: string | undefined, fallback: number): number => {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 1_000_000) throw new Error(`--${name} takes a whole number from 0 to 1000000, not ${JSON.stringify(value)}`);
-  return n;
-};
 
 const main = async () => {
   const { values } = parseArgs({
@@ -30,11 +24,11 @@ const main = async () => {
     },
   });
   const plan: SeedPlan = {
-    pipelines: count('pipelines', values.pipelines, 1),
-    deletedPipelines: count('deleted-pipelines', values['deleted-pipelines'], 0),
-    missingPipelines: count('missing-pipelines', values['missing-pipelines'], 0),
-    tasksPerPipeline: count('tasks-per-pipeline', values['tasks-per-pipeline'], 1),
-    canceledTasks: count('canceled-tasks', values['canceled-tasks'], 0),
+    pipelines: wholeNumber('pipelines', values.pipelines, 1),
+    deletedPipelines: wholeNumber('deleted-pipelines', values['deleted-pipelines'], 0),
+    missingPipelines: wholeNumber('missing-pipelines', values['missing-pipelines'], 0),
+    tasksPerPipeline: wholeNumber('tasks-per-pipeline', values['tasks-per-pipeline'], 1),
+    canceledTasks: wholeNumber('canceled-tasks', values['canceled-tasks'], 0),
   };
   const target = await resolveTables({ stack: values.stack });
   const tasks = await seed(target.client, target.names, plan);

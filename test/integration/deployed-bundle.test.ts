@@ -27,7 +27,6 @@ beforeAll(async () => {
   const asset = stack.node.findChild('SetTaskStatusFunction').node.findChild('Code') as Asset;
   process.env.DYNAMODB_ENDPOINT = engine.endpoint;
   for (const key of Object.keys(TABLES) as TableKey[]) process.env[TABLES[key].envVar] = engine.names[key];
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   handler = require(join(assembly.directory, asset.assetPath, 'index.js')).handler;
 }, 60_000);
 
