@@ -10,13 +10,17 @@ export interface DispatchDeps extends SetTaskStatusDeps {
   readonly logger: Logger;
 }
 
-export type Dispatch = (request: HttpRequest, requestId: string) => Promise<HttpResponse>;
+/**
+ * `requestId` is the id the client sees (x-amzn-RequestId, logged as correlation_id); `invocationId`, when
+ * there is one, is the Lambda invocation's (logged as function_request_id).
+ */
+export type Dispatch = (request: HttpRequest, requestId: string, invocationId?: string) => Promise<HttpResponse>;
 
 export const createDispatcher = (deps: DispatchDeps): Dispatch => {
   const { logger } = deps;
-  return async (request, requestId) => {
+  return async (request, requestId, invocationId) => {
     // Keys go on every line rather than into the logger: one process may serve concurrent requests.
-    const keys: Record<string, unknown> = { correlation_id: requestId };
+    const keys: Record<string, unknown> = { correlation_id: requestId, ...(invocationId && { function_request_id: invocationId }) };
     const operation = readOperation(request.headers);
     if (operation !== 'SetTaskStatus') {
       const target = request.headers['x-amz-target'];

@@ -23,9 +23,8 @@ const lowerCaseKeys = (headers: APIGatewayProxyEvent['headers'] | null): Record<
 };
 
 export const handler = async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
-  logger.addContext(context);
   // API Gateway's request id is the one the client sees in x-amzn-RequestId; use it everywhere.
   const requestId = event.requestContext?.requestId ?? context.awsRequestId;
   const body = event.body == null ? '' : event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
-  return dispatch({ headers: lowerCaseKeys(event.headers), body }, requestId);
+  return dispatch({ headers: lowerCaseKeys(event.headers), body }, requestId, context.awsRequestId);
 };

@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { call, dispatcherFor, seedTask, startTestEngine, TestEngine } from '../support/engine';
+import { call, dispatcherFor, seedTask, startTestEngine, TARGET, TestEngine } from '../support/engine';
 import { createDynamoDbClient } from '../../lambda/store/dynamodb-task-store';
 import { INTERNAL_ERROR_MESSAGE } from '../../lambda/protocol/aws-json';
 
@@ -58,12 +58,8 @@ describe('logging', () => {
     const out = captureLog();
     try {
       const logger = new Logger({ serviceName: 'datapipeline-task-runner', logLevel });
-      await call(dispatcherFor(engine, { logger }), {
-        taskId: t.taskId,
-        taskStatus: 'FAILED',
-        errorMessage: 'SECRET-MESSAGE',
-        errorStackTrace: 'SECRET-TRACE',
-      });
+      const body = JSON.stringify({ taskId: t.taskId, taskStatus: 'FAILED', errorMessage: 'SECRET-MESSAGE', errorStackTrace: 'SECRET-TRACE' });
+      await dispatcherFor(engine, { logger })({ headers: TARGET, body }, 'client-request-id', 'lambda-invocation-id');
     } finally {
       out.restore();
     }
@@ -73,7 +69,14 @@ describe('logging', () => {
   it('keys every line with the service, the request id, taskId and pipelineId, and keeps error text out above DEBUG', async () => {
     const { t, text, entries } = await run('INFO');
     expect(entries).toEqual([
-      expect.objectContaining({ service: 'datapipeline-task-runner', taskId: t.taskId, pipelineId: t.pipelineId, correlation_id: expect.any(String), outcome: 'completed' }),
+      expect.objectContaining({
+        service: 'datapipeline-task-runner',
+        taskId: t.taskId,
+        pipelineId: t.pipelineId,
+        correlation_id: 'client-request-id',
+        function_request_id: 'lambda-invocation-id',
+        outcome: 'completed',
+      }),
     ]);
     expect(text).not.toContain('SECRET-MESSAGE');
     expect(text).not.toContain('SECRET-TRACE');
