@@ -30,9 +30,6 @@ export const LIMITS = {
   errorMessage: 65536,
 } as const;
 
-/** DynamoDB's limit on a partition key value, in UTF-8 bytes. */
-const PARTITION_KEY_MAX_BYTES = 2048;
-
 export type SetTaskStatusOutcome = 'completed' | 'unchanged' | 'canceled';
 
 export type SetTaskStatusResult =
@@ -77,9 +74,6 @@ export const setTaskStatus = async (input: SetTaskStatusInput, deps: SetTaskStat
     errorMessage: input.errorMessage,
     errorStackTrace: input.errorStackTrace,
   };
-
-  // A key DynamoDB cannot hold names no stored task: answer without asking the engine.
-  if (Buffer.byteLength(req.taskId, 'utf8') > PARTITION_KEY_MAX_BYTES) return { ok: false, error: taskNotFound() };
 
   const task = await deps.store.getTask(req.taskId);
   if (!task) return { ok: false, error: taskNotFound() };

@@ -16,6 +16,8 @@ import type { CompleteResult, Completion, Pipeline, Task, TaskStore } from './ta
 type Item = Record<string, AttributeValue>;
 
 const RUNNING = 'RUNNING';
+/** DynamoDB's limit on a partition key value, in UTF-8 bytes. */
+const PARTITION_KEY_MAX_BYTES = 2048;
 const ERROR_FIELDS = [ATTR.errorId, ATTR.errorMessage, ATTR.errorStackTrace] as const;
 
 /**
@@ -36,6 +38,8 @@ export class DynamoDbTaskStore implements TaskStore {
   ) {}
 
   async getTask(taskId: string): Promise<Task | undefined> {
+    // A key DynamoDB cannot hold names no stored task: answer without asking (the engine would refuse the key).
+    if (Buffer.byteLength(taskId, 'utf8') > PARTITION_KEY_MAX_BYTES) return undefined;
     const { Item } = await this.client.send(
       new GetItemCommand({ TableName: this.tables.tasks, Key: { [TABLES.tasks.partitionKey]: { S: taskId } }, ConsistentRead: true }),
     );
