@@ -21,6 +21,9 @@ export interface LocalEndpointOptions {
   readonly dataDir?: string;
 }
 
+/** How long a stop waits for requests in flight before cutting their connections. */
+const DRAIN_MS = 2000;
+
 export interface LocalEndpoint {
   readonly apiUrl: string;
   readonly dynamodbUrl: string;
@@ -64,9 +67,13 @@ export const startLocalEndpoint = async (options: LocalEndpointOptions): Promise
   return {
     apiUrl: `http://${options.host}:${port}`,
     dynamodbUrl,
+    /** Stops taking requests, lets those in flight finish (for at most DRAIN_MS), then stops the engine. */
     close: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const cut = setTimeout(() => server.closeAllConnections(), DRAIN_MS);
+      await closed;
+      clearTimeout(cut);
       await engine?.close();
     },
   };

@@ -131,3 +131,4 @@ describe('misbehaving clients', () => {
     expect(reply).toContain('TaskNotFoundException');
   });
 });
+

@@ -1,6 +1,7 @@
 /**
  * The local endpoint (the built handler bundle behind the HTTP door) started in this process, with a
- * Data Pipeline client pointed at it and a way to seed its tables.
+ * Data Pipeline client pointed at it and a way to seed its tables. One per test file: the bundle reads its
+ * configuration once, when first loaded, like a Lambda cold start.
  */
 import { randomBytes } from 'node:crypto';
 import { DataPipelineClient } from '@aws-sdk/client-data-pipeline';
