@@ -17,19 +17,17 @@ export const LOCAL_AWS_ENV = {
   AWS_SECRET_ACCESS_KEY: 'local',
 } as const;
 
-/** A client for `endpoint`; undefined endpoint means the real DynamoDB with the caller's credentials. */
-export const dynamoDbClient = (endpoint: string | undefined): DynamoDBClient => {
+/** A client for a DynamoDB-compatible engine at `endpoint`; local engines accept any credentials. */
+export const dynamoDbClient = (endpoint: string): DynamoDBClient => {
   quietNodeVersionNotice();
-  return endpoint
-    ? new DynamoDBClient({
-        endpoint,
-        region: process.env.AWS_REGION ?? LOCAL_AWS_ENV.AWS_REGION,
-        credentials: {
-          accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? LOCAL_AWS_ENV.AWS_ACCESS_KEY_ID,
-          secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? LOCAL_AWS_ENV.AWS_SECRET_ACCESS_KEY,
-        },
-      })
-    : new DynamoDBClient({});
+  return new DynamoDBClient({
+    endpoint,
+    region: process.env.AWS_REGION ?? LOCAL_AWS_ENV.AWS_REGION,
+    credentials: {
+      accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? LOCAL_AWS_ENV.AWS_ACCESS_KEY_ID,
+      secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? LOCAL_AWS_ENV.AWS_SECRET_ACCESS_KEY,
+    },
+  });
 };
 
 /**
