@@ -44,6 +44,7 @@ class ExecuteApiSigning(unittest.TestCase):
             client.set_task_status(taskId="t", taskStatus="FINISHED")
         finally:
             server.shutdown()
+            server.server_close()
         return Capture.seen[-1]["Authorization"]
 
     def test_api_gateway_url_is_signed_for_execute_api(self):
