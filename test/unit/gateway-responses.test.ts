@@ -57,14 +57,23 @@ it.each(GATEWAY_ERRORS.map((g) => [g.responseType, g.errorType]))('%s reaches th
   expect(err?.$metadata.requestId).toBe('gw-id');
 });
 
-it.each([
-  ['THROTTLED', true],
-  ['INTEGRATION_TIMEOUT', true],
-  ['DEFAULT_5XX', true],
-  ['ACCESS_DENIED', false],
-  ['MISSING_AUTHENTICATION_TOKEN', false],
-  ['DEFAULT_4XX', false],
-])('%s is retried by the JS SDK: %s', async (responseType, retried) => {
+/** As docs/behaviour.md §1 lists them. */
+const RETRIED: Record<string, boolean> = {
+  ACCESS_DENIED: false,
+  MISSING_AUTHENTICATION_TOKEN: false,
+  EXPIRED_TOKEN: false,
+  INVALID_SIGNATURE: false,
+  UNAUTHORIZED: false,
+  THROTTLED: true,
+  QUOTA_EXCEEDED: true,
+  REQUEST_TOO_LARGE: false,
+  INTEGRATION_FAILURE: true,
+  INTEGRATION_TIMEOUT: true,
+  DEFAULT_4XX: false,
+  DEFAULT_5XX: true,
+};
+
+it.each(Object.entries(RETRIED))('%s is retried by the JS SDK: %s', async (responseType, retried) => {
   const { errorType } = GATEWAY_ERRORS.find((g) => g.responseType === responseType)!;
   const { attempts } = await answerWith(DEFAULT_STATUS[responseType], errorType);
   expect(attempts).toBe(retried ? 2 : 1);
