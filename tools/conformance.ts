@@ -16,7 +16,7 @@ const main = async () => {
   const sdk = dataPipelineClient(values.endpoint, { maxAttempts: 1 });
   const tables = await resolveTables({ stack: values.stack, dynamodbEndpoint: values['dynamodb-endpoint'] });
   console.log(`conformance of ${values.endpoint} (tables: ${tables.description})`);
-  const report = await runConformance({ sdk, tables, isLocal: !apiGatewayRegion(values.endpoint) }, (line) => console.log(line));
+  const report = await runConformance({ sdk, tables, endpoint: values.endpoint, isLocal: !apiGatewayRegion(values.endpoint) }, (line) => console.log(line));
   sdk.destroy();
   tables.client.destroy();
   console.log(summaryLine(report));

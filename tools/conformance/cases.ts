@@ -20,6 +20,7 @@ export interface CaseContext {
   readonly tables: TablesTarget;
   /** False for API Gateway URLs, where limits belong to API Gateway and Lambda, not to the handler. */
   readonly isLocal: boolean;
+  readonly endpoint: string;
 }
 
 export interface Case {
@@ -38,9 +39,10 @@ const show = (a: Answer) => (a.error ? `${a.status} ${a.error.name}: ${a.error.m
 const ok = (a: Answer) => check(a.status === 200 && !a.error && Object.keys(a.output ?? {}).length === 0, `expected 200 {}, got ${show(a)}`);
 
 type ErrorClass = new (...args: never[]) => Error;
+const STATUS: Record<string, number> = { InternalServiceError: 500, RequestEntityTooLargeException: 413, InvalidSignatureException: 403 };
 const fails = (a: Answer, type: string, options: { typed?: ErrorClass; message?: string | RegExp } = {}) => {
   check(a.error?.name === type, `expected ${type}, got ${show(a)}`);
-  check(a.status === (type === 'InternalServiceError' ? 500 : type === 'RequestEntityTooLargeException' ? 413 : 400), `expected the status of ${type}, got ${a.status}`);
+  check(a.status === (STATUS[type] ?? 400), `expected the status of ${type}, got ${a.status}`);
   if (options.typed) check(a.error instanceof options.typed, `${type} did not arrive as the SDK's typed class`);
   const m = options.message;
   if (m !== undefined) {
@@ -148,6 +150,40 @@ export const CASES: readonly Case[] = [
     },
   },
   {
+    id: 'wire-empty-body',
+    rule: 'an empty body counts as {}',
+    run: async (ctx) =>
+      fails(await call(ctx, unknownTask, (r) => (r.body = '')), 'InvalidRequestException', {
+        message: /^2 validation errors detected: Value null at 'taskId'.*; Value null at 'taskStatus'/,
+      }),
+  },
+  {
+    id: 'wire-content-type',
+    rule: 'the Content-Type is not checked',
+    run: async (ctx) =>
+      fails(
+        await call(ctx, unknownTask, (r) => {
+          for (const name of Object.keys(r.headers)) if (name.toLowerCase() === 'content-type') delete r.headers[name];
+          r.headers['content-type'] = 'text/plain';
+        }),
+        'TaskNotFoundException',
+      ),
+  },
+  {
+    id: 'wire-signing-name',
+    rule: 'deployed, a call signed for datapipeline instead of execute-api is InvalidSignatureException',
+    run: async (ctx) => {
+      if (ctx.isLocal) return { skip: 'the local endpoint checks no signatures' };
+      const wrong = new DataPipelineClient({ endpoint: ctx.endpoint, region: await ctx.sdk.config.region(), maxAttempts: 1 });
+      try {
+        fails(await send(wrong, unknownTask), 'InvalidSignatureException');
+      } finally {
+        wrong.destroy();
+      }
+      return undefined;
+    },
+  },
+  {
     id: 'wire-body-limit',
     rule: 'a body over 6 MB is 413 RequestEntityTooLargeException (local endpoint)',
     run: async (ctx) => {
@@ -230,6 +266,18 @@ export const CASES: readonly Case[] = [
       fails(await call(ctx, { ...unknownTask, errorMessage: 'm'.repeat(65537) }), 'InvalidRequestException', {
         message: invalid('errorMessage', 'Member must have length less than or equal to 65536'),
       });
+    },
+  },
+  {
+    id: 'validate-errorMessage-unicode',
+    rule: 'errorMessage takes control characters but no unpaired surrogate',
+    run: async (ctx) => {
+      fails(await call(ctx, { ...unknownTask, errorMessage: 'bell\u0007 nul\u0000' }), 'TaskNotFoundException');
+      fails(
+        await call(ctx, unknownTask, (r) => (r.body = '{"taskId":"conformance-unknown-task","taskStatus":"FINISHED","errorMessage":"x\\ud800y"}')),
+        'InvalidRequestException',
+        { message: invalid('errorMessage', 'Member must be well-formed Unicode text (no unpaired surrogate code unit)') },
+      );
     },
   },
   {
