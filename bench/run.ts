@@ -22,7 +22,7 @@ import { startEngine } from '../local/engine';
 import { startLocalEndpoint } from '../local/endpoint';
 import { buildHandler, bundleLikeHandler } from '../tools/build-handler';
 import { runLoad, LoadResult } from '../tools/load/driver';
-import { newAttemptId, newPipelineId, newTaskId, seed, SeedPlan, writeTasks } from '../tools/seeding';
+import { EMPTY_PLAN, newAttemptId, newPipelineId, newTaskId, seed, SeedPlan, writeTasks } from '../tools/seeding';
 import { dataPipelineClient } from '../tools/targets';
 import { startCountingProxy } from './counting-proxy';
 
@@ -30,7 +30,6 @@ const ROOT = join(__dirname, '..');
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const DURATION_SEC = Number(process.env.BENCH_DURATION ?? 8);
 const IMPORT_RUNS = 21;
-const PLAN: SeedPlan = { pipelines: 0, deletedPipelines: 0, missingPipelines: 0, tasksPerPipeline: 1, canceledTasks: 0 };
 const BARE_BUNDLE = join(ROOT, 'dist', 'bench', 'bare-dynamodb-client.js');
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -67,8 +66,8 @@ const measureThroughput = async () => {
     const db = dynamoDbClient(server.dynamodbUrl);
     const idle = memoryOf(server.child.pid!);
     // Enough fresh tasks for 750 SetTaskStatus/s; the engine run cycles over 1000 others that stay RUNNING.
-    const tasks = await seed(db, names, { ...PLAN, pipelines: Math.ceil((DURATION_SEC * 750) / 100), tasksPerPipeline: 100 });
-    const engineTasks = await seed(db, names, { ...PLAN, pipelines: 10, tasksPerPipeline: 100 });
+    const tasks = await seed(db, names, { ...EMPTY_PLAN, pipelines: Math.ceil((DURATION_SEC * 750) / 100), tasksPerPipeline: 100 });
+    const engineTasks = await seed(db, names, { ...EMPTY_PLAN, pipelines: 10, tasksPerPipeline: 100 });
 
     const sdk = dataPipelineClient(server.apiUrl, { maxAttempts: 1 });
     let i = 0;
@@ -129,7 +128,7 @@ const countRequests = async () => {
   const names = tableNamesFromEnv(process.env);
   const db = dynamoDbClient(engine.url);
   const sdk = dataPipelineClient(endpoint.apiUrl, { maxAttempts: 1 });
-  const one = async (plan: Partial<SeedPlan>) => (await seed(db, names, { ...PLAN, ...plan }))[0];
+  const one = async (plan: Partial<SeedPlan>) => (await seed(db, names, { ...EMPTY_PLAN, ...plan }))[0];
   const set = (taskId: string, taskStatus: string) => sdk.send(new SetTaskStatusCommand({ taskId, taskStatus: taskStatus as 'FINISHED' })).catch((e: Error) => e.name);
   /** `ok` for an output, the error name for a failure (set() turns errors into their names). */
   const describe = (o: unknown): string => (Array.isArray(o) ? o.map(describe).join(' + ') : o instanceof Object ? 'ok' : String(o));

@@ -26,6 +26,9 @@ export interface SeedPlan {
   readonly canceledTasks: number;
 }
 
+/** Writes nothing; spread it and set the counts you want. */
+export const EMPTY_PLAN: SeedPlan = { pipelines: 0, deletedPipelines: 0, missingPipelines: 0, tasksPerPipeline: 1, canceledTasks: 0 };
+
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 
 /** Like `df-0940128315OR4M3RZB0V`: the shape of real pipeline ids. */

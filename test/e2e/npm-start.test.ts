@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { DataPipelineClient, InvalidRequestException, SetTaskStatusCommand } from '@aws-sdk/client-data-pipeline';
 import { tableNamesFromEnv } from '../../lambda/store/tables';
 import { dynamoDbClient } from '../../local/dynamodb';
-import { seed } from '../../tools/seeding';
+import { EMPTY_PLAN, seed } from '../../tools/seeding';
 
 const ROOT = join(__dirname, '..', '..');
 const READY = /endpoint (http:\/\/127\.0\.0\.1:\d+) \| DynamoDB engine (http:\/\/127\.0\.0\.1:\d+)/;
@@ -55,7 +55,7 @@ const sdk = (apiUrl: string) =>
 
 const seedOne = async (dynamodbUrl: string) => {
   const db = dynamoDbClient(dynamodbUrl);
-  const [task] = await seed(db, tableNamesFromEnv({}), { pipelines: 1, deletedPipelines: 0, missingPipelines: 0, tasksPerPipeline: 1, canceledTasks: 0 });
+  const [task] = await seed(db, tableNamesFromEnv({}), { ...EMPTY_PLAN, pipelines: 1 });
   db.destroy();
   return task;
 };

@@ -12,7 +12,7 @@ import { TABLES, TableNames } from '../../lambda/store/tables';
 import type { TaskStore } from '../../lambda/store/task-store';
 import { dynamoDbClient, ensureTables } from '../../local/dynamodb';
 import { startEngine } from '../../local/engine';
-import { seed, SeededTask, SeedPlan } from '../../tools/seeding';
+import { EMPTY_PLAN, seed, SeededTask, SeedPlan } from '../../tools/seeding';
 
 export interface TestEngine {
   readonly endpoint: string;
@@ -70,14 +70,7 @@ export const dispatcherFor = (
     logger: overrides.logger ?? silentLogger(),
   });
 
-const plan = (p: Partial<SeedPlan>): SeedPlan => ({
-  pipelines: 0,
-  deletedPipelines: 0,
-  missingPipelines: 0,
-  tasksPerPipeline: 1,
-  canceledTasks: 0,
-  ...p,
-});
+const plan = (p: Partial<SeedPlan>): SeedPlan => ({ ...EMPTY_PLAN, ...p });
 
 /** One task: RUNNING on an ACTIVE pipeline unless told otherwise. */
 export const seedTask = async (

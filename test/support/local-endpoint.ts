@@ -8,7 +8,7 @@ import { DataPipelineClient } from '@aws-sdk/client-data-pipeline';
 import { tableNamesFromEnv } from '../../lambda/store/tables';
 import { dynamoDbClient } from '../../local/dynamodb';
 import { startLocalEndpoint, LocalEndpoint } from '../../local/endpoint';
-import { seed, SeededTask, SeedPlan } from '../../tools/seeding';
+import { EMPTY_PLAN, seed, SeededTask, SeedPlan } from '../../tools/seeding';
 
 export interface RunningEndpoint extends LocalEndpoint {
   readonly sdk: DataPipelineClient;
@@ -34,15 +34,7 @@ export const startEndpoint = async (options: { dynamodbEndpoint?: string } = {})
   return {
     ...endpoint,
     sdk,
-    seed: (plan) =>
-      seed(db, tableNamesFromEnv(process.env), {
-        pipelines: 0,
-        deletedPipelines: 0,
-        missingPipelines: 0,
-        tasksPerPipeline: 1,
-        canceledTasks: 0,
-        ...plan,
-      }),
+    seed: (plan) => seed(db, tableNamesFromEnv(process.env), { ...EMPTY_PLAN, ...plan }),
     close: async () => {
       sdk.destroy();
       db.destroy();

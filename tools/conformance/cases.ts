@@ -11,7 +11,7 @@ import {
   TaskNotFoundException,
 } from '@aws-sdk/client-data-pipeline';
 import { TABLES } from '../../lambda/store/tables';
-import { newAttemptId, newPipelineId, newTaskId, seed, SeededTask, SeedPlan, writeTasks } from '../seeding';
+import { EMPTY_PLAN, newAttemptId, newPipelineId, newTaskId, seed, SeededTask, SeedPlan, writeTasks } from '../seeding';
 import type { TablesTarget } from '../targets';
 import { Answer, send } from './probe';
 
@@ -51,9 +51,8 @@ const fails = (a: Answer, type: string, options: { typed?: ErrorClass; message?:
   }
 };
 
-const PLAN: SeedPlan = { pipelines: 0, deletedPipelines: 0, missingPipelines: 0, tasksPerPipeline: 1, canceledTasks: 0 };
 const seedOne = async (ctx: CaseContext, plan: Partial<SeedPlan>): Promise<SeededTask> =>
-  (await seed(ctx.tables.client, ctx.tables.names, { ...PLAN, ...plan }))[0];
+  (await seed(ctx.tables.client, ctx.tables.names, { ...EMPTY_PLAN, ...plan }))[0];
 const running = (ctx: CaseContext) => seedOne(ctx, { pipelines: 1 });
 
 const item = async (ctx: CaseContext, table: 'tasks' | 'attempts', key: string) =>

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { DataPipelineClient, SetTaskStatusCommand, SetTaskStatusCommandInput } from '@aws-sdk/client-data-pipeline';
 import type { TablesTarget } from '../targets';
-import { seed, SeededTask } from '../seeding';
+import { EMPTY_PLAN, seed, SeededTask, SeedPlan } from '../seeding';
 import type { Call } from './driver';
 
 /** Every kind, with the outcome the behaviour reference gives it. */
@@ -47,8 +47,6 @@ export const freshShare = (mix: Mix): number => {
   return mix.filter((m) => FRESH.includes(m.kind)).reduce((sum, m) => sum + m.weight, 0) / total;
 };
 
-const EMPTY_PLAN = { pipelines: 0, deletedPipelines: 0, missingPipelines: 0, tasksPerPipeline: 0, canceledTasks: 0 };
-
 /**
  * Seeds what the mix needs (`freshTasks` RUNNING tasks, plus the reusable sets of the kinds present),
  * settles the tasks `repeat` and `conflict` use, and returns the request source for the driver.
@@ -64,7 +62,7 @@ export const prepareMix = async (
   const fresh = has([...FRESH])
     ? (await seed(tables.client, tables.names, { ...EMPTY_PLAN, pipelines: Math.ceil(freshTasks / perPipeline), tasksPerPipeline: perPipeline })).slice(0, freshTasks)
     : [];
-  const seedSet = async (plan: Partial<typeof EMPTY_PLAN>, needed: boolean) =>
+  const seedSet = async (plan: Partial<SeedPlan>, needed: boolean) =>
     needed ? seed(tables.client, tables.names, { ...EMPTY_PLAN, tasksPerPipeline: REUSED, ...plan }) : [];
   const done = await seedSet({ pipelines: 1 }, has(['repeat', 'conflict']));
   const canceled = await seedSet({ canceledTasks: REUSED }, has(['canceled']));
