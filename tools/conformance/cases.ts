@@ -64,6 +64,12 @@ const item = async (ctx: CaseContext, table: 'tasks' | 'attempts', key: string) 
 const state = async (ctx: CaseContext, t: SeededTask) => JSON.stringify([await item(ctx, 'tasks', t.taskId), await item(ctx, 'attempts', t.attemptId)]);
 const attr = async (ctx: CaseContext, table: 'tasks' | 'attempts', key: string, name: string) => (await item(ctx, table, key))?.[name]?.S;
 
+/** A rewrite that sets a header (replacing it in any letter case), or removes it when `value` is undefined. */
+const header = (name: string, value?: string) => (r: { headers: Record<string, string> }) => {
+  for (const key of Object.keys(r.headers)) if (key.toLowerCase() === name) delete r.headers[key];
+  if (value !== undefined) r.headers[name] = value;
+};
+
 const call = (ctx: CaseContext, input: Record<string, unknown>, rewrite?: Parameters<typeof send>[2]) => send(ctx.sdk, input, rewrite);
 const unknownTask = { taskId: 'conformance-unknown-task', taskStatus: 'FINISHED' };
 const PATTERN = '[\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDC00-\\uDBFF\\uDFFF\\r\\n\\t]*';
@@ -97,24 +103,13 @@ export const CASES: readonly Case[] = [
     id: 'wire-missing-target',
     rule: 'a request without X-Amz-Target is UnknownOperationException',
     run: async (ctx) =>
-      fails(
-        await call(ctx, unknownTask, (r) => {
-          for (const name of Object.keys(r.headers)) if (name.toLowerCase() === 'x-amz-target') delete r.headers[name];
-        }),
-        'UnknownOperationException',
-      ),
+      fails(await call(ctx, unknownTask, header('x-amz-target')), 'UnknownOperationException'),
   },
   {
     id: 'wire-other-operation',
     rule: 'another operation in X-Amz-Target is UnknownOperationException',
     run: async (ctx) =>
-      fails(
-        await call(ctx, unknownTask, (r) => {
-          for (const name of Object.keys(r.headers)) if (name.toLowerCase() === 'x-amz-target') delete r.headers[name];
-          r.headers['x-amz-target'] = 'DataPipeline.PollForTask';
-        }),
-        'UnknownOperationException',
-      ),
+      fails(await call(ctx, unknownTask, header('x-amz-target', 'DataPipeline.PollForTask')), 'UnknownOperationException'),
   },
   {
     id: 'wire-bad-json',
@@ -160,13 +155,7 @@ export const CASES: readonly Case[] = [
     id: 'wire-content-type',
     rule: 'the Content-Type is not checked',
     run: async (ctx) =>
-      fails(
-        await call(ctx, unknownTask, (r) => {
-          for (const name of Object.keys(r.headers)) if (name.toLowerCase() === 'content-type') delete r.headers[name];
-          r.headers['content-type'] = 'text/plain';
-        }),
-        'TaskNotFoundException',
-      ),
+      fails(await call(ctx, unknownTask, header('content-type', 'text/plain')), 'TaskNotFoundException'),
   },
   {
     id: 'wire-signing-name',
