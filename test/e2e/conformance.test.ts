@@ -1,11 +1,9 @@
 /** The conformance suite passes against the local endpoint, and fails against an endpoint that is wrong. */
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tableNamesFromEnv } from '../../lambda/store/tables';
-import { dynamoDbClient } from '../../local/dynamodb';
 import { CASES } from '../../tools/conformance/cases';
 import { runConformance } from '../../tools/conformance/run';
-import { dataPipelineClient } from '../../tools/targets';
+import { dataPipelineClient, resolveTables } from '../../tools/targets';
 import { RunningEndpoint, startEndpoint } from '../support/local-endpoint';
 
 let endpoint: RunningEndpoint;
@@ -14,9 +12,9 @@ beforeAll(async () => {
 });
 afterAll(() => endpoint.close());
 
-const contextFor = (url: string) => ({
+const contextFor = async (url: string) => ({
   sdk: dataPipelineClient(url, { maxAttempts: 1 }),
-  tables: { client: dynamoDbClient(endpoint.dynamodbUrl), names: tableNamesFromEnv(process.env), description: 'test' },
+  tables: await resolveTables({ dynamodbEndpoint: endpoint.dynamodbUrl }),
   endpoint: url,
   isLocal: true,
 });
@@ -24,7 +22,7 @@ const contextFor = (url: string) => ({
 jest.setTimeout(60_000);
 
 it('passes every case against the local endpoint', async () => {
-  const ctx = contextFor(endpoint.apiUrl);
+  const ctx = await contextFor(endpoint.apiUrl);
   const report = await runConformance(ctx);
   ctx.sdk.destroy();
   expect(report.results.filter((r) => r.status === 'fail')).toEqual([]);
@@ -39,7 +37,7 @@ it('fails against an endpoint that answers 200 {} to everything', async () => {
     req.on('end', () => res.writeHead(200, { 'Content-Type': 'application/x-amz-json-1.1' }).end('{}'));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const ctx = contextFor(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  const ctx = await contextFor(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
   const report = await runConformance(ctx);
   ctx.sdk.destroy();
   server.close();

@@ -4,11 +4,9 @@ import { promisify } from 'node:util';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { tableNamesFromEnv } from '../../lambda/store/tables';
-import { dynamoDbClient } from '../../local/dynamodb';
 import { runLoad } from '../../tools/load/driver';
 import { KINDS, parseMix, prepareMix } from '../../tools/load/mix';
-import { dataPipelineClient } from '../../tools/targets';
+import { dataPipelineClient, resolveTables } from '../../tools/targets';
 import { RunningEndpoint, startEndpoint } from '../support/local-endpoint';
 
 let endpoint: RunningEndpoint;
@@ -18,13 +16,13 @@ beforeAll(async () => {
 afterAll(() => endpoint.close());
 jest.setTimeout(60_000);
 
-const tables = () => ({ client: dynamoDbClient(endpoint.dynamodbUrl), names: tableNamesFromEnv(process.env), description: 'test' });
+const tables = () => resolveTables({ dynamodbEndpoint: endpoint.dynamodbUrl });
 
 it('sends exactly the requested number of calls, and each kind gets the outcome the reference gives it', async () => {
   const sdk = dataPipelineClient(endpoint.apiUrl, { maxAttempts: 1 });
   const expected: Record<string, string> = {};
   for (const kind of Object.keys(KINDS)) {
-    const next = await prepareMix(parseMix(`${kind}=1`), sdk, tables(), 20);
+    const next = await prepareMix(parseMix(`${kind}=1`), sdk, await tables(), 20);
     const result = await runLoad({ next, concurrency: 4, durationSec: 60, requests: 20 });
     expect(result).toMatchObject({ requests: 20, stoppedBy: 'requests', model: 'closed' });
     expect(Object.keys(result.outcomes)).toHaveLength(1);
@@ -47,7 +45,7 @@ it('sends exactly the requested number of calls, and each kind gets the outcome 
 
 it('stops by itself when the seeded tasks run out, and in the open model', async () => {
   const sdk = dataPipelineClient(endpoint.apiUrl, { maxAttempts: 1 });
-  const next = await prepareMix(parseMix('finished=1'), sdk, tables(), 30);
+  const next = await prepareMix(parseMix('finished=1'), sdk, await tables(), 30);
   const result = await runLoad({ next, concurrency: 64, durationSec: 60, rate: 500 });
   sdk.destroy();
   expect(result).toMatchObject({ requests: 30, stoppedBy: 'exhausted', model: 'open', outcomes: { ok: 30 } });
