@@ -1,59 +1,106 @@
 /**
- * The handler's core, shared by both doors (Lambda and the local server): decode, run the operation,
- * encode, log. Unexpected failures become a generic 500; their details go only to the log.
+ * The handler's core, shared by both doors (Lambda and the local server): a table from target to operation;
+ * decode, run under a deadline, encode, log. Unexpected failures become a generic 500; their details go only
+ * to the log.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { decodeInput, encodeError, encodeResult, HttpRequest, HttpResponse, INTERNAL_ERROR_MESSAGE, readOperation } from './protocol/aws-json';
-import { SET_TASK_STATUS_MEMBERS, setTaskStatus, SetTaskStatusDeps } from './operations/set-task-status';
+import { clip, clipAll, DEBUG_VALUE_CHARS, INFO_VALUE_CHARS } from './log-bounds';
+import { decodeInput } from './model/decode';
+import type { Operation, Stores } from './operations/operation';
+import { SetTaskStatus } from './operations/set-task-status';
+import { encodeError, encodeResult, HttpRequest, HttpResponse, INTERNAL_ERROR_MESSAGE, readOperation } from './protocol/aws-json';
 
-export interface DispatchDeps extends SetTaskStatusDeps {
+// Each entry's input type is checked where the operation is defined; the table only needs to run it.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const OPERATIONS: Readonly<Record<string, Operation<any>>> = {
+  SetTaskStatus,
+};
+
+export const SUPPORTED_OPERATIONS = Object.keys(OPERATIONS);
+
+export interface DispatchDeps {
+  /** The ports for one request; their DynamoDB requests are aborted by `signal` when the deadline passes. */
+  readonly stores: (signal: AbortSignal) => Stores;
+  readonly now: () => Date;
   readonly logger: Logger;
 }
 
+export interface InvocationInfo {
+  /** The Lambda invocation's id (logged as function_request_id). */
+  readonly invocationId?: string;
+  /** Milliseconds this invocation may still take before its answer must be on its way. */
+  readonly budgetMs?: number;
+}
+
+/** With no budget given (tests, tools), a request may take this long. */
+const DEFAULT_BUDGET_MS = 10_000;
+
 /**
- * `requestId` is the id the client sees (x-amzn-RequestId, logged as correlation_id); `invocationId`, when
- * there is one, is the Lambda invocation's (logged as function_request_id).
+ * `requestId` is the id the client sees (x-amzn-RequestId, logged as correlation_id).
  */
-export type Dispatch = (request: HttpRequest, requestId: string, invocationId?: string) => Promise<HttpResponse>;
+export type Dispatch = (request: HttpRequest, requestId: string, invocation?: InvocationInfo) => Promise<HttpResponse>;
+
+class DeadlinePassed extends Error {
+  constructor(budgetMs: number) {
+    super(`the request did not finish within its ${budgetMs} ms budget; its DynamoDB requests were aborted`);
+  }
+}
+
+/** Runs `work`; when the budget runs out first, aborts the signal it was given and rejects with DeadlinePassed. */
+const withDeadline = async <T>(budgetMs: number, work: (signal: AbortSignal) => Promise<T>): Promise<T> => {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      reject(new DeadlinePassed(budgetMs));
+    }, Math.max(0, budgetMs));
+  });
+  try {
+    return await Promise.race([work(controller.signal), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+};
 
 export const createDispatcher = (deps: DispatchDeps): Dispatch => {
   const { logger } = deps;
-  return async (request, requestId, invocationId) => {
+  return async (request, requestId, invocation = {}) => {
     // Keys go on every line rather than into the logger: one process may serve concurrent requests.
-    const keys: Record<string, unknown> = { correlation_id: requestId, ...(invocationId && { function_request_id: invocationId }) };
-    const operation = readOperation(request.headers);
-    if (operation !== 'SetTaskStatus') {
+    const keys: Record<string, unknown> = {
+      correlation_id: requestId,
+      ...(invocation.invocationId && { function_request_id: invocation.invocationId }),
+    };
+    const name = readOperation(request.headers);
+    const operation = name !== undefined && Object.hasOwn(OPERATIONS, name) ? OPERATIONS[name] : undefined;
+    if (operation === undefined) {
       const target = request.headers['x-amz-target'];
-      logger.info('unknown operation', { ...keys, target });
-      return encodeError(
-        {
-          type: 'UnknownOperationException',
-          message: target === undefined ? 'Missing X-Amz-Target header.' : 'This endpoint serves only DataPipeline.SetTaskStatus.',
-        },
-        requestId,
-      );
+      logger.info('unknown operation', { ...keys, target: target === undefined ? undefined : clip(target, INFO_VALUE_CHARS) });
+      const message = target === undefined ? 'Missing X-Amz-Target header.' : `Unknown operation: this endpoint serves DataPipeline.${SUPPORTED_OPERATIONS.join(', DataPipeline.')}.`;
+      return encodeError({ type: 'UnknownOperationException', message }, requestId);
     }
-    keys.operation = operation;
-    const decoded = decodeInput(request.body, SET_TASK_STATUS_MEMBERS);
+    keys.operation = name;
+    const decoded = decodeInput<never>(request.body, operation.input);
     if (!decoded.ok) {
-      logger.info('request rejected', { ...keys, errorType: decoded.error.type });
+      logger.info('request rejected', { ...keys, errorType: decoded.error.type, errorText: clip(decoded.error.message, 512) });
       return encodeError(decoded.error, requestId);
     }
     const { input } = decoded;
-    keys.taskId = input.taskId;
-    keys.taskStatus = input.taskStatus;
-    logger.debug('error fields', { ...keys, errorId: input.errorId, errorMessage: input.errorMessage, errorStackTrace: input.errorStackTrace });
+    Object.assign(keys, clipAll(operation.infoKeys(input), INFO_VALUE_CHARS));
+    logger.debug('request', { ...keys, ...clipAll({ ...operation.infoKeys(input), ...operation.debugKeys?.(input) }, DEBUG_VALUE_CHARS) });
     try {
-      const result = await setTaskStatus(input, deps);
-      keys.pipelineId = result.pipelineId;
+      const result = await withDeadline(invocation.budgetMs ?? DEFAULT_BUDGET_MS, (signal) =>
+        operation.run(input, { stores: deps.stores(signal), now: deps.now }),
+      );
+      Object.assign(keys, clipAll(result.log ?? {}, INFO_VALUE_CHARS));
       if (result.ok) {
-        logger.info('task status set', { ...keys, outcome: result.outcome, errorId: input.errorId });
-        return encodeResult({}, requestId);
+        logger.info('done', keys);
+        return encodeResult(result.output, requestId);
       }
-      logger.info('request rejected', { ...keys, errorType: result.error.type, errorText: result.error.message });
+      logger.info('request rejected', { ...keys, errorType: result.error.type, errorText: clip(result.error.message, 512) });
       return encodeError(result.error, requestId);
     } catch (error) {
-      logger.error('internal error', { ...keys, error: error as Error });
+      logger.error(error instanceof DeadlinePassed ? 'deadline passed' : 'internal error', { ...keys, error: error as Error });
       return encodeError({ type: 'InternalServiceError', message: INTERNAL_ERROR_MESSAGE }, requestId);
     }
   };

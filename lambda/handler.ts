@@ -3,15 +3,24 @@
  * Clients and configuration are built once per execution environment.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
+import { Tracer } from '@aws-lambda-powertools/tracer';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { ANSWER_MARGIN_MS } from '../lib/function-settings';
 import { createDispatcher } from './dispatch';
 import { SERVICE_NAME } from './service-name';
 import { createDynamoDbClient, DynamoDbTaskStore } from './store/dynamodb-task-store';
 import { tableNamesFromEnv } from './store/tables';
 
-const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? SERVICE_NAME });
+const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? SERVICE_NAME;
+const logger = new Logger({ serviceName });
+// Active only in Lambda (it reads AWS_EXECUTION_ENV): each DynamoDB request becomes a subsegment with its
+// table and outcome. HTTP capture is off: the DynamoDB client's own capture is the one that names the call.
+const tracer = new Tracer({ serviceName, captureHTTPsRequests: false });
+const dynamoDbClient = tracer.captureAWSv3Client(createDynamoDbClient(process.env));
+const tables = tableNamesFromEnv(process.env);
+
 const dispatch = createDispatcher({
-  store: new DynamoDbTaskStore(createDynamoDbClient(process.env), tableNamesFromEnv(process.env)),
+  stores: (signal) => ({ tasks: new DynamoDbTaskStore(dynamoDbClient, tables, signal) }),
   now: () => new Date(),
   logger,
 });
@@ -26,5 +35,8 @@ export const handler = async (event: APIGatewayProxyEvent, context: Context): Pr
   // API Gateway's request id is the one the client sees in x-amzn-RequestId; use it everywhere.
   const requestId = event.requestContext?.requestId ?? context.awsRequestId;
   const body = event.body == null ? '' : event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
-  return dispatch({ headers: lowerCaseKeys(event.headers), body }, requestId, context.awsRequestId);
+  return dispatch({ headers: lowerCaseKeys(event.headers), body }, requestId, {
+    invocationId: context.awsRequestId,
+    budgetMs: context.getRemainingTimeInMillis() - ANSWER_MARGIN_MS,
+  });
 };

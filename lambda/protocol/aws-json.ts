@@ -18,9 +18,6 @@ export interface HttpResponse {
   readonly body: string;
 }
 
-/** Error names the protocol layer itself produces, before an operation runs. */
-export type ProtocolErrorType = 'UnknownOperationException' | 'SerializationException' | 'RequestEntityTooLargeException';
-
 /** The only text a client sees of an unexpected failure; the details go to the log. */
 export const INTERNAL_ERROR_MESSAGE = 'The service encountered an internal error. Try the request again.';
 
@@ -38,46 +35,6 @@ const STATUS_BY_TYPE: Readonly<Record<string, number>> = {
 export const readOperation = (headers: HttpRequest['headers']): string | undefined => {
   const target = headers['x-amz-target'];
   return target?.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : undefined;
-};
-
-export type MemberTypes = Readonly<Record<string, 'string'>>;
-
-export type Decoded<M extends MemberTypes> =
-  | { readonly ok: true; readonly input: { [K in keyof M]?: string } }
-  | { readonly ok: false; readonly error: WireError };
-
-const jsonTypeOf = (value: unknown): string =>
-  Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : `a ${typeof value}`;
-
-const serializationError = (message: string): { ok: false; error: WireError } => ({
-  ok: false,
-  error: { type: 'SerializationException', message },
-});
-
-/**
- * Parses the body and checks each modeled member's JSON type. `null` counts as absent and unknown members
- * are ignored, as in AWS's JSON deserializers; an empty body is an empty object.
- */
-export const decodeInput = <M extends MemberTypes>(body: string, members: M): Decoded<M> => {
-  let parsed: unknown;
-  try {
-    parsed = body.trim() === '' ? {} : JSON.parse(body);
-  } catch {
-    return serializationError('The request body is not valid JSON.');
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    return serializationError('The request body must be a JSON object.');
-  }
-  const input: Record<string, string> = {};
-  for (const name of Object.keys(members)) {
-    const value = (parsed as Record<string, unknown>)[name];
-    if (value === undefined || value === null) continue;
-    if (typeof value !== 'string') {
-      return serializationError(`Member '${name}' must be a JSON string, not ${jsonTypeOf(value)}.`);
-    }
-    input[name] = value;
-  }
-  return { ok: true, input: input as { [K in keyof M]?: string } };
 };
 
 const baseHeaders = (requestId: string): Record<string, string> => ({

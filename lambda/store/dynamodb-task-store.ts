@@ -35,6 +35,8 @@ export class DynamoDbTaskStore implements TaskStore {
   constructor(
     private readonly client: DynamoDBClient,
     private readonly tables: TableNames,
+    /** Aborts this store's requests (the request's deadline). */
+    private readonly signal?: AbortSignal,
   ) {}
 
   async getTask(taskId: string): Promise<Task | undefined> {
@@ -42,6 +44,7 @@ export class DynamoDbTaskStore implements TaskStore {
     if (Buffer.byteLength(taskId, 'utf8') > PARTITION_KEY_MAX_BYTES) return undefined;
     const { Item } = await this.client.send(
       new GetItemCommand({ TableName: this.tables.tasks, Key: { [TABLES.tasks.partitionKey]: { S: taskId } }, ConsistentRead: true }),
+      { abortSignal: this.signal },
     );
     return Item ? toTask(Item) : undefined;
   }
@@ -54,6 +57,7 @@ export class DynamoDbTaskStore implements TaskStore {
         ConsistentRead: true,
         ProjectionExpression: ATTR.pipelineState,
       }),
+      { abortSignal: this.signal },
     );
     return Item ? { pipelineId, deleted: Item[ATTR.pipelineState]?.S === PIPELINE_DELETED } : undefined;
   }
@@ -68,6 +72,7 @@ export class DynamoDbTaskStore implements TaskStore {
           // DynamoDB returns the winner's item with the failure, saving a read; engines that ignore this get one.
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
+        { abortSignal: this.signal },
       );
       return { applied: true };
     } catch (err) {
@@ -85,6 +90,7 @@ export class DynamoDbTaskStore implements TaskStore {
           Key: { [TABLES.attempts.partitionKey]: { S: attemptId } },
           ...completionUpdate(ATTR.attemptStatus, completion),
         }),
+        { abortSignal: this.signal },
       );
     } catch (err) {
       // Not RUNNING any more: the attempt already holds a final status, which only this completion can have written.

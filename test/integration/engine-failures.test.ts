@@ -1,6 +1,6 @@
-import { createServer } from 'node:net';
+import { createServer, Socket } from 'node:net';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { call, dispatcherFor, seedTask, startTestEngine, TARGET, TestEngine } from '../support/engine';
+import { call, captureLog, dispatcherFor, startTestEngine, TestEngine } from '../support/engine';
 import { createDynamoDbClient } from '../../lambda/store/dynamodb-task-store';
 import { INTERNAL_ERROR_MESSAGE } from '../../lambda/protocol/aws-json';
 
@@ -18,18 +18,6 @@ const closedPort = () =>
       s.close(() => resolve(port));
     });
   });
-
-/** What the logger writes (Powertools sends ERROR to stderr, the rest to stdout). */
-const captureLog = () => {
-  const lines: string[] = [];
-  const spies = [process.stdout, process.stderr].map((stream) =>
-    jest.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      lines.push(String(chunk));
-      return true;
-    }),
-  );
-  return { lines, restore: () => spies.forEach((s) => s.mockRestore()) };
-};
 
 describe('an unreachable engine', () => {
   it('gives 500 InternalServiceError with a generic message, and the details go to the log with the request id', async () => {
@@ -52,39 +40,47 @@ describe('an unreachable engine', () => {
   });
 });
 
-describe('logging', () => {
-  const run = async (logLevel: 'INFO' | 'DEBUG') => {
-    const t = await seedTask(engine);
+/** An engine that accepts connections and never answers. */
+const stallingEngine = async () => {
+  const sockets: Socket[] = [];
+  const server = createServer((socket) => {
+    sockets.push(socket);
+    socket.on('error', () => undefined);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    sockets,
+    close: () => new Promise<void>((resolve) => {
+      sockets.forEach((s) => s.destroy());
+      server.close(() => resolve());
+    }),
+  };
+};
+
+describe('a stalled engine', () => {
+  it('is abandoned at the request deadline: the answer is a modeled 500 long before the client gives up by itself', async () => {
+    const stalled = await stallingEngine();
+    const client = createDynamoDbClient({ DYNAMODB_ENDPOINT: stalled.endpoint });
     const out = captureLog();
+    let res;
     try {
-      const logger = new Logger({ serviceName: 'datapipeline-task-runner', logLevel });
-      const body = JSON.stringify({ taskId: t.taskId, taskStatus: 'FAILED', errorMessage: 'SECRET-MESSAGE', errorStackTrace: 'SECRET-TRACE' });
-      await dispatcherFor(engine, { logger })({ headers: TARGET, body }, 'client-request-id', 'lambda-invocation-id');
+      const logger = new Logger({ serviceName: 'test', logLevel: 'ERROR' });
+      const dispatch = dispatcherFor(engine, { client, logger });
+      // The client's own bound is 3 attempts of up to 3 s each; the budget is far shorter.
+      const response = await dispatch(
+        { headers: { 'x-amz-target': 'DataPipeline.SetTaskStatus' }, body: '{"taskId":"t","taskStatus":"FINISHED"}' },
+        'rid-deadline',
+        { budgetMs: 300 },
+      );
+      res = { status: response.statusCode, body: JSON.parse(response.body), connections: stalled.sockets.length };
     } finally {
       out.restore();
+      client.destroy();
+      await stalled.close();
     }
-    return { t, text: out.lines.join(''), entries: out.lines.map((l) => JSON.parse(l)) };
-  };
-
-  it('keys every line with the service, the request id, taskId and pipelineId, and keeps error text out above DEBUG', async () => {
-    const { t, text, entries } = await run('INFO');
-    expect(entries).toEqual([
-      expect.objectContaining({
-        service: 'datapipeline-task-runner',
-        taskId: t.taskId,
-        pipelineId: t.pipelineId,
-        correlation_id: 'client-request-id',
-        function_request_id: 'lambda-invocation-id',
-        outcome: 'completed',
-      }),
-    ]);
-    expect(text).not.toContain('SECRET-MESSAGE');
-    expect(text).not.toContain('SECRET-TRACE');
-  });
-
-  it('logs the error text at DEBUG', async () => {
-    const { text } = await run('DEBUG');
-    expect(text).toContain('SECRET-MESSAGE');
-    expect(text).toContain('SECRET-TRACE');
+    expect(res).toEqual({ status: 500, body: { __type: 'InternalServiceError', message: INTERNAL_ERROR_MESSAGE }, connections: 1 });
+    expect(out.lines.map((l) => JSON.parse(l))).toEqual([expect.objectContaining({ level: 'ERROR', message: 'deadline passed', correlation_id: 'rid-deadline' })]);
   });
 });

@@ -65,7 +65,7 @@ export const dispatcherFor = (
   overrides: { client?: DynamoDBClient; store?: TaskStore; logger?: Logger; now?: () => Date } = {},
 ): Dispatch =>
   createDispatcher({
-    store: overrides.store ?? new DynamoDbTaskStore(overrides.client ?? engine.client, engine.names),
+    stores: (signal) => ({ tasks: overrides.store ?? new DynamoDbTaskStore(overrides.client ?? engine.client, engine.names, signal) }),
     now: overrides.now ?? (() => new Date()),
     logger: overrides.logger ?? silentLogger(),
   });
@@ -102,4 +102,16 @@ export const TARGET = { 'x-amz-target': 'DataPipeline.SetTaskStatus', 'content-t
 export const call = async (dispatch: Dispatch, input: Record<string, unknown>) => {
   const response = await dispatch({ headers: TARGET, body: JSON.stringify(input) }, `req-${randomBytes(4).toString('hex')}`);
   return { status: response.statusCode, headers: response.headers, body: JSON.parse(response.body) as Record<string, string> };
+};
+
+/** What the logger writes (Powertools sends ERROR to stderr, the rest to stdout), one entry per line. */
+export const captureLog = () => {
+  const lines: string[] = [];
+  const spies = [process.stdout, process.stderr].map((stream) =>
+    jest.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    }),
+  );
+  return { lines, restore: () => spies.forEach((s) => s.mockRestore()) };
 };

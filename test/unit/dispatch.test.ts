@@ -12,7 +12,7 @@ const untouchable: TaskStore = {
   completeTask: () => Promise.reject(new Error('store must not be called')),
   recordAttempt: () => Promise.reject(new Error('store must not be called')),
 };
-const dispatch = createDispatcher({ store: untouchable, now: () => new Date(), logger: new Logger({ logLevel: 'SILENT' }) });
+const dispatch = createDispatcher({ stores: () => ({ tasks: untouchable }), now: () => new Date(), logger: new Logger({ logLevel: 'SILENT' }) });
 const target = (op: string) => ({ 'x-amz-target': `DataPipeline.${op}` });
 
 const send = async (headers: Record<string, string>, body: string) => {

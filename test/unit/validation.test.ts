@@ -1,10 +1,18 @@
-import { LIMITS, validateSetTaskStatus } from '../../lambda/operations/set-task-status';
-import { codePointLength, formatViolations } from '../../lambda/operations/validation';
+import { decodeInput } from '../../lambda/model/decode';
+import { codePointLength } from '../../lambda/model/violations';
+import { LIMITS, SET_TASK_STATUS_INPUT } from '../../lambda/operations/set-task-status';
+
+/** The InvalidRequestException message for an input, or undefined when it is valid. */
+const validationMessage = (input: Record<string, string | undefined>): string | undefined => {
+  const decoded = decodeInput(JSON.stringify(input), SET_TASK_STATUS_INPUT);
+  if (decoded.ok) return undefined;
+  expect(decoded.error.type).toBe('InvalidRequestException');
+  return decoded.error.message;
+};
 
 const valid = { taskId: 'task-1', taskStatus: 'FINISHED' };
 const messageFor = (input: Record<string, string | undefined>) => {
-  const v = validateSetTaskStatus({ ...valid, ...input });
-  return v.length === 0 ? undefined : formatViolations(v);
+  return validationMessage({ ...valid, ...input });
 };
 const astral = (n: number) => '\u{1F600}'.repeat(n);
 const PATTERN = 'Member must satisfy regular expression pattern: [\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDC00-\\uDBFF\\uDFFF\\r\\n\\t]*';
@@ -101,14 +109,14 @@ describe('errorMessage', () => {
 
 describe('several violations', () => {
   it('are counted and listed in member order, separated by "; "', () => {
-    expect(formatViolations(validateSetTaskStatus({ taskStatus: 'DONE', errorId: 'Service_x' }))).toBe(
+    expect(validationMessage(({ taskStatus: 'DONE', errorId: 'Service_x' }))).toBe(
       "3 validation errors detected: Value null at 'taskId' failed to satisfy constraint: Member must not be null; " +
         "Value 'DONE' at 'taskStatus' failed to satisfy constraint: Member must satisfy enum value set: [FINISHED, FAILED, FALSE]; " +
         "Value at 'errorId' failed to satisfy constraint: Member must not start with 'Service_', which is reserved by the service",
     );
   });
   it('do not echo long values', () => {
-    expect(formatViolations(validateSetTaskStatus({ taskId: 't', taskStatus: 'X'.repeat(65) }))).toMatch(/^1 validation error detected: Value at 'taskStatus'/);
+    expect(validationMessage(({ taskId: 't', taskStatus: 'X'.repeat(65) }))).toMatch(/^1 validation error detected: Value at 'taskStatus'/);
   });
 });
 

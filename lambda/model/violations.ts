@@ -5,23 +5,21 @@
  * Lengths count Unicode code points (Smithy's `@length` for strings), so a character outside the
  * Basic Multilingual Plane counts once although JavaScript stores it as two UTF-16 units.
  */
+import type { StringShape } from './shapes';
 
 export interface Violation {
+  /** The member's path, as AWS writes it: `pipelineObjects.1.member.fields.2.member.key`. */
   readonly member: string;
   /** The offending value, echoed only where it is short and not user text (enum members). */
   readonly echo?: string | null;
   readonly constraint: string;
 }
 
-/** The pattern shared by the model's `string`, `id` and `taskId` shapes, anchored, with lone surrogates excluded. */
+/** The pattern shared by the model's `string`, `id` and `taskId` shapes, as the model writes it (AWS matches it against the whole value). */
 export const MODEL_STRING_PATTERN = '[\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDC00-\\uDBFF\\uDFFF\\r\\n\\t]*';
 const MODEL_STRING = /^[\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}\r\n\t]*$/u;
-const LONE_SURROGATE = /\p{Surrogate}/u;
 
 export const matchesModelPattern = (value: string): boolean => MODEL_STRING.test(value);
-
-/** True when the string is well-formed UTF-16, i.e. it can be encoded as UTF-8 and stored. */
-export const isWellFormed = (value: string): boolean => !LONE_SURROGATE.test(value);
 
 export const codePointLength = (value: string): number => {
   let n = value.length;
@@ -38,21 +36,8 @@ export const codePointLength = (value: string): number => {
   return n;
 };
 
-export interface StringRules {
-  readonly required?: boolean;
-  readonly min?: number;
-  readonly max?: number;
-  readonly modelPattern?: boolean;
-  readonly wellFormed?: boolean;
-  readonly enumValues?: readonly string[];
-  readonly forbiddenPrefix?: string;
-}
-
-/** Checks one member; returns its violations in the order AWS lists them (null, length, pattern, enum). */
-export const checkString = (member: string, value: string | undefined, rules: StringRules): Violation[] => {
-  if (value === undefined) {
-    return rules.required ? [{ member, echo: null, constraint: 'Member must not be null' }] : [];
-  }
+/** Checks one string; returns its violations in the order AWS lists them (length, pattern, enum). */
+export const checkString = (member: string, value: string, rules: StringShape): Violation[] => {
   const out: Violation[] = [];
   if (rules.min !== undefined || rules.max !== undefined) {
     const length = codePointLength(value);
@@ -65,7 +50,7 @@ export const checkString = (member: string, value: string | undefined, rules: St
   }
   if (rules.modelPattern && !matchesModelPattern(value)) {
     out.push({ member, constraint: `Member must satisfy regular expression pattern: ${MODEL_STRING_PATTERN}` });
-  } else if (rules.wellFormed && !isWellFormed(value)) {
+  } else if (rules.wellFormed && !value.isWellFormed()) {
     out.push({ member, constraint: 'Member must be well-formed Unicode text (no unpaired surrogate code unit)' });
   }
   if (rules.enumValues && !rules.enumValues.includes(value)) {
@@ -85,8 +70,12 @@ const describeValue = (v: Violation): string => {
   return `Value '${v.echo}'`;
 };
 
+/** AWS lists every violation; past this many we stop, so that a 10,000-element list cannot make a megabyte message. */
+const MAX_LISTED = 10;
+
 export const formatViolations = (violations: readonly Violation[]): string => {
   const n = violations.length;
   const head = `${n} validation error${n === 1 ? '' : 's'} detected: `;
-  return head + violations.map((v) => `${describeValue(v)} at '${v.member}' failed to satisfy constraint: ${v.constraint}`).join('; ');
+  const listed = violations.slice(0, MAX_LISTED).map((v) => `${describeValue(v)} at '${v.member}' failed to satisfy constraint: ${v.constraint}`);
+  return head + listed.join('; ') + (n > MAX_LISTED ? `; and ${n - MAX_LISTED} more` : '');
 };

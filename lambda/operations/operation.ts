@@ -1,0 +1,33 @@
+/**
+ * What every operation is: its input shape (checked by the generic walker before it runs), the keys it
+ * wants on the request's log lines, and a function of (input, request context) to an output or a modeled
+ * error. Operations see stores (ports), never items or SDK clients.
+ */
+import type { StructureShape } from '../model/shapes';
+import type { TaskStore } from '../store/task-store';
+import type { ModeledError } from './errors';
+
+/** The ports of one request, bound to its deadline: their DynamoDB requests are aborted when it passes. */
+export interface Stores {
+  readonly tasks: TaskStore;
+}
+
+export interface RequestContext {
+  readonly stores: Stores;
+  readonly now: () => Date;
+}
+
+export type LogKeys = Record<string, string | number | boolean | undefined>;
+
+export type OperationResult =
+  | { readonly ok: true; readonly output: object; readonly log?: LogKeys }
+  | { readonly ok: false; readonly error: ModeledError; readonly log?: LogKeys };
+
+export interface Operation<I = never> {
+  readonly input: StructureShape;
+  /** Keys for the INFO line (ids, statuses). The dispatcher bounds every value it logs. */
+  readonly infoKeys: (input: I) => LogKeys;
+  /** Further request values, logged at DEBUG only (user text such as error messages). */
+  readonly debugKeys?: (input: I) => LogKeys;
+  readonly run: (input: I, ctx: RequestContext) => Promise<OperationResult>;
+}
