@@ -124,7 +124,7 @@ const measureThroughput = async () => {
 const countRequests = async () => {
   const engine = await startEngine({ host: '127.0.0.1', port: 0 });
   const proxy = await startCountingProxy(engine.url);
-  const endpoint = await startLocalEndpoint({ host: '127.0.0.1', port: 0, dynamodbPort: 0, dynamodbEndpoint: proxy.url });
+  const endpoint = await startLocalEndpoint({ host: '127.0.0.1', dynamodbHost: '127.0.0.1', port: 0, dynamodbPort: 0, dynamodbEndpoint: proxy.url });
   const names = tableNamesFromEnv(process.env);
   const db = dynamoDbClient(engine.url);
   const sdk = dataPipelineClient(endpoint.apiUrl, { maxAttempts: 1 });

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Time from launching `npm start` (which first builds the handler bundle) to its ready line, five times,
+# Time from launching `npm start` (which builds the handler bundle when its sources changed) to its ready line, five times,
 # then SIGTERM; reports the exit code and whether any server process was left behind.
 # Usage: bash bench/start-time.sh   (ports 8080 and 8000 must be free)
 set -u

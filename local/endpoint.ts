@@ -11,7 +11,10 @@ import { startEngine } from './engine';
 import { createHttpDoor, ProxyHandler } from './http-door';
 
 export interface LocalEndpointOptions {
+  /** Where the API listens. */
   readonly host: string;
+  /** Where the embedded engine listens (it has no authentication). Ignored with `dynamodbEndpoint`. */
+  readonly dynamodbHost: string;
   /** API port; 0 picks a free one. */
   readonly port: number;
   /** Port of the embedded engine; 0 picks a free one. Ignored with `dynamodbEndpoint`. */
@@ -51,7 +54,7 @@ const loadHandler = (): ProxyHandler => {
 export const startLocalEndpoint = async (options: LocalEndpointOptions): Promise<LocalEndpoint> => {
   const engine = options.dynamodbEndpoint
     ? undefined
-    : await startEngine({ host: options.host, port: options.dynamodbPort, dataDir: options.dataDir });
+    : await startEngine({ host: options.dynamodbHost, port: options.dynamodbPort, dataDir: options.dataDir });
   const dynamodbUrl = options.dynamodbEndpoint ?? engine!.url;
   configureHandlerEnv(dynamodbUrl);
   const client = dynamoDbClient(dynamodbUrl);

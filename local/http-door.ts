@@ -6,12 +6,20 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { FUNCTION_TIMEOUT_SECONDS } from '../lib/function-settings';
 import { CONTENT_TYPE, INTERNAL_ERROR_MESSAGE } from '../lambda/protocol/aws-json';
 
 export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
 /** Lambda's limit on a synchronous invocation payload. */
 export const MAX_BODY_BYTES = 6 * 1024 * 1024;
+
+/**
+ * The bodies of all requests in flight together stay under this: past it a request is refused with 429
+ * `ThrottlingException`, which the SDKs retry. Eight bodies at the 6 MB limit; without a cap, 80 concurrent
+ * 6 MB requests took the process from 115 to 515 MB.
+ */
+export const MAX_IN_FLIGHT_BODY_BYTES = 8 * MAX_BODY_BYTES;
 
 /** A client has this long to send its whole request (API Gateway's integration timeout is 29 s). */
 export const REQUEST_TIMEOUT_MS = 30_000;
@@ -28,7 +36,8 @@ const sendError = (res: ServerResponse, status: number, type: string, message: s
   res.end(JSON.stringify({ __type: type, message }));
 };
 
-const refuseTooLarge = (req: IncomingMessage, res: ServerResponse, requestId: string) => {
+/** Answers at once, then reads and throws away the rest of the body (see MAX_DISCARD_BYTES). */
+const refuse = (req: IncomingMessage, res: ServerResponse, requestId: string, status: number, type: string, message: string) => {
   let discarded = 0;
   req.removeAllListeners('data');
   req.on('data', (chunk: Buffer) => {
@@ -36,11 +45,36 @@ const refuseTooLarge = (req: IncomingMessage, res: ServerResponse, requestId: st
     if (discarded > MAX_DISCARD_BYTES) req.socket.destroy();
   });
   req.resume();
-  sendError(res, 413, 'RequestEntityTooLargeException', `The request body exceeds ${MAX_BODY_BYTES} bytes.`, requestId);
+  sendError(res, status, type, message, requestId);
 };
 
-/** Reads the body, or answers 413 and resolves undefined as soon as it is known to be too large. */
-const readBody = (req: IncomingMessage, res: ServerResponse, requestId: string): Promise<Buffer | undefined> =>
+const refuseTooLarge = (req: IncomingMessage, res: ServerResponse, requestId: string) =>
+  refuse(req, res, requestId, 413, 'RequestEntityTooLargeException', `The request body exceeds ${MAX_BODY_BYTES} bytes.`);
+
+const refuseBusy = (req: IncomingMessage, res: ServerResponse, requestId: string) =>
+  refuse(req, res, requestId, 429, 'ThrottlingException', 'Too many request bytes in flight; retry the request.');
+
+/** The bytes of request bodies held in memory right now, across all requests. */
+class InFlightBytes {
+  private held = 0;
+  constructor(private readonly cap: number) {}
+  /** Takes `n` more bytes if the cap allows it. */
+  take(n: number): boolean {
+    if (this.held + n > this.cap) return false;
+    this.held += n;
+    return true;
+  }
+  release(n: number): void {
+    this.held -= n;
+  }
+}
+
+/**
+ * Reads the body, counting its bytes against `inFlight` (the caller releases `held` when the request is done).
+ * Answers 413 as soon as the body is known to be too large, or 429 when the bytes in flight would pass the cap,
+ * and then resolves undefined.
+ */
+const readBody = (req: IncomingMessage, res: ServerResponse, requestId: string, inFlight: InFlightBytes, held: { bytes: number }): Promise<Buffer | undefined> =>
   new Promise((resolve) => {
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) {
@@ -50,21 +84,24 @@ const readBody = (req: IncomingMessage, res: ServerResponse, requestId: string):
     }
     const chunks: Buffer[] = [];
     let size = 0;
+    const stop = (refusal: typeof refuseBusy) => {
+      chunks.length = 0;
+      refusal(req, res, requestId);
+      resolve(undefined);
+    };
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        chunks.length = 0;
-        refuseTooLarge(req, res, requestId);
-        resolve(undefined);
-        return;
-      }
+      if (size > MAX_BODY_BYTES) return stop(refuseTooLarge);
+      if (!inFlight.take(chunk.length)) return stop(refuseBusy);
+      held.bytes += chunk.length;
       chunks.push(chunk);
     });
     req.on('end', () => resolve(Buffer.concat(chunks, size)));
     req.on('error', () => resolve(undefined)); // aborted: nobody is left to answer
   });
 
-const lambdaContext = (requestId: string): Context => ({
+/** Like Lambda's: the time left of the function's timeout, counted from when the request arrived. */
+const lambdaContext = (requestId: string, startedAt: number): Context => ({
   callbackWaitsForEmptyEventLoop: false,
   functionName: 'datapipeline-task-runner-local',
   functionVersion: '$LATEST',
@@ -73,7 +110,7 @@ const lambdaContext = (requestId: string): Context => ({
   awsRequestId: requestId,
   logGroupName: 'local',
   logStreamName: 'local',
-  getRemainingTimeInMillis: () => REQUEST_TIMEOUT_MS,
+  getRemainingTimeInMillis: () => FUNCTION_TIMEOUT_SECONDS * 1000 - (Date.now() - startedAt),
   done: () => undefined,
   fail: () => undefined,
   succeed: () => undefined,
@@ -100,9 +137,15 @@ const proxyEvent = (req: IncomingMessage, body: Buffer, requestId: string): APIG
   };
 };
 
-export const createHttpDoor = (handler: ProxyHandler, onError: (err: unknown) => void): Server => {
+export const createHttpDoor = (
+  handler: ProxyHandler,
+  onError: (err: unknown) => void,
+  limits: { maxInFlightBodyBytes: number } = { maxInFlightBodyBytes: MAX_IN_FLIGHT_BODY_BYTES },
+): Server => {
+  const inFlight = new InFlightBytes(limits.maxInFlightBodyBytes);
   const server = createServer(async (req, res) => {
     const requestId = randomUUID();
+    const held = { bytes: 0 };
     try {
       const path = (req.url ?? '/').split('?')[0];
       if (req.method !== 'POST' || path !== '/') {
@@ -110,15 +153,17 @@ export const createHttpDoor = (handler: ProxyHandler, onError: (err: unknown) =>
         sendError(res, 404, 'UnknownOperationException', 'This endpoint serves POST / only.', requestId);
         return;
       }
-      const body = await readBody(req, res, requestId);
+      const body = await readBody(req, res, requestId, inFlight, held);
       if (body === undefined) return;
-      const result = await handler(proxyEvent(req, body, requestId), lambdaContext(requestId));
+      const result = await handler(proxyEvent(req, body, requestId), lambdaContext(requestId, Date.now()));
       if (res.destroyed) return;
       res.writeHead(result.statusCode, result.headers as Record<string, string>);
       res.end(result.body);
     } catch (err) {
       onError(err);
       sendError(res, 500, 'InternalServiceError', INTERNAL_ERROR_MESSAGE, requestId);
+    } finally {
+      inFlight.release(held.bytes);
     }
   });
   server.requestTimeout = REQUEST_TIMEOUT_MS;

@@ -1,9 +1,11 @@
 /**
  * `npm start`: the local endpoint on the embedded engine.
  *   --port N (PORT, 8080)  --dynamodb-port N (DYNAMODB_PORT, 8000)  --host H (HOST, 127.0.0.1)
- *   --data DIR (DATA_DIR; in memory when absent)
+ *   --dynamodb-host H (DYNAMODB_HOST, 127.0.0.1)  --data DIR (DATA_DIR; in memory when absent)
+ * The handler bundle is built first when its sources changed since the last build (tools/build-handler.ts).
  */
 import { parseArgs } from 'node:util';
+import { ensureHandlerBundle } from '../tools/build-handler';
 import { quietNodeVersionNotice } from './dynamodb';
 import { startLocalEndpoint } from './endpoint';
 
@@ -13,6 +15,7 @@ const main = async () => {
       port: { type: 'string' },
       'dynamodb-port': { type: 'string' },
       host: { type: 'string' },
+      'dynamodb-host': { type: 'string' },
       data: { type: 'string' },
     },
   });
@@ -20,9 +23,12 @@ const main = async () => {
   // Readable logs on a terminal unless the user chose otherwise (POWERTOOLS_DEV pretty-prints the JSON).
   if (process.stdout.isTTY) process.env.POWERTOOLS_DEV ??= 'true';
   const dataDir = values.data ?? process.env.DATA_DIR;
+  await ensureHandlerBundle();
   const endpoint = await startLocalEndpoint({
     host: values.host ?? process.env.HOST ?? '127.0.0.1',
     port: Number(values.port ?? process.env.PORT ?? 8080),
+    // The engine has no authentication: it stays on the loopback interface unless asked otherwise.
+    dynamodbHost: values['dynamodb-host'] ?? process.env.DYNAMODB_HOST ?? '127.0.0.1',
     dynamodbPort: Number(values['dynamodb-port'] ?? process.env.DYNAMODB_PORT ?? 8000),
     dataDir,
   });

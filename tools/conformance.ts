@@ -1,15 +1,15 @@
 /**
- * `npm run conformance -- --endpoint URL [--dynamodb-endpoint URL | --stack NAME]`
+ * `npm run conformance -- --endpoint URL [--dynamodb-endpoint URL | --stack NAME] [--keep]`
  * Checks an endpoint (ours, local or deployed, or an emulator) against docs/behaviour.md: one line per case,
- * then `N passed, M failed`; exits non-zero on any failure. Seeds through the tables (layout: docs/behaviour.md §4).
+ * then `N passed, M failed`; exits non-zero on any failure. Seeds through the tables (layout: docs/behaviour.md §4) and deletes what it wrote at the end, unless --keep.
  */
 import { parseArgs } from 'node:util';
 import { runConformance, summaryLine } from './conformance/run';
-import { apiGatewayRegion, dataPipelineClient, resolveTables } from './targets';
+import { apiGatewayRegion, dataPipelineClient, finishWithTables, resolveTables } from './targets';
 
 const main = async () => {
   const { values } = parseArgs({
-    options: { endpoint: { type: 'string' }, 'dynamodb-endpoint': { type: 'string' }, stack: { type: 'string' } },
+    options: { endpoint: { type: 'string' }, 'dynamodb-endpoint': { type: 'string' }, stack: { type: 'string' }, keep: { type: 'boolean' } },
   });
   if (!values.endpoint) throw new Error('--endpoint URL is required');
   if (values.stack && values['dynamodb-endpoint']) throw new Error('give --stack or --dynamodb-endpoint, not both');
@@ -18,7 +18,7 @@ const main = async () => {
   console.log(`conformance of ${values.endpoint} (tables: ${tables.description})`);
   const report = await runConformance({ sdk, tables, endpoint: values.endpoint, isLocal: !apiGatewayRegion(values.endpoint) }, (line) => console.log(line));
   sdk.destroy();
-  tables.client.destroy();
+  console.log(await finishWithTables(tables, values.keep ?? false));
   console.log(summaryLine(report));
   process.exitCode = report.failed > 0 ? 1 : 0;
 };

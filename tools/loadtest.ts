@@ -1,8 +1,9 @@
 /**
  * `npm run loadtest -- --endpoint URL [--dynamodb-endpoint URL | --stack NAME] [--concurrency N]
  *   [--duration SECONDS | --requests N] [--rate PER_SECOND] [--mix finished=70,failed=20,unknown=10]
- *   [--json FILE] [--pool N] [--timeout-ms N]`
- * Seeds its own tasks, then drives SetTaskStatus with the real SDK (no retries, so errors show).
+ *   [--json FILE] [--pool N] [--timeout-ms N] [--keep]`
+ * Seeds its own tasks, then drives SetTaskStatus with the real SDK (no retries, so errors show). At the end it
+ * deletes what it wrote, unless --keep; what it cannot delete (a killed run) expires within a day (TTL).
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -10,7 +11,7 @@ import { positiveNumber } from './cli-numbers';
 import { runLoad } from './load/driver';
 import { freshShare, KINDS, parseMix, prepareMix } from './load/mix';
 import { formatResult, progressPrinter } from './load/report';
-import { dataPipelineClient, resolveTables } from './targets';
+import { dataPipelineClient, finishWithTables, resolveTables } from './targets';
 
 /** Without --requests or --rate, a closed-model run seeds this many fresh tasks (and stops if they run out). */
 const DEFAULT_POOL = 20_000;
@@ -29,6 +30,7 @@ const main = async () => {
       json: { type: 'string' },
       pool: { type: 'string' },
       'timeout-ms': { type: 'string' },
+      keep: { type: 'boolean' },
     },
   });
   if (!values.endpoint) throw new Error(`--endpoint URL is required. Kinds for --mix: ${Object.keys(KINDS).join(', ')}`);
@@ -53,7 +55,7 @@ const main = async () => {
   const result = await runLoad({ next, concurrency, durationSec, requests, rate, onProgress: progress.update });
   progress.done();
   sdk.destroy();
-  tables.client.destroy();
+  process.stderr.write(`${await finishWithTables(tables, values.keep ?? false)}\n`);
 
   console.log(formatResult(result));
   if (values.json) {

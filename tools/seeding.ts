@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { AttributeValue, BatchWriteItemCommand, DynamoDBClient, WriteRequest } from '@aws-sdk/client-dynamodb';
-import { ATTR, TableNames } from '../lambda/store/tables';
+import { ATTR, EXPIRY_ATTRIBUTE, TABLES, TableNames } from '../lambda/store/tables';
 
 export type PipelineState = 'ACTIVE' | 'DELETED' | 'MISSING';
 export type SeedTaskState = 'RUNNING' | 'CANCELED';
@@ -41,6 +41,18 @@ export const newAttemptId = (now: Date): string =>
   `@Activity${randomBytes(6).toString('hex')}_${now.toISOString().slice(0, 19)}_Attempt=1`;
 
 type Item = Record<string, AttributeValue>;
+
+/**
+ * How the load test and the conformance suite write: every item expires (DynamoDB TTL, epoch seconds) and
+ * every task written is recorded in `ledger`, so that the tool can delete what it wrote when it finishes.
+ */
+export interface WriteOptions {
+  readonly expiresAt?: number;
+  readonly ledger?: SeededTask[];
+}
+
+/** What a tool's items live for if the tool cannot delete them itself (it was killed, or --keep). */
+export const TOOL_ITEM_LIFETIME_SECONDS = 24 * 60 * 60;
 const s = (value: string): AttributeValue => ({ S: value });
 
 export const pipelineItem = (pipelineId: string, state: 'ACTIVE' | 'DELETED'): Item => ({
@@ -63,10 +75,12 @@ export const attemptItem = (t: SeededTask, startTime: string): Item => ({
   startTime: s(startTime),
 });
 
-/** Writes one group of at most 25 items, resending what the engine left unprocessed. */
-const writeBatch = async (client: DynamoDBClient, batch: ReadonlyArray<{ table: string; item: Item }>): Promise<void> => {
+type Write = { readonly table: string; readonly item: Item; readonly del?: boolean };
+
+/** Writes (or deletes) one group of at most 25 items, resending what the engine left unprocessed. */
+const writeBatch = async (client: DynamoDBClient, batch: ReadonlyArray<Write>): Promise<void> => {
   let pending: Record<string, WriteRequest[]> = {};
-  for (const { table, item } of batch) (pending[table] ??= []).push({ PutRequest: { Item: item } });
+  for (const { table, item, del } of batch) (pending[table] ??= []).push(del ? { DeleteRequest: { Key: item } } : { PutRequest: { Item: item } });
   for (let round = 0; Object.keys(pending).length > 0; round++) {
     if (round > 10) throw new Error('BatchWriteItem kept leaving items unprocessed');
     if (round > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** round)));
@@ -76,7 +90,7 @@ const writeBatch = async (client: DynamoDBClient, batch: ReadonlyArray<{ table: 
 };
 
 /** BatchWriteItem in groups of 25, a few groups at a time. */
-export const putItems = async (client: DynamoDBClient, writes: ReadonlyArray<{ table: string; item: Item }>): Promise<void> => {
+export const putItems = async (client: DynamoDBClient, writes: ReadonlyArray<Write>): Promise<void> => {
   let next = 0;
   const worker = async () => {
     while (next < writes.length) {
@@ -104,26 +118,42 @@ export const planTasks = (plan: SeedPlan, now = new Date()): SeededTask[] => {
   return tasks;
 };
 
+const withExpiry = (item: Item, expiresAt: number | undefined): Item =>
+  expiresAt === undefined ? item : { ...item, [EXPIRY_ATTRIBUTE]: { N: String(expiresAt) } };
+
 /** Writes the tasks, their attempts, and their pipelines (none for MISSING). */
-export const writeTasks = async (client: DynamoDBClient, names: TableNames, tasks: readonly SeededTask[], now = new Date()) => {
-  const writes: { table: string; item: Item }[] = [];
+export const writeTasks = async (client: DynamoDBClient, names: TableNames, tasks: readonly SeededTask[], now = new Date(), options: WriteOptions = {}) => {
+  options.ledger?.push(...tasks);
+  const writes: Write[] = [];
   const pipelines = new Map<string, PipelineState>();
   for (const t of tasks) pipelines.set(t.pipelineId, t.pipelineState);
   for (const [pipelineId, state] of pipelines) {
-    if (state !== 'MISSING') writes.push({ table: names.pipelines, item: pipelineItem(pipelineId, state) });
+    if (state !== 'MISSING') writes.push({ table: names.pipelines, item: withExpiry(pipelineItem(pipelineId, state), options.expiresAt) });
   }
   const startTime = now.toISOString();
   for (const t of tasks) {
-    writes.push({ table: names.tasks, item: taskItem(t) });
-    writes.push({ table: names.attempts, item: attemptItem(t, startTime) });
+    writes.push({ table: names.tasks, item: withExpiry(taskItem(t), options.expiresAt) });
+    writes.push({ table: names.attempts, item: withExpiry(attemptItem(t, startTime), options.expiresAt) });
   }
   await putItems(client, writes);
 };
 
-export const seed = async (client: DynamoDBClient, names: TableNames, plan: SeedPlan): Promise<SeededTask[]> => {
+export const seed = async (client: DynamoDBClient, names: TableNames, plan: SeedPlan, options: WriteOptions = {}): Promise<SeededTask[]> => {
   const now = new Date();
   const tasks = planTasks(plan, now);
-  await writeTasks(client, names, tasks, now);
+  await writeTasks(client, names, tasks, now, options);
   return tasks;
+};
+
+/** Deletes the items of these tasks: each task, its attempt, and its pipeline. */
+export const deleteTasks = async (client: DynamoDBClient, names: TableNames, tasks: readonly SeededTask[]): Promise<void> => {
+  const key = (attr: string, value: string): Item => ({ [attr]: s(value) });
+  const pipelines = new Set(tasks.map((t) => t.pipelineId));
+  const unique = [...new Map(tasks.map((t) => [t.taskId, t])).values()]; // a batch may not name one key twice
+  await putItems(client, [
+    ...[...pipelines].map((id) => ({ table: names.pipelines, item: key(TABLES.pipelines.partitionKey, id), del: true })),
+    ...unique.map((t) => ({ table: names.tasks, item: key(TABLES.tasks.partitionKey, t.taskId), del: true })),
+    ...unique.map((t) => ({ table: names.attempts, item: key(TABLES.attempts.partitionKey, t.attemptId), del: true })),
+  ]);
 };
 

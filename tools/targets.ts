@@ -7,6 +7,7 @@ import { DataPipelineClient, DataPipelineClientConfig } from '@aws-sdk/client-da
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { tableNamesFromEnv, TableNames } from '../lambda/store/tables';
 import { dynamoDbClient, LOCAL_AWS_ENV, quietNodeVersionNotice } from '../local/dynamodb';
+import { deleteTasks, SeededTask, TOOL_ITEM_LIFETIME_SECONDS, WriteOptions } from './seeding';
 
 const API_GATEWAY_HOST = /^[a-z0-9]+\.execute-api\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?$/;
 
@@ -66,22 +67,37 @@ export const describeStack = async (stackName: string): Promise<DeployedStack> =
   }
 };
 
-export interface TablesTarget {
+export interface TablesTarget extends WriteOptions {
   readonly client: DynamoDBClient;
   readonly names: TableNames;
   /** Where the items go, for messages. */
   readonly description: string;
+  /** Every task the tool wrote (see WriteOptions). */
+  readonly ledger: SeededTask[];
+  readonly expiresAt: number;
 }
+
+/** Deletes what the tool wrote (unless `keep`) and closes the client; returns a line for the user. */
+export const finishWithTables = async (tables: TablesTarget, keep: boolean): Promise<string> => {
+  try {
+    if (keep) return `kept ${tables.ledger.length} tasks in ${tables.description} (they expire at ${new Date(tables.expiresAt * 1000).toISOString()})`;
+    await deleteTasks(tables.client, tables.names, tables.ledger);
+    return `deleted the ${tables.ledger.length} tasks it wrote (and their attempts and pipelines) from ${tables.description}`;
+  } finally {
+    tables.client.destroy();
+  }
+};
 
 /**
  * The tables a tool seeds: a deployed stack's (`stack`, with the caller's credentials), or those at a
  * DynamoDB-compatible endpoint (default DYNAMODB_ENDPOINT, then http://127.0.0.1:8000) with the local names.
  */
 export const resolveTables = async (options: { stack?: string; dynamodbEndpoint?: string }): Promise<TablesTarget> => {
+  const writes = { ledger: [] as SeededTask[], expiresAt: Math.floor(Date.now() / 1000) + TOOL_ITEM_LIFETIME_SECONDS };
   if (options.stack) {
     const stack = await describeStack(options.stack);
-    return { client: new DynamoDBClient({ region: stack.region }), names: stack.tables, description: `stack ${options.stack} (${stack.region})` };
+    return { client: new DynamoDBClient({ region: stack.region }), names: stack.tables, description: `stack ${options.stack} (${stack.region})`, ...writes };
   }
   const endpoint = options.dynamodbEndpoint ?? process.env.DYNAMODB_ENDPOINT ?? 'http://127.0.0.1:8000';
-  return { client: dynamoDbClient(endpoint), names: tableNamesFromEnv(process.env), description: endpoint };
+  return { client: dynamoDbClient(endpoint), names: tableNamesFromEnv(process.env), description: endpoint, ...writes };
 };

@@ -44,3 +44,9 @@ export const ATTR = {
 } as const;
 
 export const PIPELINE_DELETED = 'DELETED';
+
+/**
+ * The TTL attribute of every table (epoch seconds): set only on items the tools write (load test,
+ * conformance), so that DynamoDB removes what a run leaves behind. The backend never sets or reads it.
+ */
+export const EXPIRY_ATTRIBUTE = 'expiresAt';

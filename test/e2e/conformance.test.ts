@@ -3,7 +3,9 @@ import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CASES } from '../../tools/conformance/cases';
 import { runConformance } from '../../tools/conformance/run';
-import { dataPipelineClient, resolveTables } from '../../tools/targets';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { EXPIRY_ATTRIBUTE, TABLES } from '../../lambda/store/tables';
+import { dataPipelineClient, finishWithTables, resolveTables, TablesTarget } from '../../tools/targets';
 import { RunningEndpoint, startEndpoint } from '../support/local-endpoint';
 
 let endpoint: RunningEndpoint;
@@ -21,10 +23,31 @@ const contextFor = async (url: string) => ({
 
 jest.setTimeout(60_000);
 
-it('passes every case against the local endpoint', async () => {
+/** The items of a tool-written task, as the engine holds them now. */
+const itemsOf = (tables: TablesTarget, t: TablesTarget['ledger'][number]) =>
+  Promise.all(
+    (
+      [
+        [tables.names.tasks, TABLES.tasks.partitionKey, t.taskId],
+        [tables.names.attempts, TABLES.attempts.partitionKey, t.attemptId],
+        [tables.names.pipelines, TABLES.pipelines.partitionKey, t.pipelineId],
+      ] as const
+    ).map(async ([TableName, key, id]) => (await tables.client.send(new GetItemCommand({ TableName, Key: { [key]: { S: id } }, ConsistentRead: true }))).Item),
+  );
+
+it('passes every case against the local endpoint, and deletes what it wrote (which carried an expiry until then)', async () => {
   const ctx = await contextFor(endpoint.apiUrl);
   const report = await runConformance(ctx);
   ctx.sdk.destroy();
+  const written = [...ctx.tables.ledger];
+  expect(written.length).toBeGreaterThan(10);
+  const before = (await Promise.all(written.map((t) => itemsOf(ctx.tables, t)))).flat().filter((item) => item !== undefined);
+  expect(before.length).toBeGreaterThanOrEqual(written.length * 2);
+  for (const item of before) expect(Number(item[EXPIRY_ATTRIBUTE]?.N)).toBe(ctx.tables.expiresAt);
+  const reader = await resolveTables({ dynamodbEndpoint: endpoint.dynamodbUrl });
+  await finishWithTables(ctx.tables, false);
+  expect((await Promise.all(written.map((t) => itemsOf(reader, t)))).flat().filter((item) => item !== undefined)).toEqual([]);
+  reader.client.destroy();
   expect(report.results.filter((r) => r.status === 'fail')).toEqual([]);
   // Only the deployed-only case is skipped.
   expect(report.results.filter((r) => r.status === 'skip').map((r) => r.id)).toEqual(['wire-signing-name']);

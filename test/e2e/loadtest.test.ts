@@ -62,6 +62,7 @@ it('`npm run loadtest` prints the table and writes the JSON figures', async () =
       { cwd: join(__dirname, '..', '..'), env: process.env, encoding: 'utf8' },
     );
     expect(run.stdout).toMatch(/latency p99\.9 +\d+\.\d{3} ms/);
+    expect(run.stderr).toMatch(/deleted the \d+ tasks it wrote \(and their attempts and pipelines\)/);
     const json = JSON.parse(readFileSync(file, 'utf8'));
     expect(json).toMatchObject({
       requests: 100,

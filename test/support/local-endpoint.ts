@@ -20,6 +20,7 @@ export const startEndpoint = async (options: { dynamodbEndpoint?: string } = {})
   process.env.TABLE_PREFIX = `e${randomBytes(4).toString('hex')}-`;
   const endpoint = await startLocalEndpoint({
     host: '127.0.0.1',
+    dynamodbHost: '127.0.0.1',
     port: 0,
     dynamodbPort: 0,
     dynamodbEndpoint: options.dynamodbEndpoint ?? process.env.DYNAMODB_ENDPOINT,

@@ -2,7 +2,7 @@
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { TABLES } from '../../lambda/store/tables';
+import { EXPIRY_ATTRIBUTE, TABLES } from '../../lambda/store/tables';
 import { GATEWAY_ERRORS, gatewayErrorTemplate } from '../../lib/gateway-responses';
 import { STAGE_THROTTLING, TaskRunnerStack } from '../../lib/task-runner-stack';
 
@@ -27,6 +27,7 @@ describe('tables', () => {
           BillingMode: 'PAY_PER_REQUEST',
           PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
           DeletionProtectionEnabled: true,
+          TimeToLiveSpecification: { AttributeName: EXPIRY_ATTRIBUTE, Enabled: true },
           GlobalSecondaryIndexes: Match.absent(),
         },
       });
@@ -65,6 +66,24 @@ describe('the function', () => {
   it('logs to explicit log groups with a retention, not through the deprecated logRetention', () => {
     template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 2);
     template.resourceCountIs('Custom::LogRetention', 0);
+  });
+  it('has its own role: no managed policy, and log permissions on its own log group only', () => {
+    const roles = Object.values(template.findResources('AWS::IAM::Role'));
+    expect(roles).toHaveLength(1);
+    expect(roles[0].Properties.ManagedPolicyArns).toBeUndefined();
+    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement);
+    const logs = statements.filter((st: { Action: string | string[] }) => [st.Action].flat().some((a) => a.startsWith('logs:')));
+    expect(logs).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        Resource: { 'Fn::GetAtt': [expect.stringMatching(/^HandlerLogs/), 'Arn'] },
+      },
+    ]);
+    const logGroups = Object.keys(template.findResources('AWS::Logs::LogGroup'));
+    const [functionLogs] = logGroups.filter((id) => id.startsWith('HandlerLogs'));
+    expect(logs[0].Resource['Fn::GetAtt'][0]).toBe(functionLogs);
+    template.hasResourceProperties('AWS::Lambda::Function', { LoggingConfig: { LogGroup: { Ref: functionLogs } } });
   });
   it('may call only GetItem and UpdateItem, each on the table that needs it', () => {
     const policies = Object.values(template.findResources('AWS::IAM::Policy'));

@@ -52,7 +52,7 @@ const fails = (a: Answer, type: string, options: { typed?: ErrorClass; message?:
 };
 
 const seedOne = async (ctx: CaseContext, plan: Partial<SeedPlan>): Promise<SeededTask> =>
-  (await seed(ctx.tables.client, ctx.tables.names, { ...EMPTY_PLAN, ...plan }))[0];
+  (await seed(ctx.tables.client, ctx.tables.names, { ...EMPTY_PLAN, ...plan }, ctx.tables))[0];
 const running = (ctx: CaseContext) => seedOne(ctx, { pipelines: 1 });
 
 const item = async (ctx: CaseContext, table: 'tasks' | 'attempts', key: string) =>
@@ -309,7 +309,7 @@ export const CASES: readonly Case[] = [
     rule: 'a deleted pipeline wins over a canceled task',
     run: async (ctx) => {
       const t: SeededTask = { taskId: newTaskId(), pipelineId: newPipelineId(), attemptId: newAttemptId(new Date()), pipelineState: 'DELETED', taskState: 'CANCELED' };
-      await writeTasks(ctx.tables.client, ctx.tables.names, [t]);
+      await writeTasks(ctx.tables.client, ctx.tables.names, [t], new Date(), ctx.tables);
       fails(await call(ctx, { taskId: t.taskId, taskStatus: 'FINISHED' }), 'PipelineDeletedException');
     },
   },

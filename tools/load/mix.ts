@@ -60,10 +60,10 @@ export const prepareMix = async (
   const has = (kinds: Kind[]) => mix.some((m) => m.weight > 0 && kinds.includes(m.kind));
   const perPipeline = Math.min(100, freshTasks);
   const fresh = has([...FRESH])
-    ? (await seed(tables.client, tables.names, { ...EMPTY_PLAN, pipelines: Math.ceil(freshTasks / perPipeline), tasksPerPipeline: perPipeline })).slice(0, freshTasks)
+    ? (await seed(tables.client, tables.names, { ...EMPTY_PLAN, pipelines: Math.ceil(freshTasks / perPipeline), tasksPerPipeline: perPipeline }, tables)).slice(0, freshTasks)
     : [];
   const seedSet = async (plan: Partial<SeedPlan>, needed: boolean) =>
-    needed ? seed(tables.client, tables.names, { ...EMPTY_PLAN, tasksPerPipeline: REUSED, ...plan }) : [];
+    needed ? seed(tables.client, tables.names, { ...EMPTY_PLAN, tasksPerPipeline: REUSED, ...plan }, tables) : [];
   const done = await seedSet({ pipelines: 1 }, has(['repeat', 'conflict']));
   const canceled = await seedSet({ canceledTasks: REUSED }, has(['canceled']));
   const deleted = await seedSet({ deletedPipelines: 1 }, has(['deleted']));
