@@ -35,18 +35,21 @@ const BARE_BUNDLE = join(ROOT, 'dist', 'bench', 'bare-dynamodb-client.js');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const round = (x: number, digits = 2) => Number(x.toFixed(digits));
 
-/** The local endpoint as `npm start` runs it, in its own process (tsx as a loader: one process to measure). */
+/** The local endpoint as `npm start` runs it, in its own process (tsx's CommonJS hook as the loader: one process to measure). */
 const startServer = () =>
   new Promise<{ child: ChildProcess; apiUrl: string; dynamodbUrl: string }>((resolve, reject) => {
     const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', DYNAMODB_PORT: '0' };
     delete env.POWERTOOLS_DEV;
-    const child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
+    const child = spawn(process.execPath, ['--require', 'tsx/cjs', 'local/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out: string | undefined = '';
     child.stdout!.on('data', (c: Buffer) => {
-      if (out === undefined) return;
+      if (out === undefined) return; // ready: the rest is log output, read and dropped so the pipe never fills
       out += c.toString();
       const m = /endpoint (\S+) \| DynamoDB engine (\S+)/.exec(out);
-      if (m) resolve({ child, apiUrl: m[1], dynamodbUrl: m[2] });
+      if (m) {
+        out = undefined;
+        resolve({ child, apiUrl: m[1], dynamodbUrl: m[2] });
+      }
     });
     child.on('exit', (code) => reject(new Error(`local endpoint exited with ${code}`)));
   });

@@ -16,6 +16,7 @@ import { EXPIRY_ATTRIBUTE, TABLES, TableKey } from '../lambda/store/tables';
 import { FUNCTION_TIMEOUT_SECONDS } from './function-settings';
 import { GATEWAY_ERRORS, gatewayErrorTemplate } from './gateway-responses';
 import { HANDLER_BUNDLING, HANDLER_ENTRY } from './handler-bundle';
+import { OUTPUT_API_URL, OUTPUT_REGION, tableOutputName } from './stack-outputs';
 
 export interface TaskRunnerStackProps extends StackProps {
   /** Throwaway account: tables and log groups are destroyed with the stack, without deletion protection. */
@@ -125,11 +126,9 @@ export class TaskRunnerStack extends Stack {
 
     this.acknowledgeFindings(handler, api, post);
 
-    new CfnOutput(this, 'ApiUrl', { value: api.url, description: 'Endpoint for the Data Pipeline SDKs (sign for execute-api)' });
-    new CfnOutput(this, 'PipelinesTableName', { value: tables.pipelines.tableName });
-    new CfnOutput(this, 'TasksTableName', { value: tables.tasks.tableName });
-    new CfnOutput(this, 'AttemptsTableName', { value: tables.attempts.tableName });
-    new CfnOutput(this, 'Region', { value: this.region });
+    new CfnOutput(this, OUTPUT_API_URL, { value: api.url, description: 'Endpoint for the Data Pipeline SDKs (sign for execute-api)' });
+    for (const key of Object.keys(TABLES) as TableKey[]) new CfnOutput(this, tableOutputName(key), { value: tables[key].tableName });
+    new CfnOutput(this, OUTPUT_REGION, { value: this.region });
   }
 
   /** cdk-nag findings that are deliberate, one resource and one rule at a time, each with its reason. */

@@ -5,7 +5,8 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DataPipelineClient, DataPipelineClientConfig } from '@aws-sdk/client-data-pipeline';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { tableNamesFromEnv, TableNames } from '../lambda/store/tables';
+import { TABLES, TableKey, tableNamesFromEnv, TableNames } from '../lambda/store/tables';
+import { OUTPUT_API_URL, OUTPUT_REGION, tableOutputName } from '../lib/stack-outputs';
 import { dynamoDbClient, LOCAL_AWS_ENV, quietNodeVersionNotice } from '../local/dynamodb';
 import { deleteTasks, SeededTask, TOOL_ITEM_LIFETIME_SECONDS, WriteOptions } from './seeding';
 
@@ -58,9 +59,9 @@ export const describeStack = async (stackName: string): Promise<DeployedStack> =
       return value;
     };
     return {
-      apiUrl: need('ApiUrl'),
-      region: need('Region'),
-      tables: { pipelines: need('PipelinesTableName'), tasks: need('TasksTableName'), attempts: need('AttemptsTableName') },
+      apiUrl: need(OUTPUT_API_URL),
+      region: need(OUTPUT_REGION),
+      tables: Object.fromEntries((Object.keys(TABLES) as TableKey[]).map((key) => [key, need(tableOutputName(key))])) as TableNames,
     };
   } finally {
     cfn.destroy();

@@ -93,7 +93,10 @@ export class DynamoDbTaskStore implements TaskStore {
         { abortSignal: this.signal },
       );
     } catch (err) {
-      // Not RUNNING any more: the attempt already holds a final status, which only this completion can have written.
+      // The condition fails in two cases, both of which leave nothing to do:
+      // - the attempt is final already: only this completion can have written it (the task decides who wins);
+      // - there is no attempt item (a task written without one): the task alone records the outcome, and no
+      //   attempt is created, because an attempt the service never made would show in its run history.
       if (!(err instanceof ConditionalCheckFailedException)) throw err;
     }
   }

@@ -1,5 +1,7 @@
 import { call, countRequests, dispatcherFor, readAttempt, readTask, seedTask, startTestEngine, TestEngine } from '../support/engine';
 import type { Dispatch } from '../../lambda/dispatch';
+import { DeleteItemCommand } from '@aws-sdk/client-dynamodb';
+import { TABLES } from '../../lambda/store/tables';
 import { dynamoDbClient } from '../../local/dynamodb';
 
 let engine: TestEngine;
@@ -123,6 +125,17 @@ describe('lookups, in the documented order', () => {
     expect(res.body.__type).toBe('PipelineDeletedException');
     expect((await readTask(engine, t.taskId))?.taskStatus).toEqual({ S: 'RUNNING' });
     expect((await readAttempt(engine, t.attemptId))?.attemptStatus).toEqual({ S: 'RUNNING' });
+  });
+
+  it('completes a task whose attempt item is missing, and does not create the attempt', async () => {
+    const t = await seedTask(engine);
+    await engine.client.send(new DeleteItemCommand({ TableName: engine.names.attempts, Key: { [TABLES.attempts.partitionKey]: { S: t.attemptId } } }));
+    const res = await call(dispatch, { taskId: t.taskId, taskStatus: 'FINISHED' });
+    expect(res.status).toBe(200);
+    expect((await readTask(engine, t.taskId))?.taskStatus).toEqual({ S: 'FINISHED' });
+    expect(await readAttempt(engine, t.attemptId)).toBeUndefined();
+    expect((await call(dispatch, { taskId: t.taskId, taskStatus: 'FINISHED' })).status).toBe(200);
+    expect(await readAttempt(engine, t.attemptId)).toBeUndefined();
   });
 
   it('checks the request before anything stored: an invalid request for an unknown task is InvalidRequestException', async () => {

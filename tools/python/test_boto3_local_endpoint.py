@@ -2,42 +2,29 @@
 Run by .ci/run when boto3 is installed (python3 -m unittest discover -s tools/python)."""
 import json
 import os
-import re
-import signal
 import subprocess
 import unittest
 
 import boto3
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-READY = re.compile(r"endpoint (http://127\.0\.0\.1:\d+) \| DynamoDB engine (http://127\.0\.0\.1:\d+)")
+from local_endpoint import ROOT, LocalEndpoint
 
 
 class Boto3AgainstLocalEndpoint(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        env = {**os.environ, "PORT": "0", "DYNAMODB_PORT": "0"}
-        env.pop("DYNAMODB_ENDPOINT", None)
-        cls.server = subprocess.Popen(["npm", "start", "--silent"], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
-        for line in cls.server.stdout:
-            match = READY.search(line)
-            if match:
-                cls.api, cls.dynamodb = match.groups()
-                break
-        else:
-            raise RuntimeError("npm start exited before it was ready")
+        cls.server = LocalEndpoint()
+        cls.api, cls.dynamodb = cls.server.api, cls.server.dynamodb
         cls.client = boto3.client("datapipeline", endpoint_url=cls.api, region_name="us-east-1",
                                   aws_access_key_id="local", aws_secret_access_key="local")
 
     @classmethod
     def tearDownClass(cls):
-        cls.server.send_signal(signal.SIGTERM)
-        cls.server.wait(timeout=10)
-        cls.server.stdout.close()
+        cls.server.stop()
 
     def seed(self, *args):
         out = subprocess.run(["npm", "run", "seed", "--silent", "--", *args], cwd=ROOT, check=True, text=True,
-                             capture_output=True, env={**os.environ, "DYNAMODB_ENDPOINT": self.dynamodb})
+                             capture_output=True, timeout=60, env={**os.environ, "DYNAMODB_ENDPOINT": self.dynamodb})
         return [json.loads(line) for line in out.stdout.splitlines()]
 
     def test_success_has_status_200_and_a_request_id(self):
