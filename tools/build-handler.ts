@@ -37,10 +37,10 @@ export const buildHandler = async (): Promise<void> => {
 };
 
 /** True when the bundle exists and no file it was built from (nor the settings) changed since. */
-export const bundleIsCurrent = (): boolean => {
-  if (!existsSync(LOCAL_BUNDLE_FILE) || !existsSync(INPUTS_FILE)) return false;
-  const builtAt = statSync(LOCAL_BUNDLE_FILE).mtimeMs;
-  const last = JSON.parse(readFileSync(INPUTS_FILE, 'utf8')) as { settings: unknown; inputs: string[] };
+export const bundleIsCurrent = (bundleFile = LOCAL_BUNDLE_FILE, inputsFile = INPUTS_FILE): boolean => {
+  if (!existsSync(bundleFile) || !existsSync(inputsFile)) return false;
+  const builtAt = statSync(bundleFile).mtimeMs;
+  const last = JSON.parse(readFileSync(inputsFile, 'utf8')) as { settings: unknown; inputs: string[] };
   if (JSON.stringify(last.settings) !== JSON.stringify(HANDLER_BUNDLING)) return false;
   return last.inputs.every((file) => existsSync(file) && statSync(file).mtimeMs <= builtAt);
 };

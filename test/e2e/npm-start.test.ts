@@ -3,7 +3,7 @@
  * a clean stop on SIGTERM and SIGINT, and `--data DIR` keeping state across a restart.
  */
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +13,7 @@ import { dynamoDbClient } from '../../local/dynamodb';
 import { EMPTY_PLAN, seed } from '../../tools/seeding';
 
 const ROOT = join(__dirname, '..', '..');
-const READY = /endpoint (http:\/\/127\.0\.0\.1:\d+) \| DynamoDB engine (http:\/\/127\.0\.0\.1:\d+)/;
+const READY = /endpoint (http:\/\/[0-9.]+:\d+) \| DynamoDB engine (http:\/\/[0-9.]+:\d+)/;
 
 interface Started {
   child: ChildProcess;
@@ -23,7 +23,7 @@ interface Started {
 }
 
 /** Runs `npm start` itself, or (faster) the program it execs. */
-const start = (args: string[], via: 'npm' | 'tsx' = 'tsx'): Promise<Started> =>
+const start = (args: string[], via: 'npm' | 'node' = 'node'): Promise<Started> =>
   new Promise((resolve, reject) => {
     const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', DYNAMODB_PORT: '0' };
     delete env.DYNAMODB_ENDPOINT;
@@ -31,7 +31,7 @@ const start = (args: string[], via: 'npm' | 'tsx' = 'tsx'): Promise<Started> =>
     const child =
       via === 'npm'
         ? spawn('npm', ['start', '--silent', '--', ...args], { cwd: ROOT, env, stdio: 'pipe' })
-        : spawn(process.execPath, [require.resolve('tsx/cli'), 'local/main.ts', ...args], { cwd: ROOT, env, stdio: 'pipe' });
+        : spawn(process.execPath, ['--require', 'tsx/cjs', 'local/main.ts', ...args], { cwd: ROOT, env, stdio: 'pipe' });
     let out = '';
     const onData = (chunk: Buffer) => {
       out += chunk.toString();
@@ -88,6 +88,35 @@ it('`npm start` prints one ready line with both endpoints, serves the SDK, and o
 it('exits 0 on SIGINT (Ctrl-C)', async () => {
   const s = await start([]);
   expect(await stop(s, 'SIGINT')).toBe(0);
+});
+
+/** The IPv4 address a local TCP port listens on, from the kernel's socket table (no traffic sent). */
+const listenAddress = (port: number): string | undefined => {
+  for (const line of readFileSync('/proc/net/tcp', 'utf8').split('\n').slice(1)) {
+    const [, local, , state] = line.trim().split(/\s+/);
+    if (!local || state !== '0A') continue; // 0A: LISTEN
+    const [hexAddress, hexPort] = local.split(':');
+    if (parseInt(hexPort, 16) !== port) continue;
+    return [3, 2, 1, 0].map((i) => parseInt(hexAddress.slice(i * 2, i * 2 + 2), 16)).join('.');
+  }
+  return undefined;
+};
+
+it('with --host 0.0.0.0 exposes the API only: the engine stays on the loopback interface unless --dynamodb-host says otherwise', async () => {
+  const s = await start(['--host', '0.0.0.0']);
+  try {
+    expect(listenAddress(Number(new URL(s.apiUrl).port))).toBe('0.0.0.0');
+    expect(listenAddress(Number(new URL(s.dynamodbUrl).port))).toBe('127.0.0.1');
+  } finally {
+    await stop(s, 'SIGTERM');
+  }
+  const t = await start(['--dynamodb-host', '0.0.0.0']);
+  try {
+    expect(listenAddress(Number(new URL(t.apiUrl).port))).toBe('127.0.0.1');
+    expect(listenAddress(Number(new URL(t.dynamodbUrl).port))).toBe('0.0.0.0');
+  } finally {
+    await stop(t, 'SIGTERM');
+  }
 });
 
 it('keeps its state in --data DIR across a restart', async () => {

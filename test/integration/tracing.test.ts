@@ -26,20 +26,26 @@ afterAll(async () => {
   await engine.close();
 });
 
-/** Invokes the bundle's handler once in a fresh process with `env`, and returns the answer's status. */
-const invokeBundle = async (env: NodeJS.ProcessEnv, taskId: string): Promise<number> => {
+/**
+ * Invokes the bundle's handler once in a fresh process with `env`; returns the answer's status, and whether
+ * the X-Ray SDK was loaded (its context namespace, which installs async hooks).
+ */
+const invokeBundle = async (env: NodeJS.ProcessEnv, taskId: string): Promise<{ status: number; xrayLoaded: boolean }> => {
   const script = `
     const { handler } = require(${JSON.stringify(LOCAL_BUNDLE_FILE)});
     const event = { body: JSON.stringify({ taskId: process.env.TASK_ID, taskStatus: 'FINISHED' }), headers: { 'X-Amz-Target': 'DataPipeline.SetTaskStatus' }, requestContext: { requestId: 'rid-trace' } };
     const context = { awsRequestId: 'inv-trace', getRemainingTimeInMillis: () => 10000 };
-    handler(event, context).then((r) => { console.log(r.statusCode); setTimeout(() => process.exit(0), 200); });
+    handler(event, context).then((r) => {
+      console.log(JSON.stringify({ status: r.statusCode, xrayLoaded: Boolean(process.namespaces && process.namespaces.AWSXRay) }));
+      setTimeout(() => process.exit(0), 200);
+    });
   `;
   const tables = Object.fromEntries((Object.keys(TABLES) as TableKey[]).map((k) => [TABLES[k].envVar, engine.names[k]]));
   const { stdout } = await promisify(execFile)(process.execPath, ['-e', script], {
     env: { ...process.env, ...tables, ...env, DYNAMODB_ENDPOINT: engine.endpoint, TASK_ID: taskId, POWERTOOLS_LOG_LEVEL: 'SILENT' },
     encoding: 'utf8',
   });
-  return Number(stdout.trim());
+  return JSON.parse(stdout.trim());
 };
 
 const LAMBDA_ENV = () => ({
@@ -57,7 +63,7 @@ const segments = () => datagrams.map((d) => JSON.parse(d.slice(d.indexOf('\n') +
 it('sends one DynamoDB subsegment per request, with its operation and table, in the invocation trace', async () => {
   datagrams = [];
   const t = await seedTask(engine);
-  expect(await invokeBundle(LAMBDA_ENV(), t.taskId)).toBe(200);
+  expect(await invokeBundle(LAMBDA_ENV(), t.taskId)).toEqual({ status: 200, xrayLoaded: true });
   const dynamo = segments().filter((s) => s.name === 'DynamoDB');
   expect(dynamo.map((s) => [s.aws.operation, s.aws.table_name])).toEqual([
     ['GetItem', engine.names.tasks],
@@ -71,10 +77,10 @@ it('sends one DynamoDB subsegment per request, with its operation and table, in 
   }
 });
 
-it('sends nothing outside Lambda', async () => {
+it('sends nothing outside Lambda, where the X-Ray SDK (and its async hooks) is not even loaded', async () => {
   datagrams = [];
   const t = await seedTask(engine);
   const { AWS_XRAY_DAEMON_ADDRESS, _X_AMZN_TRACE_ID } = LAMBDA_ENV();
-  expect(await invokeBundle({ AWS_XRAY_DAEMON_ADDRESS, _X_AMZN_TRACE_ID }, t.taskId)).toBe(200);
+  expect(await invokeBundle({ AWS_XRAY_DAEMON_ADDRESS, _X_AMZN_TRACE_ID }, t.taskId)).toEqual({ status: 200, xrayLoaded: false });
   expect(datagrams).toEqual([]);
 });
