@@ -7,13 +7,40 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { clip, clipAll, DEBUG_VALUE_CHARS, INFO_VALUE_CHARS } from './log-bounds';
 import { decodeInput } from './model/decode';
 import type { Operation, Stores } from './operations/operation';
+import { ActivatePipeline } from './operations/activate-pipeline';
+import { AddTags } from './operations/add-tags';
+import { CreatePipeline } from './operations/create-pipeline';
+import { DeactivatePipeline } from './operations/deactivate-pipeline';
+import { DeletePipeline } from './operations/delete-pipeline';
+import { DescribeObjects } from './operations/describe-objects';
+import { DescribePipelines } from './operations/describe-pipelines';
+import { GetPipelineDefinition } from './operations/get-pipeline-definition';
+import { ListPipelines } from './operations/list-pipelines';
+import { PutPipelineDefinition } from './operations/put-pipeline-definition';
+import { QueryObjects } from './operations/query-objects';
+import { RemoveTags } from './operations/remove-tags';
 import { SetTaskStatus } from './operations/set-task-status';
+import { ValidatePipelineDefinition } from './operations/validate-pipeline-definition';
+import { Caller, callerOf } from './identity';
 import { encodeError, encodeResult, HttpRequest, HttpResponse, INTERNAL_ERROR_MESSAGE, readOperation } from './protocol/aws-json';
 
 // Each entry's input type is checked where the operation is defined; the table only needs to run it.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const OPERATIONS: Readonly<Record<string, Operation<any>>> = {
+  ActivatePipeline,
+  AddTags,
+  CreatePipeline,
+  DeactivatePipeline,
+  DeletePipeline,
+  DescribeObjects,
+  DescribePipelines,
+  GetPipelineDefinition,
+  ListPipelines,
+  PutPipelineDefinition,
+  QueryObjects,
+  RemoveTags,
   SetTaskStatus,
+  ValidatePipelineDefinition,
 };
 
 export const SUPPORTED_OPERATIONS = Object.keys(OPERATIONS);
@@ -30,6 +57,8 @@ export interface InvocationInfo {
   readonly invocationId?: string;
   /** Milliseconds this invocation may still take before its answer must be on its way. */
   readonly budgetMs?: number;
+  /** Who is calling (from API Gateway's identity, or the local door's); the default account when absent. */
+  readonly caller?: Caller;
 }
 
 /** With no budget given (tests, tools), a request may take this long. */
@@ -71,6 +100,7 @@ export const createDispatcher = (deps: DispatchDeps): Dispatch => {
       correlation_id: requestId,
       ...(invocation.invocationId && { function_request_id: invocation.invocationId }),
     };
+    const caller = invocation.caller ?? callerOf(undefined);
     const name = readOperation(request.headers);
     const operation = name !== undefined && Object.hasOwn(OPERATIONS, name) ? OPERATIONS[name] : undefined;
     if (operation === undefined) {
@@ -80,6 +110,7 @@ export const createDispatcher = (deps: DispatchDeps): Dispatch => {
       return encodeError({ type: 'UnknownOperationException', message }, requestId);
     }
     keys.operation = name;
+    keys.account = caller.accountId;
     const decoded = decodeInput<never>(request.body, operation.input);
     if (!decoded.ok) {
       logger.info('request rejected', { ...keys, errorType: decoded.error.type, errorText: clip(decoded.error.message, 512) });
@@ -90,7 +121,7 @@ export const createDispatcher = (deps: DispatchDeps): Dispatch => {
     logger.debug('request', { ...keys, ...clipAll({ ...operation.infoKeys(input), ...operation.debugKeys?.(input) }, DEBUG_VALUE_CHARS) });
     try {
       const result = await withDeadline(invocation.budgetMs ?? DEFAULT_BUDGET_MS, (signal) =>
-        operation.run(input, { stores: deps.stores(signal), now: deps.now }),
+        operation.run(input, { stores: deps.stores(signal), now: deps.now, caller }),
       );
       Object.assign(keys, clipAll(result.log ?? {}, INFO_VALUE_CHARS));
       if (result.ok) {

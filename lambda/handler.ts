@@ -8,7 +8,10 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import { ANSWER_MARGIN_MS } from '../lib/function-settings';
 import { createDispatcher } from './dispatch';
 import { SERVICE_NAME } from './service-name';
-import { createDynamoDbClient, DynamoDbTaskStore } from './store/dynamodb-task-store';
+import { createDynamoDbClient } from './store/dynamodb-client';
+import { DynamoDbPipelineStore } from './store/dynamodb-pipeline-store';
+import { DynamoDbTaskStore } from './store/dynamodb-task-store';
+import { callerOf } from './identity';
 import { tableNamesFromEnv } from './store/tables';
 
 const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? SERVICE_NAME;
@@ -28,7 +31,10 @@ const dynamoDbClient = traced(createDynamoDbClient(process.env));
 const tables = tableNamesFromEnv(process.env);
 
 const dispatch = createDispatcher({
-  stores: (signal) => ({ tasks: new DynamoDbTaskStore(dynamoDbClient, tables, signal) }),
+  stores: (signal) => ({
+    pipelines: new DynamoDbPipelineStore(dynamoDbClient, tables, signal),
+    tasks: new DynamoDbTaskStore(dynamoDbClient, tables, signal),
+  }),
   now: () => new Date(),
   logger,
 });
@@ -46,5 +52,6 @@ export const handler = async (event: APIGatewayProxyEvent, context: Context): Pr
   return dispatch({ headers: lowerCaseKeys(event.headers), body }, requestId, {
     invocationId: context.awsRequestId,
     budgetMs: context.getRemainingTimeInMillis() - ANSWER_MARGIN_MS,
+    caller: callerOf(event.requestContext?.identity),
   });
 };

@@ -12,7 +12,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { SERVICE_NAME } from '../lambda/service-name';
-import { EXPIRY_ATTRIBUTE, TABLES, TableKey } from '../lambda/store/tables';
+import { BY_ACCOUNT_INDEX, EXPIRY_ATTRIBUTE, TABLE_KEYS, TABLES, TableKey } from '../lambda/store/tables';
 import { FUNCTION_TIMEOUT_SECONDS } from './function-settings';
 import { GATEWAY_ERRORS, gatewayErrorTemplate } from './gateway-responses';
 import { HANDLER_BUNDLING, HANDLER_ENTRY } from './handler-bundle';
@@ -23,11 +23,15 @@ export interface TaskRunnerStackProps extends StackProps {
   readonly sandbox?: boolean;
 }
 
-/** The DynamoDB actions the function calls, per table: nothing else, no Scan, no wildcard. */
-const TABLE_ACTIONS: Readonly<Record<TableKey, string[]>> = {
-  pipelines: ['dynamodb:GetItem'],
-  tasks: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
-  attempts: ['dynamodb:UpdateItem'],
+/** The DynamoDB actions the function calls, per table and per index: nothing else, no Scan, no wildcard. */
+export const TABLE_ACTIONS: Readonly<Record<TableKey, { table: string[]; indexes?: Record<string, string[]> }>> = {
+  pipelines: {
+    table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchGetItem'],
+    indexes: { [BY_ACCOUNT_INDEX.name]: ['dynamodb:Query'] },
+  },
+  definitions: { table: ['dynamodb:Query', 'dynamodb:BatchWriteItem'] },
+  tasks: { table: ['dynamodb:GetItem', 'dynamodb:UpdateItem'] },
+  attempts: { table: ['dynamodb:UpdateItem'] },
 };
 
 /** The real service allows 10 SetTaskStatus calls a second per account with bursts of 100 (dp-limits). */
@@ -41,9 +45,11 @@ export class TaskRunnerStack extends Stack {
     const removalPolicy = sandbox ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
 
     const tables = {} as Record<TableKey, dynamodb.Table>;
-    for (const key of Object.keys(TABLES) as TableKey[]) {
+    for (const key of TABLE_KEYS) {
+      const { partitionKey, sortKey, indexes = [] } = TABLES[key];
       tables[key] = new dynamodb.Table(this, `${key[0].toUpperCase()}${key.slice(1)}Table`, {
-        partitionKey: { name: TABLES[key].partitionKey, type: dynamodb.AttributeType.STRING },
+        partitionKey: { name: partitionKey, type: dynamodb.AttributeType.STRING },
+        ...(sortKey && { sortKey: { name: sortKey, type: dynamodb.AttributeType.STRING } }),
         billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
         pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
         deletionProtection: !sandbox,
@@ -51,6 +57,15 @@ export class TaskRunnerStack extends Stack {
         timeToLiveAttribute: EXPIRY_ATTRIBUTE,
         removalPolicy,
       });
+      for (const index of indexes) {
+        tables[key].addGlobalSecondaryIndex({
+          indexName: index.name,
+          partitionKey: { name: index.partitionKey, type: dynamodb.AttributeType.STRING },
+          sortKey: { name: index.sortKey, type: dynamodb.AttributeType.STRING },
+          projectionType: dynamodb.ProjectionType.INCLUDE,
+          nonKeyAttributes: [...index.include],
+        });
+      }
     }
 
     const functionLogs = new logs.LogGroup(this, 'HandlerLogs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy });
@@ -87,11 +102,15 @@ export class TaskRunnerStack extends Stack {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         POWERTOOLS_LOG_LEVEL: 'INFO',
-        ...Object.fromEntries((Object.keys(TABLES) as TableKey[]).map((key) => [TABLES[key].envVar, tables[key].tableName])),
+        ...Object.fromEntries(TABLE_KEYS.map((key) => [TABLES[key].envVar, tables[key].tableName])),
       },
     });
-    for (const key of Object.keys(TABLES) as TableKey[]) {
-      handler.addToRolePolicy(new iam.PolicyStatement({ actions: TABLE_ACTIONS[key], resources: [tables[key].tableArn] }));
+    for (const key of TABLE_KEYS) {
+      const { table, indexes = {} } = TABLE_ACTIONS[key];
+      handler.addToRolePolicy(new iam.PolicyStatement({ actions: table, resources: [tables[key].tableArn] }));
+      for (const [index, actions] of Object.entries(indexes)) {
+        handler.addToRolePolicy(new iam.PolicyStatement({ actions, resources: [`${tables[key].tableArn}/index/${index}`] }));
+      }
     }
 
     const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy });
@@ -127,7 +146,7 @@ export class TaskRunnerStack extends Stack {
     this.acknowledgeFindings(handler, api, post);
 
     new CfnOutput(this, OUTPUT_API_URL, { value: api.url, description: 'Endpoint for the Data Pipeline SDKs (sign for execute-api)' });
-    for (const key of Object.keys(TABLES) as TableKey[]) new CfnOutput(this, tableOutputName(key), { value: tables[key].tableName });
+    for (const key of TABLE_KEYS) new CfnOutput(this, tableOutputName(key), { value: tables[key].tableName });
     new CfnOutput(this, OUTPUT_REGION, { value: this.region });
   }
 

@@ -8,12 +8,14 @@ import {
   ResourceInUseException,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
-import { TABLES, TableKey, TableNames } from '../lambda/store/tables';
+import { TABLE_KEYS, TABLES, TableNames } from '../lambda/store/tables';
 
 /** Credentials and region an engine needs to accept a request; local engines do not check them. */
+export const LOCAL_ACCESS_KEY = 'local';
+
 export const LOCAL_AWS_ENV = {
   AWS_REGION: 'us-east-1',
-  AWS_ACCESS_KEY_ID: 'local',
+  AWS_ACCESS_KEY_ID: LOCAL_ACCESS_KEY,
   AWS_SECRET_ACCESS_KEY: 'local',
 } as const;
 
@@ -38,17 +40,28 @@ export const quietNodeVersionNotice = (): void => {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 };
 
-/** Creates the three tables if they are not there yet (a data folder may already hold them). */
+/** Creates the tables if they are not there yet (a data folder may already hold them). */
 export const ensureTables = async (client: DynamoDBClient, names: TableNames): Promise<void> => {
   await Promise.all(
-    (Object.keys(TABLES) as TableKey[]).map(async (key) => {
-      const { partitionKey } = TABLES[key];
+    TABLE_KEYS.map(async (key) => {
+      const { partitionKey, sortKey, indexes = [] } = TABLES[key];
+      const attributes = new Set([partitionKey, ...(sortKey ? [sortKey] : []), ...indexes.flatMap((i) => [i.partitionKey, i.sortKey])]);
       try {
         await client.send(
           new CreateTableCommand({
             TableName: names[key],
-            AttributeDefinitions: [{ AttributeName: partitionKey, AttributeType: 'S' }],
-            KeySchema: [{ AttributeName: partitionKey, KeyType: 'HASH' }],
+            AttributeDefinitions: [...attributes].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+            KeySchema: [{ AttributeName: partitionKey, KeyType: 'HASH' }, ...(sortKey ? [{ AttributeName: sortKey, KeyType: 'RANGE' as const }] : [])],
+            ...(indexes.length > 0 && {
+              GlobalSecondaryIndexes: indexes.map((i) => ({
+                IndexName: i.name,
+                KeySchema: [
+                  { AttributeName: i.partitionKey, KeyType: 'HASH' as const },
+                  { AttributeName: i.sortKey, KeyType: 'RANGE' as const },
+                ],
+                Projection: { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...i.include] },
+              })),
+            }),
             BillingMode: 'PAY_PER_REQUEST',
           }),
         );

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { FUNCTION_TIMEOUT_SECONDS } from '../lib/function-settings';
+import { localIdentity } from '../lambda/identity';
 import { CONTENT_TYPE, INTERNAL_ERROR_MESSAGE } from '../lambda/protocol/aws-json';
 
 export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
@@ -133,7 +134,15 @@ const proxyEvent = (req: IncomingMessage, body: Buffer, requestId: string): APIG
     stageVariables: null,
     body: body.toString('utf8'),
     isBase64Encoded: false,
-    requestContext: { requestId, httpMethod: 'POST', path: '/', resourcePath: '/', stage: 'local' } as APIGatewayProxyEvent['requestContext'],
+    // As API Gateway fills it after checking the signature (here: the access key id, not verified).
+    requestContext: {
+      requestId,
+      httpMethod: 'POST',
+      path: '/',
+      resourcePath: '/',
+      stage: 'local',
+      identity: localIdentity(headers.authorization),
+    } as APIGatewayProxyEvent['requestContext'],
   };
 };
 

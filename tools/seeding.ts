@@ -4,7 +4,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { AttributeValue, BatchWriteItemCommand, DynamoDBClient, WriteRequest } from '@aws-sdk/client-dynamodb';
-import { ATTR, EXPIRY_ATTRIBUTE, TABLES, TableNames } from '../lambda/store/tables';
+import { accountOfAccessKey } from '../lambda/identity';
+import { pipelineItem } from '../lambda/store/dynamodb-pipeline-store';
+import { ATTR, EXPIRY_ATTRIBUTE, PIPELINE_DELETED, TABLES, TableNames } from '../lambda/store/tables';
+import { LOCAL_ACCESS_KEY } from '../local/dynamodb';
 
 export type PipelineState = 'ACTIVE' | 'DELETED' | 'MISSING';
 export type SeedTaskState = 'RUNNING' | 'CANCELED';
@@ -31,8 +34,8 @@ export const EMPTY_PLAN: SeedPlan = { pipelines: 0, deletedPipelines: 0, missing
 
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 
-/** Like `df-0940128315OR4M3RZB0V`: the shape of real pipeline ids. */
-export const newPipelineId = (): string => `df-${Array.from(randomBytes(19), (b) => ALNUM[b % ALNUM.length]).join('')}`;
+/** Like `df-03971252U4AVY60545T7`: the shape of real pipeline ids (and of CreatePipeline's). */
+export const newPipelineId = (): string => `df-${Array.from(randomBytes(20), (b) => ALNUM[b % ALNUM.length]).join('')}`;
 
 /** Opaque and URL-safe, 512 characters: real task ids are long encrypted tokens (see the API page's example). */
 export const newTaskId = (): string => randomBytes(384).toString('base64url');
@@ -49,16 +52,26 @@ type Item = Record<string, AttributeValue>;
 export interface WriteOptions {
   readonly expiresAt?: number;
   readonly ledger?: SeededTask[];
+  /** The owner of the pipelines written (default: defaultSeedAccount()). */
+  readonly accountId?: string;
 }
 
 /** What a tool's items live for if the tool cannot delete them itself (it was killed, or --keep). */
 export const TOOL_ITEM_LIFETIME_SECONDS = 24 * 60 * 60;
 const s = (value: string): AttributeValue => ({ S: value });
 
-export const pipelineItem = (pipelineId: string, state: 'ACTIVE' | 'DELETED'): Item => ({
-  [ATTR.pipelineId]: s(pipelineId),
-  [ATTR.pipelineState]: s(state),
-});
+/** A pipeline as CreatePipeline writes it, activated (SCHEDULED), or deleted as DeletePipeline leaves it. */
+export const seededPipelineItem = (pipelineId: string, state: 'ACTIVE' | 'DELETED', accountId: string, now: Date): Item => {
+  const item = pipelineItem({ pipelineId, accountId, userId: accountId, name: `seeded-${pipelineId}`, uniqueId: pipelineId, tags: [], creationTime: now.toISOString() });
+  if (state === 'DELETED') {
+    const { [ATTR.listAccount]: _listed, [ATTR.tags]: _tags, ...rest } = item;
+    return { ...rest, [ATTR.pipelineState]: s(PIPELINE_DELETED) };
+  }
+  return { ...item, [ATTR.pipelineState]: s('SCHEDULED'), [ATTR.lastActivationTime]: s(now.toISOString()) };
+};
+
+/** The account the tools seed for, unless told: the one the local endpoint gives the caller's access key. */
+export const defaultSeedAccount = (): string => accountOfAccessKey(process.env.AWS_ACCESS_KEY_ID ?? LOCAL_ACCESS_KEY);
 
 export const taskItem = (t: SeededTask): Item => ({
   [ATTR.taskId]: s(t.taskId),
@@ -128,7 +141,8 @@ export const writeTasks = async (client: DynamoDBClient, names: TableNames, task
   const pipelines = new Map<string, PipelineState>();
   for (const t of tasks) pipelines.set(t.pipelineId, t.pipelineState);
   for (const [pipelineId, state] of pipelines) {
-    if (state !== 'MISSING') writes.push({ table: names.pipelines, item: withExpiry(pipelineItem(pipelineId, state), options.expiresAt) });
+    if (state === 'MISSING') continue;
+    writes.push({ table: names.pipelines, item: withExpiry(seededPipelineItem(pipelineId, state, options.accountId ?? defaultSeedAccount(), now), options.expiresAt) });
   }
   const startTime = now.toISOString();
   for (const t of tasks) {

@@ -1,5 +1,5 @@
 /**
- * The errors SetTaskStatus is modeled to return (service model, operation `SetTaskStatus`).
+ * The errors the operations are modeled to return (service model: each operation lists its own).
  * Operations return these as values; only the protocol layer turns them into HTTP.
  */
 export type ModeledErrorType =

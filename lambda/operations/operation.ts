@@ -3,18 +3,23 @@
  * wants on the request's log lines, and a function of (input, request context) to an output or a modeled
  * error. Operations see stores (ports), never items or SDK clients.
  */
+import type { Caller } from '../identity';
 import type { StructureShape } from '../model/shapes';
+import type { PipelineStore } from '../store/pipeline-store';
 import type { TaskStore } from '../store/task-store';
 import type { ModeledError } from './errors';
 
 /** The ports of one request, bound to its deadline: their DynamoDB requests are aborted when it passes. */
 export interface Stores {
+  readonly pipelines: PipelineStore;
   readonly tasks: TaskStore;
 }
 
 export interface RequestContext {
   readonly stores: Stores;
   readonly now: () => Date;
+  /** Who is calling: pipelines belong to the caller's account and only it sees them. */
+  readonly caller: Caller;
 }
 
 export type LogKeys = Record<string, string | number | boolean | undefined>;

@@ -49,6 +49,8 @@ const run = async (req: SetTaskStatusInput, ctx: RequestContext): Promise<Operat
 
   const { pipelineId } = task;
   const pipeline = await tasks.getPipeline(pipelineId);
+  // Another account's task does not exist for this caller (a pipeline written without an owner is anyone's).
+  if (pipeline?.accountId !== undefined && pipeline.accountId !== ctx.caller.accountId) return { ok: false, error: taskNotFound() };
   if (!pipeline) {
     return { ok: false, log: { pipelineId }, error: modeledError('PipelineNotFoundException', `Pipeline ${pipelineId} was not found.`) };
   }

@@ -1,11 +1,11 @@
 /**
- * The DynamoDB adapter of the TaskStore port: the only module that imports @aws-sdk/client-dynamodb.
+ * The DynamoDB adapter of the TaskStore port (the store adapters are the only modules that import the SDK).
  * One request per method; every read is strongly consistent, every write conditional.
  */
 import {
   AttributeValue,
   ConditionalCheckFailedException,
-  DynamoDBClient,
+  type DynamoDBClient,
   GetItemCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
@@ -19,17 +19,6 @@ const RUNNING = 'RUNNING';
 /** DynamoDB's limit on a partition key value, in UTF-8 bytes. */
 const PARTITION_KEY_MAX_BYTES = 2048;
 const ERROR_FIELDS = [ATTR.errorId, ATTR.errorMessage, ATTR.errorStackTrace] as const;
-
-/**
- * A client that fails fast: an unreachable engine must become a 500 within the Lambda timeout, not a hang.
- * `DYNAMODB_ENDPOINT` is set only off AWS (the local endpoint, tests, another engine).
- */
-export const createDynamoDbClient = (env: NodeJS.ProcessEnv): DynamoDBClient =>
-  new DynamoDBClient({
-    ...(env.DYNAMODB_ENDPOINT && { endpoint: env.DYNAMODB_ENDPOINT }),
-    maxAttempts: 3,
-    requestHandler: { connectionTimeout: 1000, requestTimeout: 3000 },
-  });
 
 export class DynamoDbTaskStore implements TaskStore {
   constructor(
@@ -55,11 +44,13 @@ export class DynamoDbTaskStore implements TaskStore {
         TableName: this.tables.pipelines,
         Key: { [TABLES.pipelines.partitionKey]: { S: pipelineId } },
         ConsistentRead: true,
-        ProjectionExpression: ATTR.pipelineState,
+        ProjectionExpression: `${ATTR.pipelineState}, ${ATTR.accountId}`,
       }),
       { abortSignal: this.signal },
     );
-    return Item ? { pipelineId, deleted: Item[ATTR.pipelineState]?.S === PIPELINE_DELETED } : undefined;
+    if (!Item) return undefined;
+    const accountId = Item[ATTR.accountId]?.S;
+    return { pipelineId, deleted: Item[ATTR.pipelineState]?.S === PIPELINE_DELETED, ...(accountId !== undefined && { accountId }) };
   }
 
   async completeTask(taskId: string, completion: Completion): Promise<CompleteResult> {

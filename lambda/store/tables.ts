@@ -1,33 +1,29 @@
 /**
- * The three tables, written once: the CDK stack, the local bootstrap, the seed tool and the
- * DynamoDB adapter all read these definitions. Plain data, no SDK or CDK import.
+ * The tables, written once: the CDK stack, the local bootstrap, the seed tool and the DynamoDB adapters all
+ * read these definitions. Plain data, no SDK or CDK import.
  */
 
-export type TableKey = 'pipelines' | 'tasks' | 'attempts';
+export type TableKey = 'pipelines' | 'definitions' | 'tasks' | 'attempts';
+
+export interface IndexDefinition {
+  readonly name: string;
+  readonly partitionKey: string;
+  readonly sortKey: string;
+  /** Non-key attributes copied into the index. */
+  readonly include: readonly string[];
+}
 
 export interface TableDefinition {
   /** Logical name, also the default physical name of the local tables. */
   readonly key: TableKey;
-  /** The partition key attribute (string). None of the tables has a sort key or an index. */
+  /** The partition key attribute (string). */
   readonly partitionKey: string;
+  /** The sort key attribute (string), for tables that hold a collection per partition. */
+  readonly sortKey?: string;
+  readonly indexes?: readonly IndexDefinition[];
   /** The environment variable the Lambda reads the physical table name from. */
   readonly envVar: string;
 }
-
-export const TABLES: Readonly<Record<TableKey, TableDefinition>> = {
-  pipelines: { key: 'pipelines', partitionKey: 'pipelineId', envVar: 'PIPELINES_TABLE' },
-  tasks: { key: 'tasks', partitionKey: 'taskId', envVar: 'TASKS_TABLE' },
-  attempts: { key: 'attempts', partitionKey: 'attemptId', envVar: 'ATTEMPTS_TABLE' },
-};
-
-export type TableNames = Readonly<Record<TableKey, string>>;
-
-/** Physical names from the environment; locally each falls back to an optional prefix plus the logical name. */
-export const tableNamesFromEnv = (env: NodeJS.ProcessEnv): TableNames => {
-  const prefix = env.TABLE_PREFIX ?? '';
-  const name = (t: TableDefinition) => env[t.envVar] || `${prefix}${t.key}`;
-  return { pipelines: name(TABLES.pipelines), tasks: name(TABLES.tasks), attempts: name(TABLES.attempts) };
-};
 
 /** Item attributes, as stored (also documented in docs/behaviour.md for emulator authors). */
 export const ATTR = {
@@ -41,7 +37,45 @@ export const ATTR = {
   errorId: 'errorId',
   errorMessage: 'errorMessage',
   errorStackTrace: 'errorStackTrace',
+  accountId: 'accountId',
+  userId: 'userId',
+  name: 'name',
+  uniqueId: 'uniqueId',
+  description: 'description',
+  tags: 'tags',
+  creationTime: 'creationTime',
+  lastActivationTime: 'lastActivationTime',
+  latestVersion: 'latestVersion',
+  latestChunks: 'latestChunks',
+  activeVersion: 'activeVersion',
+  activeChunks: 'activeChunks',
+  startTimestamp: 'startTimestamp',
+  activationValues: 'activationValues',
+  cancelActive: 'cancelActive',
+  /** The account of a pipeline that is listed (absent once deleted): the key of the byAccount index. */
+  listAccount: 'listAccount',
+  chunk: 'chunk',
+  data: 'data',
 } as const;
+
+export const BY_ACCOUNT_INDEX: IndexDefinition = { name: 'byAccount', partitionKey: ATTR.listAccount, sortKey: ATTR.pipelineId, include: [ATTR.name] };
+
+export const TABLES: Readonly<Record<TableKey, TableDefinition>> = {
+  pipelines: { key: 'pipelines', partitionKey: ATTR.pipelineId, indexes: [BY_ACCOUNT_INDEX], envVar: 'PIPELINES_TABLE' },
+  definitions: { key: 'definitions', partitionKey: ATTR.pipelineId, sortKey: ATTR.chunk, envVar: 'DEFINITIONS_TABLE' },
+  tasks: { key: 'tasks', partitionKey: ATTR.taskId, envVar: 'TASKS_TABLE' },
+  attempts: { key: 'attempts', partitionKey: ATTR.attemptId, envVar: 'ATTEMPTS_TABLE' },
+};
+
+export const TABLE_KEYS = Object.keys(TABLES) as TableKey[];
+
+export type TableNames = Readonly<Record<TableKey, string>>;
+
+/** Physical names from the environment; locally each falls back to an optional prefix plus the logical name. */
+export const tableNamesFromEnv = (env: NodeJS.ProcessEnv): TableNames => {
+  const prefix = env.TABLE_PREFIX ?? '';
+  return Object.fromEntries(TABLE_KEYS.map((key) => [key, env[TABLES[key].envVar] || `${prefix}${key}`])) as Record<TableKey, string>;
+};
 
 export const PIPELINE_DELETED = 'DELETED';
 

@@ -32,6 +32,8 @@ export interface Task {
 export interface Pipeline {
   readonly pipelineId: string;
   readonly deleted: boolean;
+  /** The owner; a task of another account's pipeline does not exist for the caller. */
+  readonly accountId?: string;
 }
 
 export type CompleteResult =

@@ -51,7 +51,7 @@ const stop = (s: Started, signal: NodeJS.Signals) =>
   });
 
 const sdk = (apiUrl: string) =>
-  new DataPipelineClient({ endpoint: apiUrl, region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, maxAttempts: 1 });
+  new DataPipelineClient({ endpoint: apiUrl, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
 
 const seedOne = async (dynamodbUrl: string) => {
   const db = dynamoDbClient(dynamodbUrl);

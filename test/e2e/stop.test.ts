@@ -10,7 +10,7 @@ it('lets a request in flight finish before the endpoint closes', async () => {
   const reply = await new Promise<string>((resolve) => {
     const socket = connect(Number(new URL(endpoint.apiUrl).port), '127.0.0.1', () =>
       socket.write(
-        `POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: DataPipeline.SetTaskStatus\r\nExpect: 100-continue\r\nContent-Length: ${body.length}\r\n\r\n`,
+        `POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: DataPipeline.SetTaskStatus\r\nAuthorization: AWS4-HMAC-SHA256 Credential=local/20261129/us-east-1/datapipeline/aws4_request, SignedHeaders=host, Signature=0\r\nExpect: 100-continue\r\nContent-Length: ${body.length}\r\n\r\n`,
       ),
     );
     let data = '';

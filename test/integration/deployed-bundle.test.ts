@@ -10,7 +10,7 @@ import type { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { TABLES, TableKey } from '../../lambda/store/tables';
 import { TaskRunnerStack } from '../../lib/task-runner-stack';
-import { readAttempt, seedTask, startTestEngine, TestEngine } from '../support/engine';
+import { readAttempt, seedTask, startTestEngine, TEST_CALLER, TestEngine } from '../support/engine';
 
 type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
@@ -45,7 +45,7 @@ const event = (body: object, requestId: string): APIGatewayProxyEvent =>
     multiValueHeaders: {},
     body: Buffer.from(JSON.stringify(body)).toString('base64'),
     isBase64Encoded: true,
-    requestContext: { requestId, stage: 'v1' },
+    requestContext: { requestId, stage: 'v1', identity: { accountId: TEST_CALLER.accountId, user: TEST_CALLER.userId } },
   }) as unknown as APIGatewayProxyEvent;
 
 const context = { awsRequestId: 'lambda-request-id', functionName: 'f', getRemainingTimeInMillis: () => 15000 } as unknown as Context;

@@ -1,7 +1,7 @@
 import { createServer, Socket } from 'node:net';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { call, captureLog, dispatcherFor, startTestEngine, TestEngine } from '../support/engine';
-import { createDynamoDbClient } from '../../lambda/store/dynamodb-task-store';
+import { createDynamoDbClient } from '../../lambda/store/dynamodb-client';
 import { INTERNAL_ERROR_MESSAGE } from '../../lambda/protocol/aws-json';
 
 let engine: TestEngine;

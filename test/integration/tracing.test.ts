@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import { TABLES, TableKey } from '../../lambda/store/tables';
 import { LOCAL_BUNDLE_FILE } from '../../lib/handler-bundle';
-import { seedTask, startTestEngine, TestEngine } from '../support/engine';
+import { seedTask, startTestEngine, TEST_CALLER, TestEngine } from '../support/engine';
 
 let engine: TestEngine;
 let daemon: Socket;
@@ -33,7 +33,7 @@ afterAll(async () => {
 const invokeBundle = async (env: NodeJS.ProcessEnv, taskId: string): Promise<{ status: number; xrayLoaded: boolean }> => {
   const script = `
     const { handler } = require(${JSON.stringify(LOCAL_BUNDLE_FILE)});
-    const event = { body: JSON.stringify({ taskId: process.env.TASK_ID, taskStatus: 'FINISHED' }), headers: { 'X-Amz-Target': 'DataPipeline.SetTaskStatus' }, requestContext: { requestId: 'rid-trace' } };
+    const event = { body: JSON.stringify({ taskId: process.env.TASK_ID, taskStatus: 'FINISHED' }), headers: { 'X-Amz-Target': 'DataPipeline.SetTaskStatus' }, requestContext: { requestId: 'rid-trace', identity: { accountId: process.env.ACCOUNT_ID } } };
     const context = { awsRequestId: 'inv-trace', getRemainingTimeInMillis: () => 10000 };
     handler(event, context).then((r) => {
       console.log(JSON.stringify({ status: r.statusCode, xrayLoaded: Boolean(process.namespaces && process.namespaces.AWSXRay) }));
@@ -42,7 +42,7 @@ const invokeBundle = async (env: NodeJS.ProcessEnv, taskId: string): Promise<{ s
   `;
   const tables = Object.fromEntries((Object.keys(TABLES) as TableKey[]).map((k) => [TABLES[k].envVar, engine.names[k]]));
   const { stdout } = await promisify(execFile)(process.execPath, ['-e', script], {
-    env: { ...process.env, ...tables, ...env, DYNAMODB_ENDPOINT: engine.endpoint, TASK_ID: taskId, POWERTOOLS_LOG_LEVEL: 'SILENT' },
+    env: { ...process.env, ...tables, ...env, DYNAMODB_ENDPOINT: engine.endpoint, TASK_ID: taskId, ACCOUNT_ID: TEST_CALLER.accountId, POWERTOOLS_LOG_LEVEL: 'SILENT' },
     encoding: 'utf8',
   });
   return JSON.parse(stdout.trim());

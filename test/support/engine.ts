@@ -7,12 +7,14 @@ import { randomBytes } from 'node:crypto';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createDispatcher, Dispatch } from '../../lambda/dispatch';
+import { DynamoDbPipelineStore } from '../../lambda/store/dynamodb-pipeline-store';
 import { DynamoDbTaskStore } from '../../lambda/store/dynamodb-task-store';
-import { TABLES, TableNames } from '../../lambda/store/tables';
+import { TABLES, tableNamesFromEnv, TableNames } from '../../lambda/store/tables';
 import type { TaskStore } from '../../lambda/store/task-store';
 import { dynamoDbClient, ensureTables } from '../../local/dynamodb';
 import { startEngine } from '../../local/engine';
-import { EMPTY_PLAN, seed, SeededTask, SeedPlan } from '../../tools/seeding';
+import { defaultSeedAccount, EMPTY_PLAN, seed, SeededTask, SeedPlan } from '../../tools/seeding';
+import type { Caller } from '../../lambda/identity';
 
 export interface TestEngine {
   readonly endpoint: string;
@@ -27,7 +29,7 @@ export const startTestEngine = async (): Promise<TestEngine> => {
   const endpoint = external ?? engine!.url;
   const client = dynamoDbClient(endpoint);
   const prefix = `t${randomBytes(4).toString('hex')}-`;
-  const names: TableNames = { pipelines: `${prefix}pipelines`, tasks: `${prefix}tasks`, attempts: `${prefix}attempts` };
+  const names = tableNamesFromEnv({ TABLE_PREFIX: prefix });
   await ensureTables(client, names);
   return {
     endpoint,
@@ -60,15 +62,23 @@ export const countRequests = (client: DynamoDBClient): { names: string[]; reset(
 
 export const silentLogger = () => new Logger({ serviceName: 'test', logLevel: 'SILENT' });
 
+/** The caller the seeded pipelines belong to: the account of the test's access key, as the local door derives it. */
+export const TEST_CALLER = { accountId: defaultSeedAccount(), userId: process.env.AWS_ACCESS_KEY_ID ?? 'local' };
+
 export const dispatcherFor = (
   engine: TestEngine,
-  overrides: { client?: DynamoDBClient; store?: TaskStore; logger?: Logger; now?: () => Date } = {},
-): Dispatch =>
-  createDispatcher({
-    stores: (signal) => ({ tasks: overrides.store ?? new DynamoDbTaskStore(overrides.client ?? engine.client, engine.names, signal) }),
+  overrides: { client?: DynamoDBClient; store?: TaskStore; logger?: Logger; now?: () => Date; caller?: Caller } = {},
+): Dispatch => {
+  const dispatch = createDispatcher({
+    stores: (signal) => ({
+      pipelines: new DynamoDbPipelineStore(overrides.client ?? engine.client, engine.names, signal),
+      tasks: overrides.store ?? new DynamoDbTaskStore(overrides.client ?? engine.client, engine.names, signal),
+    }),
     now: overrides.now ?? (() => new Date()),
     logger: overrides.logger ?? silentLogger(),
   });
+  return (request, requestId, invocation) => dispatch(request, requestId, { caller: overrides.caller ?? TEST_CALLER, ...invocation });
+};
 
 const plan = (p: Partial<SeedPlan>): SeedPlan => ({ ...EMPTY_PLAN, ...p });
 
@@ -98,10 +108,12 @@ export const readAttempt = async (engine: TestEngine, attemptId: string) =>
 
 export const TARGET = { 'x-amz-target': 'DataPipeline.SetTaskStatus', 'content-type': 'application/x-amz-json-1.1' };
 
-/** Calls SetTaskStatus through the dispatcher and returns status and parsed body. */
-export const call = async (dispatch: Dispatch, input: Record<string, unknown>) => {
-  const response = await dispatch({ headers: TARGET, body: JSON.stringify(input) }, `req-${randomBytes(4).toString('hex')}`);
-  return { status: response.statusCode, headers: response.headers, body: JSON.parse(response.body) as Record<string, string> };
+/** Calls an operation (SetTaskStatus unless told) through the dispatcher and returns status and parsed body. */
+export const call = async (dispatch: Dispatch, input: Record<string, unknown>, operation = 'SetTaskStatus') => {
+  const headers = { ...TARGET, 'x-amz-target': `DataPipeline.${operation}` };
+  const response = await dispatch({ headers, body: JSON.stringify(input) }, `req-${randomBytes(4).toString('hex')}`);
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  return { status: response.statusCode, headers: response.headers, body: JSON.parse(response.body) as Record<string, any> };
 };
 
 /** What the logger writes (Powertools sends ERROR to stderr, the rest to stdout), one entry per line. */

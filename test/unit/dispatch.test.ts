@@ -4,6 +4,7 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createDispatcher } from '../../lambda/dispatch';
+import type { PipelineStore } from '../../lambda/store/pipeline-store';
 import type { TaskStore } from '../../lambda/store/task-store';
 
 const untouchable: TaskStore = {
@@ -12,7 +13,8 @@ const untouchable: TaskStore = {
   completeTask: () => Promise.reject(new Error('store must not be called')),
   recordAttempt: () => Promise.reject(new Error('store must not be called')),
 };
-const dispatch = createDispatcher({ stores: () => ({ tasks: untouchable }), now: () => new Date(), logger: new Logger({ logLevel: 'SILENT' }) });
+const untouchablePipelines = new Proxy({} as PipelineStore, { get: () => () => Promise.reject(new Error('store must not be called')) });
+const dispatch = createDispatcher({ stores: () => ({ tasks: untouchable, pipelines: untouchablePipelines }), now: () => new Date(), logger: new Logger({ logLevel: 'SILENT' }) });
 const target = (op: string) => ({ 'x-amz-target': `DataPipeline.${op}` });
 
 const send = async (headers: Record<string, string>, body: string) => {

@@ -2,7 +2,7 @@
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { EXPIRY_ATTRIBUTE, TABLES } from '../../lambda/store/tables';
+import { EXPIRY_ATTRIBUTE, TABLE_KEYS, TABLES } from '../../lambda/store/tables';
 import { GATEWAY_ERRORS, gatewayErrorTemplate } from '../../lib/gateway-responses';
 import { STAGE_THROTTLING, TaskRunnerStack } from '../../lib/task-runner-stack';
 
@@ -15,31 +15,35 @@ const { app, template } = synth(false);
 const sandbox = synth(true).template;
 
 describe('tables', () => {
-  it('are the three shared definitions: on-demand, point-in-time recovery, deletion protection, retained', () => {
-    template.resourceCountIs('AWS::DynamoDB::Table', 3);
+  it('are the shared definitions (keys and indexes): on-demand, point-in-time recovery, deletion protection, retained, TTL', () => {
+    template.resourceCountIs('AWS::DynamoDB::Table', TABLE_KEYS.length);
     for (const t of Object.values(TABLES)) {
       template.hasResource('AWS::DynamoDB::Table', {
         DeletionPolicy: 'Retain',
         UpdateReplacePolicy: 'Retain',
         Properties: {
-          KeySchema: [{ AttributeName: t.partitionKey, KeyType: 'HASH' }],
-          AttributeDefinitions: [{ AttributeName: t.partitionKey, AttributeType: 'S' }],
+          KeySchema: [{ AttributeName: t.partitionKey, KeyType: 'HASH' }, ...(t.sortKey ? [{ AttributeName: t.sortKey, KeyType: 'RANGE' }] : [])],
           BillingMode: 'PAY_PER_REQUEST',
           PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
           DeletionProtectionEnabled: true,
           TimeToLiveSpecification: { AttributeName: EXPIRY_ATTRIBUTE, Enabled: true },
-          GlobalSecondaryIndexes: Match.absent(),
+          GlobalSecondaryIndexes: t.indexes
+            ? t.indexes.map((i) => ({
+                IndexName: i.name,
+                KeySchema: [
+                  { AttributeName: i.partitionKey, KeyType: 'HASH' },
+                  { AttributeName: i.sortKey, KeyType: 'RANGE' },
+                ],
+                Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...i.include] },
+              }))
+            : Match.absent(),
         },
       });
     }
   });
   it('are destroyed without deletion protection in a sandbox', () => {
     const tables = sandbox.findResources('AWS::DynamoDB::Table');
-    expect(Object.values(tables).map((t) => [t.DeletionPolicy, t.Properties.DeletionProtectionEnabled])).toEqual([
-      ['Delete', false],
-      ['Delete', false],
-      ['Delete', false],
-    ]);
+    expect(Object.values(tables).map((t) => [t.DeletionPolicy, t.Properties.DeletionProtectionEnabled])).toEqual(TABLE_KEYS.map(() => ['Delete', false]));
   });
 });
 
@@ -85,15 +89,22 @@ describe('the function', () => {
     expect(logs[0].Resource['Fn::GetAtt'][0]).toBe(functionLogs);
     template.hasResourceProperties('AWS::Lambda::Function', { LoggingConfig: { LogGroup: { Ref: functionLogs } } });
   });
-  it('may call only GetItem and UpdateItem, each on the table that needs it', () => {
+  it('may call exactly the actions each table and index needs: no Scan, no wildcard', () => {
     const policies = Object.values(template.findResources('AWS::IAM::Policy'));
     const dynamo = policies
       .flatMap((p) => p.Properties.PolicyDocument.Statement)
-      .filter((s: { Action: string | string[] }) => [s.Action].flat().some((a) => a.startsWith('dynamodb:')));
-    expect(
-      dynamo.map((s: { Action: string | string[]; Resource: { 'Fn::GetAtt': string[] } }) => [[s.Action].flat(), s.Resource['Fn::GetAtt'][0].replace(/[0-9A-F]{8}$/, '')]),
-    ).toEqual([
-      [['dynamodb:GetItem'], 'PipelinesTable'],
+      .filter((st: { Action: string | string[] }) => [st.Action].flat().some((a) => a.startsWith('dynamodb:')));
+    // A resource as text: a table's logical id (without its hash), and any suffix such as /index/NAME.
+    const render = (r: unknown): string => {
+      if (typeof r === 'string') return r;
+      const o = r as { 'Fn::GetAtt'?: string[]; 'Fn::Join'?: [string, unknown[]] };
+      if (o['Fn::GetAtt']) return o['Fn::GetAtt'][0].replace(/[0-9A-F]{8}$/, '');
+      return o['Fn::Join']![1].map(render).join('');
+    };
+    expect(dynamo.map((st: { Action: string | string[]; Resource: unknown }) => [[st.Action].flat(), render(st.Resource)])).toEqual([
+      [['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchGetItem'], 'PipelinesTable'],
+      [['dynamodb:Query'], 'PipelinesTable/index/byAccount'],
+      [['dynamodb:Query', 'dynamodb:BatchWriteItem'], 'DefinitionsTable'],
       [['dynamodb:GetItem', 'dynamodb:UpdateItem'], 'TasksTable'],
       [['dynamodb:UpdateItem'], 'AttemptsTable'],
     ]);
@@ -141,8 +152,8 @@ describe('the API', () => {
   });
 });
 
-it('outputs the endpoint URL, the three table names and the region', () => {
-  expect(Object.keys(template.findOutputs('*')).sort()).toEqual(['ApiUrl', 'AttemptsTableName', 'PipelinesTableName', 'Region', 'TasksTableName']);
+it('outputs the endpoint URL, the table names and the region', () => {
+  expect(Object.keys(template.findOutputs('*')).sort()).toEqual(['ApiUrl', 'AttemptsTableName', 'DefinitionsTableName', 'PipelinesTableName', 'Region', 'TasksTableName']);
 });
 
 it('has no unacknowledged cdk-nag AwsSolutions finding', () => {

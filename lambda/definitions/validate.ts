@@ -1,0 +1,233 @@
+/**
+ * Validation of a pipeline definition, pure. Two outcomes, as the PutPipelineDefinition doc describes:
+ * - a refusal (InvalidRequestException; nothing is saved): more objects than allowed, or an empty string or
+ *   reference value (ids and names missing or empty are refused earlier, by the input shape);
+ * - otherwise a report of errors and warnings per object (`id`): a definition with errors is saved, but
+ *   cannot be activated.
+ * Messages start with a code in capitals, the way AWS writes them (`INVALID_FIELD_VALUE: ...`).
+ */
+import { DEFAULT_OBJECT_ID, Definition, Field, PipelineObject } from './definition';
+import { DEFINITION_LIMITS as L, utf8Bytes } from './limits';
+import { ENUM_FIELDS, OBJECT_TYPES, PARAMETER_TYPES } from './object-types';
+import { hasExpression, parseDateTime, parsePeriod } from './periods';
+
+export interface ObjectMessages {
+  readonly id: string;
+  readonly messages: string[];
+}
+
+export interface ValidationReport {
+  readonly errors: ObjectMessages[];
+  readonly warnings: ObjectMessages[];
+}
+
+export type ValidationOutcome = { readonly refusal: string } | { readonly refusal?: undefined; readonly report: ValidationReport };
+
+class Collector {
+  private readonly byId = new Map<string, string[]>();
+  add(id: string, message: string): void {
+    const list = this.byId.get(id) ?? [];
+    if (!list.includes(message)) list.push(message);
+    this.byId.set(id, list);
+  }
+  list(): ObjectMessages[] {
+    return [...this.byId].map(([id, messages]) => ({ id, messages }));
+  }
+}
+
+/** The refusals of the PutPipelineDefinition doc that this shape of input can have. */
+const refusalOf = (def: Definition): string | undefined => {
+  if (def.pipelineObjects.length > L.objects) {
+    return `The pipeline has ${def.pipelineObjects.length} objects; at most ${L.objects} are allowed.`;
+  }
+  for (const o of def.pipelineObjects) {
+    for (const f of o.fields) {
+      if (f.stringValue === '' || f.refValue === '') {
+        return `Field '${f.key}' of object '${o.id}' is empty: a string or reference field must have a value.`;
+      }
+    }
+  }
+  return undefined;
+};
+
+/** The `#{...}` expressions of a value, with their quoted strings removed. */
+const expressionsOf = (value: string): string[] => {
+  const out: string[] = [];
+  const re = /#\{([^}]*)\}/g;
+  for (let m = re.exec(value); m; m = re.exec(value)) out.push(m[1].replace(/'[^']*'/g, "''"));
+  return out;
+};
+
+/** Names an expression reads that must be a parameter or a field of the object: `myX` and `*myX`, not after `.` or `@`. */
+const userNamesIn = (expression: string): string[] => expression.match(/(?<![\w.@*])\*?my\w*/g) ?? [];
+
+export const validateDefinition = (def: Definition): ValidationOutcome => {
+  const refusal = refusalOf(def);
+  if (refusal) return { refusal };
+  const errors = new Collector();
+  const warnings = new Collector();
+  const objects = new Map<string, PipelineObject>();
+  for (const o of def.pipelineObjects) {
+    if (objects.has(o.id)) errors.add(o.id, `DUPLICATE_OBJECT_ID: more than one object has the id '${o.id}'.`);
+    else objects.set(o.id, o);
+  }
+  const parents = new Set(def.pipelineObjects.flatMap((o) => o.fields.filter((f) => f.key === 'parent' && f.refValue).map((f) => f.refValue!)));
+  const parameterIds = new Set(def.parameterObjects.map((p) => p.id));
+
+  /** The object, its parent chain, then Default: where an inherited field is looked up, nearest first. */
+  const chain = (o: PipelineObject): PipelineObject[] => {
+    const out: PipelineObject[] = [];
+    const seen = new Set<string>();
+    for (let cur: PipelineObject | undefined = o; cur && !seen.has(cur.id); ) {
+      seen.add(cur.id);
+      out.push(cur);
+      const next: string | undefined = cur.fields.find((f) => f.key === 'parent')?.refValue;
+      cur = next === undefined ? undefined : objects.get(next);
+    }
+    const dflt = objects.get(DEFAULT_OBJECT_ID);
+    if (dflt && !seen.has(dflt.id)) out.push(dflt);
+    return out;
+  };
+  const inherited = (o: PipelineObject, key: string): Field | undefined => {
+    for (const c of chain(o)) {
+      const f = c.fields.find((x) => x.key === key);
+      if (f) return f;
+    }
+    return undefined;
+  };
+  /** `type` is inherited through `parent` only: the Default object sets no type for everyone. */
+  const typeOf = (o: PipelineObject): Field | undefined => {
+    for (const c of chain(o)) {
+      if (c.id === DEFAULT_OBJECT_ID && o.id !== DEFAULT_OBJECT_ID) break;
+      const f = c.fields.find((x) => x.key === 'type');
+      if (f) return f;
+    }
+    return undefined;
+  };
+
+  const hasParentCycle = (o: PipelineObject): boolean => {
+    const seen = new Set<string>();
+    for (let cur: PipelineObject | undefined = o; cur; ) {
+      if (seen.has(cur.id)) return true;
+      seen.add(cur.id);
+      const next: string | undefined = cur.fields.find((f) => f.key === 'parent')?.refValue;
+      cur = next === undefined ? undefined : objects.get(next);
+    }
+    return false;
+  };
+
+  for (const o of objects.values()) checkObject(o);
+  for (const p of def.parameterObjects) checkParameter(p.id, p.attributes);
+  const seenParameters = new Set<string>();
+  for (const p of def.parameterObjects) {
+    if (seenParameters.has(p.id)) errors.add(p.id, `DUPLICATE_OBJECT_ID: more than one parameter object has the id '${p.id}'.`);
+    seenParameters.add(p.id);
+  }
+  for (const v of def.parameterValues) {
+    if (!parameterIds.has(v.id)) errors.add(v.id, `UNDECLARED_PARAMETER: a value is given for '${v.id}', which no parameter object declares.`);
+  }
+  return { report: { errors: errors.list(), warnings: warnings.list() } };
+
+  function checkObject(o: PipelineObject): void {
+    const err = (m: string) => errors.add(o.id, m);
+    // Limits (dp-limits.md)
+    if (utf8Bytes(o.id) > L.idOrFieldNameBytes) err(`LIMIT_EXCEEDED: the id is longer than ${L.idOrFieldNameBytes} UTF-8 bytes.`);
+    if (o.fields.length > L.fieldsPerObject) err(`LIMIT_EXCEEDED: the object has ${o.fields.length} fields; at most ${L.fieldsPerObject} are allowed.`);
+    let objectBytes = 0;
+    for (const f of o.fields) {
+      const value = f.stringValue ?? f.refValue ?? '';
+      objectBytes += utf8Bytes(f.key) + utf8Bytes(value);
+      if (utf8Bytes(f.key) > L.idOrFieldNameBytes) err(`LIMIT_EXCEEDED: field name '${f.key.slice(0, 64)}' is longer than ${L.idOrFieldNameBytes} UTF-8 bytes.`);
+      if (utf8Bytes(value) > L.fieldValueBytes) err(`LIMIT_EXCEEDED: the value of field '${f.key.slice(0, 64)}' is longer than ${L.fieldValueBytes} UTF-8 bytes.`);
+    }
+    if (objectBytes > L.objectBytes) err(`LIMIT_EXCEEDED: the object's fields take ${objectBytes} UTF-8 bytes; at most ${L.objectBytes} are allowed.`);
+
+    // Field values and references
+    for (const f of o.fields) {
+      if (f.stringValue !== undefined && f.refValue !== undefined) err(`INVALID_FIELD: field '${f.key}' has both a stringValue and a refValue.`);
+      else if (f.stringValue === undefined && f.refValue === undefined) err(`INVALID_FIELD: field '${f.key}' has neither a stringValue nor a refValue.`);
+      if (f.refValue !== undefined && !objects.has(f.refValue)) {
+        err(`REFERENCE_TO_NONEXISTENT_OBJECT: field '${f.key}' refers to '${f.refValue}', which is not an object of this pipeline.`);
+      }
+      if (f.stringValue !== undefined) {
+        for (const expression of expressionsOf(f.stringValue)) {
+          for (const name of userNamesIn(expression)) {
+            if (!parameterIds.has(name) && inherited(o, name) === undefined) {
+              err(`INVALID_EXPRESSION: field '${f.key}' refers to '${name}', which is neither a parameter nor a field of this object.`);
+            }
+          }
+        }
+      }
+    }
+    const parent = o.fields.find((f) => f.key === 'parent');
+    if (parent?.stringValue !== undefined) err(`INVALID_FIELD_VALUE: 'parent' must be a reference to another object.`);
+    if (hasParentCycle(o)) err(`INVALID_FIELD_VALUE: the 'parent' references of this object form a cycle.`);
+
+    // Type and what it requires
+    const typeField = typeOf(o);
+    if (typeField === undefined) {
+      if (o.id !== DEFAULT_OBJECT_ID && !parents.has(o.id)) err(`MISSING_REQUIRED_FIELD: the object has no 'type'.`);
+    } else if (typeField.refValue !== undefined) {
+      err(`INVALID_FIELD_VALUE: 'type' must be a string, not a reference.`);
+    } else {
+      const typeName = typeField.stringValue ?? '';
+      const type = OBJECT_TYPES[typeName];
+      if (type === undefined) {
+        if (!hasExpression(typeName)) err(`INVALID_OBJECT_TYPE: '${typeName}' is not a pipeline object type.`);
+      } else {
+        for (const group of type.required) {
+          if (!group.some((key) => inherited(o, key) !== undefined)) {
+            err(`MISSING_REQUIRED_FIELD: ${group.map((k) => `'${k}'`).join(' or ')} is required for ${typeName}.`);
+          }
+        }
+        if (type.category === 'schedule') checkSchedule(o);
+        if (type.category === 'activity' && inherited(o, 'workerGroup') === undefined && inherited(o, 'runsOn') !== undefined) {
+          warnings.add(o.id, `RESOURCE_NOT_PROVISIONED: the activity runs on a resource ('runsOn'); this backend provisions no resources, so only activities with a 'workerGroup' are handed to task runners.`);
+        }
+      }
+    }
+    for (const [key, allowed] of Object.entries(ENUM_FIELDS)) {
+      const value = o.fields.find((f) => f.key === key)?.stringValue;
+      if (value !== undefined && !hasExpression(value) && !allowed.includes(value.toLowerCase())) {
+        err(`INVALID_FIELD_VALUE: '${key}' must be one of ${allowed.join(', ')}, not '${value.slice(0, 64)}'.`);
+      }
+    }
+  }
+
+  function checkSchedule(o: PipelineObject): void {
+    const err = (m: string) => errors.add(o.id, m);
+    const value = (key: string) => inherited(o, key)?.stringValue;
+    const period = value('period');
+    if (period !== undefined && !hasExpression(period)) {
+      const p = parsePeriod(period);
+      if (!p) err(`INVALID_FIELD_VALUE: 'period' must be "N minutes|hours|days|weeks|months", not '${period.slice(0, 64)}'.`);
+      else if (p.minutes < L.minimumPeriodMinutes) err(`INVALID_FIELD_VALUE: 'period' must be at least ${L.minimumPeriodMinutes} minutes.`);
+    }
+    for (const key of ['startDateTime', 'endDateTime']) {
+      const v = value(key);
+      if (v !== undefined && !hasExpression(v) && !parseDateTime(v)) err(`INVALID_FIELD_VALUE: '${key}' value must be a literal datetime value.`);
+    }
+    const startAt = value('startAt');
+    if (startAt !== undefined && !hasExpression(startAt) && startAt !== 'FIRST_ACTIVATION_DATE_TIME') {
+      err(`INVALID_FIELD_VALUE: 'startAt' must be FIRST_ACTIVATION_DATE_TIME.`);
+    }
+    if (startAt !== undefined && value('startDateTime') !== undefined) err(`INVALID_FIELD_VALUE: use either 'startAt' or 'startDateTime', not both.`);
+    const occurrences = value('occurrences');
+    if (occurrences !== undefined && value('endDateTime') !== undefined) err(`INVALID_FIELD_VALUE: use either 'occurrences' or 'endDateTime', not both.`);
+    if (occurrences !== undefined && !hasExpression(occurrences) && !/^[1-9]\d*$/.test(occurrences.trim())) {
+      err(`INVALID_FIELD_VALUE: 'occurrences' must be a positive integer.`);
+    }
+    const start = value('startDateTime');
+    const end = value('endDateTime');
+    if (start && end && parseDateTime(start) && parseDateTime(end) && parseDateTime(end)! <= parseDateTime(start)!) {
+      err(`INVALID_FIELD_VALUE: 'endDateTime' must be later than 'startDateTime'.`);
+    }
+  }
+
+  function checkParameter(id: string, attributes: readonly { key: string; stringValue: string }[]): void {
+    const type = attributes.find((a) => a.key === 'type')?.stringValue;
+    if (type !== undefined && !(PARAMETER_TYPES as readonly string[]).includes(type)) {
+      errors.add(id, `INVALID_FIELD_VALUE: parameter type must be one of ${PARAMETER_TYPES.join(', ')}, not '${type.slice(0, 64)}'.`);
+    }
+  }
+};

@@ -1,0 +1,62 @@
+/**
+ * ActivatePipeline: refuses a definition with validation errors; otherwise the pipeline is SCHEDULED, the
+ * latest definition becomes the active one, and `startTimestamp` and `parameterValues` are kept for the runs.
+ * A pipeline without a definition may be activated (it does nothing), as moto does; AWS documents nothing else.
+ */
+import { validateDefinition } from '../definitions/validate';
+import { list, optional, PARAMETER_VALUE, required, SHAPES, structure } from '../model/shapes';
+import type { ParameterValue } from '../definitions/definition';
+import { reportSummary } from './definition-report';
+import type { Operation, OperationResult, RequestContext } from './operation';
+import { invalidRequest, loadPipeline, pipelineDeleted, readDefinition } from './pipeline-access';
+
+export const ACTIVATE_PIPELINE_INPUT = structure({
+  pipelineId: required(SHAPES.id),
+  parameterValues: optional(list(PARAMETER_VALUE)),
+  startTimestamp: optional(SHAPES.timestamp),
+});
+
+interface Input {
+  readonly pipelineId: string;
+  readonly parameterValues?: ParameterValue[];
+  readonly startTimestamp?: number;
+}
+
+/** Activation reads, validates, then writes on condition that the latest definition is still the one it read. */
+const ROUNDS = 3;
+
+const run = async (input: Input, ctx: RequestContext): Promise<OperationResult> => {
+  const loaded = await loadPipeline(ctx, input.pipelineId);
+  if (loaded.error) return { ok: false, error: loaded.error };
+  let pipeline = loaded.pipeline;
+  for (let round = 0; round < ROUNDS; round++) {
+    const read = await readDefinition(ctx, pipeline, (p) => p.latest);
+    if ('error' in read) return { ok: false, error: read.error };
+    if (read.version) {
+      // Values given at activation stand in for those saved with the definition.
+      const definition = input.parameterValues ? { ...read.definition, parameterValues: input.parameterValues } : read.definition;
+      const validated = validateDefinition(definition);
+      const errors = validated.refusal ?? (validated.report.errors.length > 0 ? reportSummary(validated.report) : undefined);
+      if (errors !== undefined) {
+        return { ok: false, error: invalidRequest(`The pipeline definition has validation errors and cannot be activated: ${errors}`) };
+      }
+    }
+    const written = await ctx.stores.pipelines.activate(input.pipelineId, read.version, {
+      at: ctx.now().toISOString(),
+      ...(input.startTimestamp !== undefined && { startTimestamp: input.startTimestamp }),
+      ...(input.parameterValues !== undefined && { parameterValues: input.parameterValues }),
+    });
+    if (written === 'ok') return { ok: true, output: {}, log: { version: read.version?.id ?? 'none' } };
+    if (written === 'gone') return { ok: false, error: pipelineDeleted(input.pipelineId) };
+    const again = await loadPipeline(ctx, input.pipelineId); // a new definition was put meanwhile: activate that one
+    if (again.error) return { ok: false, error: again.error };
+    pipeline = again.pipeline;
+  }
+  throw new Error(`the definition of ${input.pipelineId} kept changing during activation`);
+};
+
+export const ActivatePipeline: Operation<Input> = {
+  input: ACTIVATE_PIPELINE_INPUT,
+  infoKeys: (i) => ({ pipelineId: i.pipelineId }),
+  run,
+};

@@ -1,0 +1,58 @@
+/** DescribePipelines: up to 25 of the caller's pipelines, in the order asked, with the fields AWS shows. */
+import { list, required, SHAPES, structure } from '../model/shapes';
+import type { PipelineRecord } from '../store/pipeline-store';
+import { PIPELINE_DELETED } from '../store/tables';
+import type { Operation, OperationResult, RequestContext } from './operation';
+import { pipelineDeleted, pipelineNotFound } from './pipeline-access';
+
+/** The API page: "You can retrieve the description of up to 25 pipelines in a single call"; the model has no bound. */
+export const MAX_DESCRIBED = 25;
+
+export const DESCRIBE_PIPELINES_INPUT = structure({ pipelineIds: required(list(SHAPES.id, { max: MAX_DESCRIBED })) });
+
+interface Input {
+  readonly pipelineIds: string[];
+}
+
+/** `YYYY-MM-DDTHH:MM:SS`, UTC: how the service writes times in fields. */
+export const fieldTime = (iso: string): string => iso.slice(0, 19);
+
+const str = (key: string, stringValue: string) => ({ key, stringValue });
+
+/** The fields of a pipeline, in the order AWS's own examples list them. */
+export const describePipeline = (p: PipelineRecord) => ({
+  pipelineId: p.pipelineId,
+  name: p.name,
+  fields: [
+    str('@pipelineState', p.state),
+    ...(p.description !== undefined ? [str('description', p.description)] : []),
+    str('name', p.name),
+    str('@creationTime', fieldTime(p.creationTime)),
+    str('@id', p.pipelineId),
+    str('pipelineCreator', p.userId),
+    str('@sphere', 'PIPELINE'),
+    str('@userId', p.userId),
+    str('@accountId', p.accountId),
+    str('uniqueId', p.uniqueId),
+    ...(p.lastActivationTime !== undefined ? [str('@lastActivationTime', fieldTime(p.lastActivationTime))] : []),
+  ],
+  ...(p.description !== undefined && { description: p.description }),
+  tags: p.tags,
+});
+
+const run = async (input: Input, ctx: RequestContext): Promise<OperationResult> => {
+  const ids = [...new Set(input.pipelineIds)];
+  const found = new Map((await ctx.stores.pipelines.getMany(ids)).map((p) => [p.pipelineId, p]));
+  for (const id of ids) {
+    const p = found.get(id);
+    if (!p || p.accountId !== ctx.caller.accountId) return { ok: false, log: { pipelineId: id }, error: pipelineNotFound(id) };
+    if (p.state === PIPELINE_DELETED) return { ok: false, log: { pipelineId: id }, error: pipelineDeleted(id) };
+  }
+  return { ok: true, output: { pipelineDescriptionList: ids.map((id) => describePipeline(found.get(id)!)) }, log: { count: ids.length } };
+};
+
+export const DescribePipelines: Operation<Input> = {
+  input: DESCRIBE_PIPELINES_INPUT,
+  infoKeys: (i) => ({ pipelineId: i.pipelineIds[0], count: i.pipelineIds.length }),
+  run,
+};

@@ -1,0 +1,71 @@
+/**
+ * QueryObjects: the ids of the objects of a sphere that match every selector, `limit` (default 100) a page, in
+ * definition order, with an opaque marker. COMPONENT: the objects of the active definition, else the latest.
+ * INSTANCE and ATTEMPT: none yet (runs come with PollForTask and friends).
+ */
+import { list, optional, required, SHAPES, structure } from '../model/shapes';
+import type { PipelineObject } from '../definitions/definition';
+import type { Operation, OperationResult, RequestContext } from './operation';
+import { decodeMarker, encodeMarker } from './markers';
+import { invalidRequest, loadPipeline, readDefinition, shownVersion } from './pipeline-access';
+import { conditionsOf, matches, Selector } from './selectors';
+
+export const SPHERES = ['COMPONENT', 'INSTANCE', 'ATTEMPT'] as const;
+export const DEFAULT_LIMIT = 100;
+
+const OPERATOR = structure({ type: optional(SHAPES.string), values: optional(list(SHAPES.string)) });
+const SELECTOR = structure({ fieldName: optional(SHAPES.string), operator: optional(OPERATOR) });
+
+export const QUERY_OBJECTS_INPUT = structure({
+  pipelineId: required(SHAPES.id),
+  query: optional(structure({ selectors: optional(list(SELECTOR)) })),
+  sphere: required(SHAPES.string),
+  marker: optional(SHAPES.string),
+  limit: optional(SHAPES.int),
+});
+
+interface Input {
+  readonly pipelineId: string;
+  readonly query?: { selectors?: Selector[] };
+  readonly sphere: string;
+  readonly marker?: string;
+  readonly limit?: number;
+}
+
+const run = async (input: Input, ctx: RequestContext): Promise<OperationResult> => {
+  if (!(SPHERES as readonly string[]).includes(input.sphere)) {
+    return { ok: false, error: invalidRequest(`Sphere '${input.sphere.slice(0, 32)}' is not valid: use ${SPHERES.join(', ')}.`) };
+  }
+  const limit = input.limit ?? DEFAULT_LIMIT;
+  if (limit < 1) return { ok: false, error: invalidRequest(`limit must be at least 1; it is ${limit}.`) };
+  const conditions = conditionsOf(input.query?.selectors ?? []);
+  if (typeof conditions === 'string') return { ok: false, error: invalidRequest(conditions) };
+  let offset = 0;
+  if (input.marker !== undefined && input.marker !== '') {
+    const decoded = decodeMarker<{ offset: number }>(input.marker, (v) => Number.isSafeInteger(v.offset) && (v.offset as number) >= 0);
+    if (decoded.error) return { ok: false, error: decoded.error };
+    offset = decoded.value.offset;
+  }
+  const loaded = await loadPipeline(ctx, input.pipelineId);
+  if (loaded.error) return { ok: false, error: loaded.error };
+  let candidates: readonly PipelineObject[] = [];
+  if (input.sphere === 'COMPONENT') {
+    const read = await readDefinition(ctx, loaded.pipeline, shownVersion);
+    if ('error' in read) return { ok: false, error: read.error };
+    candidates = read.definition.pipelineObjects;
+  }
+  const ids = candidates.filter((o) => matches(o, input.sphere, conditions)).map((o) => o.id);
+  const page = ids.slice(offset, offset + limit);
+  const more = offset + limit < ids.length;
+  return {
+    ok: true,
+    output: { ids: page, ...(more && { marker: encodeMarker({ offset: offset + limit }) }), hasMoreResults: more },
+    log: { count: page.length },
+  };
+};
+
+export const QueryObjects: Operation<Input> = {
+  input: QUERY_OBJECTS_INPUT,
+  infoKeys: (i) => ({ pipelineId: i.pipelineId, sphere: i.sphere, limit: i.limit }),
+  run,
+};

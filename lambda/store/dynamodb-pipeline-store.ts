@@ -1,0 +1,368 @@
+/**
+ * The DynamoDB adapter of the PipelineStore port. A pipeline is one item of the pipelines table (listed
+ * through the byAccount index while it is not deleted); a definition is stored as its JSON text cut into
+ * chunks, items of the definitions table keyed `<version>#<n>` under the pipeline id. Every write of a
+ * pipeline item is one conditional write; the crash-safe order of the multi-item calls is in
+ * docs/behaviour.md (§ Pipelines: storage).
+ */
+import {
+  AttributeValue,
+  BatchGetItemCommand,
+  type BatchGetItemCommandOutput,
+  BatchWriteItemCommand,
+  type BatchWriteItemCommandOutput,
+  ConditionalCheckFailedException,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  UpdateItemCommand,
+  WriteRequest,
+} from '@aws-sdk/client-dynamodb';
+import { randomBytes } from 'node:crypto';
+import type { Definition } from '../definitions/definition';
+import type { ActivationDetails, GuardedWrite, NewPipeline, PipelineListPage, PipelineRecord, PipelineStore, Tag, VersionRef } from './pipeline-store';
+import { ATTR, BY_ACCOUNT_INDEX, PIPELINE_DELETED, TableNames } from './tables';
+
+type Item = Record<string, AttributeValue>;
+
+/** UTF-16 units per definition chunk: at most ~300 KB of UTF-8, well under DynamoDB's 400 KB item limit. */
+export const CHUNK_UNITS = 100_000;
+const BATCH_WRITE_MAX = 25;
+const BATCH_GET_MAX = 100;
+
+const s = (value: string): AttributeValue => ({ S: value });
+const n = (value: number): AttributeValue => ({ N: String(value) });
+
+/** Cuts text into pieces of at most `size` units, never between the two halves of a surrogate pair. */
+export const cutText = (text: string, size = CHUNK_UNITS): string[] => {
+  const out: string[] = [];
+  for (let i = 0; i < text.length; ) {
+    let end = Math.min(i + size, text.length);
+    const last = text.charCodeAt(end - 1);
+    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end--;
+    out.push(text.slice(i, end));
+    i = end;
+  }
+  return out.length > 0 ? out : [''];
+};
+
+/** Sortable by time, unique by its random part: `0001764410400000-9f2c01ab`. */
+const newVersionId = (now: Date): string => `${String(now.getTime()).padStart(16, '0')}-${randomBytes(4).toString('hex')}`;
+const chunkKey = (version: string, index: number) => `${version}#${String(index).padStart(5, '0')}`;
+const versionOfChunk = (chunk: string) => chunk.slice(0, chunk.indexOf('#'));
+
+const toRecord = (item: Item): PipelineRecord => {
+  const str = (a: string) => item[a]?.S;
+  const version = (idAttr: string, chunksAttr: string): VersionRef | undefined =>
+    item[idAttr]?.S === undefined ? undefined : { id: item[idAttr].S!, chunks: Number(item[chunksAttr]?.N ?? 0) };
+  return {
+    pipelineId: str(ATTR.pipelineId)!,
+    accountId: str(ATTR.accountId) ?? '',
+    userId: str(ATTR.userId) ?? str(ATTR.accountId) ?? '',
+    name: str(ATTR.name) ?? '',
+    uniqueId: str(ATTR.uniqueId) ?? '',
+    ...(str(ATTR.description) !== undefined && { description: str(ATTR.description) }),
+    tags: str(ATTR.tags) ? (JSON.parse(str(ATTR.tags)!) as Tag[]) : [],
+    state: str(ATTR.pipelineState) ?? 'PENDING',
+    creationTime: str(ATTR.creationTime) ?? '',
+    ...(str(ATTR.lastActivationTime) !== undefined && { lastActivationTime: str(ATTR.lastActivationTime) }),
+    ...(version(ATTR.latestVersion, ATTR.latestChunks) && { latest: version(ATTR.latestVersion, ATTR.latestChunks) }),
+    ...(version(ATTR.activeVersion, ATTR.activeChunks) && { active: version(ATTR.activeVersion, ATTR.activeChunks) }),
+  };
+};
+
+/** The item of a new pipeline (the seed tool writes pipelines with it too). */
+export const pipelineItem = (p: NewPipeline): Item => ({
+  [ATTR.pipelineId]: s(p.pipelineId),
+  [ATTR.accountId]: s(p.accountId),
+  [ATTR.listAccount]: s(p.accountId),
+  [ATTR.userId]: s(p.userId),
+  [ATTR.name]: s(p.name),
+  [ATTR.uniqueId]: s(p.uniqueId),
+  ...(p.description !== undefined && { [ATTR.description]: s(p.description) }),
+  [ATTR.tags]: s(JSON.stringify(p.tags)),
+  [ATTR.pipelineState]: s('PENDING'),
+  [ATTR.creationTime]: s(p.creationTime),
+});
+
+/** The condition of every write to a pipeline that must still exist and not be deleted. */
+const LIVE = 'attribute_exists(#pid) AND #state <> :deleted';
+const LIVE_NAMES = { '#pid': ATTR.pipelineId, '#state': ATTR.pipelineState };
+const LIVE_VALUES = { ':deleted': s(PIPELINE_DELETED) };
+
+export class DynamoDbPipelineStore implements PipelineStore {
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly tables: TableNames,
+    /** Aborts this store's requests (the request's deadline). */
+    private readonly signal?: AbortSignal,
+  ) {}
+
+  private key(pipelineId: string): Item {
+    return { [ATTR.pipelineId]: s(pipelineId) };
+  }
+
+  async create(p: NewPipeline): Promise<{ created: true } | { created: false; existing: PipelineRecord }> {
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.tables.pipelines,
+          Item: pipelineItem(p),
+          ConditionExpression: 'attribute_not_exists(#pid)',
+          ExpressionAttributeNames: { '#pid': ATTR.pipelineId },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+        { abortSignal: this.signal },
+      );
+      return { created: true };
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      const existing = err.Item ? toRecord(err.Item) : await this.get(p.pipelineId);
+      if (!existing) throw new Error(`pipeline ${p.pipelineId} exists and does not`);
+      return { created: false, existing };
+    }
+  }
+
+  async get(pipelineId: string): Promise<PipelineRecord | undefined> {
+    const { Item } = await this.client.send(
+      new GetItemCommand({ TableName: this.tables.pipelines, Key: this.key(pipelineId), ConsistentRead: true }),
+      { abortSignal: this.signal },
+    );
+    return Item ? toRecord(Item) : undefined;
+  }
+
+  async getMany(pipelineIds: readonly string[]): Promise<PipelineRecord[]> {
+    const out: PipelineRecord[] = [];
+    for (let i = 0; i < pipelineIds.length; i += BATCH_GET_MAX) {
+      let keys: Item[] | undefined = pipelineIds.slice(i, i + BATCH_GET_MAX).map((id) => this.key(id));
+      for (let round = 0; keys && keys.length > 0; round++) {
+        if (round > 5) throw new Error('BatchGetItem kept leaving keys unprocessed');
+        if (round > 0) await new Promise((r) => setTimeout(r, 20 * 2 ** round));
+        const res: BatchGetItemCommandOutput = await this.client.send(
+          new BatchGetItemCommand({ RequestItems: { [this.tables.pipelines]: { Keys: keys, ConsistentRead: true } } }),
+          { abortSignal: this.signal },
+        );
+        out.push(...(res.Responses?.[this.tables.pipelines] ?? []).map(toRecord));
+        keys = res.UnprocessedKeys?.[this.tables.pipelines]?.Keys;
+      }
+    }
+    return out;
+  }
+
+  async listPage(accountId: string, after: string | undefined, limit: number): Promise<PipelineListPage> {
+    const res = await this.client.send(
+      new QueryCommand({
+        TableName: this.tables.pipelines,
+        IndexName: BY_ACCOUNT_INDEX.name,
+        KeyConditionExpression: after === undefined ? '#acct = :acct' : '#acct = :acct AND #pid > :after',
+        ExpressionAttributeNames: { '#acct': ATTR.listAccount, '#pid': ATTR.pipelineId },
+        ExpressionAttributeValues: { ':acct': s(accountId), ...(after !== undefined && { ':after': s(after) }) },
+        // One more than a page, to know whether another page follows without an empty last page.
+        Limit: limit + 1,
+      }),
+      { abortSignal: this.signal },
+    );
+    const rows = (res.Items ?? []).map((i) => ({ id: i[ATTR.pipelineId].S!, name: i[ATTR.name]?.S ?? '' }));
+    const page = rows.slice(0, limit);
+    // The index is eventually consistent on DynamoDB: a pipeline deleted a moment ago may still be in it.
+    const live = new Set(
+      (await this.getMany(page.map((r) => r.id))).filter((p) => p.state !== PIPELINE_DELETED && p.accountId === accountId).map((p) => p.pipelineId),
+    );
+    return { pipelines: page.filter((r) => live.has(r.id)), ...(rows.length > limit && { next: page[page.length - 1].id }) };
+  }
+
+  async markDeleted(pipelineId: string): Promise<void> {
+    await this.client.send(
+      new UpdateItemCommand({
+        TableName: this.tables.pipelines,
+        Key: this.key(pipelineId),
+        UpdateExpression: 'SET #state = :deleted REMOVE #list, #lv, #lc, #av, #ac, #tags',
+        ConditionExpression: 'attribute_exists(#pid)',
+        ExpressionAttributeNames: {
+          ...LIVE_NAMES,
+          '#list': ATTR.listAccount,
+          '#lv': ATTR.latestVersion,
+          '#lc': ATTR.latestChunks,
+          '#av': ATTR.activeVersion,
+          '#ac': ATTR.activeChunks,
+          '#tags': ATTR.tags,
+        },
+        ExpressionAttributeValues: LIVE_VALUES,
+      }),
+      { abortSignal: this.signal },
+    );
+  }
+
+  /** The keys of every chunk stored under the pipeline. */
+  private async chunkKeys(pipelineId: string): Promise<string[]> {
+    const keys: string[] = [];
+    let start: Item | undefined;
+    do {
+      const res = await this.client.send(
+        new QueryCommand({
+          TableName: this.tables.definitions,
+          KeyConditionExpression: '#pid = :pid',
+          ExpressionAttributeNames: { '#pid': ATTR.pipelineId, '#chunk': ATTR.chunk },
+          ExpressionAttributeValues: { ':pid': s(pipelineId) },
+          ProjectionExpression: '#chunk',
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+        { abortSignal: this.signal },
+      );
+      keys.push(...(res.Items ?? []).map((i) => i[ATTR.chunk].S!));
+      start = res.LastEvaluatedKey;
+    } while (start);
+    return keys;
+  }
+
+  private async batchWrite(requests: WriteRequest[]): Promise<void> {
+    for (let i = 0; i < requests.length; i += BATCH_WRITE_MAX) {
+      let pending: WriteRequest[] | undefined = requests.slice(i, i + BATCH_WRITE_MAX);
+      for (let round = 0; pending && pending.length > 0; round++) {
+        if (round > 5) throw new Error('BatchWriteItem kept leaving items unprocessed');
+        if (round > 0) await new Promise((r) => setTimeout(r, 20 * 2 ** round));
+        const res: BatchWriteItemCommandOutput = await this.client.send(new BatchWriteItemCommand({ RequestItems: { [this.tables.definitions]: pending } }), {
+          abortSignal: this.signal,
+        });
+        pending = res.UnprocessedItems?.[this.tables.definitions];
+      }
+    }
+  }
+
+  private deleteChunks(pipelineId: string, chunks: readonly string[]): Promise<void> {
+    return this.batchWrite(chunks.map((chunk) => ({ DeleteRequest: { Key: { [ATTR.pipelineId]: s(pipelineId), [ATTR.chunk]: s(chunk) } } })));
+  }
+
+  async purgeDefinitions(pipelineId: string): Promise<void> {
+    await this.deleteChunks(pipelineId, await this.chunkKeys(pipelineId));
+  }
+
+  async saveDefinition(pipelineId: string, definition: Definition, now: Date): Promise<VersionRef | 'gone'> {
+    const version = newVersionId(now);
+    const pieces = cutText(JSON.stringify(definition));
+    // 1. The chunks, under a version nothing points to yet: a crash here leaves only unreferenced items.
+    await this.batchWrite(
+      pieces.map((data, i) => ({ PutRequest: { Item: { [ATTR.pipelineId]: s(pipelineId), [ATTR.chunk]: s(chunkKey(version, i)), [ATTR.data]: s(data) } } })),
+    );
+    // 2. The pointer, only forward: of concurrent saves the newest version wins, whatever the order they land in.
+    let activeVersion: string | undefined;
+    try {
+      const res = await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tables.pipelines,
+          Key: this.key(pipelineId),
+          UpdateExpression: 'SET #lv = :v, #lc = :n',
+          ConditionExpression: `${LIVE} AND (attribute_not_exists(#lv) OR #lv < :v)`,
+          ExpressionAttributeNames: { ...LIVE_NAMES, '#lv': ATTR.latestVersion, '#lc': ATTR.latestChunks },
+          ExpressionAttributeValues: { ...LIVE_VALUES, ':v': s(version), ':n': n(pieces.length) },
+          ReturnValues: 'ALL_NEW',
+        }),
+        { abortSignal: this.signal },
+      );
+      activeVersion = res.Attributes?.[ATTR.activeVersion]?.S;
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      await this.deleteChunks(pipelineId, pieces.map((_, i) => chunkKey(version, i)));
+      const current = await this.get(pipelineId);
+      if (!current || current.state === PIPELINE_DELETED) return 'gone';
+      return current.latest!; // a newer save landed first: ours is as if it had come just before it
+    }
+    // 3. Collect versions older than ours that are not active (a crash here leaves garbage, collected next time).
+    const stale = (await this.chunkKeys(pipelineId)).filter((c) => {
+      const v = versionOfChunk(c);
+      return v < version && v !== activeVersion;
+    });
+    await this.deleteChunks(pipelineId, stale);
+    return { id: version, chunks: pieces.length };
+  }
+
+  async readDefinition(pipelineId: string, ref: VersionRef): Promise<Definition | 'changed'> {
+    const pieces: string[] = [];
+    let start: Item | undefined;
+    do {
+      const res = await this.client.send(
+        new QueryCommand({
+          TableName: this.tables.definitions,
+          KeyConditionExpression: '#pid = :pid AND begins_with(#chunk, :prefix)',
+          ExpressionAttributeNames: { '#pid': ATTR.pipelineId, '#chunk': ATTR.chunk },
+          ExpressionAttributeValues: { ':pid': s(pipelineId), ':prefix': s(`${ref.id}#`) },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+        { abortSignal: this.signal },
+      );
+      pieces.push(...(res.Items ?? []).map((i) => i[ATTR.data]?.S ?? ''));
+      start = res.LastEvaluatedKey;
+    } while (start);
+    if (pieces.length !== ref.chunks) return 'changed';
+    return JSON.parse(pieces.join('')) as Definition;
+  }
+
+  private async guarded(update: Omit<ConstructorParameters<typeof UpdateItemCommand>[0], 'TableName' | 'Key'>, pipelineId: string): Promise<GuardedWrite> {
+    try {
+      await this.client.send(new UpdateItemCommand({ TableName: this.tables.pipelines, Key: this.key(pipelineId), ...update }), { abortSignal: this.signal });
+      return 'ok';
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      const current = await this.get(pipelineId);
+      return !current || current.state === PIPELINE_DELETED ? 'gone' : 'changed';
+    }
+  }
+
+  activate(pipelineId: string, expected: VersionRef | undefined, details: ActivationDetails): Promise<GuardedWrite> {
+    const set = ['#state = :scheduled', '#at = :at'];
+    const values: Item = { ...LIVE_VALUES, ':scheduled': s('SCHEDULED'), ':at': s(details.at) };
+    const names: Record<string, string> = { ...LIVE_NAMES, '#at': ATTR.lastActivationTime, '#lv': ATTR.latestVersion };
+    if (expected) {
+      set.push('#av = :v', '#ac = :n');
+      Object.assign(names, { '#av': ATTR.activeVersion, '#ac': ATTR.activeChunks });
+      Object.assign(values, { ':v': s(expected.id), ':n': n(expected.chunks) });
+    }
+    if (details.startTimestamp !== undefined) {
+      set.push('#start = :start');
+      names['#start'] = ATTR.startTimestamp;
+      values[':start'] = n(details.startTimestamp);
+    }
+    if (details.parameterValues !== undefined) {
+      set.push('#values = :values');
+      names['#values'] = ATTR.activationValues;
+      values[':values'] = s(JSON.stringify(details.parameterValues));
+    }
+    return this.guarded(
+      {
+        UpdateExpression: `SET ${set.join(', ')}`,
+        ConditionExpression: `${LIVE} AND ${expected ? '#lv = :v' : 'attribute_not_exists(#lv)'}`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      },
+      pipelineId,
+    );
+  }
+
+  deactivate(pipelineId: string, cancelActive: boolean): Promise<GuardedWrite> {
+    return this.guarded(
+      {
+        UpdateExpression: 'SET #state = :inactive, #cancel = :cancel',
+        // A pipeline that was never activated stays PENDING: there is nothing to deactivate.
+        ConditionExpression: `${LIVE} AND #state <> :pending`,
+        ExpressionAttributeNames: { ...LIVE_NAMES, '#cancel': ATTR.cancelActive },
+        ExpressionAttributeValues: { ...LIVE_VALUES, ':inactive': s('INACTIVE'), ':pending': s('PENDING'), ':cancel': { BOOL: cancelActive } },
+      },
+      pipelineId,
+    );
+  }
+
+  replaceTags(pipelineId: string, before: readonly Tag[], after: readonly Tag[]): Promise<GuardedWrite> {
+    return this.guarded(
+      {
+        UpdateExpression: 'SET #tags = :after',
+        ConditionExpression: `${LIVE} AND #tags = :before`,
+        ExpressionAttributeNames: { ...LIVE_NAMES, '#tags': ATTR.tags },
+        ExpressionAttributeValues: { ...LIVE_VALUES, ':before': s(JSON.stringify(before)), ':after': s(JSON.stringify(after)) },
+      },
+      pipelineId,
+    );
+  }
+}

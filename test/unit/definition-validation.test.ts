@@ -1,0 +1,121 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Definition, PipelineObject } from '../../lambda/definitions/definition';
+import { validateDefinition, ValidationReport } from '../../lambda/definitions/validate';
+import { definitionFromFile, DefinitionFile } from '../../tools/definition-file';
+
+const REAL = join(__dirname, '..', '..', '..', 'shared', 'reference', 'definitions');
+
+const report = (def: Definition): ValidationReport => {
+  const out = validateDefinition(def);
+  if (out.refusal !== undefined) throw new Error(`refused: ${out.refusal}`);
+  return out.report;
+};
+const errorsOf = (def: Definition, id: string) => report(def).errors.find((e) => e.id === id)?.messages ?? [];
+const def = (...pipelineObjects: PipelineObject[]): Definition => ({ pipelineObjects, parameterObjects: [], parameterValues: [] });
+const obj = (id: string, fields: Record<string, string | { ref: string }>): PipelineObject => ({
+  id,
+  name: id,
+  fields: Object.entries(fields).map(([key, v]) => (typeof v === 'string' ? { key, stringValue: v } : { key, refValue: v.ref })),
+});
+const ONDEMAND = obj('Default', { scheduleType: 'ondemand', workerGroup: 'wg' });
+
+describe('definitions written for real accounts', () => {
+  const read = (file: string) => JSON.parse(readFileSync(join(REAL, file), 'utf8'));
+  const files = readdirSync(REAL).filter((f) => f.endsWith('.json'));
+  const objectFiles = files.filter((f) => 'objects' in read(f));
+  it('are all here', () => expect(objectFiles.length).toBeGreaterThanOrEqual(8));
+  // A sample whose parameters come in a file of their own (`<sample>--parameters.json`) is put with them, as the CLI's --parameter-objects does.
+  it.each(objectFiles)('%s has no validation error', (file) => {
+    const parameters = `${file.split('--')[0]}--parameters.json`;
+    const parsed = { ...read(file), ...(files.includes(parameters) ? read(parameters) : {}) } as DefinitionFile;
+    expect(report(definitionFromFile(parsed)).errors).toEqual([]);
+  });
+  it('with their parameter values files too', () => {
+    const definition = JSON.parse(readFileSync(join(REAL, 'oracle-backup--definition.json'), 'utf8'));
+    const parameters = JSON.parse(readFileSync(join(REAL, 'oracle-backup--parameters.json'), 'utf8'));
+    const values = JSON.parse(readFileSync(join(REAL, 'oracle-backup--values.json'), 'utf8'));
+    expect(report(definitionFromFile({ ...definition, ...parameters, ...values })).errors).toEqual([]);
+  });
+});
+
+describe('errors, per object', () => {
+  it('duplicate ids', () => {
+    expect(errorsOf(def(ONDEMAND, obj('A', { type: 'Exists' }), obj('A', { type: 'Exists' })), 'A')).toEqual([
+      "DUPLICATE_OBJECT_ID: more than one object has the id 'A'.",
+    ]);
+  });
+  it('a reference to a missing object', () => {
+    expect(errorsOf(def(ONDEMAND, obj('A', { type: 'ShellCommandActivity', command: 'x', dependsOn: { ref: 'Nope' } })), 'A')).toEqual([
+      "REFERENCE_TO_NONEXISTENT_OBJECT: field 'dependsOn' refers to 'Nope', which is not an object of this pipeline.",
+    ]);
+  });
+  it('a field with both values, or neither', () => {
+    const both = { id: 'A', name: 'A', fields: [{ key: 'type', stringValue: 'Exists' }, { key: 'x', stringValue: 'a', refValue: 'A' }] };
+    const neither = { id: 'B', name: 'B', fields: [{ key: 'type', stringValue: 'Exists' }, { key: 'x' }] };
+    expect(errorsOf(def(both), 'A')).toContain("INVALID_FIELD: field 'x' has both a stringValue and a refValue.");
+    expect(errorsOf(def(neither), 'B')).toEqual(["INVALID_FIELD: field 'x' has neither a stringValue nor a refValue."]);
+  });
+  it('a missing type, unless the object is Default or a parent; an unknown type', () => {
+    expect(errorsOf(def(obj('A', { command: 'x' })), 'A')).toEqual(["MISSING_REQUIRED_FIELD: the object has no 'type'."]);
+    expect(report(def(ONDEMAND, obj('Base', { workerGroup: 'wg' }), obj('A', { type: 'ShellCommandActivity', command: 'x', parent: { ref: 'Base' } }))).errors).toEqual([]);
+    expect(errorsOf(def(obj('A', { type: 'ShellActivity' })), 'A')).toEqual(["INVALID_OBJECT_TYPE: 'ShellActivity' is not a pipeline object type."]);
+  });
+  it('the fields a type requires, found on the object, its parents or Default', () => {
+    expect(errorsOf(def(obj('A', { type: 'ShellCommandActivity' })), 'A')).toEqual([
+      "MISSING_REQUIRED_FIELD: 'command' or 'scriptUri' is required for ShellCommandActivity.",
+      "MISSING_REQUIRED_FIELD: 'runsOn' or 'workerGroup' is required for ShellCommandActivity.",
+    ]);
+    expect(errorsOf(def(ONDEMAND, obj('A', { type: 'ShellCommandActivity', command: 'x' })), 'A')).toEqual([]);
+    expect(errorsOf(def(obj('S', { type: 'Schedule', startAt: 'FIRST_ACTIVATION_DATE_TIME' })), 'S')).toEqual([
+      "MISSING_REQUIRED_FIELD: 'period' is required for Schedule.",
+    ]);
+  });
+  it('schedule values', () => {
+    const bad = obj('S', { type: 'Schedule', period: '5 minutes', startDateTime: '2012-13-01T00:00:00', occurrences: '0' });
+    expect(errorsOf(def(bad), 'S')).toEqual([
+      "INVALID_FIELD_VALUE: 'period' must be at least 15 minutes.",
+      "INVALID_FIELD_VALUE: 'startDateTime' value must be a literal datetime value.",
+      "INVALID_FIELD_VALUE: 'occurrences' must be a positive integer.",
+    ]);
+    expect(errorsOf(def(obj('S', { type: 'Schedule', period: '1 Day', startAt: 'FIRST_ACTIVATION_DATE_TIME' })), 'S')).toEqual([]);
+  });
+  it('#{myParameter} with no parameter object or field of that name', () => {
+    const d = { ...def(ONDEMAND, obj('A', { type: 'ShellCommandActivity', command: 'echo #{myMessage} #{format(myDate, \'YYYY\')} #{myOwn}', myOwn: 'x' })), parameterObjects: [{ id: 'myDate', attributes: [{ key: 'type', stringValue: 'String' }] }] };
+    expect(errorsOf(d, 'A')).toEqual([
+      "INVALID_EXPRESSION: field 'command' refers to 'myMessage', which is neither a parameter nor a field of this object.",
+    ]);
+  });
+  it('parameter values for parameters nobody declared', () => {
+    const d = { ...def(ONDEMAND), parameterValues: [{ id: 'myGhost', stringValue: 'x' }] };
+    expect(errorsOf(d, 'myGhost')).toEqual(["UNDECLARED_PARAMETER: a value is given for 'myGhost', which no parameter object declares."]);
+  });
+  it('the limits of dp-limits.md, at and past each', () => {
+    const fields = (n: number, value = 'v') => Object.fromEntries(Array.from({ length: n }, (_, i) => [`f${i}`, value]));
+    expect(errorsOf(def(obj('A', { type: 'Exists', ...fields(49) })), 'A')).toEqual([]);
+    expect(errorsOf(def(obj('A', { type: 'Exists', ...fields(50) })), 'A')).toEqual(['LIMIT_EXCEEDED: the object has 51 fields; at most 50 are allowed.']);
+    expect(errorsOf(def(obj('A', { type: 'Exists', ['k'.repeat(257)]: 'v' })), 'A')[0]).toMatch(/^LIMIT_EXCEEDED: field name 'k+' is longer than 256 UTF-8 bytes\.$/);
+    expect(errorsOf(def(obj('A', { type: 'Exists', x: 'a'.repeat(10240) })), 'A')).toEqual([]);
+    expect(errorsOf(def(obj('A', { type: 'Exists', x: `${'a'.repeat(10238)}€` })), 'A')).toEqual([
+      "LIMIT_EXCEEDED: the value of field 'x' is longer than 10240 UTF-8 bytes.",
+    ]);
+    // 15,360 bytes per object, names included: "type" + "Exists" = 10, "a" + 10,240, "b" + 5,108 → 15,360
+    expect(errorsOf(def(obj('A', { type: 'Exists', a: 'x'.repeat(10240), b: 'y'.repeat(5108) })), 'A')).toEqual([]);
+    expect(errorsOf(def(obj('A', { type: 'Exists', a: 'x'.repeat(10240), b: 'y'.repeat(5109) })), 'A')).toEqual([
+      "LIMIT_EXCEEDED: the object's fields take 15361 UTF-8 bytes; at most 15360 are allowed.",
+    ]);
+    expect(errorsOf(def(obj('i'.repeat(257), { type: 'Exists' })), 'i'.repeat(257))).toEqual(['LIMIT_EXCEEDED: the id is longer than 256 UTF-8 bytes.']);
+  });
+});
+
+describe('refusals (nothing is saved)', () => {
+  it('more than 100 objects', () => {
+    const many = def(...Array.from({ length: 101 }, (_, i) => obj(`O${i}`, { type: 'Exists' })));
+    expect(validateDefinition(many)).toEqual({ refusal: 'The pipeline has 101 objects; at most 100 are allowed.' });
+  });
+  it('an empty string value', () => {
+    expect(validateDefinition(def(obj('A', { type: 'Exists', x: '' })))).toEqual({
+      refusal: "Field 'x' of object 'A' is empty: a string or reference field must have a value.",
+    });
+  });
+});
