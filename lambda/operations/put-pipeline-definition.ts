@@ -15,7 +15,7 @@ const run = async (input: DefinitionInput, ctx: RequestContext): Promise<Operati
   const definition = definitionOf(input);
   const validated = validateDefinition(definition);
   if (validated.refusal !== undefined) return { ok: false, error: invalidRequest(validated.refusal) };
-  const saved = await ctx.stores.pipelines.saveDefinition(input.pipelineId, definition, ctx.now());
+  const saved = await ctx.stores.pipelines.saveDefinition(input.pipelineId, definition, ctx.now(), loaded.pipeline.latest);
   if (saved === 'gone') return { ok: false, error: pipelineDeleted(input.pipelineId) };
   const output = reportOutput(validated.report);
   return { ok: true, output, log: { errored: output.errored, version: saved.id } };

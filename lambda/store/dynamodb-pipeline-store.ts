@@ -47,8 +47,15 @@ export const cutText = (text: string, size = CHUNK_UNITS): string[] => {
   return out.length > 0 ? out : [''];
 };
 
-/** Sortable by time, unique by its random part: `0001764410400000-9f2c01ab`. */
-const newVersionId = (now: Date): string => `${String(now.getTime()).padStart(16, '0')}-${randomBytes(4).toString('hex')}`;
+/**
+ * Sortable, unique by its random part: `0001764410400000-9f2c01ab`. The number is the clock's milliseconds, but
+ * always past the version it replaces, so that a later save sorts later even on a clock that stood still or
+ * went back (another Lambda instance).
+ */
+const newVersionId = (now: Date, replaces: VersionRef | undefined): string => {
+  const previous = replaces ? Number(replaces.id.slice(0, replaces.id.indexOf('-'))) : -1;
+  return `${String(Math.max(now.getTime(), previous + 1)).padStart(16, '0')}-${randomBytes(4).toString('hex')}`;
+};
 const chunkKey = (version: string, index: number) => `${version}#${String(index).padStart(5, '0')}`;
 const versionOfChunk = (chunk: string) => chunk.slice(0, chunk.indexOf('#'));
 
@@ -156,7 +163,7 @@ export class DynamoDbPipelineStore implements PipelineStore {
         TableName: this.tables.pipelines,
         IndexName: BY_ACCOUNT_INDEX.name,
         KeyConditionExpression: after === undefined ? '#acct = :acct' : '#acct = :acct AND #pid > :after',
-        ExpressionAttributeNames: { '#acct': ATTR.listAccount, '#pid': ATTR.pipelineId },
+        ExpressionAttributeNames: { '#acct': ATTR.listAccount, ...(after !== undefined && { '#pid': ATTR.pipelineId }) },
         ExpressionAttributeValues: { ':acct': s(accountId), ...(after !== undefined && { ':after': s(after) }) },
         // One more than a page, to know whether another page follows without an empty last page.
         Limit: limit + 1,
@@ -239,8 +246,8 @@ export class DynamoDbPipelineStore implements PipelineStore {
     await this.deleteChunks(pipelineId, await this.chunkKeys(pipelineId));
   }
 
-  async saveDefinition(pipelineId: string, definition: Definition, now: Date): Promise<VersionRef | 'gone'> {
-    const version = newVersionId(now);
+  async saveDefinition(pipelineId: string, definition: Definition, now: Date, replaces?: VersionRef): Promise<VersionRef | 'gone'> {
+    const version = newVersionId(now, replaces);
     const pieces = cutText(JSON.stringify(definition));
     // 1. The chunks, under a version nothing points to yet: a crash here leaves only unreferenced items.
     await this.batchWrite(

@@ -64,8 +64,11 @@ export interface PipelineStore {
   markDeleted(pipelineId: string): Promise<void>;
   /** Deletes every stored definition of the pipeline. */
   purgeDefinitions(pipelineId: string): Promise<void>;
-  /** Stores a definition as the pipeline's latest; `gone` if the pipeline is missing or deleted. */
-  saveDefinition(pipelineId: string, definition: Definition, now: Date): Promise<VersionRef | 'gone'>;
+  /**
+   * Stores a definition as the pipeline's latest (it replaces `replaces`, the latest the caller read); `gone` if
+   * the pipeline is missing or deleted.
+   */
+  saveDefinition(pipelineId: string, definition: Definition, now: Date, replaces?: VersionRef): Promise<VersionRef | 'gone'>;
   /** `changed` when the version was replaced and collected while being read: reread the pipeline and retry. */
   readDefinition(pipelineId: string, version: VersionRef): Promise<Definition | 'changed'>;
   /** Activates the latest definition, provided it is still `expected` (undefined: no definition). */

@@ -1,0 +1,44 @@
+/** Helpers for the pipeline calls through a dispatcher: call by operation name, and build definitions. */
+import { randomBytes } from 'node:crypto';
+import type { Dispatch } from '../../lambda/dispatch';
+import type { Caller } from '../../lambda/identity';
+import type { PipelineObject } from '../../lambda/definitions/definition';
+import { TEST_CALLER } from './engine';
+
+/** Calls `operation` as `caller`; the answer's status and body. */
+export const op = async (dispatch: Dispatch, operation: string, input: Record<string, unknown>, caller: Caller = TEST_CALLER) => {
+  const res = await dispatch(
+    { headers: { 'x-amz-target': `DataPipeline.${operation}` }, body: JSON.stringify(input) },
+    `req-${randomBytes(4).toString('hex')}`,
+    { caller },
+  );
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  return { status: res.statusCode, body: JSON.parse(res.body) as any };
+};
+
+/** A pipeline object from `{key: value}` (a `{ref}` value is a refValue; an array gives one field per element). */
+export const object = (id: string, fields: Record<string, string | { ref: string } | string[]>, name = id): PipelineObject => ({
+  id,
+  name,
+  fields: Object.entries(fields).flatMap(([key, v]) =>
+    [v].flat().map((x) => (typeof x === 'string' ? { key, stringValue: x } : { key, refValue: x.ref })),
+  ),
+});
+
+/** An on-demand pipeline with one shell command for worker group `wg`. */
+export const ON_DEMAND = [
+  object('Default', { scheduleType: 'ondemand', workerGroup: 'wg', failureAndRerunMode: 'CASCADE' }),
+  object('Hello', { type: 'ShellCommandActivity', command: 'echo hello' }, 'Say hello'),
+];
+
+export const newCaller = (): Caller => {
+  const accountId = String(100000000000 + Math.floor(Math.random() * 899999999999));
+  return { accountId, userId: `AIDA${randomBytes(6).toString('hex').toUpperCase()}` };
+};
+
+/** Creates a pipeline with a fresh uniqueId; its id. */
+export const createPipeline = async (dispatch: Dispatch, caller: Caller = TEST_CALLER, name = 'p'): Promise<string> => {
+  const res = await op(dispatch, 'CreatePipeline', { name, uniqueId: randomBytes(6).toString('hex') }, caller);
+  if (res.status !== 200) throw new Error(JSON.stringify(res.body));
+  return res.body.pipelineId;
+};
