@@ -1,5 +1,6 @@
 import { call, countRequests, dispatcherFor, seedTask, startTestEngine, TestEngine } from '../support/engine';
 import { dynamoDbClient } from '../../local/dynamodb';
+import { createPipeline, ON_DEMAND, op } from '../support/pipelines';
 
 let engine: TestEngine;
 beforeAll(async () => {
@@ -61,5 +62,50 @@ describe('DynamoDB requests per call', () => {
       requests: ['GetItemCommand', 'GetItemCommand'],
     });
     expect(await requestsOf({ taskStatus: 'FAILED' })).toEqual({ outcome: 'InvalidRequestException', requests: [] });
+  });
+});
+
+describe('DynamoDB requests of the pipeline calls (docs/behaviour.md §7)', () => {
+  const requestsOfOp = async (operation: string, input: Record<string, unknown>) => {
+    const client = dynamoDbClient(engine.endpoint);
+    const counter = countRequests(client);
+    const res = await op(dispatcherFor(engine, { client }), operation, input);
+    client.destroy();
+    return { status: res.status, requests: counter.names.map((c) => c.replace(/Command$/, '')) };
+  };
+
+  it('each call makes the requests the reference lists', async () => {
+    const id = await createPipeline(dispatcherFor(engine));
+    const d = dispatcherFor(engine);
+    expect(await requestsOfOp('CreatePipeline', { name: 'counted', uniqueId: 'c-1' })).toEqual({ status: 200, requests: ['PutItem'] });
+    // A repeat: the failed conditional PutItem returns the existing item on DynamoDB and moto; dynalite needs a GetItem.
+    const repeat = await requestsOfOp('CreatePipeline', { name: 'counted', uniqueId: 'c-1' });
+    expect([['PutItem'], ['PutItem', 'GetItem']]).toContainEqual(repeat.requests);
+    expect(await requestsOfOp('DescribePipelines', { pipelineIds: [id] })).toEqual({ status: 200, requests: ['BatchGetItem'] });
+    expect(await requestsOfOp('ListPipelines', {})).toEqual({ status: 200, requests: ['Query', 'BatchGetItem'] });
+    expect(await requestsOfOp('PutPipelineDefinition', { pipelineId: id, pipelineObjects: ON_DEMAND })).toEqual({
+      status: 200,
+      requests: ['GetItem', 'BatchWriteItem', 'UpdateItem', 'Query'],
+    });
+    expect(await requestsOfOp('ValidatePipelineDefinition', { pipelineId: id, pipelineObjects: ON_DEMAND })).toEqual({ status: 200, requests: ['GetItem'] });
+    expect(await requestsOfOp('GetPipelineDefinition', { pipelineId: id })).toEqual({ status: 200, requests: ['GetItem', 'Query'] });
+    expect(await requestsOfOp('ActivatePipeline', { pipelineId: id })).toEqual({ status: 200, requests: ['GetItem', 'Query', 'UpdateItem'] });
+    expect(await requestsOfOp('PutPipelineDefinition', { pipelineId: id, pipelineObjects: ON_DEMAND })).toEqual({
+      status: 200,
+      requests: ['GetItem', 'BatchWriteItem', 'UpdateItem', 'Query'],
+    });
+    await op(d, 'PutPipelineDefinition', { pipelineId: id, pipelineObjects: ON_DEMAND });
+    expect(await requestsOfOp('PutPipelineDefinition', { pipelineId: id, pipelineObjects: ON_DEMAND })).toEqual({
+      status: 200,
+      requests: ['GetItem', 'BatchWriteItem', 'UpdateItem', 'Query', 'BatchWriteItem'], // the replaced latest (not active) is collected
+    });
+    expect(await requestsOfOp('DescribeObjects', { pipelineId: id, objectIds: ['Hello'] })).toEqual({ status: 200, requests: ['GetItem', 'Query'] });
+    expect(await requestsOfOp('QueryObjects', { pipelineId: id, sphere: 'COMPONENT' })).toEqual({ status: 200, requests: ['GetItem', 'Query'] });
+    expect(await requestsOfOp('AddTags', { pipelineId: id, tags: [{ key: 'k', value: 'v' }] })).toEqual({ status: 200, requests: ['GetItem', 'UpdateItem'] });
+    expect(await requestsOfOp('RemoveTags', { pipelineId: id, tagKeys: ['k'] })).toEqual({ status: 200, requests: ['GetItem', 'UpdateItem'] });
+    expect(await requestsOfOp('DeactivatePipeline', { pipelineId: id })).toEqual({ status: 200, requests: ['GetItem', 'UpdateItem'] });
+    expect(await requestsOfOp('DeletePipeline', { pipelineId: id })).toEqual({ status: 200, requests: ['GetItem', 'UpdateItem', 'Query', 'BatchWriteItem'] });
+    expect(await requestsOfOp('DeletePipeline', { pipelineId: id })).toEqual({ status: 200, requests: ['GetItem', 'Query'] });
+    expect(await requestsOfOp('DescribePipelines', { pipelineIds: ['df-NONE'] })).toEqual({ status: 400, requests: ['BatchGetItem'] });
   });
 });
