@@ -171,7 +171,7 @@ export const validateDefinition = (def: Definition): ValidationOutcome => {
       err(`INVALID_FIELD_VALUE: 'type' must be a string, not a reference.`);
     } else {
       const typeName = typeField.stringValue ?? '';
-      const type = OBJECT_TYPES[typeName];
+      const type = Object.hasOwn(OBJECT_TYPES, typeName) ? OBJECT_TYPES[typeName] : undefined;
       if (type === undefined) {
         if (!hasExpression(typeName)) err(`INVALID_OBJECT_TYPE: '${typeName}' is not a pipeline object type.`);
       } else {

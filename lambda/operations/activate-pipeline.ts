@@ -25,7 +25,20 @@ interface Input {
 /** Activation reads, validates, then writes on condition that the latest definition is still the one it read. */
 const ROUNDS = 3;
 
+/** The latest time JavaScript (and so this service) can represent: ±8.64e15 ms around the epoch. */
+const MAX_TIME_MS = 8.64e15;
+
+/** Activation values are kept on the pipeline's item, which DynamoDB caps at 400 KB: ours, not AWS's, limit. */
+export const MAX_ACTIVATION_VALUES_BYTES = 256 * 1024;
+
 const run = async (input: Input, ctx: RequestContext): Promise<OperationResult> => {
+  const start = input.startTimestamp === undefined ? undefined : input.startTimestamp * 1000;
+  if (start !== undefined && !(Math.abs(start) <= MAX_TIME_MS)) {
+    return { ok: false, error: invalidRequest('startTimestamp is not a time this service can represent.') };
+  }
+  if (input.parameterValues && Buffer.byteLength(JSON.stringify(input.parameterValues)) > MAX_ACTIVATION_VALUES_BYTES) {
+    return { ok: false, error: invalidRequest(`parameterValues take more than ${MAX_ACTIVATION_VALUES_BYTES} bytes; put them in the definition instead.`) };
+  }
   const loaded = await loadPipeline(ctx, input.pipelineId);
   if (loaded.error) return { ok: false, error: loaded.error };
   let pipeline = loaded.pipeline;
@@ -43,7 +56,7 @@ const run = async (input: Input, ctx: RequestContext): Promise<OperationResult> 
     }
     const written = await ctx.stores.pipelines.activate(input.pipelineId, read.version, {
       at: ctx.now().toISOString(),
-      ...(input.startTimestamp !== undefined && { startTimestamp: input.startTimestamp }),
+      ...(start !== undefined && { startTime: new Date(start).toISOString() }),
       ...(input.parameterValues !== undefined && { parameterValues: input.parameterValues }),
     });
     if (written === 'ok') return { ok: true, output: {}, log: { version: read.version?.id ?? 'none' } };

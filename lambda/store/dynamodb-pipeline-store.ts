@@ -30,6 +30,9 @@ type Item = Record<string, AttributeValue>;
 export const CHUNK_UNITS = 100_000;
 const BATCH_WRITE_MAX = 25;
 const BATCH_GET_MAX = 100;
+/** DynamoDB's limit on a partition key value, in UTF-8 bytes: an id longer than that names no stored pipeline. */
+const PARTITION_KEY_MAX_BYTES = 2048;
+const storable = (id: string) => Buffer.byteLength(id, 'utf8') <= PARTITION_KEY_MAX_BYTES;
 
 const s = (value: string): AttributeValue => ({ S: value });
 const n = (value: number): AttributeValue => ({ N: String(value) });
@@ -132,6 +135,7 @@ export class DynamoDbPipelineStore implements PipelineStore {
   }
 
   async get(pipelineId: string): Promise<PipelineRecord | undefined> {
+    if (!storable(pipelineId)) return undefined;
     const { Item } = await this.client.send(
       new GetItemCommand({ TableName: this.tables.pipelines, Key: this.key(pipelineId), ConsistentRead: true }),
       { abortSignal: this.signal },
@@ -141,8 +145,9 @@ export class DynamoDbPipelineStore implements PipelineStore {
 
   async getMany(pipelineIds: readonly string[]): Promise<PipelineRecord[]> {
     const out: PipelineRecord[] = [];
-    for (let i = 0; i < pipelineIds.length; i += BATCH_GET_MAX) {
-      let keys: Item[] | undefined = pipelineIds.slice(i, i + BATCH_GET_MAX).map((id) => this.key(id));
+    const ids = [...new Set(pipelineIds)].filter(storable);
+    for (let i = 0; i < ids.length; i += BATCH_GET_MAX) {
+      let keys: Item[] | undefined = ids.slice(i, i + BATCH_GET_MAX).map((id) => this.key(id));
       for (let round = 0; keys && keys.length > 0; round++) {
         if (round > 5) throw new Error('BatchGetItem kept leaving keys unprocessed');
         if (round > 0) await new Promise((r) => setTimeout(r, 20 * 2 ** round));
@@ -327,10 +332,10 @@ export class DynamoDbPipelineStore implements PipelineStore {
       Object.assign(names, { '#av': ATTR.activeVersion, '#ac': ATTR.activeChunks });
       Object.assign(values, { ':v': s(expected.id), ':n': n(expected.chunks) });
     }
-    if (details.startTimestamp !== undefined) {
+    if (details.startTime !== undefined) {
       set.push('#start = :start');
-      names['#start'] = ATTR.startTimestamp;
-      values[':start'] = n(details.startTimestamp);
+      names['#start'] = ATTR.startTime;
+      values[':start'] = s(details.startTime);
     }
     if (details.parameterValues !== undefined) {
       set.push('#values = :values');

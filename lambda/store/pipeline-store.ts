@@ -38,8 +38,8 @@ export type NewPipeline = Pick<PipelineRecord, 'pipelineId' | 'accountId' | 'use
 
 export interface ActivationDetails {
   readonly at: string;
-  /** Epoch seconds, as ActivatePipeline's `startTimestamp`. */
-  readonly startTimestamp?: number;
+  /** ActivatePipeline's `startTimestamp`, as ISO 8601 UTC. */
+  readonly startTime?: string;
   readonly parameterValues?: readonly { id: string; stringValue: string }[];
 }
 

@@ -49,7 +49,7 @@ export const ATTR = {
   latestChunks: 'latestChunks',
   activeVersion: 'activeVersion',
   activeChunks: 'activeChunks',
-  startTimestamp: 'startTimestamp',
+  startTime: 'startTime',
   activationValues: 'activationValues',
   cancelActive: 'cancelActive',
   /** The account of a pipeline that is listed (absent once deleted): the key of the byAccount index. */
