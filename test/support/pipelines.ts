@@ -2,7 +2,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Dispatch } from '../../lambda/dispatch';
 import type { Caller } from '../../lambda/identity';
-import type { PipelineObject } from '../../lambda/definitions/definition';
 import { TEST_CALLER } from './engine';
 
 /** Calls `operation` as `caller`; the answer's status and body. */
@@ -17,7 +16,14 @@ export const op = async (dispatch: Dispatch, operation: string, input: Record<st
 };
 
 /** A pipeline object from `{key: value}` (a `{ref}` value is a refValue; an array gives one field per element). */
-export const object = (id: string, fields: Record<string, string | { ref: string } | string[]>, name = id): PipelineObject => ({
+/** A pipeline object as the SDKs type it (mutable lists). */
+export interface WireObject {
+  id: string;
+  name: string;
+  fields: { key: string; stringValue?: string; refValue?: string }[];
+}
+
+export const object = (id: string, fields: Record<string, string | { ref: string } | string[]>, name = id): WireObject => ({
   id,
   name,
   fields: Object.entries(fields).flatMap(([key, v]) =>

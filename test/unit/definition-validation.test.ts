@@ -4,7 +4,8 @@ import type { Definition, PipelineObject } from '../../lambda/definitions/defini
 import { validateDefinition, ValidationReport } from '../../lambda/definitions/validate';
 import { definitionFromFile, DefinitionFile } from '../../tools/definition-file';
 
-const REAL = join(__dirname, '..', '..', '..', 'shared', 'reference', 'definitions');
+/** Definitions written for real accounts (awslabs/data-pipeline-samples, MIT No Attribution: see its LICENSE). */
+const REAL = join(__dirname, '..', 'fixtures', 'definitions');
 
 const report = (def: Definition): ValidationReport => {
   const out = validateDefinition(def);

@@ -1,8 +1,9 @@
 /**
- * Sends SetTaskStatus through the real SDK pipeline (so it is signed wherever signing is needed), optionally
+ * Sends a command through the real SDK pipeline (so it is signed wherever signing is needed), optionally
  * rewriting the serialized request first (for what the SDK would never send), and keeps the raw answer.
  */
 import { DataPipelineClient, SetTaskStatusCommand, SetTaskStatusCommandInput } from '@aws-sdk/client-data-pipeline';
+import type { Command } from '@smithy/smithy-client';
 
 interface RawRequest {
   headers: Record<string, string>;
@@ -18,12 +19,14 @@ export interface Answer {
   readonly output?: Record<string, unknown>;
 }
 
-export const send = async (
-  sdk: DataPipelineClient,
-  input: Record<string, unknown>,
-  rewrite?: (request: RawRequest) => void,
-): Promise<Answer> => {
-  const command = new SetTaskStatusCommand(input as unknown as SetTaskStatusCommandInput);
+/** SetTaskStatus with `input` as given (the SDK sends what it is given). */
+export const send = (sdk: DataPipelineClient, input: Record<string, unknown>, rewrite?: (request: RawRequest) => void): Promise<Answer> =>
+  sendCommand(sdk, new SetTaskStatusCommand(input as unknown as SetTaskStatusCommandInput), rewrite);
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyCommand = Command<any, any, any, any, any>;
+
+export const sendCommand = async (sdk: DataPipelineClient, command: AnyCommand, rewrite?: (request: RawRequest) => void): Promise<Answer> => {
   let raw: { statusCode: number; headers: Record<string, string> } | undefined;
   if (rewrite) {
     command.middlewareStack.add(
@@ -45,7 +48,7 @@ export const send = async (
     { step: 'deserialize', priority: 'low', name: 'conformanceCapture' },
   );
   try {
-    const { $metadata, ...output } = await sdk.send(command);
+    const { $metadata, ...output } = (await sdk.send(command)) as { $metadata: unknown } & Record<string, unknown>;
     void $metadata;
     return { status: raw!.statusCode, headers: lower(raw!.headers), output };
   } catch (error) {

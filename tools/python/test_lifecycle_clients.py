@@ -12,7 +12,7 @@ import boto3
 
 from local_endpoint import ROOT, LocalEndpoint
 
-SAMPLES = os.path.join(ROOT, "..", "shared", "reference", "definitions")
+SAMPLES = os.path.join(ROOT, "test", "fixtures", "definitions")
 DEFINITION_FILE = {
     "objects": [
         {"id": "Default", "scheduleType": "ondemand", "workerGroup": "wg", "failureAndRerunMode": "CASCADE"},
@@ -119,7 +119,7 @@ class AwsCliLifecycle(unittest.TestCase):
         self.aws("delete-pipeline", "--pipeline-id", pipeline_id)
         self.assertNotIn(pipeline_id, [p["id"] for p in self.aws("list-pipelines")["pipelineIdList"]])
 
-    @unittest.skipUnless(os.path.isdir(SAMPLES), "../shared/reference/definitions is not beside the repository")
+    @unittest.skipUnless(os.path.isdir(SAMPLES), "test/fixtures/definitions is missing")
     def test_the_real_definitions_are_accepted_without_errors(self):
         def has_objects(path):
             with open(path) as f:
