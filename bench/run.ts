@@ -14,7 +14,22 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { SetTaskStatusCommand } from '@aws-sdk/client-data-pipeline';
+import {
+  ActivatePipelineCommand,
+  AddTagsCommand,
+  CreatePipelineCommand,
+  DeactivatePipelineCommand,
+  DeletePipelineCommand,
+  DescribeObjectsCommand,
+  DescribePipelinesCommand,
+  GetPipelineDefinitionCommand,
+  ListPipelinesCommand,
+  PutPipelineDefinitionCommand,
+  QueryObjectsCommand,
+  RemoveTagsCommand,
+  SetTaskStatusCommand,
+  ValidatePipelineDefinitionCommand,
+} from '@aws-sdk/client-data-pipeline';
 import { ATTR, TABLES, tableNamesFromEnv } from '../lambda/store/tables';
 import { LOCAL_BUNDLE_FILE } from '../lib/handler-bundle';
 import { dynamoDbClient } from '../local/dynamodb';
@@ -158,6 +173,37 @@ const countRequests = async () => {
     await writeTasks(db, names, [raced]);
     const [label, race] = await counted('race of FINISHED and FAILED (both calls)', () => Promise.all([set(raced.taskId, 'FINISHED'), set(raced.taskId, 'FAILED')]));
     rows.push([label, race]);
+    // The pipeline calls, one of each on one pipeline (the definition: the on-demand example of the README).
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const p = (command: any) => (sdk.send(command) as Promise<unknown>).catch((e: Error) => e.name);
+    let pipelineId = '';
+    const objects = [
+      { id: 'Default', name: 'Default', fields: [{ key: 'scheduleType', stringValue: 'ondemand' }, { key: 'workerGroup', stringValue: 'wg' }] },
+      { id: 'Hello', name: 'Hello', fields: [{ key: 'type', stringValue: 'ShellCommandActivity' }, { key: 'command', stringValue: 'echo hello' }] },
+    ];
+    rows.push(
+      await counted('CreatePipeline', async () => {
+        const created = await sdk.send(new CreatePipelineCommand({ name: 'bench', uniqueId: 'bench' }));
+        pipelineId = created.pipelineId ?? '';
+        return created;
+      }),
+      await counted('CreatePipeline (repeat)', () => p(new CreatePipelineCommand({ name: 'bench', uniqueId: 'bench' }))),
+      await counted('PutPipelineDefinition (first)', () => p(new PutPipelineDefinitionCommand({ pipelineId, pipelineObjects: objects }))),
+      await counted('ValidatePipelineDefinition', () => p(new ValidatePipelineDefinitionCommand({ pipelineId, pipelineObjects: objects }))),
+      await counted('ActivatePipeline', () => p(new ActivatePipelineCommand({ pipelineId }))),
+      await counted('PutPipelineDefinition (replacing the active one)', () => p(new PutPipelineDefinitionCommand({ pipelineId, pipelineObjects: objects }))),
+      await counted('PutPipelineDefinition (replacing a latest that is not active)', () => p(new PutPipelineDefinitionCommand({ pipelineId, pipelineObjects: objects }))),
+      await counted('GetPipelineDefinition', () => p(new GetPipelineDefinitionCommand({ pipelineId }))),
+      await counted('DescribePipelines (1 id)', () => p(new DescribePipelinesCommand({ pipelineIds: [pipelineId] }))),
+      await counted('ListPipelines (1 page)', () => p(new ListPipelinesCommand({}))),
+      await counted('DescribeObjects', () => p(new DescribeObjectsCommand({ pipelineId, objectIds: ['Hello'] }))),
+      await counted('QueryObjects', () => p(new QueryObjectsCommand({ pipelineId, sphere: 'COMPONENT' }))),
+      await counted('AddTags', () => p(new AddTagsCommand({ pipelineId, tags: [{ key: 'k', value: 'v' }] }))),
+      await counted('RemoveTags', () => p(new RemoveTagsCommand({ pipelineId, tagKeys: ['k'] }))),
+      await counted('DeactivatePipeline', () => p(new DeactivatePipelineCommand({ pipelineId }))),
+      await counted('DeletePipeline', () => p(new DeletePipelineCommand({ pipelineId }))),
+      await counted('DeletePipeline (repeat)', () => p(new DeletePipelineCommand({ pipelineId }))),
+    );
     // Seeding went straight to the engine, not through the proxy: only the handler's requests were counted.
     return Object.fromEntries(rows);
   } finally {
