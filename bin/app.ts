@@ -11,6 +11,6 @@ const app = new App();
 const sandbox = ['true', true].includes(app.node.tryGetContext('sandbox'));
 new TaskRunnerStack(app, app.node.tryGetContext('stackName') ?? 'DataPipelineTaskRunner', {
   sandbox,
-  description: 'AWS Data Pipeline task-runner backend (SetTaskStatus)',
+  description: 'AWS Data Pipeline API backend: pipeline lifecycle calls and SetTaskStatus',
 });
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

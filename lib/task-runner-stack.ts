@@ -116,7 +116,7 @@ export class TaskRunnerStack extends Stack {
     const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy });
     const api = new apigateway.RestApi(this, 'Api', {
       restApiName: `${id}-datapipeline`,
-      description: 'AWS Data Pipeline task-runner API (SetTaskStatus), awsJson 1.1',
+      description: 'AWS Data Pipeline API (pipeline lifecycle calls and SetTaskStatus), awsJson 1.1',
       endpointConfiguration: { types: [apigateway.EndpointType.REGIONAL] },
       cloudWatchRole: false,
       deployOptions: {

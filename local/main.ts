@@ -33,7 +33,7 @@ const main = async () => {
     dataDir,
   });
   console.log(
-    `DataPipeline SetTaskStatus endpoint ${endpoint.apiUrl} | DynamoDB engine ${endpoint.dynamodbUrl} (${dataDir ? `data in ${dataDir}` : 'in memory'}) | Ctrl-C stops`,
+    `DataPipeline endpoint ${endpoint.apiUrl} | DynamoDB engine ${endpoint.dynamodbUrl} (${dataDir ? `data in ${dataDir}` : 'in memory'}) | Ctrl-C stops`,
   );
   let stopping = false;
   const stop = (signal: string) => {

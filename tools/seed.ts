@@ -31,7 +31,8 @@ const main = async () => {
     canceledTasks: wholeNumber('canceled-tasks', values['canceled-tasks'], 0),
   };
   const target = await resolveTables({ stack: values.stack });
-  const tasks = await seed(target.client, target.names, plan);
+  // Owned by the account the seeding credentials map to (locally) or the stack's account (deployed).
+  const tasks = await seed(target.client, target.names, plan, { accountId: target.accountId });
   target.client.destroy();
   const out = values.out ? createWriteStream(values.out) : process.stdout;
   for (const t of tasks) out.write(`${JSON.stringify(t)}\n`);

@@ -44,6 +44,8 @@ export interface DeployedStack {
   readonly apiUrl: string;
   readonly region: string;
   readonly tables: TableNames;
+  /** The account the stack is in (from its ARN): the one API Gateway names for callers of that account. */
+  readonly accountId: string;
 }
 
 /** Reads a deployed stack's outputs (ApiUrl, the table names, Region) with the caller's credentials. */
@@ -52,6 +54,7 @@ export const describeStack = async (stackName: string): Promise<DeployedStack> =
   const cfn = new CloudFormationClient({});
   try {
     const { Stacks } = await cfn.send(new DescribeStacksCommand({ StackName: stackName }));
+    const accountId = Stacks?.[0]?.StackId?.split(':')[4] ?? '';
     const outputs = Object.fromEntries((Stacks?.[0]?.Outputs ?? []).map((o) => [o.OutputKey, o.OutputValue]));
     const need = (key: string): string => {
       const value = outputs[key];
@@ -62,6 +65,7 @@ export const describeStack = async (stackName: string): Promise<DeployedStack> =
       apiUrl: need(OUTPUT_API_URL),
       region: need(OUTPUT_REGION),
       tables: Object.fromEntries((Object.keys(TABLES) as TableKey[]).map((key) => [key, need(tableOutputName(key))])) as TableNames,
+      accountId,
     };
   } finally {
     cfn.destroy();
@@ -97,7 +101,13 @@ export const resolveTables = async (options: { stack?: string; dynamodbEndpoint?
   const writes = { ledger: [] as SeededTask[], expiresAt: Math.floor(Date.now() / 1000) + TOOL_ITEM_LIFETIME_SECONDS };
   if (options.stack) {
     const stack = await describeStack(options.stack);
-    return { client: new DynamoDBClient({ region: stack.region }), names: stack.tables, description: `stack ${options.stack} (${stack.region})`, ...writes };
+    return {
+      client: new DynamoDBClient({ region: stack.region }),
+      names: stack.tables,
+      description: `stack ${options.stack} (${stack.region})`,
+      ...writes,
+      accountId: stack.accountId,
+    };
   }
   const endpoint = options.dynamodbEndpoint ?? process.env.DYNAMODB_ENDPOINT ?? 'http://127.0.0.1:8000';
   return { client: dynamoDbClient(endpoint), names: tableNamesFromEnv(process.env), description: endpoint, ...writes };
