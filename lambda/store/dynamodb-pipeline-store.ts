@@ -16,6 +16,7 @@ import {
   GetItemCommand,
   PutItemCommand,
   QueryCommand,
+  type QueryCommandOutput,
   UpdateItemCommand,
   WriteRequest,
 } from '@aws-sdk/client-dynamodb';
@@ -206,27 +207,35 @@ export class DynamoDbPipelineStore implements PipelineStore {
     );
   }
 
-  /** The keys of every chunk stored under the pipeline. */
-  private async chunkKeys(pipelineId: string): Promise<string[]> {
-    const keys: string[] = [];
+  /**
+   * The chunk items of the pipeline, strongly consistent, every page: all of them, or those of one version
+   * (`prefix`), with only the key when `keysOnly`.
+   */
+  private async queryChunks(pipelineId: string, options: { version?: string; keysOnly?: boolean }): Promise<Item[]> {
+    const items: Item[] = [];
     let start: Item | undefined;
     do {
-      const res = await this.client.send(
+      const res: QueryCommandOutput = await this.client.send(
         new QueryCommand({
           TableName: this.tables.definitions,
-          KeyConditionExpression: '#pid = :pid',
+          KeyConditionExpression: options.version === undefined ? '#pid = :pid' : '#pid = :pid AND begins_with(#chunk, :prefix)',
           ExpressionAttributeNames: { '#pid': ATTR.pipelineId, '#chunk': ATTR.chunk },
-          ExpressionAttributeValues: { ':pid': s(pipelineId) },
-          ProjectionExpression: '#chunk',
+          ExpressionAttributeValues: { ':pid': s(pipelineId), ...(options.version !== undefined && { ':prefix': s(`${options.version}#`) }) },
+          ...(options.keysOnly && { ProjectionExpression: '#pid, #chunk' }),
           ConsistentRead: true,
           ExclusiveStartKey: start,
         }),
         { abortSignal: this.signal },
       );
-      keys.push(...(res.Items ?? []).map((i) => i[ATTR.chunk].S!));
+      items.push(...(res.Items ?? []));
       start = res.LastEvaluatedKey;
     } while (start);
-    return keys;
+    return items;
+  }
+
+  /** The keys of every chunk stored under the pipeline. */
+  private async chunkKeys(pipelineId: string): Promise<string[]> {
+    return (await this.queryChunks(pipelineId, { keysOnly: true })).map((i) => i[ATTR.chunk].S!);
   }
 
   private async batchWrite(requests: WriteRequest[]): Promise<void> {
@@ -291,23 +300,7 @@ export class DynamoDbPipelineStore implements PipelineStore {
   }
 
   async readDefinition(pipelineId: string, ref: VersionRef): Promise<Definition | 'changed'> {
-    const pieces: string[] = [];
-    let start: Item | undefined;
-    do {
-      const res = await this.client.send(
-        new QueryCommand({
-          TableName: this.tables.definitions,
-          KeyConditionExpression: '#pid = :pid AND begins_with(#chunk, :prefix)',
-          ExpressionAttributeNames: { '#pid': ATTR.pipelineId, '#chunk': ATTR.chunk },
-          ExpressionAttributeValues: { ':pid': s(pipelineId), ':prefix': s(`${ref.id}#`) },
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-        }),
-        { abortSignal: this.signal },
-      );
-      pieces.push(...(res.Items ?? []).map((i) => i[ATTR.data]?.S ?? ''));
-      start = res.LastEvaluatedKey;
-    } while (start);
+    const pieces = (await this.queryChunks(pipelineId, { version: ref.id })).map((i) => i[ATTR.data]?.S ?? '');
     if (pieces.length !== ref.chunks) return 'changed';
     return JSON.parse(pieces.join('')) as Definition;
   }

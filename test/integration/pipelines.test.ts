@@ -13,6 +13,21 @@ beforeAll(async () => {
 });
 afterAll(() => engine.close());
 
+/** Every call that names one pipeline, but DeletePipeline, with a valid input. */
+const callsNaming = (id: string) =>
+  [
+    ['DescribePipelines', { pipelineIds: [id] }],
+    ['PutPipelineDefinition', { pipelineId: id, pipelineObjects: ON_DEMAND }],
+    ['GetPipelineDefinition', { pipelineId: id }],
+    ['ValidatePipelineDefinition', { pipelineId: id, pipelineObjects: ON_DEMAND }],
+    ['ActivatePipeline', { pipelineId: id }],
+    ['DeactivatePipeline', { pipelineId: id }],
+    ['AddTags', { pipelineId: id, tags: [{ key: 'k', value: 'v' }] }],
+    ['RemoveTags', { pipelineId: id, tagKeys: ['k'] }],
+    ['DescribeObjects', { pipelineId: id, objectIds: ['Hello'] }],
+    ['QueryObjects', { pipelineId: id, sphere: 'COMPONENT' }],
+  ] as const;
+
 const fieldsOf = (description: { fields: { key: string; stringValue: string }[] }) =>
   Object.fromEntries(description.fields.map((f) => [f.key, f.stringValue]));
 
@@ -90,19 +105,7 @@ describe('accounts', () => {
     const id = await createPipeline(dispatch, owner);
     const notFound = { status: 400, body: { __type: 'PipelineNotFoundException', message: `Pipeline ${id} was not found.` } };
     expect((await op(dispatch, 'ListPipelines', {}, other)).body.pipelineIdList).toEqual([]);
-    for (const [operation, input] of [
-      ['DescribePipelines', { pipelineIds: [id] }],
-      ['PutPipelineDefinition', { pipelineId: id, pipelineObjects: ON_DEMAND }],
-      ['GetPipelineDefinition', { pipelineId: id }],
-      ['ValidatePipelineDefinition', { pipelineId: id, pipelineObjects: ON_DEMAND }],
-      ['ActivatePipeline', { pipelineId: id }],
-      ['DeactivatePipeline', { pipelineId: id }],
-      ['AddTags', { pipelineId: id, tags: [{ key: 'k', value: 'v' }] }],
-      ['RemoveTags', { pipelineId: id, tagKeys: ['k'] }],
-      ['DescribeObjects', { pipelineId: id, objectIds: ['Hello'] }],
-      ['QueryObjects', { pipelineId: id, sphere: 'COMPONENT' }],
-      ['DeletePipeline', { pipelineId: id }],
-    ] as const) {
+    for (const [operation, input] of [...callsNaming(id), ['DeletePipeline', { pipelineId: id }] as const]) {
       expect([operation, await op(dispatch, operation, input, other)]).toEqual([operation, notFound]);
     }
     const still = await op(dispatch, 'DescribePipelines', { pipelineIds: [id] }, owner);
@@ -174,18 +177,7 @@ describe('DeletePipeline', () => {
     expect(await op(dispatch, 'DeletePipeline', { pipelineId: id })).toEqual({ status: 200, body: {} });
     expect(await op(dispatch, 'DeletePipeline', { pipelineId: id })).toEqual({ status: 200, body: {} });
     const deleted = { status: 400, body: { __type: 'PipelineDeletedException', message: `Pipeline ${id} has been deleted.` } };
-    for (const [operation, input] of [
-      ['DescribePipelines', { pipelineIds: [id] }],
-      ['PutPipelineDefinition', { pipelineId: id, pipelineObjects: ON_DEMAND }],
-      ['GetPipelineDefinition', { pipelineId: id }],
-      ['ValidatePipelineDefinition', { pipelineId: id, pipelineObjects: ON_DEMAND }],
-      ['ActivatePipeline', { pipelineId: id }],
-      ['DeactivatePipeline', { pipelineId: id }],
-      ['AddTags', { pipelineId: id, tags: [{ key: 'k', value: 'v' }] }],
-      ['RemoveTags', { pipelineId: id, tagKeys: ['k'] }],
-      ['DescribeObjects', { pipelineId: id, objectIds: ['Hello'] }],
-      ['QueryObjects', { pipelineId: id, sphere: 'COMPONENT' }],
-    ] as const) {
+    for (const [operation, input] of callsNaming(id)) {
       expect([operation, await op(dispatch, operation, input)]).toEqual([operation, deleted]);
     }
   });
