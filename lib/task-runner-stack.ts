@@ -31,7 +31,7 @@ export const TABLE_ACTIONS: Readonly<Record<TableKey, { table: string[]; indexes
   },
   definitions: { table: ['dynamodb:Query', 'dynamodb:BatchWriteItem'] },
   tasks: { table: ['dynamodb:GetItem', 'dynamodb:UpdateItem'] },
-  attempts: { table: ['dynamodb:UpdateItem'] },
+  objects: { table: ['dynamodb:UpdateItem'] },
 };
 
 /** The real service allows 10 SetTaskStatus calls a second per account with bursts of 100 (dp-limits). */

@@ -80,11 +80,13 @@ export const taskItem = (t: SeededTask): Item => ({
   [ATTR.taskStatus]: s(t.taskState),
 });
 
+/** The attempt, in the objects table under its pipeline (as a run would have made it, then handed it out). */
 export const attemptItem = (t: SeededTask, startTime: string): Item => ({
-  [ATTR.attemptId]: s(t.attemptId),
-  [ATTR.taskId]: s(t.taskId),
   [ATTR.pipelineId]: s(t.pipelineId),
-  [ATTR.attemptStatus]: s(t.taskState),
+  [ATTR.objectId]: s(t.attemptId),
+  [ATTR.sphere]: s('ATTEMPT'),
+  [ATTR.taskId]: s(t.taskId),
+  [ATTR.status]: s(t.taskState),
   startTime: s(startTime),
 });
 
@@ -147,7 +149,7 @@ export const writeTasks = async (client: DynamoDBClient, names: TableNames, task
   const startTime = now.toISOString();
   for (const t of tasks) {
     writes.push({ table: names.tasks, item: withExpiry(taskItem(t), options.expiresAt) });
-    writes.push({ table: names.attempts, item: withExpiry(attemptItem(t, startTime), options.expiresAt) });
+    writes.push({ table: names.objects, item: withExpiry(attemptItem(t, startTime), options.expiresAt) });
   }
   await putItems(client, writes);
 };
@@ -167,7 +169,7 @@ export const deleteTasks = async (client: DynamoDBClient, names: TableNames, tas
   await putItems(client, [
     ...[...pipelines].map((id) => ({ table: names.pipelines, item: key(TABLES.pipelines.partitionKey, id), del: true })),
     ...unique.map((t) => ({ table: names.tasks, item: key(TABLES.tasks.partitionKey, t.taskId), del: true })),
-    ...unique.map((t) => ({ table: names.attempts, item: key(TABLES.attempts.partitionKey, t.attemptId), del: true })),
+    ...unique.map((t) => ({ table: names.objects, item: { [ATTR.pipelineId]: s(t.pipelineId), [ATTR.objectId]: s(t.attemptId) }, del: true })),
   ]);
 };
 

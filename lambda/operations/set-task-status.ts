@@ -71,7 +71,7 @@ const settle = async (first: Task, req: SetTaskStatusInput, ctx: RequestContext)
       const completion = completionOf(req, ctx.now());
       const result = await tasks.completeTask(task.taskId, completion);
       if (result.applied) {
-        await tasks.recordAttempt(task.attemptId, completion);
+        await tasks.recordAttempt(pipelineId, task.attemptId, completion);
         return done('completed');
       }
       task = result.current; // another call won the task; judge ours against what it wrote
@@ -80,7 +80,7 @@ const settle = async (first: Task, req: SetTaskStatusInput, ctx: RequestContext)
     if (task.state === 'CANCELED') return done('canceled');
     if (task.state === req.taskStatus) {
       // The call that won may have died before writing the attempt: finish its work (a no-op if it did not).
-      if (task.completion) await tasks.recordAttempt(task.attemptId, task.completion);
+      if (task.completion) await tasks.recordAttempt(pipelineId, task.attemptId, task.completion);
       return done('unchanged');
     }
     return {

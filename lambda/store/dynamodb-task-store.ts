@@ -73,13 +73,13 @@ export class DynamoDbTaskStore implements TaskStore {
     }
   }
 
-  async recordAttempt(attemptId: string, completion: Completion): Promise<void> {
+  async recordAttempt(pipelineId: string, attemptId: string, completion: Completion): Promise<void> {
     try {
       await this.client.send(
         new UpdateItemCommand({
-          TableName: this.tables.attempts,
-          Key: { [TABLES.attempts.partitionKey]: { S: attemptId } },
-          ...completionUpdate(ATTR.attemptStatus, completion),
+          TableName: this.tables.objects,
+          Key: { [ATTR.pipelineId]: { S: pipelineId }, [ATTR.objectId]: { S: attemptId } },
+          ...completionUpdate(ATTR.status, completion),
         }),
         { abortSignal: this.signal },
       );

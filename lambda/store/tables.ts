@@ -3,7 +3,7 @@
  * read these definitions. Plain data, no SDK or CDK import.
  */
 
-export type TableKey = 'pipelines' | 'definitions' | 'tasks' | 'attempts';
+export type TableKey = 'pipelines' | 'definitions' | 'tasks' | 'objects';
 
 export interface IndexDefinition {
   readonly name: string;
@@ -29,7 +29,10 @@ export interface TableDefinition {
 export const ATTR = {
   pipelineState: 'pipelineState',
   taskStatus: 'taskStatus',
-  attemptStatus: 'attemptStatus',
+  /** The status of an instance or attempt (objects table). */
+  status: 'status',
+  objectId: 'objectId',
+  sphere: 'sphere',
   pipelineId: 'pipelineId',
   taskId: 'taskId',
   attemptId: 'attemptId',
@@ -64,7 +67,8 @@ export const TABLES: Readonly<Record<TableKey, TableDefinition>> = {
   pipelines: { key: 'pipelines', partitionKey: ATTR.pipelineId, indexes: [BY_ACCOUNT_INDEX], envVar: 'PIPELINES_TABLE' },
   definitions: { key: 'definitions', partitionKey: ATTR.pipelineId, sortKey: ATTR.chunk, envVar: 'DEFINITIONS_TABLE' },
   tasks: { key: 'tasks', partitionKey: ATTR.taskId, envVar: 'TASKS_TABLE' },
-  attempts: { key: 'attempts', partitionKey: ATTR.attemptId, envVar: 'ATTEMPTS_TABLE' },
+  /** The run objects of each pipeline: instances and attempts (`@Hello_2026-11-29T10:00:00_Attempt=1`), unique within it. */
+  objects: { key: 'objects', partitionKey: ATTR.pipelineId, sortKey: ATTR.objectId, envVar: 'OBJECTS_TABLE' },
 };
 
 export const TABLE_KEYS = Object.keys(TABLES) as TableKey[];

@@ -47,5 +47,5 @@ export interface TaskStore {
   /** Atomically moves a RUNNING task to its completion; the task item is the arbiter of concurrent calls. */
   completeTask(taskId: string, completion: Completion): Promise<CompleteResult>;
   /** Writes the completion onto the attempt if the attempt is still RUNNING; otherwise (final, or no such attempt) does nothing. */
-  recordAttempt(attemptId: string, completion: Completion): Promise<void>;
+  recordAttempt(pipelineId: string, attemptId: string, completion: Completion): Promise<void>;
 }

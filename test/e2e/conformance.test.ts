@@ -5,8 +5,8 @@ import { CASES } from '../../tools/conformance/cases';
 import { runConformance } from '../../tools/conformance/run';
 import { deleteCreatedPipelines } from '../../tools/conformance/lifecycle-cases';
 import { ListPipelinesCommand } from '@aws-sdk/client-data-pipeline';
-import { GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { EXPIRY_ATTRIBUTE, TABLES } from '../../lambda/store/tables';
+import { GetItemCommand, GetItemCommandInput } from '@aws-sdk/client-dynamodb';
+import { ATTR, EXPIRY_ATTRIBUTE, TABLES } from '../../lambda/store/tables';
 import { dataPipelineClient, finishWithTables, resolveTables, TablesTarget } from '../../tools/targets';
 import { RunningEndpoint, startEndpoint } from '../support/local-endpoint';
 
@@ -29,13 +29,11 @@ jest.setTimeout(60_000);
 /** The items of a tool-written task, as the engine holds them now. */
 const itemsOf = (tables: TablesTarget, t: TablesTarget['ledger'][number]) =>
   Promise.all(
-    (
-      [
-        [tables.names.tasks, TABLES.tasks.partitionKey, t.taskId],
-        [tables.names.attempts, TABLES.attempts.partitionKey, t.attemptId],
-        [tables.names.pipelines, TABLES.pipelines.partitionKey, t.pipelineId],
-      ] as const
-    ).map(async ([TableName, key, id]) => (await tables.client.send(new GetItemCommand({ TableName, Key: { [key]: { S: id } }, ConsistentRead: true }))).Item),
+    [
+      [tables.names.tasks, { [TABLES.tasks.partitionKey]: { S: t.taskId } }],
+      [tables.names.objects, { [ATTR.pipelineId]: { S: t.pipelineId }, [ATTR.objectId]: { S: t.attemptId } }],
+      [tables.names.pipelines, { [TABLES.pipelines.partitionKey]: { S: t.pipelineId } }],
+    ].map(async ([TableName, Key]) => (await tables.client.send(new GetItemCommand({ TableName, Key, ConsistentRead: true } as GetItemCommandInput))).Item),
   );
 
 it('passes every case against the local endpoint, and deletes what it wrote (which carried an expiry until then)', async () => {

@@ -26,8 +26,8 @@ describe('concurrent calls on one task', () => {
       if (calls[i] === winner) expect(res.status).toBe(200);
       else expect(res.body).toMatchObject({ __type: 'InvalidRequestException', message: expect.stringContaining(winner!) });
     });
-    const attempt = await readAttempt(engine, t.attemptId);
-    expect(attempt?.attemptStatus?.S).toBe(winner);
+    const attempt = await readAttempt(engine, t);
+    expect(attempt?.status?.S).toBe(winner);
     // The attempt carries the winning call's fields, the same ones the task recorded.
     expect(attempt?.errorId).toEqual(task?.errorId);
     expect(attempt?.endTime).toEqual(task?.endTime);
@@ -41,9 +41,9 @@ class CrashAfterTaskWrite implements TaskStore {
   getTask = (id: string) => this.inner.getTask(id);
   getPipeline = (id: string) => this.inner.getPipeline(id);
   completeTask = (id: string, c: Completion) => this.inner.completeTask(id, c);
-  recordAttempt = async (id: string, c: Completion) => {
+  recordAttempt = async (pipelineId: string, id: string, c: Completion) => {
     if (this.crashes-- > 0) throw new Error('simulated crash between the task write and the attempt write');
-    return this.inner.recordAttempt(id, c);
+    return this.inner.recordAttempt(pipelineId, id, c);
   };
 }
 
@@ -56,13 +56,13 @@ describe('a crash between the two writes', () => {
 
     expect((await call(first, input)).body.__type).toBe('InternalServiceError');
     expect((await readTask(engine, t.taskId))?.taskStatus?.S).toBe('FAILED');
-    expect((await readAttempt(engine, t.attemptId))?.attemptStatus?.S).toBe('RUNNING');
+    expect((await readAttempt(engine, t))?.status?.S).toBe('RUNNING');
 
     const retry = dispatcherFor(engine, { now: () => new Date('2026-01-01T00:00:09Z') });
     expect(await call(retry, input)).toMatchObject({ status: 200, body: {} });
-    const attempt = await readAttempt(engine, t.attemptId);
+    const attempt = await readAttempt(engine, t);
     expect(attempt).toMatchObject({
-      attemptStatus: { S: 'FAILED' },
+      status: { S: 'FAILED' },
       errorId: { S: 'E1' },
       errorMessage: { S: 'boom' },
       endTime: { S: '2026-01-01T00:00:00.000Z' }, // the first call's, as recorded on the task
@@ -74,6 +74,6 @@ describe('a crash between the two writes', () => {
     const store = new CrashAfterTaskWrite(new DynamoDbTaskStore(engine.client, engine.names));
     await call(dispatcherFor(engine, { store }), { taskId: t.taskId, taskStatus: 'FAILED', errorMessage: 'first' });
     await call(dispatcherFor(engine), { taskId: t.taskId, taskStatus: 'FAILED', errorMessage: 'second' });
-    expect((await readAttempt(engine, t.attemptId))?.errorMessage?.S).toBe('first');
+    expect((await readAttempt(engine, t))?.errorMessage?.S).toBe('first');
   });
 });

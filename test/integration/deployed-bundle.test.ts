@@ -58,7 +58,7 @@ it('the synthesized bundle serves SetTaskStatus against the engine, answering wi
     headers: { 'Content-Type': 'application/x-amz-json-1.1', 'x-amzn-RequestId': 'apigw-request-id' },
     body: '{}',
   });
-  expect((await readAttempt(engine, task.attemptId))?.attemptStatus).toEqual({ S: 'FAILED' });
+  expect((await readAttempt(engine, task))?.status).toEqual({ S: 'FAILED' });
 });
 
 it('the synthesized bundle answers errors in the awsJson shape', async () => {

@@ -1,7 +1,7 @@
 import { call, countRequests, dispatcherFor, readAttempt, readTask, seedTask, startTestEngine, TestEngine } from '../support/engine';
 import type { Dispatch } from '../../lambda/dispatch';
 import { DeleteItemCommand } from '@aws-sdk/client-dynamodb';
-import { TABLES } from '../../lambda/store/tables';
+import { ATTR } from '../../lambda/store/tables';
 import { dynamoDbClient } from '../../local/dynamodb';
 
 let engine: TestEngine;
@@ -20,8 +20,8 @@ describe('a RUNNING task', () => {
     const res = await call(dispatch, { taskId: t.taskId, taskStatus: 'FINISHED' });
     expect(res).toMatchObject({ status: 200, body: {} });
     expect((await readTask(engine, t.taskId))?.taskStatus).toEqual({ S: 'FINISHED' });
-    const attempt = await readAttempt(engine, t.attemptId);
-    expect(attempt?.attemptStatus).toEqual({ S: 'FINISHED' });
+    const attempt = await readAttempt(engine, t);
+    expect(attempt?.status).toEqual({ S: 'FINISHED' });
     expect(attempt?.endTime).toEqual({ S: FIXED_NOW.toISOString() });
     expect(attempt?.errorId).toBeUndefined();
     expect(attempt?.errorMessage).toBeUndefined();
@@ -31,9 +31,9 @@ describe('a RUNNING task', () => {
     const t = await seedTask(engine);
     const res = await call(dispatch, { taskId: t.taskId, taskStatus: 'FAILED', errorId: 'E42', errorMessage: 'disk full', errorStackTrace: '' });
     expect(res.status).toBe(200);
-    const attempt = await readAttempt(engine, t.attemptId);
+    const attempt = await readAttempt(engine, t);
     expect(attempt).toMatchObject({
-      attemptStatus: { S: 'FAILED' },
+      status: { S: 'FAILED' },
       errorId: { S: 'E42' },
       errorMessage: { S: 'disk full' },
       errorStackTrace: { S: '' },
@@ -44,7 +44,7 @@ describe('a RUNNING task', () => {
   it('accepts FALSE (preconditions)', async () => {
     const t = await seedTask(engine);
     expect((await call(dispatch, { taskId: t.taskId, taskStatus: 'FALSE' })).status).toBe(200);
-    expect((await readAttempt(engine, t.attemptId))?.attemptStatus).toEqual({ S: 'FALSE' });
+    expect((await readAttempt(engine, t))?.status).toEqual({ S: 'FALSE' });
   });
 
   it('stores every field at its bound in 4-byte characters (the items stay under 400 KB)', async () => {
@@ -58,7 +58,7 @@ describe('a RUNNING task', () => {
       errorStackTrace: astral(4095),
     });
     expect(res.status).toBe(200);
-    expect((await readAttempt(engine, t.attemptId))?.errorMessage?.S).toBe(astral(65536));
+    expect((await readAttempt(engine, t))?.errorMessage?.S).toBe(astral(65536));
   });
 });
 
@@ -66,32 +66,32 @@ describe('a task already in a final status', () => {
   it('answers 200 {} to the same status again and changes nothing', async () => {
     const t = await seedTask(engine);
     await call(dispatch, { taskId: t.taskId, taskStatus: 'FAILED', errorMessage: 'first' });
-    const before = [await readTask(engine, t.taskId), await readAttempt(engine, t.attemptId)];
+    const before = [await readTask(engine, t.taskId), await readAttempt(engine, t)];
     const later = dispatcherFor(engine, { now: () => new Date('2030-01-01T00:00:00Z') });
     const res = await call(later, { taskId: t.taskId, taskStatus: 'FAILED', errorMessage: 'second' });
     expect(res).toMatchObject({ status: 200, body: {} });
-    expect([await readTask(engine, t.taskId), await readAttempt(engine, t.attemptId)]).toEqual(before);
+    expect([await readTask(engine, t.taskId), await readAttempt(engine, t)]).toEqual(before);
   });
 
   it('refuses a different status with InvalidRequestException naming the current one, and changes nothing', async () => {
     const t = await seedTask(engine);
     await call(dispatch, { taskId: t.taskId, taskStatus: 'FINISHED' });
-    const before = [await readTask(engine, t.taskId), await readAttempt(engine, t.attemptId)];
+    const before = [await readTask(engine, t.taskId), await readAttempt(engine, t)];
     const res = await call(dispatch, { taskId: t.taskId, taskStatus: 'FAILED' });
     expect(res.status).toBe(400);
     expect(res.body.__type).toBe('InvalidRequestException');
     expect(res.body.message).toContain('FINISHED');
-    expect([await readTask(engine, t.taskId), await readAttempt(engine, t.attemptId)]).toEqual(before);
+    expect([await readTask(engine, t.taskId), await readAttempt(engine, t)]).toEqual(before);
   });
 });
 
 describe('a task the service canceled', () => {
   it('answers 200 {} and changes nothing', async () => {
     const t = await seedTask(engine, 'canceled');
-    const before = [await readTask(engine, t.taskId), await readAttempt(engine, t.attemptId)];
+    const before = [await readTask(engine, t.taskId), await readAttempt(engine, t)];
     const res = await call(dispatch, { taskId: t.taskId, taskStatus: 'FINISHED' });
     expect(res).toMatchObject({ status: 200, body: {} });
-    expect([await readTask(engine, t.taskId), await readAttempt(engine, t.attemptId)]).toEqual(before);
+    expect([await readTask(engine, t.taskId), await readAttempt(engine, t)]).toEqual(before);
   });
 });
 
@@ -124,18 +124,18 @@ describe('lookups, in the documented order', () => {
     const res = await call(dispatch, { taskId: t.taskId, taskStatus: 'FINISHED' });
     expect(res.body.__type).toBe('PipelineDeletedException');
     expect((await readTask(engine, t.taskId))?.taskStatus).toEqual({ S: 'RUNNING' });
-    expect((await readAttempt(engine, t.attemptId))?.attemptStatus).toEqual({ S: 'RUNNING' });
+    expect((await readAttempt(engine, t))?.status).toEqual({ S: 'RUNNING' });
   });
 
   it('completes a task whose attempt item is missing, and does not create the attempt', async () => {
     const t = await seedTask(engine);
-    await engine.client.send(new DeleteItemCommand({ TableName: engine.names.attempts, Key: { [TABLES.attempts.partitionKey]: { S: t.attemptId } } }));
+    await engine.client.send(new DeleteItemCommand({ TableName: engine.names.objects, Key: { [ATTR.pipelineId]: { S: t.pipelineId }, [ATTR.objectId]: { S: t.attemptId } } }));
     const res = await call(dispatch, { taskId: t.taskId, taskStatus: 'FINISHED' });
     expect(res.status).toBe(200);
     expect((await readTask(engine, t.taskId))?.taskStatus).toEqual({ S: 'FINISHED' });
-    expect(await readAttempt(engine, t.attemptId)).toBeUndefined();
+    expect(await readAttempt(engine, t)).toBeUndefined();
     expect((await call(dispatch, { taskId: t.taskId, taskStatus: 'FINISHED' })).status).toBe(200);
-    expect(await readAttempt(engine, t.attemptId)).toBeUndefined();
+    expect(await readAttempt(engine, t)).toBeUndefined();
   });
 
   it('checks the request before anything stored: an invalid request for an unknown task is InvalidRequestException', async () => {

@@ -69,7 +69,7 @@ it('sends one DynamoDB subsegment per request, with its operation and table, in 
     ['GetItem', engine.names.tasks],
     ['GetItem', engine.names.pipelines],
     ['UpdateItem', engine.names.tasks],
-    ['UpdateItem', engine.names.attempts],
+    ['UpdateItem', engine.names.objects],
   ]);
   for (const s of dynamo) {
     expect(s.trace_id).toBe('1-6740a000-0123456789abcdef01234567');

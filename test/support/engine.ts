@@ -9,7 +9,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { createDispatcher, Dispatch } from '../../lambda/dispatch';
 import { DynamoDbPipelineStore } from '../../lambda/store/dynamodb-pipeline-store';
 import { DynamoDbTaskStore } from '../../lambda/store/dynamodb-task-store';
-import { TABLES, tableNamesFromEnv, TableNames } from '../../lambda/store/tables';
+import { ATTR, TABLES, tableNamesFromEnv, TableNames } from '../../lambda/store/tables';
 import type { TaskStore } from '../../lambda/store/task-store';
 import { dynamoDbClient, ensureTables } from '../../local/dynamodb';
 import { startEngine } from '../../local/engine';
@@ -102,9 +102,13 @@ export const seedTask = async (
 export const readTask = async (engine: TestEngine, taskId: string) =>
   (await engine.client.send(new GetItemCommand({ TableName: engine.names.tasks, Key: { [TABLES.tasks.partitionKey]: { S: taskId } }, ConsistentRead: true }))).Item;
 
-export const readAttempt = async (engine: TestEngine, attemptId: string) =>
-  (await engine.client.send(new GetItemCommand({ TableName: engine.names.attempts, Key: { [TABLES.attempts.partitionKey]: { S: attemptId } }, ConsistentRead: true })))
-    .Item;
+/** The attempt of a task, from the objects table (keyed by pipeline and attempt id). */
+export const readAttempt = async (engine: TestEngine, t: { pipelineId: string; attemptId: string }) =>
+  (
+    await engine.client.send(
+      new GetItemCommand({ TableName: engine.names.objects, Key: { [ATTR.pipelineId]: { S: t.pipelineId }, [ATTR.objectId]: { S: t.attemptId } }, ConsistentRead: true }),
+    )
+  ).Item;
 
 export const TARGET = { 'x-amz-target': 'DataPipeline.SetTaskStatus', 'content-type': 'application/x-amz-json-1.1' };
 

@@ -62,7 +62,7 @@ describe('the function', () => {
           POWERTOOLS_SERVICE_NAME: 'datapipeline-task-runner',
           PIPELINES_TABLE: { Ref: Match.stringLikeRegexp('^PipelinesTable') },
           TASKS_TABLE: { Ref: Match.stringLikeRegexp('^TasksTable') },
-          ATTEMPTS_TABLE: { Ref: Match.stringLikeRegexp('^AttemptsTable') },
+          OBJECTS_TABLE: { Ref: Match.stringLikeRegexp('^ObjectsTable') },
         }),
       },
     });
@@ -106,7 +106,7 @@ describe('the function', () => {
       [['dynamodb:Query'], 'PipelinesTable/index/byAccount'],
       [['dynamodb:Query', 'dynamodb:BatchWriteItem'], 'DefinitionsTable'],
       [['dynamodb:GetItem', 'dynamodb:UpdateItem'], 'TasksTable'],
-      [['dynamodb:UpdateItem'], 'AttemptsTable'],
+      [['dynamodb:UpdateItem'], 'ObjectsTable'],
     ]);
   });
 });
@@ -153,7 +153,7 @@ describe('the API', () => {
 });
 
 it('outputs the endpoint URL, the table names and the region', () => {
-  expect(Object.keys(template.findOutputs('*')).sort()).toEqual(['ApiUrl', 'AttemptsTableName', 'DefinitionsTableName', 'PipelinesTableName', 'Region', 'TasksTableName']);
+  expect(Object.keys(template.findOutputs('*')).sort()).toEqual(['ApiUrl', 'DefinitionsTableName', 'ObjectsTableName', 'PipelinesTableName', 'Region', 'TasksTableName']);
 });
 
 it('has no unacknowledged cdk-nag AwsSolutions finding', () => {

@@ -4,7 +4,7 @@
  */
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { DataPipelineClient, InvalidRequestException, PipelineDeletedException, PipelineNotFoundException, TaskNotFoundException } from '@aws-sdk/client-data-pipeline';
-import { TABLES } from '../../lambda/store/tables';
+import { ATTR, TABLES } from '../../lambda/store/tables';
 import { EMPTY_PLAN, newAttemptId, newPipelineId, newTaskId, seed, SeededTask, SeedPlan, writeTasks } from '../seeding';
 import { Case, CaseContext, check, fails, ok } from './checks';
 import { send } from './probe';
@@ -13,14 +13,17 @@ const seedOne = async (ctx: CaseContext, plan: Partial<SeedPlan>): Promise<Seede
   (await seed(ctx.tables.client, ctx.tables.names, { ...EMPTY_PLAN, ...plan }, ctx.tables))[0];
 const running = (ctx: CaseContext) => seedOne(ctx, { pipelines: 1 });
 
-const item = async (ctx: CaseContext, table: 'tasks' | 'attempts', key: string) =>
+/** The task item (`tasks`, by task id) or the attempt item (`objects`, by pipeline and attempt id) of a seeded task. */
+const item = async (ctx: CaseContext, table: 'tasks' | 'attempts', t: SeededTask) =>
   (
     await ctx.tables.client.send(
-      new GetItemCommand({ TableName: ctx.tables.names[table], Key: { [TABLES[table].partitionKey]: { S: key } }, ConsistentRead: true }),
+      table === 'tasks'
+        ? new GetItemCommand({ TableName: ctx.tables.names.tasks, Key: { [TABLES.tasks.partitionKey]: { S: t.taskId } }, ConsistentRead: true })
+        : new GetItemCommand({ TableName: ctx.tables.names.objects, Key: { [ATTR.pipelineId]: { S: t.pipelineId }, [ATTR.objectId]: { S: t.attemptId } }, ConsistentRead: true }),
     )
   ).Item;
-const state = async (ctx: CaseContext, t: SeededTask) => JSON.stringify([await item(ctx, 'tasks', t.taskId), await item(ctx, 'attempts', t.attemptId)]);
-const attr = async (ctx: CaseContext, table: 'tasks' | 'attempts', key: string, name: string) => (await item(ctx, table, key))?.[name]?.S;
+const state = async (ctx: CaseContext, t: SeededTask) => JSON.stringify([await item(ctx, 'tasks', t), await item(ctx, 'attempts', t)]);
+const attr = async (ctx: CaseContext, table: 'tasks' | 'attempts', t: SeededTask, name: string) => (await item(ctx, table, t))?.[name]?.S;
 
 /** A rewrite that sets a header (replacing it in any letter case), or removes it when `value` is undefined. */
 const header = (name: string, value?: string) => (r: { headers: Record<string, string> }) => {
@@ -259,7 +262,7 @@ export const SET_TASK_STATUS_CASES: readonly Case[] = [
     run: async (ctx) => {
       const t = await seedOne(ctx, { deletedPipelines: 1 });
       fails(await call(ctx, { taskId: t.taskId, taskStatus: 'FINISHED' }), 'PipelineDeletedException', { typed: PipelineDeletedException });
-      check((await attr(ctx, 'tasks', t.taskId, 'taskStatus')) === 'RUNNING', 'the task changed');
+      check((await attr(ctx, 'tasks', t, 'taskStatus')) === 'RUNNING', 'the task changed');
     },
   },
   {
@@ -277,9 +280,9 @@ export const SET_TASK_STATUS_CASES: readonly Case[] = [
     run: async (ctx) => {
       const t = await running(ctx);
       ok(await call(ctx, { taskId: t.taskId, taskStatus: 'FINISHED' }));
-      const attempt = await item(ctx, 'attempts', t.attemptId);
-      check((await attr(ctx, 'tasks', t.taskId, 'taskStatus')) === 'FINISHED', 'task not FINISHED');
-      check(attempt?.attemptStatus?.S === 'FINISHED', 'attempt not FINISHED');
+      const attempt = await item(ctx, 'attempts', t);
+      check((await attr(ctx, 'tasks', t, 'taskStatus')) === 'FINISHED', 'task not FINISHED');
+      check(attempt?.status?.S === 'FINISHED', 'attempt not FINISHED');
       check(!Number.isNaN(Date.parse(attempt?.endTime?.S ?? '')), 'attempt has no ISO endTime');
       check(!attempt?.errorId && !attempt?.errorMessage && !attempt?.errorStackTrace, 'attempt has error fields nobody sent');
     },
@@ -290,8 +293,8 @@ export const SET_TASK_STATUS_CASES: readonly Case[] = [
     run: async (ctx) => {
       const t = await running(ctx);
       ok(await call(ctx, { taskId: t.taskId, taskStatus: 'FAILED', errorId: 'E42', errorMessage: 'disk full', errorStackTrace: '' }));
-      const a = await item(ctx, 'attempts', t.attemptId);
-      check(a?.attemptStatus?.S === 'FAILED' && a?.errorId?.S === 'E42' && a?.errorMessage?.S === 'disk full' && a?.errorStackTrace?.S === '', `attempt is ${JSON.stringify(a)}`);
+      const a = await item(ctx, 'attempts', t);
+      check(a?.status?.S === 'FAILED' && a?.errorId?.S === 'E42' && a?.errorMessage?.S === 'disk full' && a?.errorStackTrace?.S === '', `attempt is ${JSON.stringify(a)}`);
     },
   },
   {
@@ -300,7 +303,7 @@ export const SET_TASK_STATUS_CASES: readonly Case[] = [
     run: async (ctx) => {
       const t = await running(ctx);
       ok(await call(ctx, { taskId: t.taskId, taskStatus: 'FALSE' }));
-      check((await attr(ctx, 'attempts', t.attemptId, 'attemptStatus')) === 'FALSE', 'attempt not FALSE');
+      check((await attr(ctx, 'attempts', t, 'status')) === 'FALSE', 'attempt not FALSE');
     },
   },
   {
@@ -344,15 +347,15 @@ export const SET_TASK_STATUS_CASES: readonly Case[] = [
       const answers = await Promise.all(
         Array.from({ length: 32 }, (_, i) => call(ctx, { taskId: t.taskId, taskStatus: statuses[i % 3], errorId: `caller-${i}` })),
       );
-      const task = await item(ctx, 'tasks', t.taskId);
-      const attempt = await item(ctx, 'attempts', t.attemptId);
+      const task = await item(ctx, 'tasks', t);
+      const attempt = await item(ctx, 'attempts', t);
       const winner = task?.taskStatus?.S;
       check(winner && statuses.includes(winner), `task status is ${winner}`);
       answers.forEach((a, i) => {
         if (statuses[i % 3] === winner) ok(a);
         else fails(a, 'InvalidRequestException');
       });
-      check(attempt?.attemptStatus?.S === winner, `attempt is ${attempt?.attemptStatus?.S}, task is ${winner}`);
+      check(attempt?.status?.S === winner, `attempt is ${attempt?.status?.S}, task is ${winner}`);
       check(attempt?.errorId?.S === task?.errorId?.S && attempt?.endTime?.S === task?.endTime?.S, 'attempt and task disagree on the outcome');
     },
   },
