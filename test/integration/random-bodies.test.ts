@@ -147,5 +147,5 @@ describe('random requests to the pipeline calls', () => {
       }),
       { numRuns: 2000 },
     );
-  });
+  }, 120_000);
 });
