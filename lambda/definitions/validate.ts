@@ -7,6 +7,7 @@
  * Messages start with a code in capitals, the way AWS writes them (`INVALID_FIELD_VALUE: ...`).
  */
 import { DEFAULT_OBJECT_ID, Definition, Field, PipelineObject } from './definition';
+import { Inheritance } from './inheritance';
 import { DEFINITION_LIMITS as L, utf8Bytes } from './limits';
 import { ENUM_FIELDS, OBJECT_TYPES, PARAMETER_TYPES } from './object-types';
 import { hasExpression, parseDateTime, parsePeriod } from './periods';
@@ -66,57 +67,17 @@ export const validateDefinition = (def: Definition): ValidationOutcome => {
   if (refusal) return { refusal };
   const errors = new Collector();
   const warnings = new Collector();
-  const objects = new Map<string, PipelineObject>();
+  const seenIds = new Set<string>();
   for (const o of def.pipelineObjects) {
-    if (objects.has(o.id)) errors.add(o.id, `DUPLICATE_OBJECT_ID: more than one object has the id '${o.id}'.`);
-    else objects.set(o.id, o);
+    if (seenIds.has(o.id)) errors.add(o.id, `DUPLICATE_OBJECT_ID: more than one object has the id '${o.id}'.`);
+    seenIds.add(o.id);
   }
+  const objects = new Inheritance(def.pipelineObjects);
   const parents = new Set(def.pipelineObjects.flatMap((o) => o.fields.filter((f) => f.key === 'parent' && f.refValue).map((f) => f.refValue!)));
   const parameterIds = new Set(def.parameterObjects.map((p) => p.id));
+  const inherited = (o: PipelineObject, key: string): Field | undefined => objects.field(o, key);
 
-  /** The object, its parent chain, then Default: where an inherited field is looked up, nearest first. */
-  const chain = (o: PipelineObject): PipelineObject[] => {
-    const out: PipelineObject[] = [];
-    const seen = new Set<string>();
-    for (let cur: PipelineObject | undefined = o; cur && !seen.has(cur.id); ) {
-      seen.add(cur.id);
-      out.push(cur);
-      const next: string | undefined = cur.fields.find((f) => f.key === 'parent')?.refValue;
-      cur = next === undefined ? undefined : objects.get(next);
-    }
-    const dflt = objects.get(DEFAULT_OBJECT_ID);
-    if (dflt && !seen.has(dflt.id)) out.push(dflt);
-    return out;
-  };
-  const inherited = (o: PipelineObject, key: string): Field | undefined => {
-    for (const c of chain(o)) {
-      const f = c.fields.find((x) => x.key === key);
-      if (f) return f;
-    }
-    return undefined;
-  };
-  /** `type` is inherited through `parent` only: the Default object sets no type for everyone. */
-  const typeOf = (o: PipelineObject): Field | undefined => {
-    for (const c of chain(o)) {
-      if (c.id === DEFAULT_OBJECT_ID && o.id !== DEFAULT_OBJECT_ID) break;
-      const f = c.fields.find((x) => x.key === 'type');
-      if (f) return f;
-    }
-    return undefined;
-  };
-
-  const hasParentCycle = (o: PipelineObject): boolean => {
-    const seen = new Set<string>();
-    for (let cur: PipelineObject | undefined = o; cur; ) {
-      if (seen.has(cur.id)) return true;
-      seen.add(cur.id);
-      const next: string | undefined = cur.fields.find((f) => f.key === 'parent')?.refValue;
-      cur = next === undefined ? undefined : objects.get(next);
-    }
-    return false;
-  };
-
-  for (const o of objects.values()) checkObject(o);
+  for (const o of objects.all()) checkObject(o);
   for (const p of def.parameterObjects) checkParameter(p.id, p.attributes);
   const seenParameters = new Set<string>();
   for (const p of def.parameterObjects) {
@@ -146,7 +107,7 @@ export const validateDefinition = (def: Definition): ValidationOutcome => {
     for (const f of o.fields) {
       if (f.stringValue !== undefined && f.refValue !== undefined) err(`INVALID_FIELD: field '${f.key}' has both a stringValue and a refValue.`);
       else if (f.stringValue === undefined && f.refValue === undefined) err(`INVALID_FIELD: field '${f.key}' has neither a stringValue nor a refValue.`);
-      if (f.refValue !== undefined && !objects.has(f.refValue)) {
+      if (f.refValue !== undefined && !objects.get(f.refValue)) {
         err(`REFERENCE_TO_NONEXISTENT_OBJECT: field '${f.key}' refers to '${f.refValue}', which is not an object of this pipeline.`);
       }
       if (f.stringValue !== undefined) {
@@ -161,10 +122,10 @@ export const validateDefinition = (def: Definition): ValidationOutcome => {
     }
     const parent = o.fields.find((f) => f.key === 'parent');
     if (parent?.stringValue !== undefined) err(`INVALID_FIELD_VALUE: 'parent' must be a reference to another object.`);
-    if (hasParentCycle(o)) err(`INVALID_FIELD_VALUE: the 'parent' references of this object form a cycle.`);
+    if (objects.hasParentCycle(o)) err(`INVALID_FIELD_VALUE: the 'parent' references of this object form a cycle.`);
 
     // Type and what it requires
-    const typeField = typeOf(o);
+    const typeField = objects.type(o);
     if (typeField === undefined) {
       if (o.id !== DEFAULT_OBJECT_ID && !parents.has(o.id)) err(`MISSING_REQUIRED_FIELD: the object has no 'type'.`);
     } else if (typeField.refValue !== undefined) {

@@ -1,0 +1,77 @@
+/**
+ * How an object's fields are found (dp-writing-pipeline-definition: "Default" and `parent`): on the object,
+ * then along its `parent` chain, then on the Default object. `type` is inherited through `parent` only.
+ */
+import { DEFAULT_OBJECT_ID, Field, PipelineObject } from './definition';
+
+export class Inheritance {
+  private readonly objects = new Map<string, PipelineObject>();
+
+  /** The first object of each id wins (a duplicate is a validation error, reported elsewhere). */
+  constructor(pipelineObjects: readonly PipelineObject[]) {
+    for (const o of pipelineObjects) if (!this.objects.has(o.id)) this.objects.set(o.id, o);
+  }
+
+  get(id: string): PipelineObject | undefined {
+    return this.objects.get(id);
+  }
+
+  all(): PipelineObject[] {
+    return [...this.objects.values()];
+  }
+
+  /** The object, its parent chain, then Default: where an inherited field is looked up, nearest first. */
+  chain(o: PipelineObject): PipelineObject[] {
+    const out: PipelineObject[] = [];
+    const seen = new Set<string>();
+    for (let cur: PipelineObject | undefined = o; cur && !seen.has(cur.id); ) {
+      seen.add(cur.id);
+      out.push(cur);
+      const next: string | undefined = cur.fields.find((f) => f.key === 'parent')?.refValue;
+      cur = next === undefined ? undefined : this.objects.get(next);
+    }
+    const dflt = this.objects.get(DEFAULT_OBJECT_ID);
+    if (dflt && !seen.has(dflt.id)) out.push(dflt);
+    return out;
+  }
+
+  /** The nearest field of that key (the first, for a list-valued one). */
+  field(o: PipelineObject, key: string): Field | undefined {
+    for (const c of this.chain(o)) {
+      const f = c.fields.find((x) => x.key === key);
+      if (f) return f;
+    }
+    return undefined;
+  }
+
+  /** Every value of the nearest object that has the key (list-valued fields such as `dependsOn`). */
+  fields(o: PipelineObject, key: string): Field[] {
+    for (const c of this.chain(o)) {
+      const found = c.fields.filter((x) => x.key === key);
+      if (found.length > 0) return found;
+    }
+    return [];
+  }
+
+  /** `type`, through `parent` only: the Default object sets no type for everyone. */
+  type(o: PipelineObject): Field | undefined {
+    for (const c of this.chain(o)) {
+      if (c.id === DEFAULT_OBJECT_ID && o.id !== DEFAULT_OBJECT_ID) break;
+      const f = c.fields.find((x) => x.key === 'type');
+      if (f) return f;
+    }
+    return undefined;
+  }
+
+  /** True when following `parent` from the object comes back to an object already seen. */
+  hasParentCycle(o: PipelineObject): boolean {
+    const seen = new Set<string>();
+    for (let cur: PipelineObject | undefined = o; cur; ) {
+      if (seen.has(cur.id)) return true;
+      seen.add(cur.id);
+      const next: string | undefined = cur.fields.find((f) => f.key === 'parent')?.refValue;
+      cur = next === undefined ? undefined : this.objects.get(next);
+    }
+    return false;
+  }
+}
