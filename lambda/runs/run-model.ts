@@ -1,0 +1,65 @@
+/**
+ * The objects of a run (dp-how-tasks-scheduled: components, instances, attempts) and their statuses
+ * (dp-interpret-status). Pure data: the planner and the transitions produce them, the store keeps them.
+ */
+
+export type InstanceStatus =
+  | 'WAITING_ON_DEPENDENCIES'
+  | 'WAITING_FOR_RUNNER'
+  | 'RUNNING'
+  | 'FINISHED'
+  | 'FAILED'
+  | 'CASCADE_FAILED'
+  | 'CANCELED';
+
+export type AttemptStatus = 'WAITING_FOR_RUNNER' | 'RUNNING' | 'FINISHED' | 'FAILED' | 'TIMEDOUT' | 'CANCELED';
+
+export const FINAL_INSTANCE_STATUSES: readonly InstanceStatus[] = ['FINISHED', 'FAILED', 'CASCADE_FAILED', 'CANCELED'];
+
+/** What an activity's fields (own, parent chain, Default) say about running it. */
+export interface ActivitySettings {
+  /** Where its tasks are routed: `workerGroup`, else the `runsOn` resource's worker group or id (no resource is provisioned). */
+  readonly workerGroup: string;
+  readonly maximumRetries: number;
+  readonly retryDelayMs: number;
+  /** A runner that does not report progress for this long loses the attempt. */
+  readonly reportProgressTimeoutMs: number;
+  /** A runner that does not acknowledge (ReportTaskProgress) a polled attempt for this long loses it. */
+  readonly acknowledgeTimeoutMs: number;
+  /** failureAndRerunMode cascade: a failure fails the instances that depend on it (CASCADE_FAILED). */
+  readonly cascade: boolean;
+  /** The activities (component ids) it depends on, within the run. */
+  readonly dependsOn: readonly string[];
+}
+
+export interface Instance {
+  readonly instanceId: string;
+  readonly componentId: string;
+  readonly status: InstanceStatus;
+  readonly settings: ActivitySettings;
+  /** ISO 8601 UTC: for an on-demand run, the activation time. */
+  readonly scheduledStartTime: string;
+  /** The number of attempts made so far (0 while waiting on dependencies). */
+  readonly attemptCount: number;
+}
+
+export interface Attempt {
+  readonly attemptId: string;
+  readonly instanceId: string;
+  readonly componentId: string;
+  readonly number: number;
+  readonly status: AttemptStatus;
+  /** ISO 8601 UTC: when a runner may take it (later than now after a retryDelay). */
+  readonly availableAt: string;
+}
+
+export interface Run {
+  readonly instances: readonly Instance[];
+  readonly attempts: readonly Attempt[];
+}
+
+/** `@Hello_2026-11-29T10:00:00`: AWS's instance id shape, from the component and the scheduled start. */
+export const instanceIdOf = (componentId: string, scheduledStartTime: string): string => `@${componentId}_${scheduledStartTime.slice(0, 19)}`;
+
+/** `@Hello_2026-11-29T10:00:00_Attempt=1`. */
+export const attemptIdOf = (instanceId: string, number: number): string => `${instanceId}_Attempt=${number}`;
