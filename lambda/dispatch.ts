@@ -16,12 +16,15 @@ import { DescribeObjects } from './operations/describe-objects';
 import { DescribePipelines } from './operations/describe-pipelines';
 import { GetPipelineDefinition } from './operations/get-pipeline-definition';
 import { ListPipelines } from './operations/list-pipelines';
+import { PollForTask } from './operations/poll-for-task';
 import { PutPipelineDefinition } from './operations/put-pipeline-definition';
 import { QueryObjects } from './operations/query-objects';
 import { RemoveTags } from './operations/remove-tags';
+import { ReportTaskProgress } from './operations/report-task-progress';
 import { SetTaskStatus } from './operations/set-task-status';
 import { ValidatePipelineDefinition } from './operations/validate-pipeline-definition';
 import { Caller, callerOf } from './identity';
+import type { RunLimits } from './runs/run-limits';
 import { encodeError, encodeResult, HttpRequest, HttpResponse, INTERNAL_ERROR_MESSAGE, readOperation } from './protocol/aws-json';
 
 // Each entry's input type is checked where the operation is defined; the table only needs to run it.
@@ -36,9 +39,11 @@ const OPERATIONS: Readonly<Record<string, Operation<any>>> = {
   DescribePipelines,
   GetPipelineDefinition,
   ListPipelines,
+  PollForTask,
   PutPipelineDefinition,
   QueryObjects,
   RemoveTags,
+  ReportTaskProgress,
   SetTaskStatus,
   ValidatePipelineDefinition,
 };
@@ -50,6 +55,7 @@ export interface DispatchDeps {
   readonly stores: (signal: AbortSignal) => Stores;
   readonly now: () => Date;
   readonly logger: Logger;
+  readonly limits: RunLimits;
 }
 
 export interface InvocationInfo {
@@ -120,8 +126,10 @@ export const createDispatcher = (deps: DispatchDeps): Dispatch => {
     Object.assign(keys, clipAll(operation.infoKeys(input), INFO_VALUE_CHARS));
     logger.debug('request', { ...keys, ...clipAll({ ...operation.infoKeys(input), ...operation.debugKeys?.(input) }, DEBUG_VALUE_CHARS) });
     try {
-      const result = await withDeadline(invocation.budgetMs ?? DEFAULT_BUDGET_MS, (signal) =>
-        operation.run(input, { stores: deps.stores(signal), now: deps.now, caller }),
+      const budgetMs = invocation.budgetMs ?? DEFAULT_BUDGET_MS;
+      const deadline = Date.now() + budgetMs;
+      const result = await withDeadline(budgetMs, (signal) =>
+        operation.run(input, { stores: deps.stores(signal), now: deps.now, caller, limits: deps.limits, deadline }),
       );
       Object.assign(keys, clipAll(result.log ?? {}, INFO_VALUE_CHARS));
       if (result.ok) {

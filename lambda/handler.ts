@@ -10,7 +10,9 @@ import { createDispatcher } from './dispatch';
 import { SERVICE_NAME } from './service-name';
 import { createDynamoDbClient } from './store/dynamodb-client';
 import { DynamoDbPipelineStore } from './store/dynamodb-pipeline-store';
+import { DynamoDbRunStore } from './store/dynamodb-run-store';
 import { DynamoDbTaskStore } from './store/dynamodb-task-store';
+import { runLimitsFromEnv } from './runs/run-limits';
 import { callerOf } from './identity';
 import { tableNamesFromEnv } from './store/tables';
 
@@ -33,10 +35,12 @@ const tables = tableNamesFromEnv(process.env);
 const dispatch = createDispatcher({
   stores: (signal) => ({
     pipelines: new DynamoDbPipelineStore(dynamoDbClient, tables, signal),
+    runs: new DynamoDbRunStore(dynamoDbClient, tables, signal),
     tasks: new DynamoDbTaskStore(dynamoDbClient, tables, signal),
   }),
   now: () => new Date(),
   logger,
+  limits: runLimitsFromEnv(process.env),
 });
 
 const lowerCaseKeys = (headers: APIGatewayProxyEvent['headers'] | null): Record<string, string | undefined> => {

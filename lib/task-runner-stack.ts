@@ -12,7 +12,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { SERVICE_NAME } from '../lambda/service-name';
-import { BY_ACCOUNT_INDEX, EXPIRY_ATTRIBUTE, TABLE_KEYS, TABLES, TableKey } from '../lambda/store/tables';
+import { BY_ACCOUNT_INDEX, EXPIRY_ATTRIBUTE, READY_INDEX, TABLE_KEYS, TABLES, TableKey } from '../lambda/store/tables';
 import { FUNCTION_TIMEOUT_SECONDS } from './function-settings';
 import { GATEWAY_ERRORS, gatewayErrorTemplate } from './gateway-responses';
 import { HANDLER_BUNDLING, HANDLER_ENTRY } from './handler-bundle';
@@ -30,8 +30,11 @@ export const TABLE_ACTIONS: Readonly<Record<TableKey, { table: string[]; indexes
     indexes: { [BY_ACCOUNT_INDEX.name]: ['dynamodb:Query'] },
   },
   definitions: { table: ['dynamodb:Query', 'dynamodb:BatchWriteItem'] },
-  tasks: { table: ['dynamodb:GetItem', 'dynamodb:UpdateItem'] },
-  objects: { table: ['dynamodb:UpdateItem'] },
+  tasks: { table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] },
+  objects: {
+    table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+    indexes: { [READY_INDEX.name]: ['dynamodb:Query'] },
+  },
 };
 
 /** The real service allows 10 SetTaskStatus calls a second per account with bursts of 100 (dp-limits). */

@@ -4,6 +4,9 @@
  * A pipeline without a definition may be activated (it does nothing), as moto does; AWS documents nothing else.
  */
 import { validateDefinition } from '../definitions/validate';
+import type { Definition } from '../definitions/definition';
+import { planRun } from '../runs/plan-run';
+import { FINAL_INSTANCE_STATUSES } from '../runs/run-model';
 import { list, optional, PARAMETER_VALUE, required, SHAPES, structure } from '../model/shapes';
 import type { ParameterValue } from '../definitions/definition';
 import { reportSummary } from './definition-report';
@@ -53,19 +56,39 @@ const run = async (input: Input, ctx: RequestContext): Promise<OperationResult> 
       if (errors !== undefined) {
         return { ok: false, error: invalidRequest(`The pipeline definition has validation errors and cannot be activated: ${errors}`) };
       }
+      const plan = planRun(read.definition, ctx.now(), ctx.limits);
+      if (plan.refusal !== undefined) return { ok: false, error: invalidRequest(plan.refusal) };
     }
     const written = await ctx.stores.pipelines.activate(input.pipelineId, read.version, {
       at: ctx.now().toISOString(),
       ...(start !== undefined && { startTime: new Date(start).toISOString() }),
       ...(input.parameterValues !== undefined && { parameterValues: input.parameterValues }),
     });
-    if (written === 'ok') return { ok: true, output: {}, log: { version: read.version?.id ?? 'none' } };
+    if (written === 'ok') {
+      const run = read.version ? await startOrResumeRun(ctx, input.pipelineId, read.definition) : 'no definition';
+      return { ok: true, output: {}, log: { version: read.version?.id ?? 'none', run } };
+    }
     if (written === 'gone') return { ok: false, error: pipelineDeleted(input.pipelineId) };
     const again = await loadPipeline(ctx, input.pipelineId); // a new definition was put meanwhile: activate that one
     if (again.error) return { ok: false, error: again.error };
     pipeline = again.pipeline;
   }
   throw new Error(`the definition of ${input.pipelineId} kept changing during activation`);
+};
+
+/**
+ * Each activation of an on-demand pipeline starts a run, unless a run is still in progress: then it finishes
+ * writing that run (a retried or crashed activation) and starts none, so an SDK retry never starts two runs.
+ */
+const startOrResumeRun = async (ctx: RequestContext, pipelineId: string, definition: Definition): Promise<string> => {
+  const { instances } = await ctx.stores.runs.objectsOf(pipelineId);
+  const latest = instances.reduce<string | undefined>((max, i) => (max === undefined || i.runId > max ? i.runId : max), undefined);
+  const inProgress = latest !== undefined && instances.some((i) => i.runId === latest && !FINAL_INSTANCE_STATUSES.includes(i.status));
+  const at = inProgress ? new Date(latest) : ctx.now();
+  const plan = planRun(definition, at, ctx.limits);
+  if (plan.refusal !== undefined) return 'none';
+  await ctx.stores.runs.startRun(pipelineId, ctx.caller.accountId, at.toISOString(), plan.run.instances, plan.run.attempts);
+  return inProgress ? `resumed ${latest}` : `started ${at.toISOString()}`;
 };
 
 export const ActivatePipeline: Operation<Input> = {

@@ -1,10 +1,12 @@
 /**
  * DescribeObjects: the components (objects of the active definition, else the latest) with the ids asked for,
- * in the order asked, with their fields as put. Ids that name no object are left out. Up to 100 ids: the
+ * in the order asked, with their fields as put; and the instances and attempts asked for (docs/behaviour.md §8). Ids that name no object are left out. Up to 100 ids: the
  * model's doc says 25, but `aws datapipeline list-runs` sends 100 a call.
  */
 import { list, optional, required, SHAPES, structure } from '../model/shapes';
+import type { PipelineObject } from '../definitions/definition';
 import type { Operation, OperationResult, RequestContext } from './operation';
+import { runObjects } from './run-objects';
 import { loadPipeline, readDefinition, shownVersion } from './pipeline-access';
 
 export const MAX_DESCRIBED_OBJECTS = 100;
@@ -28,7 +30,12 @@ const run = async (input: Input, ctx: RequestContext): Promise<OperationResult> 
   if (loaded.error) return { ok: false, error: loaded.error };
   const read = await readDefinition(ctx, loaded.pipeline, shownVersion);
   if ('error' in read) return { ok: false, error: read.error };
-  const byId = new Map(read.definition.pipelineObjects.map((o) => [o.id, o]));
+  const byId = new Map<string, PipelineObject>(read.definition.pipelineObjects.map((o) => [o.id, o]));
+  // Instance and attempt ids start with @ (component ids cannot be looked up this way anyway).
+  if (input.objectIds.some((id) => id.startsWith('@'))) {
+    const objects = await ctx.stores.runs.objectsOf(input.pipelineId);
+    for (const o of [...runObjects(objects, 'INSTANCE'), ...runObjects(objects, 'ATTEMPT')]) byId.set(o.id, o);
+  }
   const pipelineObjects = [...new Set(input.objectIds)].flatMap((id) => {
     const o = byId.get(id);
     return o ? [{ id: o.id, name: o.name, fields: o.fields }] : [];

@@ -5,13 +5,16 @@
  */
 import type { Caller } from '../identity';
 import type { StructureShape } from '../model/shapes';
+import type { RunLimits } from '../runs/run-limits';
 import type { PipelineStore } from '../store/pipeline-store';
+import type { RunStore } from '../store/run-store';
 import type { TaskStore } from '../store/task-store';
 import type { ModeledError } from './errors';
 
 /** The ports of one request, bound to its deadline: their DynamoDB requests are aborted when it passes. */
 export interface Stores {
   readonly pipelines: PipelineStore;
+  readonly runs: RunStore;
   readonly tasks: TaskStore;
 }
 
@@ -20,6 +23,10 @@ export interface RequestContext {
   readonly now: () => Date;
   /** Who is calling: pipelines belong to the caller's account and only it sees them. */
   readonly caller: Caller;
+  /** The dp-limits.md limits, or relaxed ones (`--relaxed-limits`). */
+  readonly limits: RunLimits;
+  /** When the answer must be on its way (epoch ms, by the real clock): a long poll ends before it. */
+  readonly deadline: number;
 }
 
 export type LogKeys = Record<string, string | number | boolean | undefined>;

@@ -1,13 +1,14 @@
 /**
  * QueryObjects: the ids of the objects of a sphere that match every selector, `limit` (default 100) a page, in
  * definition order, with an opaque marker. COMPONENT: the objects of the active definition, else the latest.
- * INSTANCE and ATTEMPT: none yet (runs come with PollForTask and friends).
+ * INSTANCE and ATTEMPT: the pipeline's instances and attempts, every run, in id order.
  */
 import { list, optional, required, SHAPES, structure } from '../model/shapes';
 import type { PipelineObject } from '../definitions/definition';
 import type { Operation, OperationResult, RequestContext } from './operation';
 import { decodeMarker, encodeMarker } from './markers';
 import { invalidRequest, loadPipeline, readDefinition, shownVersion } from './pipeline-access';
+import { runObjects } from './run-objects';
 import { conditionsOf, matches, Selector } from './selectors';
 
 export const SPHERES = ['COMPONENT', 'INSTANCE', 'ATTEMPT'] as const;
@@ -53,6 +54,8 @@ const run = async (input: Input, ctx: RequestContext): Promise<OperationResult> 
     const read = await readDefinition(ctx, loaded.pipeline, shownVersion);
     if ('error' in read) return { ok: false, error: read.error };
     candidates = read.definition.pipelineObjects;
+  } else {
+    candidates = runObjects(await ctx.stores.runs.objectsOf(input.pipelineId), input.sphere as 'INSTANCE' | 'ATTEMPT');
   }
   const ids = candidates.filter((o) => matches(o, input.sphere, conditions)).map((o) => o.id);
   const page = ids.slice(offset, offset + limit);

@@ -3,6 +3,7 @@
  * No AWS SDK here: persistence goes through the TaskStore port.
  */
 import { modeledError } from './errors';
+import { attemptOver } from './run-progress';
 import type { Operation, OperationResult, RequestContext } from './operation';
 import { optional, required, SHAPES, structure } from '../model/shapes';
 import { FINAL_STATUSES } from '../store/task-store';
@@ -72,6 +73,7 @@ const settle = async (first: Task, req: SetTaskStatusInput, ctx: RequestContext)
       const result = await tasks.completeTask(task.taskId, completion);
       if (result.applied) {
         await tasks.recordAttempt(pipelineId, task.attemptId, completion);
+        await moveRunOn(ctx, task, completion);
         return done('completed');
       }
       task = result.current; // another call won the task; judge ours against what it wrote
@@ -80,7 +82,10 @@ const settle = async (first: Task, req: SetTaskStatusInput, ctx: RequestContext)
     if (task.state === 'CANCELED') return done('canceled');
     if (task.state === req.taskStatus) {
       // The call that won may have died before writing the attempt: finish its work (a no-op if it did not).
-      if (task.completion) await tasks.recordAttempt(pipelineId, task.attemptId, task.completion);
+      if (task.completion) {
+        await tasks.recordAttempt(pipelineId, task.attemptId, task.completion);
+        await moveRunOn(ctx, task, task.completion);
+      }
       return done('unchanged');
     }
     return {
@@ -90,6 +95,18 @@ const settle = async (first: Task, req: SetTaskStatusInput, ctx: RequestContext)
     };
   }
   throw new Error(`task did not settle after ${MAX_SETTLE_ROUNDS} conditional writes`);
+};
+
+/**
+ * A task of a run: its attempt's end moves the run on (next attempt, dependents, cascade), provided the attempt
+ * holds this task's outcome (it does not when its lease had passed and it was given up). Also on a repeat: a
+ * crash may have come between the attempt's write and the run's.
+ */
+const moveRunOn = async (ctx: RequestContext, task: Task, completion: Completion): Promise<void> => {
+  if (!task.fromRun) return;
+  const attempt = await ctx.stores.runs.getAttempt(task.pipelineId, task.attemptId);
+  if (!attempt || attempt.taskId !== task.taskId || attempt.status !== completion.status) return;
+  await attemptOver(ctx, task.pipelineId, ctx.caller.accountId, attempt, completion.status === 'FINISHED' ? 'FINISHED' : 'FAILED');
 };
 
 const completionOf = (req: SetTaskStatusInput, now: Date): Completion => ({

@@ -8,6 +8,9 @@ export interface RunLimits {
   readonly relaxed: boolean;
 }
 
+/** `RELAXED_LIMITS=true` (npm start --relaxed-limits; a stack context flag for a sandbox) relaxes them. */
+export const runLimitsFromEnv = (env: NodeJS.ProcessEnv): RunLimits => ({ relaxed: env.RELAXED_LIMITS === 'true' });
+
 const MINUTE = 60_000;
 
 export const RUN_DEFAULTS = {

@@ -7,6 +7,7 @@ import {
   ConditionalCheckFailedException,
   type DynamoDBClient,
   GetItemCommand,
+  PutItemCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { ATTR, PIPELINE_DELETED, TABLES, TableNames } from './tables';
@@ -73,13 +74,50 @@ export class DynamoDbTaskStore implements TaskStore {
     }
   }
 
+  async putTask(task: Task): Promise<void> {
+    await this.client.send(
+      new PutItemCommand({
+        TableName: this.tables.tasks,
+        Item: {
+          [ATTR.taskId]: { S: task.taskId },
+          [ATTR.pipelineId]: { S: task.pipelineId },
+          [ATTR.attemptId]: { S: task.attemptId },
+          [ATTR.taskStatus]: { S: task.state },
+          [ATTR.fromRun]: { BOOL: true },
+        },
+        ConditionExpression: 'attribute_not_exists(#id)',
+        ExpressionAttributeNames: { '#id': ATTR.taskId },
+      }),
+      { abortSignal: this.signal },
+    );
+  }
+
+  async cancelTask(taskId: string): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tables.tasks,
+          Key: { [TABLES.tasks.partitionKey]: { S: taskId } },
+          UpdateExpression: 'SET #status = :canceled',
+          ConditionExpression: '#status = :running',
+          ExpressionAttributeNames: { '#status': ATTR.taskStatus },
+          ExpressionAttributeValues: { ':canceled': { S: 'CANCELED' }, ':running': { S: RUNNING } },
+        }),
+        { abortSignal: this.signal },
+      );
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err; // already final (or absent): nothing to cancel
+    }
+  }
+
   async recordAttempt(pipelineId: string, attemptId: string, completion: Completion): Promise<void> {
     try {
       await this.client.send(
         new UpdateItemCommand({
           TableName: this.tables.objects,
           Key: { [ATTR.pipelineId]: { S: pipelineId }, [ATTR.objectId]: { S: attemptId } },
-          ...completionUpdate(ATTR.status, completion),
+          // A final attempt leaves the ready index (where a RUNNING one stays, keyed by the end of its lease).
+          ...completionUpdate(ATTR.status, completion, [ATTR.readyKey, ATTR.availableAt]),
         }),
         { abortSignal: this.signal },
       );
@@ -93,12 +131,16 @@ export class DynamoDbTaskStore implements TaskStore {
   }
 }
 
-/** `SET status, endTime and the given error fields; REMOVE the others`, only while the item is RUNNING. */
-const completionUpdate = (statusAttr: string, c: Completion) => {
+/** `SET status, endTime and the given error fields; REMOVE the others` (and `alsoRemove`), only while the item is RUNNING. */
+const completionUpdate = (statusAttr: string, c: Completion, alsoRemove: readonly string[] = []) => {
   const names: Record<string, string> = { '#status': statusAttr, '#endTime': ATTR.endTime };
   const values: Item = { ':status': { S: c.status }, ':running': { S: RUNNING }, ':endTime': { S: c.endTime } };
   const set = ['#status = :status', '#endTime = :endTime'];
   const remove: string[] = [];
+  for (const attr of alsoRemove) {
+    names[`#${attr}`] = attr;
+    remove.push(`#${attr}`);
+  }
   for (const field of ERROR_FIELDS) {
     names[`#${field}`] = field;
     const value = c[field];
@@ -140,5 +182,6 @@ const toTask = (item: Item): Task => {
     attemptId: str(item, ATTR.attemptId),
     state,
     ...(completion && { completion }),
+    ...(item[ATTR.fromRun]?.BOOL && { fromRun: true }),
   };
 };

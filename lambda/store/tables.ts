@@ -59,7 +59,28 @@ export const ATTR = {
   listAccount: 'listAccount',
   chunk: 'chunk',
   data: 'data',
+  componentId: 'componentId',
+  instanceId: 'instanceId',
+  runId: 'runId',
+  settings: 'settings',
+  scheduledStartTime: 'scheduledStartTime',
+  actualStartTime: 'actualStartTime',
+  attemptCount: 'attemptCount',
+  headAttempt: 'headAttempt',
+  attemptNumber: 'attemptNumber',
+  hostname: 'hostname',
+  workerGroup: 'workerGroup',
+  acknowledged: 'acknowledged',
+  reported: 'reported',
+  /** `<account>#<workerGroup>` while an attempt is waiting for a runner or leased to one: the key of the ready index. */
+  readyKey: 'readyKey',
+  /** When a runner may take the attempt: its ready time, or the end of its lease while RUNNING. */
+  availableAt: 'availableAt',
+  fromRun: 'fromRun',
 } as const;
+
+/** Attempts a runner may take, by account and worker group, oldest first (and leases, by when they end). */
+export const READY_INDEX: IndexDefinition = { name: 'ready', partitionKey: ATTR.readyKey, sortKey: ATTR.availableAt, include: [ATTR.status] };
 
 export const BY_ACCOUNT_INDEX: IndexDefinition = { name: 'byAccount', partitionKey: ATTR.listAccount, sortKey: ATTR.pipelineId, include: [ATTR.name] };
 
@@ -68,7 +89,7 @@ export const TABLES: Readonly<Record<TableKey, TableDefinition>> = {
   definitions: { key: 'definitions', partitionKey: ATTR.pipelineId, sortKey: ATTR.chunk, envVar: 'DEFINITIONS_TABLE' },
   tasks: { key: 'tasks', partitionKey: ATTR.taskId, envVar: 'TASKS_TABLE' },
   /** The run objects of each pipeline: instances and attempts (`@Hello_2026-11-29T10:00:00_Attempt=1`), unique within it. */
-  objects: { key: 'objects', partitionKey: ATTR.pipelineId, sortKey: ATTR.objectId, envVar: 'OBJECTS_TABLE' },
+  objects: { key: 'objects', partitionKey: ATTR.pipelineId, sortKey: ATTR.objectId, indexes: [READY_INDEX], envVar: 'OBJECTS_TABLE' },
 };
 
 export const TABLE_KEYS = Object.keys(TABLES) as TableKey[];

@@ -27,6 +27,8 @@ export interface Task {
   readonly state: TaskState;
   /** Present once the task left RUNNING through SetTaskStatus. */
   readonly completion?: Completion;
+  /** True for a task PollForTask handed out from a run (a seeded task is not): its end moves the run on. */
+  readonly fromRun?: boolean;
 }
 
 export interface Pipeline {
@@ -46,6 +48,10 @@ export interface TaskStore {
   getPipeline(pipelineId: string): Promise<Pipeline | undefined>;
   /** Atomically moves a RUNNING task to its completion; the task item is the arbiter of concurrent calls. */
   completeTask(taskId: string, completion: Completion): Promise<CompleteResult>;
+  /** Writes a new RUNNING task (PollForTask hands it out); its id is new, so a write that exists is an error. */
+  putTask(task: Task): Promise<void>;
+  /** A RUNNING task becomes CANCELED (its attempt was given up or canceled); otherwise nothing changes. */
+  cancelTask(taskId: string): Promise<void>;
   /** Writes the completion onto the attempt if the attempt is still RUNNING; otherwise (final, or no such attempt) does nothing. */
   recordAttempt(pipelineId: string, attemptId: string, completion: Completion): Promise<void>;
 }

@@ -1,6 +1,6 @@
 import { call, dispatcherFor, readAttempt, readTask, seedTask, startTestEngine, TestEngine } from '../support/engine';
 import { DynamoDbTaskStore } from '../../lambda/store/dynamodb-task-store';
-import type { Completion, TaskStore } from '../../lambda/store/task-store';
+import type { Completion, Task, TaskStore } from '../../lambda/store/task-store';
 
 let engine: TestEngine;
 beforeAll(async () => {
@@ -41,6 +41,8 @@ class CrashAfterTaskWrite implements TaskStore {
   getTask = (id: string) => this.inner.getTask(id);
   getPipeline = (id: string) => this.inner.getPipeline(id);
   completeTask = (id: string, c: Completion) => this.inner.completeTask(id, c);
+  putTask = (t: Task) => this.inner.putTask(t);
+  cancelTask = (id: string) => this.inner.cancelTask(id);
   recordAttempt = async (pipelineId: string, id: string, c: Completion) => {
     if (this.crashes-- > 0) throw new Error('simulated crash between the task write and the attempt write');
     return this.inner.recordAttempt(pipelineId, id, c);

@@ -60,7 +60,7 @@ const body = fc.oneof(
 );
 const headers = fc.oneof(
   fc.constant(TARGET),
-  fc.record({ 'x-amz-target': fc.oneof(anyText, fc.constant('DataPipeline.PollForTask')) }),
+  fc.record({ 'x-amz-target': fc.oneof(anyText, fc.constant('DataPipeline.NoSuchOperation')) }),
   fc.constant({}),
 );
 

@@ -89,7 +89,8 @@ describe('DynamoDB requests of the pipeline calls (docs/behaviour.md §7)', () =
     });
     expect(await requestsOfOp('ValidatePipelineDefinition', { pipelineId: id, pipelineObjects: ON_DEMAND })).toEqual({ status: 200, requests: ['GetItem'] });
     expect(await requestsOfOp('GetPipelineDefinition', { pipelineId: id })).toEqual({ status: 200, requests: ['GetItem', 'Query'] });
-    expect(await requestsOfOp('ActivatePipeline', { pipelineId: id })).toEqual({ status: 200, requests: ['GetItem', 'Query', 'UpdateItem'] });
+    // On demand: the run too, a Query of the pipeline's objects (is a run in progress?), then one PutItem per instance and per first attempt.
+    expect(await requestsOfOp('ActivatePipeline', { pipelineId: id })).toEqual({ status: 200, requests: ['GetItem', 'Query', 'UpdateItem', 'Query', 'PutItem', 'PutItem'] });
     expect(await requestsOfOp('PutPipelineDefinition', { pipelineId: id, pipelineObjects: ON_DEMAND })).toEqual({
       status: 200,
       requests: ['GetItem', 'BatchWriteItem', 'UpdateItem', 'Query'],

@@ -8,7 +8,9 @@ import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createDispatcher, Dispatch } from '../../lambda/dispatch';
 import { DynamoDbPipelineStore } from '../../lambda/store/dynamodb-pipeline-store';
+import { DynamoDbRunStore } from '../../lambda/store/dynamodb-run-store';
 import { DynamoDbTaskStore } from '../../lambda/store/dynamodb-task-store';
+import type { RunLimits } from '../../lambda/runs/run-limits';
 import { ATTR, TABLES, tableNamesFromEnv, TableNames } from '../../lambda/store/tables';
 import type { TaskStore } from '../../lambda/store/task-store';
 import { dynamoDbClient, ensureTables } from '../../local/dynamodb';
@@ -67,15 +69,17 @@ export const TEST_CALLER = { accountId: defaultSeedAccount(), userId: process.en
 
 export const dispatcherFor = (
   engine: TestEngine,
-  overrides: { client?: DynamoDBClient; store?: TaskStore; logger?: Logger; now?: () => Date; caller?: Caller } = {},
+  overrides: { client?: DynamoDBClient; store?: TaskStore; logger?: Logger; now?: () => Date; caller?: Caller; limits?: RunLimits } = {},
 ): Dispatch => {
   const dispatch = createDispatcher({
     stores: (signal) => ({
       pipelines: new DynamoDbPipelineStore(overrides.client ?? engine.client, engine.names, signal),
+      runs: new DynamoDbRunStore(overrides.client ?? engine.client, engine.names, signal),
       tasks: overrides.store ?? new DynamoDbTaskStore(overrides.client ?? engine.client, engine.names, signal),
     }),
     now: overrides.now ?? (() => new Date()),
     logger: overrides.logger ?? silentLogger(),
+    limits: overrides.limits ?? { relaxed: false },
   });
   return (request, requestId, invocation) => dispatch(request, requestId, { caller: overrides.caller ?? TEST_CALLER, ...invocation });
 };

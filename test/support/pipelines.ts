@@ -5,11 +5,11 @@ import type { Caller } from '../../lambda/identity';
 import { TEST_CALLER } from './engine';
 
 /** Calls `operation` as `caller`; the answer's status and body. */
-export const op = async (dispatch: Dispatch, operation: string, input: Record<string, unknown>, caller: Caller = TEST_CALLER) => {
+export const op = async (dispatch: Dispatch, operation: string, input: Record<string, unknown>, caller: Caller = TEST_CALLER, budgetMs?: number) => {
   const res = await dispatch(
     { headers: { 'x-amz-target': `DataPipeline.${operation}` }, body: JSON.stringify(input) },
     `req-${randomBytes(4).toString('hex')}`,
-    { caller },
+    { caller, ...(budgetMs !== undefined && { budgetMs }) },
   );
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   return { status: res.statusCode, body: JSON.parse(res.body) as any };

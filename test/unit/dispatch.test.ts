@@ -5,16 +5,14 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createDispatcher } from '../../lambda/dispatch';
 import type { PipelineStore } from '../../lambda/store/pipeline-store';
+import type { RunStore } from '../../lambda/store/run-store';
 import type { TaskStore } from '../../lambda/store/task-store';
 
-const untouchable: TaskStore = {
-  getTask: () => Promise.reject(new Error('store must not be called')),
-  getPipeline: () => Promise.reject(new Error('store must not be called')),
-  completeTask: () => Promise.reject(new Error('store must not be called')),
-  recordAttempt: () => Promise.reject(new Error('store must not be called')),
-};
-const untouchablePipelines = new Proxy({} as PipelineStore, { get: () => () => Promise.reject(new Error('store must not be called')) });
-const dispatch = createDispatcher({ stores: () => ({ tasks: untouchable, pipelines: untouchablePipelines }), now: () => new Date(), logger: new Logger({ logLevel: 'SILENT' }) });
+/** A store of which every method rejects: nothing may reach persistence. */
+const untouchableStore = <T extends object>() => new Proxy({} as T, { get: () => () => Promise.reject(new Error('store must not be called')) });
+const untouchable = untouchableStore<TaskStore>();
+const untouchablePipelines = untouchableStore<PipelineStore>();
+const dispatch = createDispatcher({ stores: () => ({ tasks: untouchable, pipelines: untouchablePipelines, runs: untouchableStore<RunStore>() }), limits: { relaxed: false }, now: () => new Date(), logger: new Logger({ logLevel: 'SILENT' }) });
 const target = (op: string) => ({ 'x-amz-target': `DataPipeline.${op}` });
 
 const send = async (headers: Record<string, string>, body: string) => {
@@ -32,7 +30,7 @@ describe('dispatch', () => {
     });
   });
   it('answers other operations with UnknownOperationException', async () => {
-    expect((await send(target('PollForTask'), '{}')).type).toBe('UnknownOperationException');
+    expect((await send(target('NoSuchOperation'), '{}')).type).toBe('UnknownOperationException');
   });
   it('answers a malformed body with SerializationException before validating', async () => {
     expect((await send(target('SetTaskStatus'), '{"taskStatus": 1'))).toMatchObject({ status: 400, type: 'SerializationException' });

@@ -105,8 +105,9 @@ describe('the function', () => {
       [['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchGetItem'], 'PipelinesTable'],
       [['dynamodb:Query'], 'PipelinesTable/index/byAccount'],
       [['dynamodb:Query', 'dynamodb:BatchWriteItem'], 'DefinitionsTable'],
-      [['dynamodb:GetItem', 'dynamodb:UpdateItem'], 'TasksTable'],
-      [['dynamodb:UpdateItem'], 'ObjectsTable'],
+      [['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], 'TasksTable'],
+      [['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'], 'ObjectsTable'],
+      [['dynamodb:Query'], 'ObjectsTable/index/ready'],
     ]);
   });
 });

@@ -70,7 +70,7 @@ export const SET_TASK_STATUS_CASES: readonly Case[] = [
     id: 'wire-other-operation',
     rule: 'another operation in X-Amz-Target is UnknownOperationException',
     run: async (ctx) =>
-      fails(await call(ctx, unknownTask, header('x-amz-target', 'DataPipeline.PollForTask')), 'UnknownOperationException'),
+      fails(await call(ctx, unknownTask, header('x-amz-target', 'DataPipeline.NoSuchOperation')), 'UnknownOperationException'),
   },
   {
     id: 'wire-bad-json',

@@ -1,0 +1,95 @@
+/**
+ * PollForTask: hands one attempt of the caller's account and worker group to exactly one caller, oldest first.
+ * The claim is one conditional write on the attempt (the arbiter); then the pipeline is checked (a pipeline
+ * deleted or deactivated before the claim hands nothing out), the instance marked RUNNING, the task written.
+ * With nothing ready it long-polls: it looks again every second until an attempt is ready or its wait ends,
+ * and answers `{}`. Leases that have passed, met on the way, are given up (retry or failure).
+ */
+import { randomBytes } from 'node:crypto';
+import { optional, required, SHAPES, structure } from '../model/shapes';
+import { PIPELINE_DELETED } from '../store/tables';
+import type { Candidate } from '../store/run-store';
+import type { Operation, OperationResult, RequestContext } from './operation';
+import { readDefinition } from './pipeline-access';
+import { expireLease } from './run-progress';
+import { buildTaskObject } from './task-object';
+
+export const POLL_FOR_TASK_INPUT = structure({
+  workerGroup: required(SHAPES.string),
+  hostname: optional(SHAPES.id),
+  instanceIdentity: optional(structure({ document: optional(SHAPES.string), signature: optional(SHAPES.string) })),
+});
+
+interface Input {
+  readonly workerGroup: string;
+  readonly hostname?: string;
+}
+
+/** How long a poll waits for work at most (the model allows 90 s; API Gateway ends a request at 29 s). */
+export const POLL_WAIT_MS = 20_000;
+/** How often a waiting poll looks again: an attempt made ready is handed out within about this. */
+export const POLL_INTERVAL_MS = 1000;
+/** Candidates read a round. */
+const BATCH = 10;
+
+/** Opaque and URL-safe, 512 characters, like the long encrypted tokens AWS hands out. */
+export const newTaskId = (): string => randomBytes(384).toString('base64url');
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Tries the candidates in order; the task object of the first one this caller wins, or undefined. */
+const takeOne = async (input: Input, ctx: RequestContext, candidates: readonly Candidate[]): Promise<OperationResult | undefined> => {
+  const { accountId } = ctx.caller;
+  for (const c of candidates) {
+    if (c.status === 'RUNNING') {
+      await expireLease(ctx, c, accountId); // its lease has passed
+      continue;
+    }
+    if (c.status !== 'WAITING_FOR_RUNNER') continue;
+    const now = ctx.now();
+    const pipeline = await ctx.stores.pipelines.get(c.pipelineId);
+    if (!pipeline || pipeline.state === PIPELINE_DELETED) {
+      await ctx.stores.runs.cancelAttempt(c.pipelineId, c.attemptId, now.toISOString());
+      continue;
+    }
+    if (pipeline.state !== 'SCHEDULED' || !pipeline.active) continue; // deactivated: its work waits
+    const attempt = await ctx.stores.runs.getAttempt(c.pipelineId, c.attemptId);
+    if (!attempt) continue;
+    const taskId = newTaskId();
+    const instance = await ctx.stores.runs.getInstance(c.pipelineId, attempt.instanceId);
+    if (!instance) continue;
+    const leaseUntil = new Date(now.getTime() + instance.settings.acknowledgeTimeoutMs).toISOString();
+    const claimed = await ctx.stores.runs.claim(c, { taskId, ...(input.hostname !== undefined && { hostname: input.hostname }), at: now.toISOString(), leaseUntil });
+    if (!claimed) continue; // another poller took it
+    // Checked after the claim: a DeletePipeline that returned before it is seen here, and nothing is handed out.
+    const after = await ctx.stores.pipelines.get(c.pipelineId);
+    if (!after || after.state === PIPELINE_DELETED) {
+      await ctx.stores.runs.cancelAttempt(c.pipelineId, c.attemptId, now.toISOString());
+      continue;
+    }
+    await ctx.stores.runs.instanceStarted(c.pipelineId, instance.instanceId, attempt.attemptId, now.toISOString());
+    await ctx.stores.tasks.putTask({ taskId, pipelineId: c.pipelineId, attemptId: attempt.attemptId, state: 'RUNNING' });
+    const read = await readDefinition(ctx, after, (p) => p.active);
+    if ('error' in read) continue;
+    const held = { ...attempt, status: 'RUNNING' as const, taskId, actualStartTime: now.toISOString(), ...(input.hostname !== undefined && { hostname: input.hostname }) };
+    return { ok: true, output: { taskObject: buildTaskObject(read.definition, instance, held, taskId) }, log: { pipelineId: c.pipelineId, attemptId: attempt.attemptId } };
+  }
+  return undefined;
+};
+
+const run = async (input: Input, ctx: RequestContext): Promise<OperationResult> => {
+  const waitUntil = Math.min(Date.now() + POLL_WAIT_MS, ctx.deadline - POLL_INTERVAL_MS);
+  for (;;) {
+    const candidates = await ctx.stores.runs.candidates(ctx.caller.accountId, input.workerGroup, ctx.now().toISOString(), BATCH);
+    const taken = await takeOne(input, ctx, candidates);
+    if (taken) return taken;
+    if (Date.now() + POLL_INTERVAL_MS > waitUntil) return { ok: true, output: {}, log: { outcome: 'nothing ready' } };
+    await sleep(POLL_INTERVAL_MS);
+  }
+};
+
+export const PollForTask: Operation<Input> = {
+  input: POLL_FOR_TASK_INPUT,
+  infoKeys: (i) => ({ workerGroup: i.workerGroup, hostname: i.hostname }),
+  run,
+};

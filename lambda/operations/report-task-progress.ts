@@ -1,0 +1,41 @@
+/**
+ * ReportTaskProgress: the runner acknowledges a task and renews its lease (until now + the activity's
+ * reportProgressTimeout), and the fields it reports are kept on the attempt. `canceled: true` tells the runner
+ * to stop: the attempt was canceled, or its lease had passed and it was given up (another attempt may run).
+ */
+import { FIELD_LIST, optional, required, SHAPES, structure } from '../model/shapes';
+import type { Field } from '../definitions/definition';
+import { RUN_DEFAULTS } from '../runs/run-limits';
+import { modeledError } from './errors';
+import type { Operation, OperationResult, RequestContext } from './operation';
+import { pipelineDeleted, pipelineNotFound } from './pipeline-access';
+
+interface Input {
+  readonly taskId: string;
+  readonly fields?: Field[];
+}
+
+const taskNotFound = () => modeledError('TaskNotFoundException', 'The specified task was not found.');
+
+const run = async (input: Input, ctx: RequestContext): Promise<OperationResult> => {
+  const task = await ctx.stores.tasks.getTask(input.taskId);
+  if (!task) return { ok: false, error: taskNotFound() };
+  const { pipelineId } = task;
+  const pipeline = await ctx.stores.tasks.getPipeline(pipelineId);
+  if (pipeline?.accountId !== undefined && pipeline.accountId !== ctx.caller.accountId) return { ok: false, error: taskNotFound() };
+  if (!pipeline) return { ok: false, log: { pipelineId }, error: pipelineNotFound(pipelineId) };
+  if (pipeline.deleted) return { ok: false, log: { pipelineId }, error: pipelineDeleted(pipelineId) };
+  if (task.state === 'CANCELED') return { ok: true, output: { canceled: true }, log: { pipelineId, outcome: 'canceled' } };
+  const attempt = await ctx.stores.runs.getAttempt(pipelineId, task.attemptId);
+  const instance = attempt ? await ctx.stores.runs.getInstance(pipelineId, attempt.instanceId) : undefined;
+  const timeoutMs = instance?.settings.reportProgressTimeoutMs ?? RUN_DEFAULTS.reportProgressTimeoutMs;
+  const leaseUntil = new Date(ctx.now().getTime() + timeoutMs).toISOString();
+  const result = await ctx.stores.runs.reportProgress(pipelineId, task.attemptId, task.taskId, leaseUntil, input.fields ?? []);
+  return { ok: true, output: { canceled: result !== 'ok' }, log: { pipelineId, outcome: result } };
+};
+
+export const ReportTaskProgress: Operation<Input> = {
+  input: structure({ taskId: required(SHAPES.taskId), fields: optional(FIELD_LIST) }),
+  infoKeys: (i) => ({ taskId: i.taskId }),
+  run,
+};

@@ -1,0 +1,58 @@
+/**
+ * Instances and attempts as DescribeObjects and QueryObjects show them: the fields the AWS CLI and console
+ * read (`@status`, `@componentParent`, `@instanceParent`, `@headAttempt`, the four times, `@attemptCount`,
+ * `hostname`, the error fields, `@sphere`), times as `YYYY-MM-DDTHH:MM:SS`.
+ */
+import type { Field, PipelineObject } from '../definitions/definition';
+import type { StoredAttempt, StoredInstance } from '../store/run-store';
+import { fieldTime } from './describe-pipelines';
+
+const str = (key: string, value: string | undefined): Field[] => (value === undefined ? [] : [{ key, stringValue: value }]);
+const time = (key: string, value: string | undefined): Field[] => str(key, value === undefined ? undefined : fieldTime(value));
+const ref = (key: string, value: string | undefined): Field[] => (value === undefined ? [] : [{ key, refValue: value }]);
+
+export const describeInstance = (i: StoredInstance): PipelineObject => ({
+  id: i.instanceId,
+  name: i.instanceId,
+  fields: [
+    ...str('@sphere', 'INSTANCE'),
+    ...str('@status', i.status),
+    ...ref('@componentParent', i.componentId),
+    ...ref('@headAttempt', i.headAttempt),
+    ...time('@scheduledStartTime', i.scheduledStartTime),
+    // An on-demand run has no period: it is scheduled to start and end at its activation.
+    ...time('@scheduledEndTime', i.scheduledStartTime),
+    ...time('@actualStartTime', i.actualStartTime),
+    ...time('@actualEndTime', i.actualEndTime),
+    ...str('@attemptCount', String(i.attemptCount)),
+    ...str('workerGroup', i.settings.workerGroup || undefined),
+  ],
+});
+
+export const describeAttempt = (a: StoredAttempt, instance: StoredInstance | undefined): PipelineObject => ({
+  id: a.attemptId,
+  name: a.attemptId,
+  fields: [
+    ...str('@sphere', 'ATTEMPT'),
+    ...str('@status', a.status),
+    ...ref('@componentParent', a.componentId),
+    ...ref('@instanceParent', a.instanceId),
+    ...time('@scheduledStartTime', instance?.scheduledStartTime),
+    ...time('@scheduledEndTime', instance?.scheduledStartTime),
+    ...time('@actualStartTime', a.actualStartTime),
+    ...time('@actualEndTime', a.actualEndTime),
+    ...str('@attemptNumber', String(a.number)),
+    ...str('hostname', a.hostname),
+    ...str('errorId', a.errorId),
+    ...str('errorMessage', a.errorMessage),
+    ...str('errorStackTrace', a.errorStackTrace),
+    ...(a.reported ?? []),
+  ],
+});
+
+/** The run objects of a sphere, described, in id order. */
+export const runObjects = (objects: { instances: StoredInstance[]; attempts: StoredAttempt[] }, sphere: 'INSTANCE' | 'ATTEMPT'): PipelineObject[] => {
+  if (sphere === 'INSTANCE') return objects.instances.map(describeInstance);
+  const byId = new Map(objects.instances.map((i) => [i.instanceId, i]));
+  return objects.attempts.map((a) => describeAttempt(a, byId.get(a.instanceId)));
+};

@@ -1,0 +1,60 @@
+/**
+ * The `taskObject` PollForTask hands out: the attempt, its instance, its component, and the objects they
+ * reference, each with its inherited fields resolved (own, parent chain, Default), so that a runner can run a
+ * ShellCommandActivity's `command` from it alone.
+ */
+import type { Definition, Field, PipelineObject } from '../definitions/definition';
+import { Inheritance } from '../definitions/inheritance';
+import type { StoredAttempt, StoredInstance } from '../store/run-store';
+import { fieldTime } from './describe-pipelines';
+
+/** The fields of an object with what it inherits: its own first, then each key it does not set, nearest first. */
+export const resolvedFields = (objects: Inheritance, o: PipelineObject): Field[] => {
+  const out: Field[] = [];
+  const seen = new Set<string>();
+  for (const c of objects.chain(o)) {
+    const keys = new Set(c.fields.map((f) => f.key));
+    for (const key of keys) {
+      if (seen.has(key) || key === 'parent') continue;
+      if (c !== o && key === 'type') continue; // type is inherited through parent only; Default's would be wrong
+      seen.add(key);
+      out.push(...c.fields.filter((f) => f.key === key));
+    }
+  }
+  return out;
+};
+
+const str = (key: string, stringValue: string): Field => ({ key, stringValue });
+const ref = (key: string, refValue: string): Field => ({ key, refValue });
+
+export const buildTaskObject = (definition: Definition, instance: StoredInstance, attempt: StoredAttempt, taskId: string) => {
+  const objects = new Inheritance(definition.pipelineObjects);
+  const component = objects.get(attempt.componentId);
+  const componentFields = component ? resolvedFields(objects, component) : [];
+  const runtime = (sphere: string, status: string): Field[] => [str('@sphere', sphere), str('@status', status), str('@scheduledStartTime', fieldTime(instance.scheduledStartTime))];
+  const map: Record<string, { id: string; name: string; fields: Field[] }> = {};
+  if (component) map[component.id] = { id: component.id, name: component.name, fields: componentFields };
+  map[instance.instanceId] = {
+    id: instance.instanceId,
+    name: instance.instanceId,
+    fields: [...componentFields, ...runtime('INSTANCE', 'RUNNING'), ref('@componentParent', attempt.componentId), ref('@headAttempt', attempt.attemptId)],
+  };
+  map[attempt.attemptId] = {
+    id: attempt.attemptId,
+    name: attempt.attemptId,
+    fields: [
+      ...componentFields,
+      ...runtime('ATTEMPT', 'RUNNING'),
+      ref('@componentParent', attempt.componentId),
+      ref('@instanceParent', instance.instanceId),
+      ...(attempt.hostname !== undefined ? [str('hostname', attempt.hostname)] : []),
+      ...(attempt.actualStartTime !== undefined ? [str('@actualStartTime', fieldTime(attempt.actualStartTime))] : []),
+    ],
+  };
+  // The objects the component refers to (its resource, data nodes, schedule...), resolved the same way.
+  for (const f of componentFields) {
+    const target = f.refValue === undefined ? undefined : objects.get(f.refValue);
+    if (target && !map[target.id]) map[target.id] = { id: target.id, name: target.name, fields: resolvedFields(objects, target) };
+  }
+  return { taskId, pipelineId: attempt.pipelineId, attemptId: attempt.attemptId, objects: map };
+};

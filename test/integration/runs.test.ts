@@ -1,0 +1,157 @@
+/** Runs against a real engine: activation makes work, runners poll, report and finish it (docs/behaviour.md §8). */
+import { dispatcherFor, startTestEngine, TestEngine } from '../support/engine';
+import { createPipeline, newCaller, object, op } from '../support/pipelines';
+import type { Caller } from '../../lambda/identity';
+
+let engine: TestEngine;
+beforeAll(async () => {
+  engine = await startTestEngine();
+});
+afterAll(() => engine.close());
+
+/** A clock the test moves. */
+const clock = (start = '2026-11-29T10:00:00.000Z') => {
+  let t = new Date(start).getTime();
+  return { now: () => new Date(t), advance: (ms: number) => (t += ms) };
+};
+
+const shell = (id: string, extra: Record<string, string | { ref: string } | string[]> = {}) => object(id, { type: 'ShellCommandActivity', command: `echo ${id}`, ...extra });
+
+/** A pipeline of `objects` for a fresh account, put and activated; the dispatcher and helpers to drive it. */
+const setUp = async (objects: ReturnType<typeof object>[], options: { relaxed?: boolean } = {}) => {
+  const time = clock();
+  const caller: Caller = newCaller();
+  const dispatch = dispatcherFor(engine, { now: time.now, limits: { relaxed: options.relaxed ?? false } });
+  const call = (operation: string, input: Record<string, unknown>, budgetMs?: number) => op(dispatch, operation, input, caller, budgetMs);
+  const pipelineId = await createPipeline(dispatch, caller);
+  const put = await call('PutPipelineDefinition', { pipelineId, pipelineObjects: objects });
+  expect(put.body.errored).toBe(false);
+  expect((await call('ActivatePipeline', { pipelineId })).status).toBe(200);
+  const poll = async (workerGroup = 'wg') => (await call('PollForTask', { workerGroup, hostname: 'runner-1' }, 1500)).body.taskObject;
+  const statuses = async (sphere: 'INSTANCE' | 'ATTEMPT') => {
+    const ids = (await call('QueryObjects', { pipelineId, sphere })).body.ids as string[];
+    if (ids.length === 0) return {};
+    const described = (await call('DescribeObjects', { pipelineId, objectIds: ids })).body.pipelineObjects as { id: string; fields: { key: string; stringValue?: string }[] }[];
+    return Object.fromEntries(described.map((o) => [o.id, o.fields.find((f) => f.key === '@status')?.stringValue]));
+  };
+  return { time, caller, dispatch, call, pipelineId, poll, statuses };
+};
+
+const ON_DEMAND = object('Default', { scheduleType: 'ondemand', workerGroup: 'wg', failureAndRerunMode: 'CASCADE' });
+
+describe('an on-demand run', () => {
+  it('hands out ready attempts with everything needed to run them, and a dependent only once its dependency finished', async () => {
+    const r = await setUp([ON_DEMAND, shell('A'), shell('B', { dependsOn: { ref: 'A' } })]);
+    expect(await r.statuses('INSTANCE')).toEqual({ '@A_2026-11-29T10:00:00': 'WAITING_FOR_RUNNER', '@B_2026-11-29T10:00:00': 'WAITING_ON_DEPENDENCIES' });
+    const task = await r.poll();
+    expect(task).toMatchObject({ pipelineId: r.pipelineId, attemptId: '@A_2026-11-29T10:00:00_Attempt=1', taskId: expect.stringMatching(/^[A-Za-z0-9_-]{512}$/) });
+    const attempt = task.objects['@A_2026-11-29T10:00:00_Attempt=1'];
+    expect(attempt.fields).toEqual(
+      expect.arrayContaining([
+        { key: 'command', stringValue: 'echo A' },
+        { key: 'workerGroup', stringValue: 'wg' },
+        { key: 'hostname', stringValue: 'runner-1' },
+        { key: '@status', stringValue: 'RUNNING' },
+        { key: '@instanceParent', refValue: '@A_2026-11-29T10:00:00' },
+      ]),
+    );
+    expect(Object.keys(task.objects).sort()).toEqual(['@A_2026-11-29T10:00:00', '@A_2026-11-29T10:00:00_Attempt=1', 'A']);
+    expect(await r.poll()).toBeUndefined(); // B waits on A
+    expect((await r.call('ReportTaskProgress', { taskId: task.taskId, fields: [{ key: 'myProgress', stringValue: '50%' }] })).body).toEqual({ canceled: false });
+    expect((await r.call('SetTaskStatus', { taskId: task.taskId, taskStatus: 'FINISHED' })).status).toBe(200);
+    const b = await r.poll();
+    expect(b.attemptId).toBe('@B_2026-11-29T10:00:00_Attempt=1');
+    await r.call('SetTaskStatus', { taskId: b.taskId, taskStatus: 'FINISHED' });
+    expect(await r.statuses('INSTANCE')).toEqual({ '@A_2026-11-29T10:00:00': 'FINISHED', '@B_2026-11-29T10:00:00': 'FINISHED' });
+    expect(await r.statuses('ATTEMPT')).toEqual({ '@A_2026-11-29T10:00:00_Attempt=1': 'FINISHED', '@B_2026-11-29T10:00:00_Attempt=1': 'FINISHED' });
+  });
+
+  it('routes by worker group, exactly, and within the caller\'s account only', async () => {
+    const r = await setUp([ON_DEMAND, shell('A')]);
+    expect(await r.poll('WG')).toBeUndefined();
+    expect((await op(r.dispatch, 'PollForTask', { workerGroup: 'wg' }, newCaller(), 1500)).body).toEqual({});
+    expect((await r.poll('wg')).attemptId).toBe('@A_2026-11-29T10:00:00_Attempt=1');
+  });
+
+  it('a failure makes the next attempt after retryDelay; the last one fails the instance and cascades', async () => {
+    const r = await setUp([object('Default', { scheduleType: 'ondemand', workerGroup: 'wg', failureAndRerunMode: 'cascade', maximumRetries: '1', retryDelay: '2 minutes' }), shell('A'), shell('B', { dependsOn: { ref: 'A' } })]);
+    const first = await r.poll();
+    await r.call('SetTaskStatus', { taskId: first.taskId, taskStatus: 'FAILED', errorId: 'E1', errorMessage: 'boom' });
+    expect(await r.poll()).toBeUndefined(); // not before retryDelay
+    r.time.advance(120_000);
+    const second = await r.poll();
+    expect(second.attemptId).toBe('@A_2026-11-29T10:00:00_Attempt=2');
+    await r.call('SetTaskStatus', { taskId: second.taskId, taskStatus: 'FAILED' });
+    expect(await r.statuses('INSTANCE')).toEqual({ '@A_2026-11-29T10:00:00': 'FAILED', '@B_2026-11-29T10:00:00': 'CASCADE_FAILED' });
+    const attempt1 = (await r.call('DescribeObjects', { pipelineId: r.pipelineId, objectIds: ['@A_2026-11-29T10:00:00_Attempt=1'] })).body.pipelineObjects[0];
+    expect(attempt1.fields).toEqual(expect.arrayContaining([{ key: 'errorId', stringValue: 'E1' }, { key: 'errorMessage', stringValue: 'boom' }, { key: '@status', stringValue: 'FAILED' }]));
+  });
+
+  it('a lease not acknowledged within 2 minutes is given up: the next poll gets the retry; the old task is told it was canceled', async () => {
+    const r = await setUp([object('Default', { scheduleType: 'ondemand', workerGroup: 'wg', retryDelay: '2 minutes' }), shell('A')]);
+    const lost = await r.poll();
+    r.time.advance(121_000);
+    expect(await r.poll()).toBeUndefined(); // this poll gives the lease up; the retry comes after retryDelay
+    expect((await r.statuses('ATTEMPT'))['@A_2026-11-29T10:00:00_Attempt=1']).toBe('TIMEDOUT');
+    expect((await r.call('ReportTaskProgress', { taskId: lost.taskId })).body).toEqual({ canceled: true });
+    expect((await r.call('SetTaskStatus', { taskId: lost.taskId, taskStatus: 'FINISHED' })).status).toBe(200); // canceled: nothing changes
+    r.time.advance(120_000);
+    expect((await r.poll()).attemptId).toBe('@A_2026-11-29T10:00:00_Attempt=2');
+    expect((await r.statuses('ATTEMPT'))['@A_2026-11-29T10:00:00_Attempt=1']).toBe('TIMEDOUT');
+  });
+
+  it('activating again while the run is in progress starts no second run', async () => {
+    const r = await setUp([ON_DEMAND, shell('A')]);
+    await r.call('ActivatePipeline', { pipelineId: r.pipelineId });
+    expect(Object.keys(await r.statuses('INSTANCE'))).toEqual(['@A_2026-11-29T10:00:00']);
+  });
+
+  it('a pipeline that is not on demand is refused at activation, clearly', async () => {
+    const time = clock();
+    const caller = newCaller();
+    const dispatch = dispatcherFor(engine, { now: time.now });
+    const pipelineId = await createPipeline(dispatch, caller);
+    await op(dispatch, 'PutPipelineDefinition', { pipelineId, pipelineObjects: [object('Default', { workerGroup: 'wg', schedule: { ref: 'S' } }), object('S', { type: 'Schedule', period: '1 day', startAt: 'FIRST_ACTIVATION_DATE_TIME' }), shell('A')] }, caller);
+    const res = await op(dispatch, 'ActivatePipeline', { pipelineId }, caller);
+    expect(res.body.__type).toBe('InvalidRequestException');
+    expect(res.body.message).toContain('scheduleType must be ondemand');
+  });
+
+  it('after DeletePipeline nothing is handed out, and its tasks get PipelineDeletedException', async () => {
+    const r = await setUp([ON_DEMAND, shell('A'), shell('B')]);
+    const a = await r.poll();
+    await r.call('DeletePipeline', { pipelineId: r.pipelineId });
+    expect(await r.poll()).toBeUndefined();
+    expect((await r.call('ReportTaskProgress', { taskId: a.taskId })).body.__type).toBe('PipelineDeletedException');
+    expect((await r.call('SetTaskStatus', { taskId: a.taskId, taskStatus: 'FINISHED' })).body.__type).toBe('PipelineDeletedException');
+  });
+});
+
+describe('concurrent pollers', () => {
+  it('50 pollers on 500 ready attempts: each handed out once, and all finish', async () => {
+    const time = clock();
+    const caller = newCaller();
+    const dispatch = dispatcherFor(engine, { now: time.now });
+    const call = (operation: string, input: Record<string, unknown>, budgetMs?: number) => op(dispatch, operation, input, caller, budgetMs);
+    for (let p = 0; p < 10; p++) {
+      const pipelineId = await createPipeline(dispatch, caller);
+      const activities = Array.from({ length: 50 }, (_, i) => shell(`A${i}`));
+      await call('PutPipelineDefinition', { pipelineId, pipelineObjects: [object('Default', { scheduleType: 'ondemand', workerGroup: 'fleet' }), ...activities] });
+      await call('ActivatePipeline', { pipelineId });
+    }
+    const handed: string[] = [];
+    await Promise.all(
+      Array.from({ length: 50 }, async () => {
+        for (;;) {
+          // A budget of 3 s lets a poll that lost every candidate of a round to other pollers look again.
+          const task = (await call('PollForTask', { workerGroup: 'fleet' }, 3000)).body.taskObject;
+          if (!task) return;
+          handed.push(`${task.pipelineId}/${task.attemptId}`);
+          expect((await call('SetTaskStatus', { taskId: task.taskId, taskStatus: 'FINISHED' })).status).toBe(200);
+        }
+      }),
+    );
+    expect(handed).toHaveLength(500);
+    expect(new Set(handed).size).toBe(500);
+  }, 120_000);
+});
