@@ -27,7 +27,13 @@ const setUp = async (objects: ReturnType<typeof object>[], options: { relaxed?: 
   const put = await call('PutPipelineDefinition', { pipelineId, pipelineObjects: objects });
   expect(put.body.errored).toBe(false);
   expect((await call('ActivatePipeline', { pipelineId })).status).toBe(200);
-  const poll = async (workerGroup = 'wg') => (await call('PollForTask', { workerGroup, hostname: 'runner-1' }, 1500)).body.taskObject;
+  /** The task a poll hands out, or undefined when it answers {}. A poll that finds work answers at once; one that
+   * finds none waits out its budget (4 s, less the answer's margin), long enough for a slow engine to answer. */
+  const poll = async (workerGroup = 'wg') => {
+    const answer = await call('PollForTask', { workerGroup, hostname: 'runner-1' }, 4000);
+    expect(answer.status).toBe(200);
+    return answer.body.taskObject;
+  };
   const statuses = async (sphere: 'INSTANCE' | 'ATTEMPT') => {
     const ids = (await call('QueryObjects', { pipelineId, sphere })).body.ids as string[];
     if (ids.length === 0) return {};
@@ -128,14 +134,14 @@ describe('an on-demand run', () => {
 });
 
 /**
- * At full scale on the embedded engine. Against another engine (moto, in CI) 10 pollers on 100 attempts, and
- * without the one-runner-per-attempt check: moto's conditional writes are not atomic under concurrent requests
- * (`npx tsx bench/conditional-write-race.ts URL` measured 61 winners in 60 rounds), so the claim cannot be.
+ * On the embedded engine only. Against another engine (moto, in CI) it cannot hold: moto's conditional writes
+ * are not atomic under concurrent requests (`npx tsx bench/conditional-write-race.ts URL` measured 61 winners
+ * in 60 rounds of 50), so neither is any claim made with them. DynamoDB's are.
  */
 const EXTERNAL = process.env.DYNAMODB_ENDPOINT !== undefined;
-const SCALE = EXTERNAL ? { pollers: 10, pipelines: 2 } : { pollers: 50, pipelines: 10 };
+const SCALE = { pollers: 50, pipelines: 10 };
 
-describe('concurrent pollers', () => {
+(EXTERNAL ? describe.skip : describe)('concurrent pollers', () => {
   it(`${SCALE.pollers} pollers on ${SCALE.pipelines * 50} ready attempts: each handed out once, and all finish`, async () => {
     const time = clock();
     const caller = newCaller();
@@ -169,7 +175,7 @@ describe('concurrent pollers', () => {
     time.advance(13 * 60_000);
     await fleet();
     const twice = handed.filter((h, i) => handed.indexOf(h) !== i);
-    if (!EXTERNAL) expect(twice).toEqual([]); // never one attempt to two runners
+    expect(twice).toEqual([]); // never one attempt to two runners
     const finished = new Set(handed.map((h) => h.replace(/_Attempt=\d+$/, '')));
     expect(finished.size).toBe(SCALE.pipelines * 50); // every instance ran
     expect(handed.length).toBeLessThanOrEqual(SCALE.pipelines * 50 + SCALE.pollers);
