@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * CDK app entry. Context: `-c stackName=NAME` (default DataPipelineTaskRunner), `-c sandbox=true` for a
- * throwaway account. Environment-agnostic: synth needs no credentials and no network.
+ * throwaway account, `-c relaxedLimits=true` for run limits fit for tests and demos. Environment-agnostic: synth needs no credentials and no network.
  */
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -9,8 +9,10 @@ import { TaskRunnerStack } from '../lib/task-runner-stack';
 
 const app = new App();
 const sandbox = ['true', true].includes(app.node.tryGetContext('sandbox'));
+const relaxedLimits = ['true', true].includes(app.node.tryGetContext('relaxedLimits'));
 new TaskRunnerStack(app, app.node.tryGetContext('stackName') ?? 'DataPipelineTaskRunner', {
   sandbox,
+  relaxedLimits,
   description: 'AWS Data Pipeline API backend: pipeline lifecycle calls and SetTaskStatus',
 });
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

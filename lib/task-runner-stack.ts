@@ -21,6 +21,8 @@ import { OUTPUT_API_URL, OUTPUT_REGION, tableOutputName } from './stack-outputs'
 export interface TaskRunnerStackProps extends StackProps {
   /** Throwaway account: tables and log groups are destroyed with the stack, without deletion protection. */
   readonly sandbox?: boolean;
+  /** Run limits for tests and demos (periods in seconds, no minimums): off unless asked for. */
+  readonly relaxedLimits?: boolean;
 }
 
 /** The DynamoDB actions the function calls, per table and per index: nothing else, no Scan, no wildcard. */
@@ -105,6 +107,7 @@ export class TaskRunnerStack extends Stack {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         POWERTOOLS_LOG_LEVEL: 'INFO',
+        ...(props.relaxedLimits && { RELAXED_LIMITS: 'true' }),
         ...Object.fromEntries(TABLE_KEYS.map((key) => [TABLES[key].envVar, tables[key].tableName])),
       },
     });

@@ -2,6 +2,7 @@
  * `npm start`: the local endpoint on the embedded engine.
  *   --port N (PORT, 8080)  --dynamodb-port N (DYNAMODB_PORT, 8000)  --host H (HOST, 127.0.0.1)
  *   --dynamodb-host H (DYNAMODB_HOST, 127.0.0.1)  --data DIR (DATA_DIR; in memory when absent)
+ *   --relaxed-limits (RELAXED_LIMITS=true): run limits for tests and demos (docs/behaviour.md §8)
  * The handler bundle is built first when its sources changed since the last build (tools/build-handler.ts).
  */
 import { parseArgs } from 'node:util';
@@ -16,6 +17,7 @@ const main = async () => {
       'dynamodb-port': { type: 'string' },
       host: { type: 'string' },
       'dynamodb-host': { type: 'string' },
+      'relaxed-limits': { type: 'boolean' },
       data: { type: 'string' },
     },
   });
@@ -23,6 +25,8 @@ const main = async () => {
   // Readable logs on a terminal unless the user chose otherwise (POWERTOOLS_DEV pretty-prints the JSON).
   if (process.stdout.isTTY) process.env.POWERTOOLS_DEV ??= 'true';
   const dataDir = values.data ?? process.env.DATA_DIR;
+  // Read by the handler bundle when it loads (lambda/runs/run-limits.ts): periods in seconds, no minimums.
+  if (values['relaxed-limits']) process.env.RELAXED_LIMITS = 'true';
   await ensureHandlerBundle();
   const endpoint = await startLocalEndpoint({
     host: values.host ?? process.env.HOST ?? '127.0.0.1',

@@ -7,7 +7,16 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DataPipelineClient, InvalidRequestException, SetTaskStatusCommand } from '@aws-sdk/client-data-pipeline';
+import {
+  ActivatePipelineCommand,
+  CreatePipelineCommand,
+  DataPipelineClient,
+  InvalidRequestException,
+  PollForTaskCommand,
+  PutPipelineDefinitionCommand,
+  ReportTaskProgressCommand,
+  SetTaskStatusCommand,
+} from '@aws-sdk/client-data-pipeline';
 import { tableNamesFromEnv } from '../../lambda/store/tables';
 import { dynamoDbClient } from '../../local/dynamodb';
 import { EMPTY_PLAN, seed } from '../../tools/seeding';
@@ -116,6 +125,35 @@ it('with --host 0.0.0.0 exposes the API only: the engine stays on the loopback i
     expect(listenAddress(Number(new URL(t.dynamodbUrl).port))).toBe('0.0.0.0');
   } finally {
     await stop(t, 'SIGTERM');
+  }
+});
+
+it('with --relaxed-limits takes periods in seconds: the JS SDK runs a task loop with a retry a second later', async () => {
+  const s = await start(['--relaxed-limits']);
+  const client = sdk(s.apiUrl);
+  try {
+    const { pipelineId } = await client.send(new CreatePipelineCommand({ name: 'relaxed', uniqueId: 'relaxed' }));
+    const put = await client.send(
+      new PutPipelineDefinitionCommand({
+        pipelineId,
+        pipelineObjects: [
+          { id: 'Default', name: 'Default', fields: [{ key: 'scheduleType', stringValue: 'ondemand' }, { key: 'workerGroup', stringValue: 'wg' }, { key: 'retryDelay', stringValue: '1 seconds' }] },
+          { id: 'A', name: 'A', fields: [{ key: 'type', stringValue: 'ShellCommandActivity' }, { key: 'command', stringValue: 'false' }] },
+        ],
+      }),
+    );
+    expect(put.errored).toBe(false);
+    await client.send(new ActivatePipelineCommand({ pipelineId }));
+    const first = (await client.send(new PollForTaskCommand({ workerGroup: 'wg', hostname: 'h' }))).taskObject!;
+    expect(first.attemptId).toMatch(/_Attempt=1$/);
+    expect((await client.send(new ReportTaskProgressCommand({ taskId: first.taskId }))).canceled).toBe(false);
+    await client.send(new SetTaskStatusCommand({ taskId: first.taskId, taskStatus: 'FAILED' }));
+    // The retry is ready a second later: a long poll returns it as soon as it is.
+    const second = (await client.send(new PollForTaskCommand({ workerGroup: 'wg' }))).taskObject!;
+    expect(second.attemptId).toMatch(/_Attempt=2$/);
+  } finally {
+    client.destroy();
+    await stop(s, 'SIGTERM');
   }
 });
 

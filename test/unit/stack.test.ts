@@ -153,6 +153,13 @@ describe('the API', () => {
   });
 });
 
+it('relaxes the run limits only when asked (-c relaxedLimits=true)', () => {
+  const env = (t: Template) => Object.values(t.findResources('AWS::Lambda::Function'))[0].Properties.Environment.Variables;
+  expect(env(template).RELAXED_LIMITS).toBeUndefined();
+  const app2 = new App({ builtinCloudFormationValidation: false, context: { 'aws:cdk:bundling-stacks': [] } });
+  expect(env(Template.fromStack(new TaskRunnerStack(app2, 'Relaxed', { relaxedLimits: true }))).RELAXED_LIMITS).toBe('true');
+});
+
 it('outputs the endpoint URL, the table names and the region', () => {
   expect(Object.keys(template.findOutputs('*')).sort()).toEqual(['ApiUrl', 'DefinitionsTableName', 'ObjectsTableName', 'PipelinesTableName', 'Region', 'TasksTableName']);
 });
