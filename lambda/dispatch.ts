@@ -21,6 +21,7 @@ import { PutPipelineDefinition } from './operations/put-pipeline-definition';
 import { QueryObjects } from './operations/query-objects';
 import { RemoveTags } from './operations/remove-tags';
 import { ReportTaskProgress } from './operations/report-task-progress';
+import { ReportTaskRunnerHeartbeat } from './operations/report-task-runner-heartbeat';
 import { SetTaskStatus } from './operations/set-task-status';
 import { ValidatePipelineDefinition } from './operations/validate-pipeline-definition';
 import { Caller, callerOf } from './identity';
@@ -44,6 +45,7 @@ const OPERATIONS: Readonly<Record<string, Operation<any>>> = {
   QueryObjects,
   RemoveTags,
   ReportTaskProgress,
+  ReportTaskRunnerHeartbeat,
   SetTaskStatus,
   ValidatePipelineDefinition,
 };

@@ -18,7 +18,7 @@ import {
 import type { Field } from '../definitions/definition';
 import type { Attempt, AttemptStatus, Instance, InstanceStatus } from '../runs/run-model';
 import type { InstanceChange } from '../runs/transitions';
-import type { Candidate, Claim, ProgressResult, RunStore, StoredAttempt, StoredInstance } from './run-store';
+import type { Candidate, Claim, ProgressResult, RunnerRecord, RunStore, StoredAttempt, StoredInstance } from './run-store';
 import { ATTR, READY_INDEX, TableNames } from './tables';
 
 type Item = Record<string, AttributeValue>;
@@ -145,6 +145,46 @@ export class DynamoDbRunStore implements RunStore {
       if (err instanceof ConditionalCheckFailedException) return false;
       throw err;
     }
+  }
+
+  /** Runners are items of the objects table under a partition of their own per account (no pipeline id starts with #). */
+  private runnersPartition(accountId: string): string {
+    return `#runners#${accountId}`;
+  }
+
+  async recordRunner(accountId: string, r: RunnerRecord): Promise<void> {
+    await this.client.send(
+      new PutItemCommand({
+        TableName: this.tables.objects,
+        Item: {
+          ...this.key(this.runnersPartition(accountId), r.taskrunnerId),
+          [ATTR.sphere]: s('RUNNER'),
+          [ATTR.lastHeartbeat]: s(r.at),
+          ...(r.workerGroup !== undefined && { [ATTR.workerGroup]: s(r.workerGroup) }),
+          ...(r.hostname !== undefined && { [ATTR.hostname]: s(r.hostname) }),
+        },
+      }),
+      { abortSignal: this.signal },
+    );
+  }
+
+  async runnersOf(accountId: string): Promise<RunnerRecord[]> {
+    const res = await this.client.send(
+      new QueryCommand({
+        TableName: this.tables.objects,
+        KeyConditionExpression: '#pid = :pid',
+        ExpressionAttributeNames: { '#pid': ATTR.pipelineId },
+        ExpressionAttributeValues: { ':pid': s(this.runnersPartition(accountId)) },
+        ConsistentRead: true,
+      }),
+      { abortSignal: this.signal },
+    );
+    return (res.Items ?? []).map((i) => ({
+      taskrunnerId: str(i, ATTR.objectId)!,
+      at: str(i, ATTR.lastHeartbeat) ?? '',
+      ...optional(i, ATTR.workerGroup, 'workerGroup'),
+      ...optional(i, ATTR.hostname, 'hostname'),
+    }));
   }
 
   async startRun(pipelineId: string, accountId: string, runId: string, instances: readonly Instance[], attempts: readonly Attempt[]): Promise<void> {

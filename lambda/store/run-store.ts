@@ -47,7 +47,20 @@ export interface Claim {
 
 export type ProgressResult = 'ok' | 'canceled' | 'lost';
 
+/** A task runner as its last heartbeat described it. */
+export interface RunnerRecord {
+  readonly taskrunnerId: string;
+  readonly workerGroup?: string;
+  readonly hostname?: string;
+  /** ISO 8601 UTC: the last heartbeat. */
+  readonly at: string;
+}
+
 export interface RunStore {
+  /** Records a heartbeat (the last one wins). */
+  recordRunner(accountId: string, runner: RunnerRecord): Promise<void>;
+  /** The runners of the account, as their last heartbeats described them. */
+  runnersOf(accountId: string): Promise<RunnerRecord[]>;
   /** Writes a new run: its instances, then its attempts (each put only if absent, so a retry is harmless). */
   startRun(pipelineId: string, accountId: string, runId: string, instances: readonly Instance[], attempts: readonly Attempt[]): Promise<void>;
   /** Every instance and attempt of the pipeline (every run). */

@@ -77,6 +77,7 @@ export const ATTR = {
   /** When a runner may take the attempt: its ready time, or the end of its lease while RUNNING. */
   availableAt: 'availableAt',
   fromRun: 'fromRun',
+  lastHeartbeat: 'lastHeartbeat',
 } as const;
 
 /** Attempts a runner may take, by account and worker group, oldest first (and leases, by when they end). */

@@ -2,6 +2,7 @@
 import { dispatcherFor, startTestEngine, TestEngine } from '../support/engine';
 import { createPipeline, newCaller, object, op } from '../support/pipelines';
 import type { Caller } from '../../lambda/identity';
+import { DynamoDbRunStore } from '../../lambda/store/dynamodb-run-store';
 
 let engine: TestEngine;
 beforeAll(async () => {
@@ -44,6 +45,21 @@ const setUp = async (objects: ReturnType<typeof object>[], options: { relaxed?: 
 };
 
 const ON_DEMAND = object('Default', { scheduleType: 'ondemand', workerGroup: 'wg', failureAndRerunMode: 'CASCADE' });
+
+describe('ReportTaskRunnerHeartbeat', () => {
+  it('records the runner (id, worker group, hostname, time: the last heartbeat wins) and answers terminate: false', async () => {
+    const time = clock();
+    const caller = newCaller();
+    const dispatch = dispatcherFor(engine, { now: time.now });
+    expect(await op(dispatch, 'ReportTaskRunnerHeartbeat', { taskrunnerId: 'runner-7', workerGroup: 'wg', hostname: 'h1' }, caller)).toEqual({ status: 200, body: { terminate: false } });
+    time.advance(60_000);
+    await op(dispatch, 'ReportTaskRunnerHeartbeat', { taskrunnerId: 'runner-7', workerGroup: 'wg', hostname: 'h2' }, caller);
+    const store = new DynamoDbRunStore(engine.client, engine.names);
+    expect(await store.runnersOf(caller.accountId)).toEqual([{ taskrunnerId: 'runner-7', workerGroup: 'wg', hostname: 'h2', at: '2026-11-29T10:01:00.000Z' }]);
+    expect(await store.runnersOf(newCaller().accountId)).toEqual([]);
+    expect((await op(dispatch, 'ReportTaskRunnerHeartbeat', {}, caller)).body.__type).toBe('InvalidRequestException');
+  });
+});
 
 describe('an on-demand run', () => {
   it('hands out ready attempts with everything needed to run them, and a dependent only once its dependency finished', async () => {
