@@ -22,6 +22,7 @@ import { QueryObjects } from './operations/query-objects';
 import { RemoveTags } from './operations/remove-tags';
 import { ReportTaskProgress } from './operations/report-task-progress';
 import { ReportTaskRunnerHeartbeat } from './operations/report-task-runner-heartbeat';
+import { SetStatus } from './operations/set-status';
 import { SetTaskStatus } from './operations/set-task-status';
 import { ValidatePipelineDefinition } from './operations/validate-pipeline-definition';
 import { Caller, callerOf } from './identity';
@@ -46,6 +47,7 @@ const OPERATIONS: Readonly<Record<string, Operation<any>>> = {
   RemoveTags,
   ReportTaskProgress,
   ReportTaskRunnerHeartbeat,
+  SetStatus,
   SetTaskStatus,
   ValidatePipelineDefinition,
 };

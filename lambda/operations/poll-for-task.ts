@@ -54,7 +54,7 @@ const takeOne = async (input: Input, ctx: RequestContext, candidates: readonly C
     }
     if (pipeline.state !== 'SCHEDULED' || !pipeline.active) continue; // deactivated: its work waits
     const attempt = await ctx.stores.runs.getAttempt(c.pipelineId, c.attemptId);
-    if (!attempt) continue;
+    if (!attempt || pipeline.paused.includes(attempt.componentId)) continue; // paused: its work waits
     const taskId = newTaskId();
     const instance = await ctx.stores.runs.getInstance(c.pipelineId, attempt.instanceId);
     if (!instance) continue;

@@ -82,3 +82,58 @@ export const cascadeFrom = (run: readonly Instance[], componentId: string): Inst
   }
   return out;
 };
+
+const BLOCKING: readonly InstanceStatus[] = ['FAILED', 'CASCADE_FAILED', 'CANCELED'];
+
+/** The instances downstream of `componentId` (transitively) that a cascade failed: they wait again. */
+const cascadedConsumers = (run: readonly Instance[], componentId: string): Instance[] => {
+  const reached = new Set([componentId]);
+  const out: Instance[] = [];
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const i of run) {
+      if (reached.has(i.componentId) || i.status !== 'CASCADE_FAILED' || !i.settings.dependsOn.some((d) => reached.has(d))) continue;
+      reached.add(i.componentId);
+      out.push(i);
+      grew = true;
+    }
+  }
+  return out;
+};
+
+/**
+ * SetStatus RERUN of a final instance (dp-manage-cascade-failandrerun): a new attempt now (or waiting again on
+ * dependencies not finished); refused while a dependency is FAILED, CASCADE_FAILED or CANCELED. With cascade, its
+ * CASCADE_FAILED consumers wait on their dependencies again.
+ */
+export const rerun = (run: readonly Instance[], instance: Instance, now: Date): InstanceChange[] | { refusal: string } => {
+  if (!isFinal(instance.status)) return { refusal: `${instance.instanceId} is ${instance.status}: only a finished, failed or canceled instance can be rerun.` };
+  const status = new Map(run.map((i) => [i.componentId, i.status]));
+  const blocked = instance.settings.dependsOn.filter((d) => BLOCKING.includes(status.get(d) as InstanceStatus));
+  if (blocked.length > 0) return { refusal: `${instance.instanceId} cannot be rerun: its dependencies ${blocked.join(', ')} failed or were canceled; rerun those first.` };
+  const ready = instance.settings.dependsOn.every((d) => status.get(d) === 'FINISHED');
+  const number = instance.attemptCount + 1;
+  const own: InstanceChange = ready
+    ? {
+        instanceId: instance.instanceId,
+        from: instance.status,
+        to: 'WAITING_FOR_RUNNER',
+        attempt: { attemptId: attemptIdOf(instance.instanceId, number), instanceId: instance.instanceId, componentId: instance.componentId, number, status: 'WAITING_FOR_RUNNER', availableAt: now.toISOString() },
+      }
+    : { instanceId: instance.instanceId, from: instance.status, to: 'WAITING_ON_DEPENDENCIES' };
+  const consumers = instance.settings.cascade ? cascadedConsumers(run, instance.componentId) : [];
+  return [own, ...consumers.map((c) => ({ instanceId: c.instanceId, from: c.status, to: 'WAITING_ON_DEPENDENCIES' as const }))];
+};
+
+/** SetStatus MARK_FINISHED: the instance is FINISHED as if its attempt had succeeded; its dependents may start. */
+export const markFinished = (run: readonly Instance[], instance: Instance, now: Date): InstanceChange[] => {
+  if (instance.status === 'FINISHED') return [];
+  const after = run.map((i) => (i.instanceId === instance.instanceId ? { ...i, status: 'FINISHED' as const } : i));
+  return [{ instanceId: instance.instanceId, from: instance.status, to: 'FINISHED' }, ...readyDependents(after, now)];
+};
+
+/** SetStatus TRY_CANCEL: a live instance is CANCELED; with cascade, its consumers CASCADE_FAILED. */
+export const cancel = (run: readonly Instance[], instance: Instance): InstanceChange[] => {
+  if (isFinal(instance.status)) return [];
+  return [{ instanceId: instance.instanceId, from: instance.status, to: 'CANCELED' }, ...(instance.settings.cascade ? cascadeFrom(run, instance.componentId) : [])];
+};

@@ -80,6 +80,7 @@ const toRecord = (item: Item): PipelineRecord => {
     ...(str(ATTR.lastActivationTime) !== undefined && { lastActivationTime: str(ATTR.lastActivationTime) }),
     ...(version(ATTR.latestVersion, ATTR.latestChunks) && { latest: version(ATTR.latestVersion, ATTR.latestChunks) }),
     ...(version(ATTR.activeVersion, ATTR.activeChunks) && { active: version(ATTR.activeVersion, ATTR.activeChunks) }),
+    paused: item[ATTR.paused]?.SS ?? [],
   };
 };
 
@@ -354,6 +355,18 @@ export class DynamoDbPipelineStore implements PipelineStore {
         ConditionExpression: `${LIVE} AND #state <> :pending`,
         ExpressionAttributeNames: { ...LIVE_NAMES, '#cancel': ATTR.cancelActive },
         ExpressionAttributeValues: { ...LIVE_VALUES, ':inactive': s('INACTIVE'), ':pending': s('PENDING'), ':cancel': { BOOL: cancelActive } },
+      },
+      pipelineId,
+    );
+  }
+
+  setPaused(pipelineId: string, componentIds: readonly string[], paused: boolean): Promise<GuardedWrite> {
+    return this.guarded(
+      {
+        UpdateExpression: `${paused ? 'ADD' : 'DELETE'} #paused :ids`,
+        ConditionExpression: LIVE,
+        ExpressionAttributeNames: { ...LIVE_NAMES, '#paused': ATTR.paused },
+        ExpressionAttributeValues: { ...LIVE_VALUES, ':ids': { SS: [...new Set(componentIds)] } },
       },
       pipelineId,
     );

@@ -32,6 +32,8 @@ export interface PipelineRecord {
   readonly lastActivationTime?: string;
   readonly latest?: VersionRef;
   readonly active?: VersionRef;
+  /** Components paused by SetStatus PAUSE: their attempts are not handed out. */
+  readonly paused: readonly string[];
 }
 
 export type NewPipeline = Pick<PipelineRecord, 'pipelineId' | 'accountId' | 'userId' | 'name' | 'uniqueId' | 'description' | 'tags' | 'creationTime'>;
@@ -74,6 +76,8 @@ export interface PipelineStore {
   /** Activates the latest definition, provided it is still `expected` (undefined: no definition). */
   activate(pipelineId: string, expected: VersionRef | undefined, details: ActivationDetails): Promise<GuardedWrite>;
   deactivate(pipelineId: string, cancelActive: boolean): Promise<GuardedWrite>;
+  /** Pauses (or resumes) components: SetStatus PAUSE and RESUME. */
+  setPaused(pipelineId: string, componentIds: readonly string[], paused: boolean): Promise<GuardedWrite>;
   /** Replaces the tags, provided they are still `before`. */
   replaceTags(pipelineId: string, before: readonly Tag[], after: readonly Tag[]): Promise<GuardedWrite>;
 }

@@ -78,6 +78,7 @@ export const ATTR = {
   availableAt: 'availableAt',
   fromRun: 'fromRun',
   lastHeartbeat: 'lastHeartbeat',
+  paused: 'paused',
 } as const;
 
 /** Attempts a runner may take, by account and worker group, oldest first (and leases, by when they end). */

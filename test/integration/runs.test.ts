@@ -197,3 +197,59 @@ const SCALE = { pollers: 50, pipelines: 10 };
     expect(handed.length).toBeLessThanOrEqual(SCALE.pipelines * 50 + SCALE.pollers);
   }, 300_000);
 });
+
+describe('SetStatus', () => {
+  const CASCADE = object('Default', { scheduleType: 'ondemand', workerGroup: 'wg', failureAndRerunMode: 'cascade', maximumRetries: '0' });
+
+  it('PAUSE keeps a component\'s attempts from runners; RESUME gives them back', async () => {
+    const r = await setUp([ON_DEMAND, shell('A')]);
+    expect((await r.call('SetStatus', { pipelineId: r.pipelineId, objectIds: ['A'], status: 'PAUSE' })).status).toBe(200);
+    expect(await r.poll()).toBeUndefined();
+    await r.call('SetStatus', { pipelineId: r.pipelineId, objectIds: ['A'], status: 'RESUME' });
+    expect((await r.poll()).attemptId).toBe('@A_2026-11-29T10:00:00_Attempt=1');
+  });
+
+  it('TRY_CANCEL cancels an instance; its runner learns it from ReportTaskProgress, and SetTaskStatus then changes nothing', async () => {
+    const r = await setUp([ON_DEMAND, shell('A')]);
+    const task = await r.poll();
+    await r.call('SetStatus', { pipelineId: r.pipelineId, objectIds: ['@A_2026-11-29T10:00:00'], status: 'TRY_CANCEL' });
+    expect((await r.call('ReportTaskProgress', { taskId: task.taskId })).body).toEqual({ canceled: true });
+    expect((await r.call('SetTaskStatus', { taskId: task.taskId, taskStatus: 'FINISHED' })).status).toBe(200);
+    expect(await r.statuses('INSTANCE')).toEqual({ '@A_2026-11-29T10:00:00': 'CANCELED' });
+    expect(await r.statuses('ATTEMPT')).toEqual({ '@A_2026-11-29T10:00:00_Attempt=1': 'CANCELED' });
+  });
+
+  it('RERUN of a failed instance makes a new attempt, and with cascade its consumers wait on it again', async () => {
+    const r = await setUp([CASCADE, shell('A'), shell('B', { dependsOn: { ref: 'A' } })]);
+    const first = await r.poll();
+    await r.call('SetTaskStatus', { taskId: first.taskId, taskStatus: 'FAILED' });
+    expect(await r.statuses('INSTANCE')).toEqual({ '@A_2026-11-29T10:00:00': 'FAILED', '@B_2026-11-29T10:00:00': 'CASCADE_FAILED' });
+    const refused = await r.call('SetStatus', { pipelineId: r.pipelineId, objectIds: ['@B_2026-11-29T10:00:00'], status: 'RERUN' });
+    expect(refused.body.message).toContain('rerun those first');
+    await r.call('SetStatus', { pipelineId: r.pipelineId, objectIds: ['@A_2026-11-29T10:00:00'], status: 'RERUN' });
+    expect(await r.statuses('INSTANCE')).toEqual({ '@A_2026-11-29T10:00:00': 'WAITING_FOR_RUNNER', '@B_2026-11-29T10:00:00': 'WAITING_ON_DEPENDENCIES' });
+    const again = await r.poll();
+    expect(again.attemptId).toBe('@A_2026-11-29T10:00:00_Attempt=2');
+    await r.call('SetTaskStatus', { taskId: again.taskId, taskStatus: 'FINISHED' });
+    expect((await r.poll()).attemptId).toBe('@B_2026-11-29T10:00:00_Attempt=1');
+  });
+
+  it('MARK_FINISHED finishes an instance as if it had run, and its dependents start', async () => {
+    const r = await setUp([ON_DEMAND, shell('A'), shell('B', { dependsOn: { ref: 'A' } })]);
+    await r.call('SetStatus', { pipelineId: r.pipelineId, objectIds: ['@A_2026-11-29T10:00:00'], status: 'MARK_FINISHED' });
+    expect((await r.statuses('INSTANCE'))['@A_2026-11-29T10:00:00']).toBe('FINISHED');
+    expect((await r.poll()).attemptId).toBe('@B_2026-11-29T10:00:00_Attempt=1');
+  });
+
+  it('refuses a mix of components and instances, unknown ids, and other statuses', async () => {
+    const r = await setUp([ON_DEMAND, shell('A')]);
+    for (const [objectIds, status] of [
+      [['A', '@A_2026-11-29T10:00:00'], 'PAUSE'],
+      [['A'], 'RERUN'],
+      [['@Nope_2026-11-29T10:00:00'], 'TRY_CANCEL'],
+      [['A'], 'STOP'],
+    ] as const) {
+      expect((await r.call('SetStatus', { pipelineId: r.pipelineId, objectIds, status })).body.__type).toBe('InvalidRequestException');
+    }
+  });
+});
