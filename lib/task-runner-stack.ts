@@ -34,7 +34,7 @@ export const TABLE_ACTIONS: Readonly<Record<TableKey, { table: string[]; indexes
   definitions: { table: ['dynamodb:Query', 'dynamodb:BatchWriteItem'] },
   tasks: { table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] },
   objects: {
-    table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+    table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 'dynamodb:BatchWriteItem'],
     indexes: { [READY_INDEX.name]: ['dynamodb:Query'] },
   },
 };

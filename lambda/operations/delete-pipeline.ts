@@ -1,6 +1,7 @@
 /**
- * DeletePipeline: the pipeline is marked deleted (it leaves ListPipelines at once and every later call that
- * names it gets PipelineDeletedException), then its stored definitions are deleted. Repeating the call (an SDK
+ * DeletePipeline: the pipeline is marked deleted (it leaves ListPipelines at once, no attempt of it is handed
+ * out, and every later call that names it, or one of its tasks, gets PipelineDeletedException), then its stored
+ * definitions and its run history (instances and attempts) are deleted. Repeating the call (an SDK
  * retry, or a retry after a crash between the two steps) answers 200 and finishes the clean-up.
  */
 import { required, SHAPES, structure } from '../model/shapes';
@@ -21,6 +22,7 @@ const run = async ({ pipelineId }: Input, ctx: RequestContext): Promise<Operatio
   const repeat = pipeline.state === PIPELINE_DELETED;
   if (!repeat) await ctx.stores.pipelines.markDeleted(pipelineId);
   await ctx.stores.pipelines.purgeDefinitions(pipelineId);
+  await ctx.stores.runs.purgeRuns(pipelineId);
   return { ok: true, output: {}, log: { outcome: repeat ? 'already deleted' : 'deleted' } };
 };
 

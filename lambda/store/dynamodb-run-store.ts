@@ -7,6 +7,8 @@
  */
 import {
   AttributeValue,
+  BatchWriteItemCommand,
+  type BatchWriteItemCommandOutput,
   ConditionalCheckFailedException,
   type DynamoDBClient,
   GetItemCommand,
@@ -14,6 +16,7 @@ import {
   QueryCommand,
   type QueryCommandOutput,
   UpdateItemCommand,
+  type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import type { Field } from '../definitions/definition';
 import type { Attempt, AttemptStatus, Instance, InstanceStatus } from '../runs/run-model';
@@ -185,6 +188,20 @@ export class DynamoDbRunStore implements RunStore {
       ...optional(i, ATTR.workerGroup, 'workerGroup'),
       ...optional(i, ATTR.hostname, 'hostname'),
     }));
+  }
+
+  async purgeRuns(pipelineId: string): Promise<void> {
+    const { instances, attempts } = await this.objectsOf(pipelineId);
+    const keys = [...instances.map((i) => i.instanceId), ...attempts.map((a) => a.attemptId)].map((id) => ({ DeleteRequest: { Key: this.key(pipelineId, id) } }));
+    for (let i = 0; i < keys.length; i += 25) {
+      let pending: WriteRequest[] | undefined = keys.slice(i, i + 25);
+      for (let round = 0; pending && pending.length > 0; round++) {
+        if (round > 5) throw new Error('BatchWriteItem kept leaving items unprocessed');
+        if (round > 0) await new Promise((r) => setTimeout(r, 20 * 2 ** round));
+        const res: BatchWriteItemCommandOutput = await this.client.send(new BatchWriteItemCommand({ RequestItems: { [this.tables.objects]: pending } }), { abortSignal: this.signal });
+        pending = res.UnprocessedItems?.[this.tables.objects];
+      }
+    }
   }
 
   async startRun(pipelineId: string, accountId: string, runId: string, instances: readonly Instance[], attempts: readonly Attempt[]): Promise<void> {

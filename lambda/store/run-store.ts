@@ -57,6 +57,8 @@ export interface RunnerRecord {
 }
 
 export interface RunStore {
+  /** Deletes every instance and attempt of the pipeline (DeletePipeline: its run history). */
+  purgeRuns(pipelineId: string): Promise<void>;
   /** Records a heartbeat (the last one wins). */
   recordRunner(accountId: string, runner: RunnerRecord): Promise<void>;
   /** The runners of the account, as their last heartbeats described them. */

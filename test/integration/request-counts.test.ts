@@ -104,9 +104,11 @@ describe('DynamoDB requests of the pipeline calls (docs/behaviour.md §7)', () =
     expect(await requestsOfOp('QueryObjects', { pipelineId: id, sphere: 'COMPONENT' })).toEqual({ status: 200, requests: ['GetItem', 'Query'] });
     expect(await requestsOfOp('AddTags', { pipelineId: id, tags: [{ key: 'k', value: 'v' }] })).toEqual({ status: 200, requests: ['GetItem', 'UpdateItem'] });
     expect(await requestsOfOp('RemoveTags', { pipelineId: id, tagKeys: ['k'] })).toEqual({ status: 200, requests: ['GetItem', 'UpdateItem'] });
-    expect(await requestsOfOp('DeactivatePipeline', { pipelineId: id })).toEqual({ status: 200, requests: ['GetItem', 'UpdateItem'] });
-    expect(await requestsOfOp('DeletePipeline', { pipelineId: id })).toEqual({ status: 200, requests: ['GetItem', 'UpdateItem', 'Query', 'BatchWriteItem'] });
-    expect(await requestsOfOp('DeletePipeline', { pipelineId: id })).toEqual({ status: 200, requests: ['GetItem', 'Query'] });
+    // cancelActive (the default): and a Query of the run, to cancel what runs (nothing here).
+    expect(await requestsOfOp('DeactivatePipeline', { pipelineId: id })).toEqual({ status: 200, requests: ['GetItem', 'UpdateItem', 'Query'] });
+    // The definitions, then the run history (here the run's instance and first attempt).
+    expect(await requestsOfOp('DeletePipeline', { pipelineId: id })).toEqual({ status: 200, requests: ['GetItem', 'UpdateItem', 'Query', 'BatchWriteItem', 'Query', 'BatchWriteItem'] });
+    expect(await requestsOfOp('DeletePipeline', { pipelineId: id })).toEqual({ status: 200, requests: ['GetItem', 'Query', 'Query'] });
     expect(await requestsOfOp('DescribePipelines', { pipelineIds: ['df-NONE'] })).toEqual({ status: 400, requests: ['BatchGetItem'] });
   });
 });

@@ -253,3 +253,33 @@ describe('SetStatus', () => {
     }
   });
 });
+
+describe('DeactivatePipeline during a run', () => {
+  it('cancels the running instances (cancelActive, the default), hands out nothing more until activated again, then resumes', async () => {
+    const r = await setUp([ON_DEMAND, shell('A'), shell('B')]);
+    const a = await r.poll();
+    await r.call('DeactivatePipeline', { pipelineId: r.pipelineId });
+    expect((await r.call('ReportTaskProgress', { taskId: a.taskId })).body).toEqual({ canceled: true });
+    expect((await r.statuses('INSTANCE'))[a.attemptId.replace(/_Attempt=1$/, '')]).toBe('CANCELED');
+    expect(await r.poll()).toBeUndefined();
+    await r.call('ActivatePipeline', { pipelineId: r.pipelineId });
+    const b = await r.poll();
+    expect(b.attemptId).not.toBe(a.attemptId);
+  });
+
+  it('with cancelActive false lets a running task finish', async () => {
+    const r = await setUp([ON_DEMAND, shell('A')]);
+    const a = await r.poll();
+    await r.call('DeactivatePipeline', { pipelineId: r.pipelineId, cancelActive: false });
+    expect((await r.call('ReportTaskProgress', { taskId: a.taskId })).body).toEqual({ canceled: false });
+    await r.call('SetTaskStatus', { taskId: a.taskId, taskStatus: 'FINISHED' });
+    expect(await r.statuses('INSTANCE')).toEqual({ '@A_2026-11-29T10:00:00': 'FINISHED' });
+  });
+
+  it('DeletePipeline deletes the run history', async () => {
+    const r = await setUp([ON_DEMAND, shell('A')]);
+    await r.call('DeletePipeline', { pipelineId: r.pipelineId });
+    const store = new DynamoDbRunStore(engine.client, engine.names);
+    expect(await store.objectsOf(r.pipelineId)).toEqual({ instances: [], attempts: [] });
+  });
+});

@@ -106,7 +106,7 @@ describe('the function', () => {
       [['dynamodb:Query'], 'PipelinesTable/index/byAccount'],
       [['dynamodb:Query', 'dynamodb:BatchWriteItem'], 'DefinitionsTable'],
       [['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], 'TasksTable'],
-      [['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'], 'ObjectsTable'],
+      [['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 'dynamodb:BatchWriteItem'], 'ObjectsTable'],
       [['dynamodb:Query'], 'ObjectsTable/index/ready'],
     ]);
   });
