@@ -9,8 +9,6 @@ import {
   AttributeValue,
   BatchGetItemCommand,
   type BatchGetItemCommandOutput,
-  BatchWriteItemCommand,
-  type BatchWriteItemCommandOutput,
   ConditionalCheckFailedException,
   type DynamoDBClient,
   GetItemCommand,
@@ -22,6 +20,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { randomBytes } from 'node:crypto';
 import type { Definition } from '../definitions/definition';
+import { batchWriteAll } from './dynamodb-batches';
 import type { ActivationDetails, GuardedWrite, NewPipeline, PipelineListPage, PipelineRecord, PipelineStore, Tag, VersionRef } from './pipeline-store';
 import { ATTR, BY_ACCOUNT_INDEX, PIPELINE_DELETED, TableNames } from './tables';
 
@@ -29,7 +28,6 @@ type Item = Record<string, AttributeValue>;
 
 /** UTF-16 units per definition chunk: at most ~300 KB of UTF-8, well under DynamoDB's 400 KB item limit. */
 export const CHUNK_UNITS = 100_000;
-const BATCH_WRITE_MAX = 25;
 const BATCH_GET_MAX = 100;
 /** DynamoDB's limit on a partition key value, in UTF-8 bytes: an id longer than that names no stored pipeline. */
 const PARTITION_KEY_MAX_BYTES = 2048;
@@ -239,18 +237,8 @@ export class DynamoDbPipelineStore implements PipelineStore {
     return (await this.queryChunks(pipelineId, { keysOnly: true })).map((i) => i[ATTR.chunk].S!);
   }
 
-  private async batchWrite(requests: WriteRequest[]): Promise<void> {
-    for (let i = 0; i < requests.length; i += BATCH_WRITE_MAX) {
-      let pending: WriteRequest[] | undefined = requests.slice(i, i + BATCH_WRITE_MAX);
-      for (let round = 0; pending && pending.length > 0; round++) {
-        if (round > 5) throw new Error('BatchWriteItem kept leaving items unprocessed');
-        if (round > 0) await new Promise((r) => setTimeout(r, 20 * 2 ** round));
-        const res: BatchWriteItemCommandOutput = await this.client.send(new BatchWriteItemCommand({ RequestItems: { [this.tables.definitions]: pending } }), {
-          abortSignal: this.signal,
-        });
-        pending = res.UnprocessedItems?.[this.tables.definitions];
-      }
-    }
+  private batchWrite(requests: WriteRequest[]): Promise<void> {
+    return batchWriteAll(this.client, this.tables.definitions, requests, this.signal);
   }
 
   private deleteChunks(pipelineId: string, chunks: readonly string[]): Promise<void> {

@@ -7,8 +7,6 @@
  */
 import {
   AttributeValue,
-  BatchWriteItemCommand,
-  type BatchWriteItemCommandOutput,
   ConditionalCheckFailedException,
   type DynamoDBClient,
   GetItemCommand,
@@ -16,9 +14,9 @@ import {
   QueryCommand,
   type QueryCommandOutput,
   UpdateItemCommand,
-  type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import type { Field } from '../definitions/definition';
+import { batchWriteAll } from './dynamodb-batches';
 import type { Attempt, AttemptStatus, Instance, InstanceStatus } from '../runs/run-model';
 import type { InstanceChange } from '../runs/transitions';
 import type { Candidate, Claim, ProgressResult, RunnerRecord, RunStore, StoredAttempt, StoredInstance } from './run-store';
@@ -193,15 +191,7 @@ export class DynamoDbRunStore implements RunStore {
   async purgeRuns(pipelineId: string): Promise<void> {
     const { instances, attempts } = await this.objectsOf(pipelineId);
     const keys = [...instances.map((i) => i.instanceId), ...attempts.map((a) => a.attemptId)].map((id) => ({ DeleteRequest: { Key: this.key(pipelineId, id) } }));
-    for (let i = 0; i < keys.length; i += 25) {
-      let pending: WriteRequest[] | undefined = keys.slice(i, i + 25);
-      for (let round = 0; pending && pending.length > 0; round++) {
-        if (round > 5) throw new Error('BatchWriteItem kept leaving items unprocessed');
-        if (round > 0) await new Promise((r) => setTimeout(r, 20 * 2 ** round));
-        const res: BatchWriteItemCommandOutput = await this.client.send(new BatchWriteItemCommand({ RequestItems: { [this.tables.objects]: pending } }), { abortSignal: this.signal });
-        pending = res.UnprocessedItems?.[this.tables.objects];
-      }
-    }
+    await batchWriteAll(this.client, this.tables.objects, keys, this.signal);
   }
 
   async startRun(pipelineId: string, accountId: string, runId: string, instances: readonly Instance[], attempts: readonly Attempt[]): Promise<void> {
