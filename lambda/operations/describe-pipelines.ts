@@ -1,5 +1,6 @@
 /** DescribePipelines: up to 25 of the caller's pipelines, in the order asked, with the fields AWS shows. */
 import { list, required, SHAPES, structure } from '../model/shapes';
+import { HealthStatus, pipelineHealth } from '../runs/transitions';
 import type { PipelineRecord } from '../store/pipeline-store';
 import { PIPELINE_DELETED } from '../store/tables';
 import type { Operation, OperationResult, RequestContext } from './operation';
@@ -19,8 +20,8 @@ export const fieldTime = (iso: string): string => iso.slice(0, 19);
 
 const str = (key: string, stringValue: string) => ({ key, stringValue });
 
-/** The fields of a pipeline, in the order AWS's own examples list them. */
-export const describePipeline = (p: PipelineRecord) => ({
+/** The fields of a pipeline, in the order AWS's own examples list them; `@healthStatus` once a run has ended something. */
+export const describePipeline = (p: PipelineRecord, health?: HealthStatus) => ({
   pipelineId: p.pipelineId,
   name: p.name,
   fields: [
@@ -35,6 +36,7 @@ export const describePipeline = (p: PipelineRecord) => ({
     str('@accountId', p.accountId),
     str('uniqueId', p.uniqueId),
     ...(p.lastActivationTime !== undefined ? [str('@lastActivationTime', fieldTime(p.lastActivationTime))] : []),
+    ...(health !== undefined ? [str('@healthStatus', health)] : []),
   ],
   ...(p.description !== undefined && { description: p.description }),
   tags: p.tags,
@@ -48,7 +50,12 @@ const run = async (input: Input, ctx: RequestContext): Promise<OperationResult> 
     if (!p || p.accountId !== ctx.caller.accountId) return { ok: false, log: { pipelineId: id }, error: pipelineNotFound(id) };
     if (p.state === PIPELINE_DELETED) return { ok: false, log: { pipelineId: id }, error: pipelineDeleted(id) };
   }
-  return { ok: true, output: { pipelineDescriptionList: ids.map((id) => describePipeline(found.get(id)!)) }, log: { count: ids.length } };
+  // Health comes from the runs: read only for pipelines that were ever activated.
+  const health = new Map<string, HealthStatus | undefined>();
+  for (const id of ids) {
+    if (found.get(id)!.lastActivationTime !== undefined) health.set(id, pipelineHealth((await ctx.stores.runs.objectsOf(id)).instances));
+  }
+  return { ok: true, output: { pipelineDescriptionList: ids.map((id) => describePipeline(found.get(id)!, health.get(id))) }, log: { count: ids.length } };
 };
 
 export const DescribePipelines: Operation<Input> = {

@@ -137,3 +137,22 @@ export const cancel = (run: readonly Instance[], instance: Instance): InstanceCh
   if (isFinal(instance.status)) return [];
   return [{ instanceId: instance.instanceId, from: instance.status, to: 'CANCELED' }, ...(instance.settings.cascade ? cascadeFrom(run, instance.componentId) : [])];
 };
+
+export type HealthStatus = 'HEALTHY' | 'ERROR';
+
+/**
+ * dp-interpret-health-status: a component is HEALTHY when its latest finished execution FINISHED, ERROR when it
+ * FAILED, CASCADE_FAILED or was CANCELED; the pipeline is ERROR if any component is, HEALTHY if at least one is,
+ * and has no health before a first execution completes (undefined).
+ */
+export const pipelineHealth = (instances: readonly (Instance & { runId: string })[]): HealthStatus | undefined => {
+  const latest = new Map<string, Instance & { runId: string }>();
+  for (const i of instances) {
+    if (!isFinal(i.status)) continue;
+    const seen = latest.get(i.componentId);
+    if (!seen || i.runId > seen.runId) latest.set(i.componentId, i);
+  }
+  const health = [...latest.values()].map((i) => (i.status === 'FINISHED' ? 'HEALTHY' : 'ERROR'));
+  if (health.includes('ERROR')) return 'ERROR';
+  return health.includes('HEALTHY') ? 'HEALTHY' : undefined;
+};

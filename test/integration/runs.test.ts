@@ -254,6 +254,23 @@ describe('SetStatus', () => {
   });
 });
 
+describe('@healthStatus', () => {
+  it('has none before anything ended, HEALTHY once an activity finished, ERROR once one failed', async () => {
+    const r = await setUp([object('Default', { scheduleType: 'ondemand', workerGroup: 'wg', maximumRetries: '0' }), shell('A'), shell('B')]);
+    const health = async () => {
+      const d = (await r.call('DescribePipelines', { pipelineIds: [r.pipelineId] })).body.pipelineDescriptionList[0];
+      return d.fields.find((f: { key: string }) => f.key === '@healthStatus')?.stringValue;
+    };
+    expect(await health()).toBeUndefined();
+    const a = await r.poll();
+    await r.call('SetTaskStatus', { taskId: a.taskId, taskStatus: 'FINISHED' });
+    expect(await health()).toBe('HEALTHY');
+    const b = await r.poll();
+    await r.call('SetTaskStatus', { taskId: b.taskId, taskStatus: 'FAILED' });
+    expect(await health()).toBe('ERROR');
+  });
+});
+
 describe('DeactivatePipeline during a run', () => {
   it('cancels the running instances (cancelActive, the default), hands out nothing more until activated again, then resumes', async () => {
     const r = await setUp([ON_DEMAND, shell('A'), shell('B')]);
