@@ -7,6 +7,7 @@ import { list, optional, required, SHAPES, structure } from '../model/shapes';
 import type { PipelineObject } from '../definitions/definition';
 import type { Operation, OperationResult, RequestContext } from './operation';
 import { runObjects } from './run-objects';
+import { runObjectsNow } from './run-progress';
 import { loadPipeline, readDefinition, shownVersion } from './pipeline-access';
 
 export const MAX_DESCRIBED_OBJECTS = 100;
@@ -33,7 +34,7 @@ const run = async (input: Input, ctx: RequestContext): Promise<OperationResult> 
   const byId = new Map<string, PipelineObject>(read.definition.pipelineObjects.map((o) => [o.id, o]));
   // Instance and attempt ids start with @ (component ids cannot be looked up this way anyway).
   if (input.objectIds.some((id) => id.startsWith('@'))) {
-    const objects = await ctx.stores.runs.objectsOf(input.pipelineId);
+    const objects = await runObjectsNow(ctx, input.pipelineId, ctx.caller.accountId);
     for (const o of [...runObjects(objects, 'INSTANCE'), ...runObjects(objects, 'ATTEMPT')]) byId.set(o.id, o);
   }
   const pipelineObjects = [...new Set(input.objectIds)].flatMap((id) => {

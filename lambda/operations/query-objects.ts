@@ -9,6 +9,7 @@ import type { Operation, OperationResult, RequestContext } from './operation';
 import { decodeMarker, encodeMarker } from './markers';
 import { invalidRequest, loadPipeline, readDefinition, shownVersion } from './pipeline-access';
 import { runObjects } from './run-objects';
+import { runObjectsNow } from './run-progress';
 import { conditionsOf, matches, Selector } from './selectors';
 
 export const SPHERES = ['COMPONENT', 'INSTANCE', 'ATTEMPT'] as const;
@@ -55,7 +56,7 @@ const run = async (input: Input, ctx: RequestContext): Promise<OperationResult> 
     if ('error' in read) return { ok: false, error: read.error };
     candidates = read.definition.pipelineObjects;
   } else {
-    candidates = runObjects(await ctx.stores.runs.objectsOf(input.pipelineId), input.sphere as 'INSTANCE' | 'ATTEMPT');
+    candidates = runObjects(await runObjectsNow(ctx, input.pipelineId, ctx.caller.accountId), input.sphere as 'INSTANCE' | 'ATTEMPT');
   }
   const ids = candidates.filter((o) => matches(o, input.sphere, conditions)).map((o) => o.id);
   const page = ids.slice(offset, offset + limit);

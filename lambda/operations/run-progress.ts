@@ -30,3 +30,16 @@ export const expireLease = async (ctx: RequestContext, candidate: Candidate, acc
   if (attempt.taskId) await ctx.stores.tasks.cancelTask(attempt.taskId);
   await attemptOver(ctx, candidate.pipelineId, accountId, attempt, 'TIMEDOUT');
 };
+
+/**
+ * The pipeline's instances and attempts as they are now: a RUNNING attempt whose lease has passed is given up
+ * first (as a poll would), so that no reader sees an attempt RUNNING beyond its lease.
+ */
+export const runObjectsNow = async (ctx: RequestContext, pipelineId: string, accountId: string) => {
+  const objects = await ctx.stores.runs.objectsOf(pipelineId);
+  const now = ctx.now().toISOString();
+  const passed = objects.attempts.filter((a) => a.status === 'RUNNING' && a.leaseUntil !== undefined && a.leaseUntil <= now);
+  if (passed.length === 0) return objects;
+  for (const a of passed) await expireLease(ctx, { pipelineId, attemptId: a.attemptId, availableAt: a.leaseUntil!, status: 'RUNNING' }, accountId);
+  return ctx.stores.runs.objectsOf(pipelineId);
+};

@@ -122,6 +122,14 @@ describe('an on-demand run', () => {
     expect((await r.statuses('ATTEMPT'))['@A_2026-11-29T10:00:00_Attempt=1']).toBe('TIMEDOUT');
   });
 
+  it('a reader sees no attempt RUNNING beyond its lease: DescribeObjects gives it up as a poll would', async () => {
+    const r = await setUp([object('Default', { scheduleType: 'ondemand', workerGroup: 'wg', retryDelay: '2 minutes' }), shell('A')]);
+    await r.poll();
+    r.time.advance(121_000);
+    expect(await r.statuses('ATTEMPT')).toEqual({ '@A_2026-11-29T10:00:00_Attempt=1': 'TIMEDOUT', '@A_2026-11-29T10:00:00_Attempt=2': 'WAITING_FOR_RUNNER' });
+    expect(await r.statuses('INSTANCE')).toEqual({ '@A_2026-11-29T10:00:00': 'WAITING_FOR_RUNNER' });
+  });
+
   it('activating again while the run is in progress starts no second run', async () => {
     const r = await setUp([ON_DEMAND, shell('A')]);
     await r.call('ActivatePipeline', { pipelineId: r.pipelineId });
