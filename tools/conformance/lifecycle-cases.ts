@@ -60,6 +60,11 @@ const run = async (sdk: DataPipelineClient, command: Parameters<typeof sendComma
   return answer;
 };
 
+/** Records a pipeline a case created some other way, to be deleted with the others. */
+export const recordCreated = (sdk: DataPipelineClient, pipelineId: unknown): void => {
+  if (typeof pipelineId === 'string') created.push({ sdk, pipelineId });
+};
+
 /** Deletes the pipelines the cases created (through the API); returns how many. */
 export const deleteCreatedPipelines = async (): Promise<number> => {
   const all = created.splice(0);
