@@ -1,6 +1,6 @@
 import { call, countRequests, dispatcherFor, seedTask, startTestEngine, TestEngine } from '../support/engine';
 import { dynamoDbClient } from '../../local/dynamodb';
-import { createPipeline, ON_DEMAND, op } from '../support/pipelines';
+import { createPipeline, object, ON_DEMAND, op } from '../support/pipelines';
 
 let engine: TestEngine;
 beforeAll(async () => {
@@ -110,5 +110,36 @@ describe('DynamoDB requests of the pipeline calls (docs/behaviour.md §7)', () =
     expect(await requestsOfOp('DeletePipeline', { pipelineId: id })).toEqual({ status: 200, requests: ['GetItem', 'UpdateItem', 'Query', 'BatchWriteItem', 'Query', 'BatchWriteItem'] });
     expect(await requestsOfOp('DeletePipeline', { pipelineId: id })).toEqual({ status: 200, requests: ['GetItem', 'Query', 'Query'] });
     expect(await requestsOfOp('DescribePipelines', { pipelineIds: ['df-NONE'] })).toEqual({ status: 400, requests: ['BatchGetItem'] });
+  });
+});
+
+describe('DynamoDB requests of the run calls (docs/behaviour.md §8)', () => {
+  it('PollForTask, ReportTaskProgress, SetTaskStatus of a run task, ReportTaskRunnerHeartbeat, SetStatus', async () => {
+    const d = dispatcherFor(engine);
+    const id = await createPipeline(d);
+    await op(d, 'PutPipelineDefinition', { pipelineId: id, pipelineObjects: [...ON_DEMAND, object('Next', { type: 'ShellCommandActivity', command: 'x', dependsOn: { ref: 'Hello' } })] });
+    await op(d, 'ActivatePipeline', { pipelineId: id });
+    const counted = async (operation: string, input: Record<string, unknown>) => {
+      const client = dynamoDbClient(engine.endpoint);
+      const counter = countRequests(client);
+      const res = await op(dispatcherFor(engine, { client }), operation, input, undefined, 3000);
+      client.destroy();
+      return { body: res.body, requests: counter.names.map((c) => c.replace(/Command$/, '')) };
+    };
+    const poll = await counted('PollForTask', { workerGroup: 'wg' });
+    // The ready index, the pipeline, the attempt, its instance, the claim, the pipeline again, the instance, the task, the definition.
+    expect(poll.requests).toEqual(['Query', 'GetItem', 'GetItem', 'GetItem', 'UpdateItem', 'GetItem', 'UpdateItem', 'PutItem', 'Query']);
+    const { taskId } = poll.body.taskObject;
+    expect((await counted('ReportTaskProgress', { taskId })).requests).toEqual(['GetItem', 'GetItem', 'GetItem', 'GetItem', 'UpdateItem']);
+    // SetTaskStatus of a run task: the four of §3, then the attempt, the run (Query), and per change its writes
+    // (here the instance FINISHED, and Next's first attempt: GetItem settings, PutItem, UpdateItem).
+    expect((await counted('SetTaskStatus', { taskId, taskStatus: 'FINISHED' })).requests).toEqual([
+      'GetItem', 'GetItem', 'UpdateItem', 'UpdateItem', 'GetItem', 'Query', 'UpdateItem', 'GetItem', 'PutItem', 'UpdateItem',
+    ]);
+    expect((await counted('ReportTaskRunnerHeartbeat', { taskrunnerId: 'r' })).requests).toEqual(['PutItem']);
+    expect((await counted('SetStatus', { pipelineId: id, objectIds: ['Hello'], status: 'PAUSE' })).requests).toEqual(['GetItem', 'Query', 'Query', 'UpdateItem']);
+    const empty = await counted('PollForTask', { workerGroup: 'nobody' });
+    expect(empty.body).toEqual({});
+    expect(new Set(empty.requests)).toEqual(new Set(['Query'])); // an idle poll: one Query of the index a second
   });
 });
