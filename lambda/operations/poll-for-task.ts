@@ -67,7 +67,7 @@ const takeOne = async (input: Input, ctx: RequestContext, candidates: readonly C
       await ctx.stores.runs.cancelAttempt(c.pipelineId, c.attemptId, now.toISOString());
       continue;
     }
-    await ctx.stores.runs.instanceStarted(c.pipelineId, instance.instanceId, attempt.attemptId, now.toISOString());
+    await ctx.stores.runs.instanceStarted(c.pipelineId, instance.instanceId, attempt.attemptId);
     await ctx.stores.tasks.putTask({ taskId, pipelineId: c.pipelineId, attemptId: attempt.attemptId, state: 'RUNNING' });
     const read = await readDefinition(ctx, after, (p) => p.active);
     if ('error' in read) continue;

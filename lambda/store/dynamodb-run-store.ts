@@ -317,14 +317,13 @@ export class DynamoDbRunStore implements RunStore {
     return attempt?.status === 'CANCELED' ? 'canceled' : 'lost';
   }
 
-  async instanceStarted(pipelineId: string, instanceId: string, attemptId: string, at: string): Promise<void> {
+  async instanceStarted(pipelineId: string, instanceId: string, attemptId: string): Promise<void> {
     await this.update(pipelineId, instanceId, {
       expression: 'SET #status = :running, #head = :head',
       condition: '#status IN (:waiting, :deps)',
       names: { '#status': ATTR.status, '#head': ATTR.headAttempt },
       values: { ':running': s('RUNNING'), ':head': s(attemptId), ':waiting': s('WAITING_FOR_RUNNER'), ':deps': s('WAITING_ON_DEPENDENCIES') },
     });
-    void at;
   }
 
   setInstanceStatus(pipelineId: string, instanceId: string, from: readonly InstanceStatus[], to: InstanceStatus): Promise<boolean> {

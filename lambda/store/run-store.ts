@@ -83,7 +83,7 @@ export interface RunStore {
   reportProgress(pipelineId: string, attemptId: string, taskId: string, leaseUntil: string, fields: readonly Field[]): Promise<ProgressResult>;
   /** Applies the instance changes of a transition (and the attempts they create); each write is idempotent. */
   apply(pipelineId: string, accountId: string, changes: readonly InstanceChange[], at: string): Promise<void>;
-  /** Moves the instance of a claimed attempt to RUNNING (if it was waiting). */
-  instanceStarted(pipelineId: string, instanceId: string, attemptId: string, at: string): Promise<void>;
+  /** Moves the instance of a claimed attempt to RUNNING (if it was waiting), its head attempt that one. (Its @actualStartTime is its run's start.) */
+  instanceStarted(pipelineId: string, instanceId: string, attemptId: string): Promise<void>;
   setInstanceStatus(pipelineId: string, instanceId: string, from: readonly InstanceStatus[], to: InstanceStatus): Promise<boolean>;
 }
