@@ -138,6 +138,12 @@ describe('lookups, in the documented order', () => {
     expect(await readAttempt(engine, t)).toBeUndefined();
   });
 
+  it('ReportTaskProgress on a seeded task (an attempt of no run) renews it: canceled false', async () => {
+    const t = await seedTask(engine);
+    expect(await call(dispatch, { taskId: t.taskId }, 'ReportTaskProgress')).toMatchObject({ status: 200, body: { canceled: false } });
+    expect(await call(dispatch, { taskId: (await seedTask(engine, 'canceled')).taskId }, 'ReportTaskProgress')).toMatchObject({ status: 200, body: { canceled: true } });
+  });
+
   it('checks the request before anything stored: an invalid request for an unknown task is InvalidRequestException', async () => {
     const res = await call(dispatch, { taskId: 'no-such-task', taskStatus: 'DONE' });
     expect(res.body.__type).toBe('InvalidRequestException');
