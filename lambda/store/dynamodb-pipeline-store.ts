@@ -14,13 +14,12 @@ import {
   GetItemCommand,
   PutItemCommand,
   QueryCommand,
-  type QueryCommandOutput,
   UpdateItemCommand,
   WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import { randomBytes } from 'node:crypto';
 import type { Definition } from '../definitions/definition';
-import { batchWriteAll } from './dynamodb-batches';
+import { batchWriteAll, queryAll } from './dynamodb-requests';
 import type { ActivationDetails, GuardedWrite, NewPipeline, PipelineListPage, PipelineRecord, PipelineStore, Tag, VersionRef } from './pipeline-store';
 import { ATTR, BY_ACCOUNT_INDEX, PIPELINE_DELETED, TableNames } from './tables';
 
@@ -210,26 +209,19 @@ export class DynamoDbPipelineStore implements PipelineStore {
    * The chunk items of the pipeline, strongly consistent, every page: all of them, or those of one version
    * (`prefix`), with only the key when `keysOnly`.
    */
-  private async queryChunks(pipelineId: string, options: { version?: string; keysOnly?: boolean }): Promise<Item[]> {
-    const items: Item[] = [];
-    let start: Item | undefined;
-    do {
-      const res: QueryCommandOutput = await this.client.send(
-        new QueryCommand({
-          TableName: this.tables.definitions,
-          KeyConditionExpression: options.version === undefined ? '#pid = :pid' : '#pid = :pid AND begins_with(#chunk, :prefix)',
-          ExpressionAttributeNames: { '#pid': ATTR.pipelineId, '#chunk': ATTR.chunk },
-          ExpressionAttributeValues: { ':pid': s(pipelineId), ...(options.version !== undefined && { ':prefix': s(`${options.version}#`) }) },
-          ...(options.keysOnly && { ProjectionExpression: '#pid, #chunk' }),
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-        }),
-        { abortSignal: this.signal },
-      );
-      items.push(...(res.Items ?? []));
-      start = res.LastEvaluatedKey;
-    } while (start);
-    return items;
+  private queryChunks(pipelineId: string, options: { version?: string; keysOnly?: boolean }): Promise<Item[]> {
+    return queryAll(
+      this.client,
+      {
+        TableName: this.tables.definitions,
+        KeyConditionExpression: options.version === undefined ? '#pid = :pid' : '#pid = :pid AND begins_with(#chunk, :prefix)',
+        ExpressionAttributeNames: { '#pid': ATTR.pipelineId, '#chunk': ATTR.chunk },
+        ExpressionAttributeValues: { ':pid': s(pipelineId), ...(options.version !== undefined && { ':prefix': s(`${options.version}#`) }) },
+        ...(options.keysOnly && { ProjectionExpression: '#pid, #chunk' }),
+        ConsistentRead: true,
+      },
+      this.signal,
+    );
   }
 
   /** The keys of every chunk stored under the pipeline. */

@@ -12,11 +12,10 @@ import {
   GetItemCommand,
   PutItemCommand,
   QueryCommand,
-  type QueryCommandOutput,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { Field } from '../definitions/definition';
-import { batchWriteAll } from './dynamodb-batches';
+import { batchWriteAll, queryAll } from './dynamodb-requests';
 import type { Attempt, AttemptStatus, Instance, InstanceStatus } from '../runs/run-model';
 import type { InstanceChange } from '../runs/transitions';
 import type { Candidate, Claim, ProgressResult, RunnerRecord, RunStore, StoredAttempt, StoredInstance } from './run-store';
@@ -201,23 +200,17 @@ export class DynamoDbRunStore implements RunStore {
   }
 
   async objectsOf(pipelineId: string): Promise<{ instances: StoredInstance[]; attempts: StoredAttempt[] }> {
-    const items: Item[] = [];
-    let start: Item | undefined;
-    do {
-      const res: QueryCommandOutput = await this.client.send(
-        new QueryCommand({
-          TableName: this.tables.objects,
-          KeyConditionExpression: '#pid = :pid',
-          ExpressionAttributeNames: { '#pid': ATTR.pipelineId },
-          ExpressionAttributeValues: { ':pid': s(pipelineId) },
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-        }),
-        { abortSignal: this.signal },
-      );
-      items.push(...(res.Items ?? []));
-      start = res.LastEvaluatedKey;
-    } while (start);
+    const items = await queryAll(
+      this.client,
+      {
+        TableName: this.tables.objects,
+        KeyConditionExpression: '#pid = :pid',
+        ExpressionAttributeNames: { '#pid': ATTR.pipelineId },
+        ExpressionAttributeValues: { ':pid': s(pipelineId) },
+        ConsistentRead: true,
+      },
+      this.signal,
+    );
     return {
       instances: items.filter((i) => str(i, ATTR.sphere) === 'INSTANCE').map(toInstance),
       attempts: items.filter((i) => str(i, ATTR.sphere) === 'ATTEMPT').map(toAttempt),
