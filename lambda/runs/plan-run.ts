@@ -65,7 +65,7 @@ export const planRun = (definition: Definition, at: Date, limits: RunLimits): Pl
       scheduledStartTime,
       attemptCount: ready ? 1 : 0,
     });
-    if (ready) attempts.push({ attemptId: attemptIdOf(instanceId, 1), instanceId, componentId: o.id, number: 1, status: 'WAITING_FOR_RUNNER', availableAt });
+    if (ready) attempts.push({ attemptId: attemptIdOf(instanceId, 1), instanceId, componentId: o.id, number: 1, status: 'WAITING_FOR_RUNNER', workerGroup: settings.workerGroup, availableAt });
   }
   return { run: { instances, attempts } };
 };

@@ -49,6 +49,8 @@ export interface Attempt {
   readonly componentId: string;
   readonly number: number;
   readonly status: AttemptStatus;
+  /** Its instance's worker group: where the ready index offers it. */
+  readonly workerGroup: string;
   /** ISO 8601 UTC: when a runner may take it (later than now after a retryDelay). */
   readonly availableAt: string;
 }

@@ -24,13 +24,15 @@ export interface InstanceChange {
 const isFinal = (s: InstanceStatus) => FINAL_INSTANCE_STATUSES.includes(s);
 
 /** The first attempt of an instance whose dependencies are all finished. */
-const firstAttempt = (i: Instance, at: string): Attempt => ({
-  attemptId: attemptIdOf(i.instanceId, 1),
+/** Attempt `number` of an instance, waiting for a runner of its worker group from `availableAt`. */
+const newAttempt = (i: Instance, number: number, availableAt: string): Attempt => ({
+  attemptId: attemptIdOf(i.instanceId, number),
   instanceId: i.instanceId,
   componentId: i.componentId,
-  number: 1,
+  number,
   status: 'WAITING_FOR_RUNNER',
-  availableAt: at,
+  workerGroup: i.settings.workerGroup,
+  availableAt,
 });
 
 /**
@@ -44,15 +46,7 @@ export const attemptEnded = (run: readonly Instance[], instance: Instance, numbe
     return [finished, ...readyDependents(after, now)];
   }
   if (number <= instance.settings.maximumRetries) {
-    const availableAt = new Date(now.getTime() + instance.settings.retryDelayMs).toISOString();
-    const attempt: Attempt = {
-      attemptId: attemptIdOf(instance.instanceId, number + 1),
-      instanceId: instance.instanceId,
-      componentId: instance.componentId,
-      number: number + 1,
-      status: 'WAITING_FOR_RUNNER',
-      availableAt,
-    };
+    const attempt = newAttempt(instance, number + 1, new Date(now.getTime() + instance.settings.retryDelayMs).toISOString());
     return [{ instanceId: instance.instanceId, from: instance.status, to: 'WAITING_FOR_RUNNER', attempt }];
   }
   const failed: InstanceChange = { instanceId: instance.instanceId, from: instance.status, to: 'FAILED' };
@@ -64,7 +58,7 @@ export const readyDependents = (run: readonly Instance[], now: Date): InstanceCh
   const status = new Map(run.map((i) => [i.componentId, i.status]));
   return run
     .filter((i) => i.status === 'WAITING_ON_DEPENDENCIES' && i.settings.dependsOn.every((d) => status.get(d) === 'FINISHED'))
-    .map((i) => ({ instanceId: i.instanceId, from: i.status, to: 'WAITING_FOR_RUNNER' as const, attempt: firstAttempt(i, now.toISOString()) }));
+    .map((i) => ({ instanceId: i.instanceId, from: i.status, to: 'WAITING_FOR_RUNNER' as const, attempt: newAttempt(i, 1, now.toISOString()) }));
 };
 
 /** Every instance that depends, directly or through others, on `componentId` and is not final: CASCADE_FAILED. */
@@ -112,14 +106,8 @@ export const rerun = (run: readonly Instance[], instance: Instance, now: Date): 
   const blocked = instance.settings.dependsOn.filter((d) => BLOCKING.includes(status.get(d) as InstanceStatus));
   if (blocked.length > 0) return { refusal: `${instance.instanceId} cannot be rerun: its dependencies ${blocked.join(', ')} failed or were canceled; rerun those first.` };
   const ready = instance.settings.dependsOn.every((d) => status.get(d) === 'FINISHED');
-  const number = instance.attemptCount + 1;
   const own: InstanceChange = ready
-    ? {
-        instanceId: instance.instanceId,
-        from: instance.status,
-        to: 'WAITING_FOR_RUNNER',
-        attempt: { attemptId: attemptIdOf(instance.instanceId, number), instanceId: instance.instanceId, componentId: instance.componentId, number, status: 'WAITING_FOR_RUNNER', availableAt: now.toISOString() },
-      }
+    ? { instanceId: instance.instanceId, from: instance.status, to: 'WAITING_FOR_RUNNER', attempt: newAttempt(instance, instance.attemptCount + 1, now.toISOString()) }
     : { instanceId: instance.instanceId, from: instance.status, to: 'WAITING_ON_DEPENDENCIES' };
   const consumers = instance.settings.cascade ? cascadedConsumers(run, instance.componentId) : [];
   return [own, ...consumers.map((c) => ({ instanceId: c.instanceId, from: c.status, to: 'WAITING_ON_DEPENDENCIES' as const }))];

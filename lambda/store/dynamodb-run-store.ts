@@ -42,7 +42,7 @@ const instanceItem = (pipelineId: string, runId: string, i: Instance): Item => (
   [ATTR.attemptCount]: n(i.attemptCount),
 });
 
-const attemptItem = (pipelineId: string, accountId: string, workerGroup: string, a: Attempt): Item => ({
+const attemptItem = (pipelineId: string, accountId: string, a: Attempt): Item => ({
   [ATTR.pipelineId]: s(pipelineId),
   [ATTR.objectId]: s(a.attemptId),
   [ATTR.sphere]: s('ATTEMPT'),
@@ -50,8 +50,8 @@ const attemptItem = (pipelineId: string, accountId: string, workerGroup: string,
   [ATTR.componentId]: s(a.componentId),
   [ATTR.attemptNumber]: n(a.number),
   [ATTR.status]: s(a.status),
-  [ATTR.workerGroup]: s(workerGroup),
-  [ATTR.readyKey]: s(readyKeyOf(accountId, workerGroup)),
+  [ATTR.workerGroup]: s(a.workerGroup),
+  [ATTR.readyKey]: s(readyKeyOf(accountId, a.workerGroup)),
   [ATTR.availableAt]: s(a.availableAt),
 });
 
@@ -194,9 +194,8 @@ export class DynamoDbRunStore implements RunStore {
   }
 
   async startRun(pipelineId: string, accountId: string, runId: string, instances: readonly Instance[], attempts: readonly Attempt[]): Promise<void> {
-    const groups = new Map(instances.map((i) => [i.instanceId, i.settings.workerGroup]));
     for (const i of instances) await this.putIfAbsent(instanceItem(pipelineId, runId, i));
-    for (const a of attempts) await this.putIfAbsent(attemptItem(pipelineId, accountId, groups.get(a.instanceId) ?? '', a));
+    for (const a of attempts) await this.putIfAbsent(attemptItem(pipelineId, accountId, a));
   }
 
   async objectsOf(pipelineId: string): Promise<{ instances: StoredInstance[]; attempts: StoredAttempt[] }> {
@@ -334,14 +333,7 @@ export class DynamoDbRunStore implements RunStore {
     for (const c of changes) {
       // The attempt first: it is what runners take, and a crash before the instance's own change leaves work a
       // runner can still do (the instance catches up when its attempt is claimed).
-      if (c.attempt) {
-        const instance = await this.client.send(
-          new GetItemCommand({ TableName: this.tables.objects, Key: this.key(pipelineId, c.instanceId), ConsistentRead: true, ProjectionExpression: ATTR.settings }),
-          { abortSignal: this.signal },
-        );
-        const workerGroup = (JSON.parse(str(instance.Item ?? {}, ATTR.settings) ?? '{}') as { workerGroup?: string }).workerGroup ?? '';
-        await this.putIfAbsent(attemptItem(pipelineId, accountId, workerGroup, c.attempt));
-      }
+      if (c.attempt) await this.putIfAbsent(attemptItem(pipelineId, accountId, c.attempt));
       const final = ['FINISHED', 'FAILED', 'CASCADE_FAILED', 'CANCELED'].includes(c.to);
       await this.update(pipelineId, c.instanceId, {
         expression: `SET #status = :to${c.attempt ? ', #count = :count, #head = :head' : ''}${final ? ', #end = :at' : ''}`,

@@ -16,7 +16,6 @@ export interface StoredInstance extends Instance {
 
 export interface StoredAttempt extends Attempt {
   readonly pipelineId: string;
-  readonly workerGroup: string;
   readonly taskId?: string;
   readonly hostname?: string;
   readonly actualStartTime?: string;

@@ -132,9 +132,9 @@ describe('DynamoDB requests of the run calls (docs/behaviour.md §8)', () => {
     const { taskId } = poll.body.taskObject;
     expect((await counted('ReportTaskProgress', { taskId })).requests).toEqual(['GetItem', 'GetItem', 'GetItem', 'GetItem', 'UpdateItem']);
     // SetTaskStatus of a run task: the four of §3, then the attempt, the run (Query), and per change its writes
-    // (here the instance FINISHED, and Next's first attempt: GetItem settings, PutItem, UpdateItem).
+    // (here the instance FINISHED, and Next's first attempt: PutItem, UpdateItem).
     expect((await counted('SetTaskStatus', { taskId, taskStatus: 'FINISHED' })).requests).toEqual([
-      'GetItem', 'GetItem', 'UpdateItem', 'UpdateItem', 'GetItem', 'Query', 'UpdateItem', 'GetItem', 'PutItem', 'UpdateItem',
+      'GetItem', 'GetItem', 'UpdateItem', 'UpdateItem', 'GetItem', 'Query', 'UpdateItem', 'PutItem', 'UpdateItem',
     ]);
     expect((await counted('ReportTaskRunnerHeartbeat', { taskrunnerId: 'r' })).requests).toEqual(['PutItem']);
     expect((await counted('SetStatus', { pipelineId: id, objectIds: ['Hello'], status: 'PAUSE' })).requests).toEqual(['GetItem', 'Query', 'Query', 'UpdateItem']);

@@ -37,7 +37,7 @@ describe('planRun', () => {
       ['@B_2026-11-29T10:00:00', 'WAITING_ON_DEPENDENCIES', 0],
     ]);
     expect(run.attempts).toEqual([
-      { attemptId: '@A_2026-11-29T10:00:00_Attempt=1', instanceId: '@A_2026-11-29T10:00:00', componentId: 'A', number: 1, status: 'WAITING_FOR_RUNNER', availableAt: AT.toISOString() },
+      { attemptId: '@A_2026-11-29T10:00:00_Attempt=1', instanceId: '@A_2026-11-29T10:00:00', componentId: 'A', number: 1, status: 'WAITING_FOR_RUNNER', workerGroup: 'wg', availableAt: AT.toISOString() },
     ]);
   });
 
@@ -105,6 +105,7 @@ describe('the state machine', () => {
         componentId: 'A',
         number: 2,
         status: 'WAITING_FOR_RUNNER',
+        workerGroup: 'wg',
         availableAt: '2026-11-29T10:10:00.000Z',
       },
     });
