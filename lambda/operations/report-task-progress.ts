@@ -6,25 +6,19 @@
 import { FIELD_LIST, optional, required, SHAPES, structure } from '../model/shapes';
 import type { Field } from '../definitions/definition';
 import { RUN_DEFAULTS } from '../runs/run-limits';
-import { modeledError } from './errors';
 import type { Operation, OperationResult, RequestContext } from './operation';
-import { pipelineDeleted, pipelineNotFound } from './pipeline-access';
+import { loadTask } from './task-access';
 
 interface Input {
   readonly taskId: string;
   readonly fields?: Field[];
 }
 
-const taskNotFound = () => modeledError('TaskNotFoundException', 'The specified task was not found.');
-
 const run = async (input: Input, ctx: RequestContext): Promise<OperationResult> => {
-  const task = await ctx.stores.tasks.getTask(input.taskId);
-  if (!task) return { ok: false, error: taskNotFound() };
+  const loaded = await loadTask(ctx, input.taskId);
+  if (loaded.refused) return loaded.refused;
+  const { task } = loaded;
   const { pipelineId } = task;
-  const pipeline = await ctx.stores.tasks.getPipeline(pipelineId);
-  if (pipeline?.accountId !== undefined && pipeline.accountId !== ctx.caller.accountId) return { ok: false, error: taskNotFound() };
-  if (!pipeline) return { ok: false, log: { pipelineId }, error: pipelineNotFound(pipelineId) };
-  if (pipeline.deleted) return { ok: false, log: { pipelineId }, error: pipelineDeleted(pipelineId) };
   if (task.state === 'CANCELED') return { ok: true, output: { canceled: true }, log: { pipelineId, outcome: 'canceled' } };
   const attempt = await ctx.stores.runs.getAttempt(pipelineId, task.attemptId);
   // A seeded task's attempt belongs to no instance: the default report timeout applies.

@@ -4,6 +4,7 @@
  */
 import { modeledError } from './errors';
 import { attemptOver } from './run-progress';
+import { loadTask, taskNotFound } from './task-access';
 import type { Operation, OperationResult, RequestContext } from './operation';
 import { optional, required, SHAPES, structure } from '../model/shapes';
 import { FINAL_STATUSES } from '../store/task-store';
@@ -38,27 +39,12 @@ export interface SetTaskStatusInput {
   readonly errorStackTrace?: string;
 }
 
-const taskNotFound = () => modeledError('TaskNotFoundException', 'The specified task was not found.');
-
 /** A task can be reread this many times when concurrent writers keep changing it (only an operator resetting tasks to RUNNING can cause more than one). */
 const MAX_SETTLE_ROUNDS = 3;
 
 const run = async (req: SetTaskStatusInput, ctx: RequestContext): Promise<OperationResult> => {
-  const { tasks } = ctx.stores;
-  const task = await tasks.getTask(req.taskId);
-  if (!task) return { ok: false, error: taskNotFound() };
-
-  const { pipelineId } = task;
-  const pipeline = await tasks.getPipeline(pipelineId);
-  // Another account's task does not exist for this caller (a pipeline written without an owner is anyone's).
-  if (pipeline?.accountId !== undefined && pipeline.accountId !== ctx.caller.accountId) return { ok: false, error: taskNotFound() };
-  if (!pipeline) {
-    return { ok: false, log: { pipelineId }, error: modeledError('PipelineNotFoundException', `Pipeline ${pipelineId} was not found.`) };
-  }
-  if (pipeline.deleted) {
-    return { ok: false, log: { pipelineId }, error: modeledError('PipelineDeletedException', `Pipeline ${pipelineId} has been deleted.`) };
-  }
-  return settle(task, req, ctx);
+  const loaded = await loadTask(ctx, req.taskId);
+  return loaded.refused ?? settle(loaded.task, req, ctx);
 };
 
 const settle = async (first: Task, req: SetTaskStatusInput, ctx: RequestContext): Promise<OperationResult> => {
