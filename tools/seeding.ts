@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { AttributeValue, BatchWriteItemCommand, DynamoDBClient, WriteRequest } from '@aws-sdk/client-dynamodb';
 import { accountOfAccessKey } from '../lambda/identity';
 import { pipelineItem } from '../lambda/store/dynamodb-pipeline-store';
+import { newTaskId } from '../lambda/store/task-store';
 import { ATTR, EXPIRY_ATTRIBUTE, PIPELINE_DELETED, TABLES, TableNames } from '../lambda/store/tables';
 import { LOCAL_ACCESS_KEY } from '../local/dynamodb';
 
@@ -37,8 +38,8 @@ const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 /** Like `df-03971252U4AVY60545T7`: the shape of real pipeline ids (and of CreatePipeline's). */
 export const newPipelineId = (): string => `df-${Array.from(randomBytes(20), (b) => ALNUM[b % ALNUM.length]).join('')}`;
 
-/** Opaque and URL-safe, 512 characters: real task ids are long encrypted tokens (see the API page's example). */
-export const newTaskId = (): string => randomBytes(384).toString('base64url');
+/** Seeded tasks get ids made as PollForTask makes them. */
+export { newTaskId };
 
 export const newAttemptId = (now: Date): string =>
   `@Activity${randomBytes(6).toString('hex')}_${now.toISOString().slice(0, 19)}_Attempt=1`;

@@ -5,9 +5,9 @@
  * With nothing ready it long-polls: it looks again every second until an attempt is ready or its wait ends,
  * and answers `{}`. Leases that have passed, met on the way, are given up (retry or failure).
  */
-import { randomBytes } from 'node:crypto';
 import { optional, required, SHAPES, structure } from '../model/shapes';
 import { PIPELINE_DELETED } from '../store/tables';
+import { newTaskId } from '../store/task-store';
 import type { Candidate } from '../store/run-store';
 import type { Operation, OperationResult, RequestContext } from './operation';
 import { readDefinition } from './pipeline-access';
@@ -31,9 +31,6 @@ export const POLL_WAIT_MS = 20_000;
 export const POLL_INTERVAL_MS = 1000;
 /** Candidates read a round. */
 const BATCH = 10;
-
-/** Opaque and URL-safe, 512 characters, like the long encrypted tokens AWS hands out. */
-export const newTaskId = (): string => randomBytes(384).toString('base64url');
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -3,6 +3,11 @@
  * The DynamoDB adapter implements it; nothing above this line imports an AWS SDK.
  */
 
+import { randomBytes } from 'node:crypto';
+
+/** Opaque and URL-safe, 512 characters, like the long encrypted task ids AWS hands out (see the API page's example). */
+export const newTaskId = (): string => randomBytes(384).toString('base64url');
+
 /** What a task runner reports when it ends a task. */
 export type FinalStatus = 'FINISHED' | 'FAILED' | 'FALSE';
 export const FINAL_STATUSES: readonly FinalStatus[] = ['FINISHED', 'FAILED', 'FALSE'];
