@@ -228,7 +228,7 @@ export const LIFECYCLE_CASES: readonly Case[] = [
   },
   {
     id: 'lifecycle-definition-round-trip',
-    rule: 'GetPipelineDefinition returns what was put: objects, fields, parameters and values, in the order put',
+    rule: 'GetPipelineDefinition returns what PutPipelineDefinition put: objects, fields, parameters and values, in the order put',
     run: async (ctx) => {
       const pipelineId = await create(ctx);
       const definition = {
@@ -317,7 +317,7 @@ export const LIFECYCLE_CASES: readonly Case[] = [
   },
   {
     id: 'lifecycle-activation',
-    rule: 'PENDING until activated, SCHEDULED once active (with @lastActivationTime), INACTIVE after deactivation, SCHEDULED again',
+    rule: 'PENDING until ActivatePipeline, SCHEDULED once active (with @lastActivationTime), INACTIVE after DeactivatePipeline, SCHEDULED again',
     run: async (ctx) => {
       const pipelineId = await create(ctx);
       await put(ctx, pipelineId, ON_DEMAND);

@@ -12,6 +12,7 @@ import {
   PutPipelineDefinitionCommand,
   QueryObjectsCommand,
   ReportTaskProgressCommand,
+  ReportTaskRunnerHeartbeatCommand,
   SetStatusCommand,
   SetTaskStatusCommand,
   TaskObject,
@@ -52,7 +53,7 @@ const activatedRun = async (ctx: CaseContext) => {
 export const RUN_CASES: readonly Case[] = [
   {
     id: 'run-activation-makes-work',
-    rule: 'activating an on-demand pipeline makes an instance per activity; those with nothing to wait for are handed out',
+    rule: 'activating an on-demand pipeline makes an instance per activity; PollForTask hands out those with nothing to wait for, with their command',
     run: async (ctx) => {
       const r = await activatedRun(ctx);
       const s = await r.statuses('INSTANCE');
@@ -87,6 +88,14 @@ export const RUN_CASES: readonly Case[] = [
       out(await sendCommand(ctx.sdk, new SetStatusCommand({ pipelineId: r.pipelineId, objectIds: [a!.attemptId!.replace(/_Attempt=1$/, '')], status: 'TRY_CANCEL' })));
       check(out(await sendCommand(ctx.sdk, new ReportTaskProgressCommand({ taskId: a!.taskId }))).canceled === true, 'the runner was not told');
       check((await r.statuses('INSTANCE'))['@A'] === 'CANCELED', 'the instance is not CANCELED');
+    },
+  },
+  {
+    id: 'run-heartbeat',
+    rule: 'ReportTaskRunnerHeartbeat answers terminate: false; without a taskrunnerId it is InvalidRequestException',
+    run: async (ctx) => {
+      check(out(await sendCommand(ctx.sdk, new ReportTaskRunnerHeartbeatCommand({ taskrunnerId: 'conformance-runner', workerGroup: 'conformance' }))).terminate === false, 'terminate is not false');
+      fails(await sendCommand(ctx.sdk, new ReportTaskRunnerHeartbeatCommand({} as never)), 'InvalidRequestException');
     },
   },
   {
