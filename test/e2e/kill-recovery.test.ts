@@ -23,6 +23,10 @@ const ROOT = join(__dirname, '..', '..');
 const READY = /endpoint (http:\/\/[0-9.]+:\d+) \|/;
 jest.setTimeout(180_000);
 
+/** The endpoint of the test, stopped after it even when the test times out. */
+let running: ChildProcess | undefined;
+afterAll(() => running?.kill('SIGKILL'));
+
 const start = (dir: string, port: number) =>
   new Promise<{ child: ChildProcess; url: string }>((resolve, reject) => {
     const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), DYNAMODB_PORT: '0' };
@@ -37,6 +41,7 @@ const start = (dir: string, port: number) =>
     });
     child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
     child.on('exit', (code) => reject(new Error(`exited with ${code}: ${out}`)));
+    running = child;
   });
 
 it('20 runners, a kill -9 mid-run and a restart on the same data: every instance ends FINISHED, no attempt twice', async () => {
@@ -59,7 +64,9 @@ it('20 runners, a kill -9 mid-run and a restart on the same data: every instance
       { key: 'scheduleType', stringValue: 'ondemand' },
       { key: 'workerGroup', stringValue: 'kill' },
       { key: 'retryDelay', stringValue: '1 seconds' },
-      { key: 'reportProgressTimeout', stringValue: '2 seconds' },
+      // Leases of 10 s: short enough that work lost in the kill comes back quickly, long enough that a loaded
+      // machine (CI runs this beside other suites) does not take leases away from runners that are working.
+      { key: 'reportProgressTimeout', stringValue: '10 seconds' },
       { key: 'maximumRetries', stringValue: '5' },
     ];
     await sdk.send(new PutPipelineDefinitionCommand({ pipelineId, pipelineObjects: [{ id: 'Default', name: 'Default', fields: defaults }, ...activities] }));
