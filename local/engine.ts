@@ -1,9 +1,11 @@
 /**
- * The embedded DynamoDB-compatible engine: dynalite, in this process, in memory or on disk.
+ * The embedded DynamoDB-compatible engine: dynalite, in this process, in memory or on disk (its secondary
+ * indexes rebuilt from the items when it opens a folder: local/index-recovery.ts says why).
  */
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import dynalite from 'dynalite';
+import { rebuildIndexes } from './index-recovery';
 
 export interface EngineOptions {
   readonly host: string;
@@ -18,6 +20,8 @@ export interface Engine {
 }
 
 export const startEngine = async (options: EngineOptions): Promise<Engine> => {
+  // A data folder may come from a process that was killed mid-write: its indexes are rebuilt first.
+  if (options.dataDir) await rebuildIndexes(options.dataDir);
   const server: Server = dynalite({
     createTableMs: 0,
     deleteTableMs: 0,

@@ -21,11 +21,15 @@ import {
 
 const ROOT = join(__dirname, '..', '..');
 const READY = /endpoint (http:\/\/[0-9.]+:\d+) \|/;
-jest.setTimeout(180_000);
+jest.setTimeout(240_000);
 
-/** The endpoint of the test, stopped after it even when the test times out. */
+/** The endpoint of the test and its runners, stopped after it even when the test times out. */
 let running: ChildProcess | undefined;
-afterAll(() => running?.kill('SIGKILL'));
+let done = false;
+afterAll(() => {
+  done = true;
+  running?.kill('SIGKILL');
+});
 
 const start = (dir: string, port: number) =>
   new Promise<{ child: ChildProcess; url: string }>((resolve, reject) => {
@@ -74,10 +78,10 @@ it('20 runners, a kill -9 mid-run and a restart on the same data: every instance
 
     const handed: string[] = [];
     let finishedTasks = 0;
-    let done = false;
-    /** Calls until the endpoint answers (it may be down for a moment). */
+    /** Calls until the endpoint answers (it may be down for a moment); gives up once the test is over. */
     const persist = async <T>(f: () => Promise<T>): Promise<T> => {
       for (;;) {
+        if (done) throw new Error('the test is over');
         try {
           return await f();
         } catch (err) {
@@ -100,7 +104,7 @@ it('20 runners, a kill -9 mid-run and a restart on the same data: every instance
     };
     const runners = Array.from({ length: 20 }, runner);
     // Kill -9 once some work is done, then start again on the same data and port.
-    while (finishedTasks < 15) await new Promise((r) => setTimeout(r, 20));
+    while (finishedTasks < 15 && !done) await new Promise((r) => setTimeout(r, 20));
     server.child.kill('SIGKILL');
     await new Promise((r) => server.child.once('exit', r));
     server = await start(dir, port);
@@ -110,13 +114,16 @@ it('20 runners, a kill -9 mid-run and a restart on the same data: every instance
       const described = await persist(() => sdk.send(new DescribeObjectsCommand({ pipelineId, objectIds: ids })));
       return (described.pipelineObjects ?? []).map((o) => o.fields!.find((f) => f.key === '@status')?.stringValue);
     };
-    for (;;) {
-      const s = await statuses();
-      if (s.length === 60 && s.every((x) => x === 'FINISHED')) break;
-      await new Promise((r) => setTimeout(r, 500));
+    // Until every instance is final, or 120 s have passed: the statuses then say what is stuck.
+    const FINAL = ['FINISHED', 'FAILED', 'CASCADE_FAILED', 'CANCELED'];
+    let s: (string | undefined)[] = [];
+    for (const until = Date.now() + 120_000; Date.now() < until; await new Promise((r) => setTimeout(r, 500))) {
+      s = await statuses();
+      if (s.length === 60 && s.every((x) => FINAL.includes(x!))) break;
     }
     done = true;
-    await Promise.all(runners);
+    await Promise.allSettled(runners);
+    expect(s.filter((x) => x !== 'FINISHED')).toEqual([]);
     expect(new Set(handed).size).toBe(handed.length);
     const attemptIds = (await sdk.send(new QueryObjectsCommand({ pipelineId, sphere: 'ATTEMPT', limit: 1000 }))).ids ?? [];
     const attempts = (await Promise.all(
