@@ -3,7 +3,8 @@
  * The claim is one conditional write on the attempt (the arbiter); then the pipeline is checked (a pipeline
  * deleted or deactivated before the claim hands nothing out), the instance marked RUNNING, the task written.
  * With nothing ready it long-polls: it looks again every second until an attempt is ready or its wait ends,
- * and answers `{}`. Leases that have passed, met on the way, are given up (retry or failure).
+ * and answers `{}`. Leases that have passed, met on the way, are given up (retry or failure), and ended attempts
+ * whose run never moved on (their call died) are settled.
  */
 import { optional, required, SHAPES, structure } from '../model/shapes';
 import { PIPELINE_DELETED } from '../store/tables';
@@ -11,7 +12,7 @@ import { newTaskId } from '../store/task-store';
 import type { Candidate } from '../store/run-store';
 import type { Operation, OperationResult, RequestContext } from './operation';
 import { readDefinition } from './pipeline-access';
-import { expireLease } from './run-progress';
+import { expireLease, settleCandidate } from './run-progress';
 import { buildTaskObject } from './task-object';
 
 export const POLL_FOR_TASK_INPUT = structure({
@@ -42,7 +43,10 @@ const takeOne = async (input: Input, ctx: RequestContext, candidates: readonly C
       await expireLease(ctx, c, accountId); // its lease has passed
       continue;
     }
-    if (c.status !== 'WAITING_FOR_RUNNER') continue;
+    if (c.status !== 'WAITING_FOR_RUNNER') {
+      await settleCandidate(ctx, c, accountId); // it ended, and the call that ended it died before the run moved on
+      continue;
+    }
     const now = ctx.now();
     const pipeline = await ctx.stores.pipelines.get(c.pipelineId);
     if (!pipeline || pipeline.state === PIPELINE_DELETED) {

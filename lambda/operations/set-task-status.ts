@@ -3,7 +3,7 @@
  * No AWS SDK here: persistence goes through the TaskStore port.
  */
 import { modeledError } from './errors';
-import { attemptOver } from './run-progress';
+import { settleAttempt, settleFrom } from './run-progress';
 import { loadTask, taskNotFound } from './task-access';
 import type { Operation, OperationResult, RequestContext } from './operation';
 import { optional, required, SHAPES, structure } from '../model/shapes';
@@ -58,7 +58,7 @@ const settle = async (first: Task, req: SetTaskStatusInput, ctx: RequestContext)
       const completion = completionOf(req, ctx.now());
       const result = await tasks.completeTask(task.taskId, completion);
       if (result.applied) {
-        await tasks.recordAttempt(pipelineId, task.attemptId, completion);
+        await tasks.recordAttempt(pipelineId, task.attemptId, completion, settleFrom(ctx.now()));
         await moveRunOn(ctx, task, completion);
         return done('completed');
       }
@@ -69,7 +69,7 @@ const settle = async (first: Task, req: SetTaskStatusInput, ctx: RequestContext)
     if (task.state === req.taskStatus) {
       // The call that won may have died before writing the attempt: finish its work (a no-op if it did not).
       if (task.completion) {
-        await tasks.recordAttempt(pipelineId, task.attemptId, task.completion);
+        await tasks.recordAttempt(pipelineId, task.attemptId, task.completion, settleFrom(ctx.now()));
         await moveRunOn(ctx, task, task.completion);
       }
       return done('unchanged');
@@ -92,7 +92,7 @@ const moveRunOn = async (ctx: RequestContext, task: Task, completion: Completion
   if (!task.fromRun) return;
   const attempt = await ctx.stores.runs.getAttempt(task.pipelineId, task.attemptId);
   if (!attempt || attempt.taskId !== task.taskId || attempt.status !== completion.status) return;
-  await attemptOver(ctx, task.pipelineId, ctx.caller.accountId, attempt, completion.status === 'FINISHED' ? 'FINISHED' : 'FAILED');
+  await settleAttempt(ctx, ctx.caller.accountId, attempt);
 };
 
 const completionOf = (req: SetTaskStatusInput, now: Date): Completion => ({

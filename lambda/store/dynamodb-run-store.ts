@@ -2,7 +2,8 @@
  * The DynamoDB adapter of the RunStore port. Instances and attempts are items of the objects table under
  * their pipeline; an attempt a runner may take carries `readyKey` (account and worker group) and
  * `availableAt`, which put it in the ready index; while RUNNING it keeps them, `availableAt` then being the end
- * of its lease, so that any later poller sees when a lease has passed. Every write is a single-item
+ * of its lease, so that any later poller sees when a lease has passed; once ended it keeps them until the run
+ * has moved on (`availableAt` then being when a poller may do that in place of a call that died). Every write is a single-item
  * conditional write; docs/behaviour.md (§8) gives the order that makes each call crash-safe.
  */
 import {
@@ -288,12 +289,21 @@ export class DynamoDbRunStore implements RunStore {
     });
   }
 
-  expire(c: Candidate, at: string): Promise<boolean> {
+  expire(c: Candidate, at: string, settleFrom: string): Promise<boolean> {
     return this.update(c.pipelineId, c.attemptId, {
-      expression: 'SET #status = :timedout, #end = :at REMOVE #rk, #at',
+      expression: 'SET #status = :timedout, #end = :at, #at = :settle',
       condition: '#status = :running AND #at = :seen',
-      names: { '#status': ATTR.status, '#end': ATTR.endTime, '#rk': ATTR.readyKey, '#at': ATTR.availableAt },
-      values: { ':timedout': s('TIMEDOUT'), ':running': s('RUNNING'), ':at': s(at), ':seen': s(c.availableAt) },
+      names: { '#status': ATTR.status, '#end': ATTR.endTime, '#at': ATTR.availableAt },
+      values: { ':timedout': s('TIMEDOUT'), ':running': s('RUNNING'), ':at': s(at), ':seen': s(c.availableAt), ':settle': s(settleFrom) },
+    });
+  }
+
+  async settled(pipelineId: string, attemptId: string): Promise<void> {
+    await this.update(pipelineId, attemptId, {
+      expression: 'REMOVE #rk, #at',
+      condition: '#status IN (:finished, :failed, :timedout) AND attribute_exists(#rk)',
+      names: { '#status': ATTR.status, '#rk': ATTR.readyKey, '#at': ATTR.availableAt },
+      values: { ':finished': s('FINISHED'), ':failed': s('FAILED'), ':timedout': s('TIMEDOUT') },
     });
   }
 

@@ -110,14 +110,15 @@ export class DynamoDbTaskStore implements TaskStore {
     }
   }
 
-  async recordAttempt(pipelineId: string, attemptId: string, completion: Completion): Promise<void> {
+  async recordAttempt(pipelineId: string, attemptId: string, completion: Completion, settleFrom: string): Promise<void> {
     try {
       await this.client.send(
         new UpdateItemCommand({
           TableName: this.tables.objects,
           Key: { [ATTR.pipelineId]: { S: pipelineId }, [ATTR.objectId]: { S: attemptId } },
-          // A final attempt leaves the ready index (where a RUNNING one stays, keyed by the end of its lease).
-          ...completionUpdate(ATTR.status, completion, [ATTR.readyKey, ATTR.availableAt]),
+          // An ended attempt stays in the ready index, offered from `settleFrom` on, until the run has moved on
+          // (docs/behaviour.md §8: a poller finishes the work of a call that died in between).
+          ...completionUpdate(ATTR.status, completion, { [ATTR.availableAt]: settleFrom }),
         }),
         { abortSignal: this.signal },
       );
@@ -131,15 +132,16 @@ export class DynamoDbTaskStore implements TaskStore {
   }
 }
 
-/** `SET status, endTime and the given error fields; REMOVE the others` (and `alsoRemove`), only while the item is RUNNING. */
-const completionUpdate = (statusAttr: string, c: Completion, alsoRemove: readonly string[] = []) => {
+/** `SET status, endTime, the given error fields (and `alsoSet`); REMOVE the other error fields`, only while the item is RUNNING. */
+const completionUpdate = (statusAttr: string, c: Completion, alsoSet: Readonly<Record<string, string>> = {}) => {
   const names: Record<string, string> = { '#status': statusAttr, '#endTime': ATTR.endTime };
   const values: Item = { ':status': { S: c.status }, ':running': { S: RUNNING }, ':endTime': { S: c.endTime } };
   const set = ['#status = :status', '#endTime = :endTime'];
   const remove: string[] = [];
-  for (const attr of alsoRemove) {
+  for (const [attr, value] of Object.entries(alsoSet)) {
     names[`#${attr}`] = attr;
-    remove.push(`#${attr}`);
+    values[`:${attr}`] = { S: value };
+    set.push(`#${attr} = :${attr}`);
   }
   for (const field of ERROR_FIELDS) {
     names[`#${field}`] = field;

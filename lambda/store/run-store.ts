@@ -29,7 +29,7 @@ export interface StoredAttempt extends Attempt {
   readonly reported?: readonly Field[];
 }
 
-/** An attempt the ready index offers: to claim if waiting, to expire if its lease has passed. */
+/** An attempt the ready index offers: to claim if waiting, to expire if its lease has passed, to settle if it ended. */
 export interface Candidate {
   readonly pipelineId: string;
   readonly attemptId: string;
@@ -76,8 +76,13 @@ export interface RunStore {
   release(candidate: Candidate, taskId: string): Promise<void>;
   /** A waiting or running attempt becomes CANCELED and leaves the ready index. */
   cancelAttempt(pipelineId: string, attemptId: string, at: string): Promise<boolean>;
-  /** Gives up a RUNNING attempt whose lease ended, if it is still the candidate read (TIMEDOUT). */
-  expire(candidate: Candidate, at: string): Promise<boolean>;
+  /**
+   * Gives up a RUNNING attempt whose lease ended, if it is still the candidate read (TIMEDOUT). Like any ended
+   * attempt it stays in the ready index, offered from `settleFrom`, until `settled`.
+   */
+  expire(candidate: Candidate, at: string, settleFrom: string): Promise<boolean>;
+  /** An ended attempt whose consequences are applied leaves the ready index. */
+  settled(pipelineId: string, attemptId: string): Promise<void>;
   /** Renews the lease of the runner holding `taskId` and keeps the fields it reported. */
   reportProgress(pipelineId: string, attemptId: string, taskId: string, leaseUntil: string, fields: readonly Field[]): Promise<ProgressResult>;
   /** Applies the instance changes of a transition (and the attempts they create); each write is idempotent. */

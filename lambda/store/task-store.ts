@@ -57,6 +57,9 @@ export interface TaskStore {
   putTask(task: Task): Promise<void>;
   /** A RUNNING task becomes CANCELED (its attempt was given up or canceled); otherwise nothing changes. */
   cancelTask(taskId: string): Promise<void>;
-  /** Writes the completion onto the attempt if the attempt is still RUNNING; otherwise (final, or no such attempt) does nothing. */
-  recordAttempt(pipelineId: string, attemptId: string, completion: Completion): Promise<void>;
+  /**
+   * Writes the completion onto the attempt if the attempt is still RUNNING; otherwise (final, or no such attempt)
+   * does nothing. The attempt stays in the ready index, offered from `settleFrom`, until the run store's `settled`.
+   */
+  recordAttempt(pipelineId: string, attemptId: string, completion: Completion, settleFrom: string): Promise<void>;
 }

@@ -43,9 +43,9 @@ class CrashAfterTaskWrite implements TaskStore {
   completeTask = (id: string, c: Completion) => this.inner.completeTask(id, c);
   putTask = (t: Task) => this.inner.putTask(t);
   cancelTask = (id: string) => this.inner.cancelTask(id);
-  recordAttempt = async (pipelineId: string, id: string, c: Completion) => {
+  recordAttempt = async (pipelineId: string, id: string, c: Completion, settleFrom: string) => {
     if (this.crashes-- > 0) throw new Error('simulated crash between the task write and the attempt write');
-    return this.inner.recordAttempt(pipelineId, id, c);
+    return this.inner.recordAttempt(pipelineId, id, c, settleFrom);
   };
 }
 

@@ -131,10 +131,10 @@ describe('DynamoDB requests of the run calls (docs/behaviour.md §8)', () => {
     expect(poll.requests).toEqual(['Query', 'GetItem', 'GetItem', 'GetItem', 'UpdateItem', 'GetItem', 'UpdateItem', 'PutItem', 'Query']);
     const { taskId } = poll.body.taskObject;
     expect((await counted('ReportTaskProgress', { taskId })).requests).toEqual(['GetItem', 'GetItem', 'GetItem', 'GetItem', 'UpdateItem']);
-    // SetTaskStatus of a run task: the four of §3, then the attempt, the run (Query), and per change its writes
-    // (here the instance FINISHED, and Next's first attempt: PutItem, UpdateItem).
+    // SetTaskStatus of a run task: the four of §3, then the attempt, the run (Query), per change its writes (here
+    // the instance FINISHED, and Next's first attempt: PutItem, UpdateItem), and the attempt out of the ready index.
     expect((await counted('SetTaskStatus', { taskId, taskStatus: 'FINISHED' })).requests).toEqual([
-      'GetItem', 'GetItem', 'UpdateItem', 'UpdateItem', 'GetItem', 'Query', 'UpdateItem', 'PutItem', 'UpdateItem',
+      'GetItem', 'GetItem', 'UpdateItem', 'UpdateItem', 'GetItem', 'Query', 'UpdateItem', 'PutItem', 'UpdateItem', 'UpdateItem',
     ]);
     expect((await counted('ReportTaskRunnerHeartbeat', { taskrunnerId: 'r' })).requests).toEqual(['PutItem']);
     expect((await counted('SetStatus', { pipelineId: id, objectIds: ['Hello'], status: 'PAUSE' })).requests).toEqual(['GetItem', 'Query', 'Query', 'UpdateItem']);

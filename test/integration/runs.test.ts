@@ -3,6 +3,8 @@ import { dispatcherFor, startTestEngine, TestEngine } from '../support/engine';
 import { createPipeline, newCaller, object, op } from '../support/pipelines';
 import type { Caller } from '../../lambda/identity';
 import { DynamoDbRunStore } from '../../lambda/store/dynamodb-run-store';
+import { SETTLE_AFTER_MS } from '../../lambda/operations/run-progress';
+import { dynamoDbClient } from '../../local/dynamodb';
 
 let engine: TestEngine;
 beforeAll(async () => {
@@ -307,4 +309,52 @@ describe('DeactivatePipeline during a run', () => {
     const store = new DynamoDbRunStore(engine.client, engine.names);
     expect(await store.objectsOf(r.pipelineId)).toEqual({ instances: [], attempts: [] });
   });
+});
+
+describe('a call that dies after ending an attempt and is never retried', () => {
+  /** A dispatcher on the run's clock whose DynamoDB client "dies" on the first request that `fatal` picks, and stays dead. */
+  const dyingDispatcher = (r: Awaited<ReturnType<typeof setUp>>, fatal: (command: string, input: Record<string, unknown>) => boolean) => {
+    const client = dynamoDbClient(engine.endpoint);
+    let dead = false;
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        dead ||= fatal(context.commandName ?? '', args.input as Record<string, unknown>);
+        if (dead) throw new Error('simulated crash');
+        return next(args);
+      },
+      { step: 'initialize', name: 'dieOnRequest' },
+    );
+    return { call: (operation: string, input: Record<string, unknown>) => op(dispatcherFor(engine, { client, now: r.time.now }), operation, input, r.caller), client };
+  };
+  const readsAttempt = (command: string, input: Record<string, unknown>) => command === 'GetItemCommand' && input.TableName === engine.names.objects;
+
+  it('SetTaskStatus FINISHED: the attempt is FINISHED, and a poll once SETTLE_AFTER_MS has passed starts its dependents', async () => {
+    const r = await setUp([ON_DEMAND, shell('A'), shell('B', { dependsOn: { ref: 'A' } })]);
+    const a = await r.poll();
+    const dying = dyingDispatcher(r, readsAttempt); // dies after the task and attempt writes, before the run moves on
+    expect((await dying.call('SetTaskStatus', { taskId: a.taskId, taskStatus: 'FINISHED' })).status).toBe(500);
+    dying.client.destroy();
+    expect(await r.statuses('ATTEMPT')).toEqual({ '@A_2026-11-29T10:00:00_Attempt=1': 'FINISHED' });
+    expect(await r.poll()).toBeUndefined(); // the call could still be alive: not yet
+    r.time.advance(SETTLE_AFTER_MS);
+    expect((await r.poll()).attemptId).toBe('@B_2026-11-29T10:00:00_Attempt=1');
+    expect(await r.statuses('INSTANCE')).toEqual({ '@A_2026-11-29T10:00:00': 'FINISHED', '@B_2026-11-29T10:00:00': 'RUNNING' });
+    r.time.advance(SETTLE_AFTER_MS);
+    expect(await r.poll()).toBeUndefined(); // settled once: A's attempt left the ready index
+  }, 30_000);
+
+  it('a poll that gives up a lease: the retry is made by a later poll', async () => {
+    const r = await setUp([object('Default', { scheduleType: 'ondemand', workerGroup: 'wg', retryDelay: '2 minutes' }), shell('A')]);
+    const lost = await r.poll();
+    r.time.advance(121_000);
+    const dying = dyingDispatcher(r, readsAttempt); // dies after the TIMEDOUT write, before the task and the run
+    expect((await dying.call('PollForTask', { workerGroup: 'wg' })).status).toBe(500);
+    dying.client.destroy();
+    expect(await r.statuses('ATTEMPT')).toEqual({ '@A_2026-11-29T10:00:00_Attempt=1': 'TIMEDOUT' });
+    r.time.advance(SETTLE_AFTER_MS);
+    expect(await r.poll()).toBeUndefined(); // this poll settles it: the retry comes after retryDelay
+    expect((await r.call('ReportTaskProgress', { taskId: lost.taskId })).body).toEqual({ canceled: true });
+    r.time.advance(120_000);
+    expect((await r.poll()).attemptId).toBe('@A_2026-11-29T10:00:00_Attempt=2');
+  }, 30_000);
 });
