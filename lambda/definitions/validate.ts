@@ -11,6 +11,7 @@ import { Inheritance } from './inheritance';
 import { DEFINITION_LIMITS as L, utf8Bytes } from './limits';
 import { ENUM_FIELDS, OBJECT_TYPES, PARAMETER_TYPES } from './object-types';
 import { hasExpression, parseDateTime, parsePeriod } from './periods';
+import { periodMs, RUN_LIMITS, type RunLimits } from '../runs/run-limits';
 
 export interface ObjectMessages {
   readonly id: string;
@@ -62,7 +63,11 @@ const expressionsOf = (value: string): string[] => {
 /** Names an expression reads that must be a parameter or a field of the object: `myX` and `*myX`, not after `.` or `@`. */
 const userNamesIn = (expression: string): string[] => expression.match(/(?<![\w.@*])\*?my\w*/g) ?? [];
 
-export const validateDefinition = (def: Definition): ValidationOutcome => {
+/** The period fields of activities (dp-object-activities) that the run reads or that name a timeout. */
+const RUN_PERIOD_FIELDS = ['retryDelay', 'reportProgressTimeout', 'attemptTimeout', 'lateAfterTimeout'] as const;
+
+/** `limits`: with relaxed limits (docs/behaviour.md §8) periods may be in seconds and dp-limits.md's run limits do not apply. */
+export const validateDefinition = (def: Definition, limits: RunLimits = { relaxed: false }): ValidationOutcome => {
   const refusal = refusalOf(def);
   if (refusal) return { refusal };
   const errors = new Collector();
@@ -147,11 +152,39 @@ export const validateDefinition = (def: Definition): ValidationOutcome => {
         }
       }
     }
+    checkRunSettings(o);
     for (const [key, allowed] of Object.entries(ENUM_FIELDS)) {
       const value = o.fields.find((f) => f.key === key)?.stringValue;
       if (value !== undefined && !hasExpression(value) && !allowed.includes(value.toLowerCase())) {
         err(`INVALID_FIELD_VALUE: '${key}' must be one of ${allowed.join(', ')}, not '${value.slice(0, 64)}'.`);
       }
+    }
+  }
+
+  /** Own fields only (an inherited one is checked on the object that holds it); expressions wait for evaluation. */
+  function checkRunSettings(o: PipelineObject): void {
+    const err = (m: string) => errors.add(o.id, m);
+    const own = (key: string) => {
+      const v = o.fields.find((f) => f.key === key)?.stringValue;
+      return v === undefined || hasExpression(v) ? undefined : v;
+    };
+    for (const key of RUN_PERIOD_FIELDS) {
+      const v = own(key);
+      if (v === undefined) continue;
+      const ms = periodMs(v, limits);
+      if (ms === undefined && periodMs(v, { relaxed: true }) !== undefined) {
+        err(`INVALID_FIELD_VALUE: '${key}' is given in seconds, which only an endpoint with relaxed limits accepts (npm start -- --relaxed-limits); give it in minutes or longer.`);
+      } else if (ms === undefined) {
+        err(`INVALID_FIELD_VALUE: '${key}' must be a period ("N minutes|hours|days|weeks|months"), not '${v.slice(0, 64)}'.`);
+      } else if (key === 'retryDelay' && !limits.relaxed && ms < RUN_LIMITS.minimumRetryDelayMs) {
+        err(`LIMIT_EXCEEDED: 'retryDelay' must be at least ${RUN_LIMITS.minimumRetryDelayMs / 60_000} minutes (the minimum delay between retry attempts).`);
+      }
+    }
+    const retries = own('maximumRetries');
+    if (retries !== undefined && !/^\s*\d+\s*$/.test(retries)) {
+      err(`INVALID_FIELD_VALUE: 'maximumRetries' must be a whole number, not '${retries.slice(0, 64)}'.`);
+    } else if (retries !== undefined && !limits.relaxed && Number(retries) > RUN_LIMITS.maximumRetries) {
+      err(`LIMIT_EXCEEDED: 'maximumRetries' is ${Number(retries)}; at most ${RUN_LIMITS.maximumRetries} retries of an activity are allowed.`);
     }
   }
 

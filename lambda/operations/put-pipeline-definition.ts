@@ -13,7 +13,7 @@ const run = async (input: DefinitionInput, ctx: RequestContext): Promise<Operati
   const loaded = await loadPipeline(ctx, input.pipelineId);
   if (loaded.error) return { ok: false, error: loaded.error };
   const definition = definitionOf(input);
-  const validated = validateDefinition(definition);
+  const validated = validateDefinition(definition, ctx.limits);
   if (validated.refusal !== undefined) return { ok: false, error: invalidRequest(validated.refusal) };
   const saved = await ctx.stores.pipelines.saveDefinition(input.pipelineId, definition, ctx.now(), loaded.pipeline.latest);
   if (saved === 'gone') return { ok: false, error: pipelineDeleted(input.pipelineId) };

@@ -8,7 +8,7 @@ import { invalidRequest, loadPipeline } from './pipeline-access';
 const run = async (input: DefinitionInput, ctx: RequestContext): Promise<OperationResult> => {
   const loaded = await loadPipeline(ctx, input.pipelineId);
   if (loaded.error) return { ok: false, error: loaded.error };
-  const validated = validateDefinition(definitionOf(input));
+  const validated = validateDefinition(definitionOf(input), ctx.limits);
   if (validated.refusal !== undefined) return { ok: false, error: invalidRequest(validated.refusal) };
   const output = reportOutput(validated.report);
   return { ok: true, output, log: { errored: output.errored } };

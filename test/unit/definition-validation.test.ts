@@ -107,6 +107,21 @@ describe('errors, per object', () => {
     ]);
     expect(errorsOf(def(obj('i'.repeat(257), { type: 'Exists' })), 'i'.repeat(257))).toEqual(['LIMIT_EXCEEDED: the id is longer than 256 UTF-8 bytes.']);
   });
+  it('run settings: at most 5 retries, at least 2 minutes apart, periods in minutes or longer (seconds with relaxed limits only)', () => {
+    const a = (fields: Record<string, string>) => def(ONDEMAND, obj('A', { type: 'ShellCommandActivity', command: 'true', ...fields }));
+    expect(errorsOf(a({ maximumRetries: '5', retryDelay: '2 minutes', reportProgressTimeout: '1 hours', attemptTimeout: '#{myT}', myT: '1 hours' }), 'A')).toEqual([]);
+    expect(errorsOf(a({ maximumRetries: '6', retryDelay: '1 minutes' }), 'A')).toEqual([
+      "LIMIT_EXCEEDED: 'retryDelay' must be at least 2 minutes (the minimum delay between retry attempts).",
+      "LIMIT_EXCEEDED: 'maximumRetries' is 6; at most 5 retries of an activity are allowed.",
+    ]);
+    expect(errorsOf(a({ maximumRetries: 'two', reportProgressTimeout: 'soon', retryDelay: '30 seconds' }), 'A')).toEqual([
+      "INVALID_FIELD_VALUE: 'retryDelay' is given in seconds, which only an endpoint with relaxed limits accepts (npm start -- --relaxed-limits); give it in minutes or longer.",
+      "INVALID_FIELD_VALUE: 'reportProgressTimeout' must be a period (\"N minutes|hours|days|weeks|months\"), not 'soon'.",
+      "INVALID_FIELD_VALUE: 'maximumRetries' must be a whole number, not 'two'.",
+    ]);
+    const relaxed = validateDefinition(a({ maximumRetries: '9', retryDelay: '1 seconds', reportProgressTimeout: '3 seconds' }), { relaxed: true });
+    expect(relaxed.report?.errors).toEqual([]);
+  });
 });
 
 describe('refusals (nothing is saved)', () => {
