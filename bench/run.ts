@@ -177,6 +177,7 @@ const countRequests = async () => {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const p = (command: any) => (sdk.send(command) as Promise<unknown>).catch((e: Error) => e.name);
     let pipelineId = '';
+    let taskId = '';
     const objects = [
       { id: 'Default', name: 'Default', fields: [{ key: 'scheduleType', stringValue: 'ondemand' }, { key: 'workerGroup', stringValue: 'wg' }] },
       { id: 'Hello', name: 'Hello', fields: [{ key: 'type', stringValue: 'ShellCommandActivity' }, { key: 'command', stringValue: 'echo hello' }] },
@@ -191,6 +192,18 @@ const countRequests = async () => {
       await counted('PutPipelineDefinition (first)', () => p(new PutPipelineDefinitionCommand({ pipelineId, pipelineObjects: objects }))),
       await counted('ValidatePipelineDefinition', () => p(new ValidatePipelineDefinitionCommand({ pipelineId, pipelineObjects: objects }))),
       await counted('ActivatePipeline', () => p(new ActivatePipelineCommand({ pipelineId }))),
+      // The run calls (docs/behaviour.md §8) on the run it started: one task through the loop.
+      await counted('PollForTask (handing out)', async () => {
+        const polled = await sdk.send(new PollForTaskCommand({ workerGroup: 'wg', hostname: 'bench' }));
+        taskId = polled.taskObject?.taskId ?? '';
+        return polled;
+      }),
+      await counted('ReportTaskProgress', () => p(new ReportTaskProgressCommand({ taskId }))),
+      await counted('ReportTaskRunnerHeartbeat', () => p(new ReportTaskRunnerHeartbeatCommand({ taskrunnerId: 'bench', workerGroup: 'wg' }))),
+      await counted('SetStatus (PAUSE a component)', () => p(new SetStatusCommand({ pipelineId, objectIds: ['Hello'], status: 'PAUSE' }))),
+      await counted('SetStatus (RESUME it)', () => p(new SetStatusCommand({ pipelineId, objectIds: ['Hello'], status: 'RESUME' }))),
+      await counted('SetTaskStatus (a task of a run)', () => p(new SetTaskStatusCommand({ taskId, taskStatus: 'FINISHED' }))),
+      await counted('QueryObjects (instances)', () => p(new QueryObjectsCommand({ pipelineId, sphere: 'INSTANCE' }))),
       await counted('PutPipelineDefinition (replacing the active one)', () => p(new PutPipelineDefinitionCommand({ pipelineId, pipelineObjects: objects }))),
       await counted('PutPipelineDefinition (replacing a latest that is not active)', () => p(new PutPipelineDefinitionCommand({ pipelineId, pipelineObjects: objects }))),
       await counted('GetPipelineDefinition', () => p(new GetPipelineDefinitionCommand({ pipelineId }))),

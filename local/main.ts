@@ -36,9 +36,6 @@ const main = async () => {
     dynamodbPort: Number(values['dynamodb-port'] ?? process.env.DYNAMODB_PORT ?? 8000),
     dataDir,
   });
-  console.log(
-    `DataPipeline endpoint ${endpoint.apiUrl} | DynamoDB engine ${endpoint.dynamodbUrl} (${dataDir ? `data in ${dataDir}` : 'in memory'}) | Ctrl-C stops`,
-  );
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -51,6 +48,10 @@ const main = async () => {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  // Printed once the signals are handled: whoever waits for this line may stop the process at once.
+  console.log(
+    `DataPipeline endpoint ${endpoint.apiUrl} | DynamoDB engine ${endpoint.dynamodbUrl} (${dataDir ? `data in ${dataDir}` : 'in memory'}) | Ctrl-C stops`,
+  );
 };
 
 main().catch((err: unknown) => {
