@@ -2,7 +2,8 @@
  * `npm run bench`: measures, in one run on this machine, and writes bench/results.json.
  * - SetTaskStatus/s through the full path (SDK -> HTTP -> handler -> engine) against the engine's own
  *   conditional UpdateItem/s through the same SDK stack at the same concurrency, as a ratio;
- * - DynamoDB requests per SetTaskStatus for each outcome, counted by a proxy in front of the engine;
+ * - DynamoDB requests per SetTaskStatus for each outcome, and of each pipeline and run call, counted by a
+ *   proxy in front of the engine;
  * - the handler bundle's size, and its cold import time in a fresh Node process against the bare
  *   DynamoDB client's bundle, as a ratio;
  * - peak memory (VmHWM) of the local endpoint process under load.
@@ -24,9 +25,13 @@ import {
   DescribePipelinesCommand,
   GetPipelineDefinitionCommand,
   ListPipelinesCommand,
+  PollForTaskCommand,
   PutPipelineDefinitionCommand,
   QueryObjectsCommand,
   RemoveTagsCommand,
+  ReportTaskProgressCommand,
+  ReportTaskRunnerHeartbeatCommand,
+  SetStatusCommand,
   SetTaskStatusCommand,
   ValidatePipelineDefinitionCommand,
 } from '@aws-sdk/client-data-pipeline';
