@@ -13,6 +13,7 @@ import { CreatePipeline } from './operations/create-pipeline';
 import { DeactivatePipeline } from './operations/deactivate-pipeline';
 import { DeletePipeline } from './operations/delete-pipeline';
 import { DescribeObjects } from './operations/describe-objects';
+import { EvaluateExpression } from './operations/evaluate-expression';
 import { DescribePipelines } from './operations/describe-pipelines';
 import { GetPipelineDefinition } from './operations/get-pipeline-definition';
 import { ListPipelines } from './operations/list-pipelines';
@@ -39,6 +40,7 @@ const OPERATIONS: Readonly<Record<string, Operation<any>>> = {
   DeletePipeline,
   DescribeObjects,
   DescribePipelines,
+  EvaluateExpression,
   GetPipelineDefinition,
   ListPipelines,
   PollForTask,

@@ -11,6 +11,9 @@ import { Inheritance } from './inheritance';
 import { DEFINITION_LIMITS as L, utf8Bytes } from './limits';
 import { ENUM_FIELDS, OBJECT_TYPES, PARAMETER_TYPES } from './object-types';
 import { hasExpression, parseDateTime, parsePeriod } from './periods';
+import { ExpressionError } from '../expressions/errors';
+import { unknownFunctions } from '../expressions/evaluate';
+import { parseExpression, pathsOf, templateParts } from '../expressions/parse';
 import { periodMs, RUN_LIMITS, type RunLimits } from '../runs/run-limits';
 
 export interface ObjectMessages {
@@ -52,16 +55,26 @@ const refusalOf = (def: Definition): string | undefined => {
   return undefined;
 };
 
-/** The `#{...}` expressions of a value, with their quoted strings removed. */
-const expressionsOf = (value: string): string[] => {
-  const out: string[] = [];
-  const re = /#\{([^}]*)\}/g;
-  for (let m = re.exec(value); m; m = re.exec(value)) out.push(m[1].replace(/'[^']*'/g, "''"));
-  return out;
+/**
+ * What is wrong with the expressions of a value, without evaluating them: syntax, unknown functions and
+ * argument counts, and `myX` names that are neither a parameter nor a field of the object (`known`).
+ */
+const expressionProblems = (key: string, value: string, known: (name: string) => boolean): string[] => {
+  try {
+    return templateParts(value).flatMap((part) => {
+      if (!('expression' in part)) return [];
+      const ast = parseExpression(part.expression);
+      const names = pathsOf(ast)
+        .map((p) => p[0])
+        .filter((name) => name.replace(/^\*/, '').startsWith('my') && !known(name) && !known(name.replace(/^\*/, '')))
+        .map((name) => `INVALID_EXPRESSION: field '${key}' refers to '${name}', which is neither a parameter nor a field of this object.`);
+      return [...unknownFunctions(ast).map((m) => `INVALID_EXPRESSION: field '${key}': ${m}.`), ...names];
+    });
+  } catch (err) {
+    if (err instanceof ExpressionError) return [`INVALID_EXPRESSION: field '${key}': ${err.message}`];
+    throw err;
+  }
 };
-
-/** Names an expression reads that must be a parameter or a field of the object: `myX` and `*myX`, not after `.` or `@`. */
-const userNamesIn = (expression: string): string[] => expression.match(/(?<![\w.@*])\*?my\w*/g) ?? [];
 
 /** The period fields of activities (dp-object-activities) that the run reads or that name a timeout. */
 const RUN_PERIOD_FIELDS = ['retryDelay', 'reportProgressTimeout', 'attemptTimeout', 'lateAfterTimeout'] as const;
@@ -115,14 +128,8 @@ export const validateDefinition = (def: Definition, limits: RunLimits = { relaxe
       if (f.refValue !== undefined && !objects.get(f.refValue)) {
         err(`REFERENCE_TO_NONEXISTENT_OBJECT: field '${f.key}' refers to '${f.refValue}', which is not an object of this pipeline.`);
       }
-      if (f.stringValue !== undefined) {
-        for (const expression of expressionsOf(f.stringValue)) {
-          for (const name of userNamesIn(expression)) {
-            if (!parameterIds.has(name) && inherited(o, name) === undefined) {
-              err(`INVALID_EXPRESSION: field '${f.key}' refers to '${name}', which is neither a parameter nor a field of this object.`);
-            }
-          }
-        }
+      if (f.stringValue?.includes('#{')) {
+        for (const problem of expressionProblems(f.key, f.stringValue, (name) => parameterIds.has(name) || inherited(o, name) !== undefined)) err(problem);
       }
     }
     const parent = o.fields.find((f) => f.key === 'parent');

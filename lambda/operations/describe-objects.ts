@@ -6,6 +6,7 @@
 import { list, optional, required, SHAPES, structure } from '../model/shapes';
 import type { PipelineObject } from '../definitions/definition';
 import type { Operation, OperationResult, RequestContext } from './operation';
+import { evaluatedObjects } from './object-expressions';
 import { runObjects } from './run-objects';
 import { runObjectsNow } from './run-progress';
 import { loadPipeline, readDefinition, shownVersion } from './pipeline-access';
@@ -33,14 +34,17 @@ const run = async (input: Input, ctx: RequestContext): Promise<OperationResult> 
   if ('error' in read) return { ok: false, error: read.error };
   const byId = new Map<string, PipelineObject>(read.definition.pipelineObjects.map((o) => [o.id, o]));
   // Instance and attempt ids start with @ (component ids cannot be looked up this way anyway).
+  const runtime: PipelineObject[] = [];
   if (input.objectIds.some((id) => id.startsWith('@'))) {
     const objects = await runObjectsNow(ctx, input.pipelineId, ctx.caller.accountId);
-    for (const o of [...runObjects(objects, 'INSTANCE'), ...runObjects(objects, 'ATTEMPT')]) byId.set(o.id, o);
+    runtime.push(...runObjects(objects, 'INSTANCE'), ...runObjects(objects, 'ATTEMPT'));
+    for (const o of runtime) byId.set(o.id, o);
   }
-  const pipelineObjects = [...new Set(input.objectIds)].flatMap((id) => {
+  const found = [...new Set(input.objectIds)].flatMap((id) => {
     const o = byId.get(id);
     return o ? [{ id: o.id, name: o.name, fields: o.fields }] : [];
   });
+  const pipelineObjects = input.evaluateExpressions ? evaluatedObjects(read.definition, found, runtime) : found;
   return { ok: true, output: { pipelineObjects, hasMoreResults: false }, log: { count: pipelineObjects.length } };
 };
 

@@ -1,12 +1,13 @@
 /**
  * The `taskObject` PollForTask hands out: the attempt, its instance, its component, and the objects they
- * reference, each with its inherited fields resolved (own, parent chain, Default), so that a runner can run a
- * ShellCommandActivity's `command` from it alone.
+ * reference, each with its inherited fields resolved (own, parent chain, Default) and its expressions evaluated,
+ * so that a runner can run a ShellCommandActivity's `command` from it alone.
  */
 import type { Definition, Field, PipelineObject } from '../definitions/definition';
 import { Inheritance } from '../definitions/inheritance';
 import type { StoredAttempt, StoredInstance } from '../store/run-store';
 import { fieldTime } from './describe-pipelines';
+import { evaluatedObjects } from './object-expressions';
 
 /** The fields of an object with what it inherits: its own first, then each key it does not set, nearest first. */
 export const resolvedFields = (objects: Inheritance, o: PipelineObject): Field[] => {
@@ -31,7 +32,9 @@ export const buildTaskObject = (definition: Definition, instance: StoredInstance
   const objects = new Inheritance(definition.pipelineObjects);
   const component = objects.get(attempt.componentId);
   const componentFields = component ? resolvedFields(objects, component) : [];
-  const runtime = (sphere: string, status: string): Field[] => [str('@sphere', sphere), str('@status', status), str('@scheduledStartTime', fieldTime(instance.scheduledStartTime))];
+  // An on-demand run has no period: it is scheduled to start and end at its activation (as DescribeObjects shows).
+  const period = [str('@scheduledStartTime', fieldTime(instance.scheduledStartTime)), str('@scheduledEndTime', fieldTime(instance.scheduledStartTime))];
+  const runtime = (sphere: string, status: string): Field[] => [str('@sphere', sphere), str('@status', status), ...period];
   const map: Record<string, { id: string; name: string; fields: Field[] }> = {};
   if (component) map[component.id] = { id: component.id, name: component.name, fields: componentFields };
   map[instance.instanceId] = {
@@ -56,5 +59,7 @@ export const buildTaskObject = (definition: Definition, instance: StoredInstance
     const target = f.refValue === undefined ? undefined : objects.get(f.refValue);
     if (target && !map[target.id]) map[target.id] = { id: target.id, name: target.name, fields: resolvedFields(objects, target) };
   }
-  return { taskId, pipelineId: attempt.pipelineId, attemptId: attempt.attemptId, objects: map };
+  // Expressions evaluated as AWS does before handing the task out: each object in its own context, in the run's period.
+  const evaluated = evaluatedObjects(definition, Object.values(map), [map[instance.instanceId], map[attempt.attemptId]], period);
+  return { taskId, pipelineId: attempt.pipelineId, attemptId: attempt.attemptId, objects: Object.fromEntries(evaluated.map((o) => [o.id, o])) };
 };

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { AddressInfo } from 'node:net';
-import { CreateTableCommand, DynamoDBClient, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { startEngine } from '../../local/engine';
 
@@ -32,11 +32,8 @@ const indexed = async (url: string): Promise<string[]> => {
   }
 };
 
-let dir: string;
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'engine-recovery-'));
-  const engine = await startEngine({ host: '127.0.0.1', port: 0, dataDir: dir });
-  const dynamo = client(engine.url);
+/** Creates the table and waits until it is ACTIVE (dynalite reports CREATING for a moment, longer on a loaded machine). */
+const createTable = async (dynamo: DynamoDBClient) => {
   await dynamo.send(
     new CreateTableCommand({
       TableName: TABLE,
@@ -52,9 +49,21 @@ beforeAll(async () => {
       ],
     }),
   );
-  for (const [id, at] of [['a', '1'], ['b', '2'], ['c', '3']]) await dynamo.send(new PutItemCommand({ TableName: TABLE, Item: item(id, at) }));
-  dynamo.destroy();
-  await engine.close();
+  while ((await dynamo.send(new DescribeTableCommand({ TableName: TABLE }))).Table?.TableStatus !== 'ACTIVE') await new Promise((r) => setTimeout(r, 20));
+};
+
+let dir: string;
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'engine-recovery-'));
+  const engine = await startEngine({ host: '127.0.0.1', port: 0, dataDir: dir });
+  const dynamo = client(engine.url);
+  try {
+    await createTable(dynamo);
+    for (const [id, at] of [['a', '1'], ['b', '2'], ['c', '3']]) await dynamo.send(new PutItemCommand({ TableName: TABLE, Item: item(id, at) }));
+  } finally {
+    dynamo.destroy();
+    await engine.close();
+  }
 
   // What dynalite does first on an UpdateItem of `a` (at 1 → 9) and a DeleteItem of `b`: the index writes,
   // without the item writes that would follow (the process killed in between).

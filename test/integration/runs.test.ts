@@ -358,3 +358,41 @@ describe('a call that dies after ending an attempt and is never retried', () => 
     expect((await r.poll()).attemptId).toBe('@A_2026-11-29T10:00:00_Attempt=2');
   }, 30_000);
 });
+
+describe('expressions where AWS evaluates them', () => {
+  const definition = [
+    object('Default', { scheduleType: 'ondemand', workerGroup: 'wg', myBucket: 's3://bucket' }),
+    object('Data', { type: 'S3DataNode', directoryPath: "#{myBucket}/#{format(@scheduledStartTime,'YYYY-MM-dd')}" }),
+  ];
+  it('PollForTask hands out the objects with their expressions evaluated, in the run\'s period', async () => {
+    const r = await setUp([...definition, shell('A', { command: 'cp #{input.directoryPath} /tmp/#{myTarget}-#{@scheduledStartTime}', input: { ref: 'Data' }, myTarget: 'out' })]);
+    const task = await r.poll();
+    const fieldOf = (id: string, key: string) => task.objects[id].fields.find((f: { key: string }) => f.key === key)?.stringValue;
+    expect(fieldOf(task.attemptId, 'command')).toBe('cp s3://bucket/2026-11-29 /tmp/out-2026-11-29T10:00:00');
+    expect(fieldOf('Data', 'directoryPath')).toBe('s3://bucket/2026-11-29');
+  });
+
+  it('EvaluateExpression on a component, an instance and an attempt; unknown objects and bad expressions are refused', async () => {
+    const r = await setUp([...definition, shell('A', { command: 'echo', input: { ref: 'Data' } })]);
+    const evaluate = async (objectId: string, expression: string) => (await r.call('EvaluateExpression', { pipelineId: r.pipelineId, objectId, expression })).body;
+    expect(await evaluate('A', '#{input.@id} in #{myBucket}')).toEqual({ evaluatedExpression: 'Data in s3://bucket' });
+    expect(await evaluate('@A_2026-11-29T10:00:00', "#{format(plusDays(@scheduledStartTime,1),'dd/MM')} #{input.directoryPath}")).toEqual({ evaluatedExpression: '30/11 s3://bucket/2026-11-29' });
+    expect(await evaluate('@A_2026-11-29T10:00:00_Attempt=1', '#{@status}')).toEqual({ evaluatedExpression: 'WAITING_FOR_RUNNER' });
+    expect(await evaluate('Nope', '#{1}')).toEqual({ __type: 'TaskNotFoundException', message: `Nope is not an object of pipeline ${r.pipelineId}.` });
+    expect(await evaluate('A', '#{@scheduledStartTime}')).toEqual({
+      __type: 'InvalidRequestException',
+      message: "The expression cannot be evaluated on A: '@scheduledStartTime' is neither a field of 'A' nor a parameter of the pipeline.",
+    });
+    expect((await evaluate('A', '#{nope()}')).message).toBe("The expression cannot be evaluated on A: unknown function 'nope'.");
+  });
+
+  it('DescribeObjects evaluates with evaluateExpressions, and shows what cannot be evaluated as written', async () => {
+    const r = await setUp([...definition, shell('A', { command: 'echo #{myBucket}', input: { ref: 'Data' } })]);
+    const describe = async (evaluateExpressions: boolean) =>
+      (await r.call('DescribeObjects', { pipelineId: r.pipelineId, objectIds: ['A', 'Data'], evaluateExpressions })).body.pipelineObjects.map((o: { fields: { key: string; stringValue?: string }[] }) =>
+        o.fields.filter((f) => f.key === 'command' || f.key === 'directoryPath').map((f) => f.stringValue),
+      );
+    expect(await describe(false)).toEqual([['echo #{myBucket}'], ["#{myBucket}/#{format(@scheduledStartTime,'YYYY-MM-dd')}"]]);
+    expect(await describe(true)).toEqual([['echo s3://bucket'], ["#{myBucket}/#{format(@scheduledStartTime,'YYYY-MM-dd')}"]]);
+  });
+});

@@ -87,6 +87,15 @@ describe('errors, per object', () => {
       "INVALID_EXPRESSION: field 'command' refers to 'myMessage', which is neither a parameter nor a field of this object.",
     ]);
   });
+  it('expressions that do not parse, unknown functions, wrong argument counts', () => {
+    const d = def(ONDEMAND, obj('A', { type: 'ShellCommandActivity', command: "#{format(@scheduledStartTime,'YYYY')} #{nope(1)} #{day(1, 2)}", stdout: '#{1 +}', stderr: 'x #{' }));
+    expect(errorsOf(d, 'A')).toEqual([
+      "INVALID_EXPRESSION: field 'command': unknown function 'nope'.",
+      "INVALID_EXPRESSION: field 'command': day() takes 1 argument, not 2.",
+      "INVALID_EXPRESSION: field 'stdout': '1 +' ends too early.",
+      "INVALID_EXPRESSION: field 'stderr': '#{' without its '}' in '#{'.",
+    ]);
+  });
   it('parameter values for parameters nobody declared', () => {
     const d = { ...def(ONDEMAND), parameterValues: [{ id: 'myGhost', stringValue: 'x' }] };
     expect(errorsOf(d, 'myGhost')).toEqual(["UNDECLARED_PARAMETER: a value is given for 'myGhost', which no parameter object declares."]);

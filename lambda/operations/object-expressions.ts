@@ -1,0 +1,33 @@
+/**
+ * Expressions evaluated where AWS evaluates them (docs/behaviour.md §9): in the objects PollForTask hands out,
+ * in DescribeObjects with `evaluateExpressions`, and by EvaluateExpression. Each object's fields are evaluated
+ * in its own context; a field whose expression cannot be evaluated there (a runtime field of a component, say)
+ * is shown as written.
+ */
+import type { Definition, Field, PipelineObject } from '../definitions/definition';
+import { ExpressionError } from '../expressions/errors';
+import { evaluateFieldValues } from '../expressions/evaluate';
+import { scopesOf } from '../expressions/scope';
+
+/**
+ * The objects with the expressions of their string fields evaluated. `runtime`: the instances and attempts
+ * among them, or that they name; `period`: the runtime fields the components among them see as their own (those
+ * of the instance a task object is built for).
+ */
+export const evaluatedObjects = <T extends PipelineObject>(definition: Definition, objects: readonly T[], runtime: readonly PipelineObject[] = [], period: readonly Field[] = []): T[] => {
+  const scopes = scopesOf(definition, runtime);
+  return objects.map((o) => {
+    const scope = scopes.scopeOf(o.id, { period });
+    if (!scope || !o.fields.some((f) => f.stringValue?.includes('#{'))) return o;
+    const fields = o.fields.flatMap((f): Field[] => {
+      if (!f.stringValue?.includes('#{')) return [f];
+      try {
+        return evaluateFieldValues(f.stringValue, scope).map((stringValue) => ({ key: f.key, stringValue }));
+      } catch (err) {
+        if (err instanceof ExpressionError) return [f];
+        throw err;
+      }
+    });
+    return { ...o, fields };
+  });
+};
