@@ -20,6 +20,12 @@ export class Inheritance {
     return [...this.objects.values()];
   }
 
+  /** The id `parent` names: a reference, or a string that is the id of an object (as moto's own tests write it). */
+  parentOf(o: PipelineObject): string | undefined {
+    const f = o.fields.find((x) => x.key === 'parent');
+    return f?.refValue ?? (f?.stringValue !== undefined && this.objects.has(f.stringValue) ? f.stringValue : undefined);
+  }
+
   /** The object, its parent chain, then Default: where an inherited field is looked up, nearest first. */
   chain(o: PipelineObject): PipelineObject[] {
     const out: PipelineObject[] = [];
@@ -27,7 +33,7 @@ export class Inheritance {
     for (let cur: PipelineObject | undefined = o; cur && !seen.has(cur.id); ) {
       seen.add(cur.id);
       out.push(cur);
-      const next: string | undefined = cur.fields.find((f) => f.key === 'parent')?.refValue;
+      const next = this.parentOf(cur);
       cur = next === undefined ? undefined : this.objects.get(next);
     }
     const dflt = this.objects.get(DEFAULT_OBJECT_ID);
@@ -69,7 +75,7 @@ export class Inheritance {
     for (let cur: PipelineObject | undefined = o; cur; ) {
       if (seen.has(cur.id)) return true;
       seen.add(cur.id);
-      const next: string | undefined = cur.fields.find((f) => f.key === 'parent')?.refValue;
+      const next = this.parentOf(cur);
       cur = next === undefined ? undefined : this.objects.get(next);
     }
     return false;

@@ -76,6 +76,9 @@ const expressionProblems = (key: string, value: string, known: (name: string) =>
   }
 };
 
+/** Fields whose value is a reference to another object; a string there that names an object is read as one. */
+const REFERENCE_FIELDS = ['parent', 'schedule', 'runsOn', 'dependsOn', 'input', 'output', 'precondition', 'onFail', 'onSuccess', 'onLateAction'];
+
 /** The period fields of activities (dp-object-activities) that the run reads or that name a timeout. */
 const RUN_PERIOD_FIELDS = ['retryDelay', 'reportProgressTimeout', 'attemptTimeout', 'lateAfterTimeout'] as const;
 
@@ -91,7 +94,7 @@ export const validateDefinition = (def: Definition, limits: RunLimits = { relaxe
     seenIds.add(o.id);
   }
   const objects = new Inheritance(def.pipelineObjects);
-  const parents = new Set(def.pipelineObjects.flatMap((o) => o.fields.filter((f) => f.key === 'parent' && f.refValue).map((f) => f.refValue!)));
+  const parents = new Set(def.pipelineObjects.flatMap((o) => objects.parentOf(o) ?? []));
   const parameterIds = new Set(def.parameterObjects.map((p) => p.id));
   const inherited = (o: PipelineObject, key: string): Field | undefined => objects.field(o, key);
 
@@ -133,7 +136,10 @@ export const validateDefinition = (def: Definition, limits: RunLimits = { relaxe
       }
     }
     const parent = o.fields.find((f) => f.key === 'parent');
-    if (parent?.stringValue !== undefined) err(`INVALID_FIELD_VALUE: 'parent' must be a reference to another object.`);
+    if (parent?.stringValue !== undefined && !objects.get(parent.stringValue)) err(`INVALID_FIELD_VALUE: 'parent' must be a reference to another object.`);
+    for (const f of o.fields.filter((x) => REFERENCE_FIELDS.includes(x.key) && x.stringValue !== undefined && objects.get(x.stringValue))) {
+      warnings.add(o.id, `REFERENCE_AS_STRING: '${f.key}' names the object '${f.stringValue}' as a string; it is read as a reference ({"ref": "${f.stringValue}"}).`);
+    }
     if (objects.hasParentCycle(o)) err(`INVALID_FIELD_VALUE: the 'parent' references of this object form a cycle.`);
 
     // Type and what it requires
@@ -201,8 +207,10 @@ export const validateDefinition = (def: Definition, limits: RunLimits = { relaxe
     const period = value('period');
     if (period !== undefined && !hasExpression(period)) {
       const p = parsePeriod(period);
-      if (!p) err(`INVALID_FIELD_VALUE: 'period' must be "N minutes|hours|days|weeks|months", not '${period.slice(0, 64)}'.`);
-      else if (p.minutes < L.minimumPeriodMinutes) err(`INVALID_FIELD_VALUE: 'period' must be at least ${L.minimumPeriodMinutes} minutes.`);
+      // With relaxed limits a period may be in seconds and has no minimum (docs/behaviour.md §10).
+      const relaxedSeconds = limits.relaxed && /^\s*\d+\s+seconds?\s*$/i.test(period);
+      if (!p && !relaxedSeconds) err(`INVALID_FIELD_VALUE: 'period' must be "N minutes|hours|days|weeks|months", not '${period.slice(0, 64)}'.`);
+      else if (p && !limits.relaxed && p.minutes < L.minimumPeriodMinutes) err(`INVALID_FIELD_VALUE: 'period' must be at least ${L.minimumPeriodMinutes} minutes.`);
     }
     for (const key of ['startDateTime', 'endDateTime']) {
       const v = value(key);

@@ -1,11 +1,14 @@
 /**
  * ActivatePipeline: refuses a definition with validation errors; otherwise the pipeline is SCHEDULED, the
  * latest definition becomes the active one, and `startTimestamp` and `parameterValues` are kept for the runs.
+ * An on-demand pipeline starts a run; a scheduled one opens its due periods.
  * A pipeline without a definition may be activated (it does nothing), as moto does; AWS documents nothing else.
  */
 import { validateDefinition } from '../definitions/validate';
 import type { Definition } from '../definitions/definition';
-import { planRun } from '../runs/plan-run';
+import { isOnDemand, planRun } from '../runs/plan-run';
+import { runObjectsNow } from './run-progress';
+import { scheduleRefusal, workerGroupsOf } from './schedule-progress';
 import { FINAL_INSTANCE_STATUSES } from '../runs/run-model';
 import { list, optional, PARAMETER_VALUE, required, SHAPES, structure } from '../model/shapes';
 import type { ParameterValue } from '../definitions/definition';
@@ -56,8 +59,8 @@ const run = async (input: Input, ctx: RequestContext): Promise<OperationResult> 
       if (errors !== undefined) {
         return { ok: false, error: invalidRequest(`The pipeline definition has validation errors and cannot be activated: ${errors}`) };
       }
-      const plan = planRun(read.definition, ctx.now(), ctx.limits);
-      if (plan.refusal !== undefined) return { ok: false, error: invalidRequest(plan.refusal) };
+      const refusal = isOnDemand(read.definition) ? undefined : scheduleRefusal(read.definition, ctx);
+      if (refusal !== undefined) return { ok: false, error: invalidRequest(refusal) };
     }
     const written = await ctx.stores.pipelines.activate(input.pipelineId, read.version, {
       at: ctx.now().toISOString(),
@@ -65,7 +68,11 @@ const run = async (input: Input, ctx: RequestContext): Promise<OperationResult> 
       ...(input.parameterValues !== undefined && { parameterValues: input.parameterValues }),
     });
     if (written === 'ok') {
-      const run = read.version ? await startOrResumeRun(ctx, input.pipelineId, read.definition) : 'no definition';
+      const run = !read.version
+        ? 'no definition'
+        : isOnDemand(read.definition)
+          ? await startOrResumeRun(ctx, input.pipelineId, read.definition)
+          : await armSchedules(ctx, input.pipelineId, read.definition, start);
       return { ok: true, output: {}, log: { version: read.version?.id ?? 'none', run } };
     }
     if (written === 'gone') return { ok: false, error: pipelineDeleted(input.pipelineId) };
@@ -89,6 +96,19 @@ const startOrResumeRun = async (ctx: RequestContext, pipelineId: string, definit
   if (plan.refusal !== undefined) return 'none';
   await ctx.stores.runs.startRun(pipelineId, ctx.caller.accountId, at.toISOString(), plan.run.instances, plan.run.attempts);
   return inProgress ? `resumed ${latest}` : `started ${at.toISOString()}`;
+};
+
+/**
+ * A scheduled pipeline: its markers (one per worker group) go into the ready index, due now, and the periods
+ * due are opened at once; later ones open when their time comes (schedule-progress.ts). Activating again
+ * resumes after the last period opened, or from `startTimestamp`.
+ */
+const armSchedules = async (ctx: RequestContext, pipelineId: string, definition: Definition, start: number | undefined): Promise<string> => {
+  const now = ctx.now().toISOString();
+  const resumeFrom = start === undefined ? undefined : new Date(start).toISOString();
+  for (const wg of workerGroupsOf(definition, ctx)) await ctx.stores.runs.armSchedule(pipelineId, ctx.caller.accountId, wg, now, now, resumeFrom);
+  const objects = await runObjectsNow(ctx, pipelineId, ctx.caller.accountId);
+  return `scheduled: ${objects.instances.length} instances`;
 };
 
 export const ActivatePipeline: Operation<Input> = {

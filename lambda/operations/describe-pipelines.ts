@@ -5,6 +5,13 @@ import type { PipelineRecord } from '../store/pipeline-store';
 import { PIPELINE_DELETED } from '../store/tables';
 import type { Operation, OperationResult, RequestContext } from './operation';
 import { pipelineDeleted, pipelineNotFound } from './pipeline-access';
+import { runObjectsNow } from './run-progress';
+import { FINAL_INSTANCE_STATUSES } from '../runs/run-model';
+import type { RunObjects } from '../store/run-store';
+
+/** A scheduled pipeline whose schedules have no period left to open and whose instances are all final (dp-interpret-status: FINISHED). */
+const scheduleFinished = (o: RunObjects): boolean =>
+  o.markers.length > 0 && o.markers.every((m) => m.availableAt === undefined) && o.instances.length > 0 && o.instances.every((i) => FINAL_INSTANCE_STATUSES.includes(i.status));
 
 /** The API page: "You can retrieve the description of up to 25 pipelines in a single call"; the model has no bound. */
 export const MAX_DESCRIBED = 25;
@@ -21,11 +28,11 @@ export const fieldTime = (iso: string): string => iso.slice(0, 19);
 const str = (key: string, stringValue: string) => ({ key, stringValue });
 
 /** The fields of a pipeline, in the order AWS's own examples list them; `@healthStatus` once a run has ended something. */
-export const describePipeline = (p: PipelineRecord, health?: HealthStatus) => ({
+export const describePipeline = (p: PipelineRecord, health?: HealthStatus, finished = false) => ({
   pipelineId: p.pipelineId,
   name: p.name,
   fields: [
-    str('@pipelineState', p.state),
+    str('@pipelineState', finished ? 'FINISHED' : p.state),
     ...(p.description !== undefined ? [str('description', p.description)] : []),
     str('name', p.name),
     str('@creationTime', fieldTime(p.creationTime)),
@@ -50,12 +57,16 @@ const run = async (input: Input, ctx: RequestContext): Promise<OperationResult> 
     if (!p || p.accountId !== ctx.caller.accountId) return { ok: false, log: { pipelineId: id }, error: pipelineNotFound(id) };
     if (p.state === PIPELINE_DELETED) return { ok: false, log: { pipelineId: id }, error: pipelineDeleted(id) };
   }
-  // Health comes from the runs: read only for pipelines that were ever activated.
+  // Health and FINISHED come from the runs (as they are now: due periods opened): read only for pipelines ever activated.
   const health = new Map<string, HealthStatus | undefined>();
+  const finished = new Set<string>();
   for (const id of ids) {
-    if (found.get(id)!.lastActivationTime !== undefined) health.set(id, pipelineHealth((await ctx.stores.runs.objectsOf(id)).instances));
+    if (found.get(id)!.lastActivationTime === undefined) continue;
+    const objects = await runObjectsNow(ctx, id, ctx.caller.accountId);
+    health.set(id, pipelineHealth(objects.instances));
+    if (found.get(id)!.state === 'SCHEDULED' && scheduleFinished(objects)) finished.add(id);
   }
-  return { ok: true, output: { pipelineDescriptionList: ids.map((id) => describePipeline(found.get(id)!, health.get(id))) }, log: { count: ids.length } };
+  return { ok: true, output: { pipelineDescriptionList: ids.map((id) => describePipeline(found.get(id)!, health.get(id), finished.has(id))) }, log: { count: ids.length } };
 };
 
 export const DescribePipelines: Operation<Input> = {

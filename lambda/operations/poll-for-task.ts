@@ -4,7 +4,7 @@
  * deleted or deactivated before the claim hands nothing out), the instance marked RUNNING, the task written.
  * With nothing ready it long-polls: it looks again every second until an attempt is ready or its wait ends,
  * and answers `{}`. Leases that have passed, met on the way, are given up (retry or failure), and ended attempts
- * whose run never moved on (their call died) are settled.
+ * whose run never moved on (their call died) are settled, and the due periods of scheduled pipelines opened.
  */
 import { optional, required, SHAPES, structure } from '../model/shapes';
 import { PIPELINE_DELETED } from '../store/tables';
@@ -13,6 +13,7 @@ import type { Candidate } from '../store/run-store';
 import type { Operation, OperationResult, RequestContext } from './operation';
 import { readDefinition } from './pipeline-access';
 import { expireLease, settleCandidate } from './run-progress';
+import { advanceMarker } from './schedule-progress';
 import { buildTaskObject } from './task-object';
 
 export const POLL_FOR_TASK_INPUT = structure({
@@ -35,10 +36,16 @@ const BATCH = 10;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Tries the candidates in order; the task object of the first one this caller wins, or undefined. */
-const takeOne = async (input: Input, ctx: RequestContext, candidates: readonly Candidate[]): Promise<OperationResult | undefined> => {
+/** Tries the candidates in order; the task object of the first one this caller wins, 'opened' when it opened due periods (look again at once), or undefined. */
+const takeOne = async (input: Input, ctx: RequestContext, candidates: readonly Candidate[]): Promise<OperationResult | 'opened' | undefined> => {
   const { accountId } = ctx.caller;
+  let opened = false;
   for (const c of candidates) {
+    if (c.status === 'SCHEDULE') {
+      await advanceMarker(ctx, c, accountId); // a scheduled pipeline's next periods are due
+      opened = true;
+      continue;
+    }
     if (c.status === 'RUNNING') {
       await expireLease(ctx, c, accountId); // its lease has passed
       continue;
@@ -75,7 +82,7 @@ const takeOne = async (input: Input, ctx: RequestContext, candidates: readonly C
     const held = { ...attempt, status: 'RUNNING' as const, taskId, actualStartTime: now.toISOString(), ...(input.hostname !== undefined && { hostname: input.hostname }) };
     return { ok: true, output: { taskObject: buildTaskObject(read.definition, instance, held, taskId) }, log: { pipelineId: c.pipelineId, attemptId: attempt.attemptId } };
   }
-  return undefined;
+  return opened ? 'opened' : undefined;
 };
 
 const run = async (input: Input, ctx: RequestContext): Promise<OperationResult> => {
@@ -83,9 +90,9 @@ const run = async (input: Input, ctx: RequestContext): Promise<OperationResult> 
   for (;;) {
     const candidates = await ctx.stores.runs.candidates(ctx.caller.accountId, input.workerGroup, ctx.now().toISOString(), BATCH);
     const taken = await takeOne(input, ctx, candidates);
-    if (taken) return taken;
+    if (taken !== undefined && taken !== 'opened') return taken;
     if (Date.now() + POLL_INTERVAL_MS > waitUntil) return { ok: true, output: {}, log: { outcome: 'nothing ready' } };
-    await sleep(POLL_INTERVAL_MS);
+    if (taken !== 'opened') await sleep(POLL_INTERVAL_MS); // periods just opened: look again at once
   }
 };
 

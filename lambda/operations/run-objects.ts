@@ -20,8 +20,7 @@ export const describeInstance = (i: StoredInstance): PipelineObject => ({
     ...ref('@componentParent', i.componentId),
     ...ref('@headAttempt', i.headAttempt),
     ...time('@scheduledStartTime', i.scheduledStartTime),
-    // An on-demand run has no period: it is scheduled to start and end at its activation.
-    ...time('@scheduledEndTime', i.scheduledStartTime),
+    ...time('@scheduledEndTime', i.scheduledEndTime),
     ...time('@actualStartTime', i.actualStartTime),
     ...time('@actualEndTime', i.actualEndTime),
     ...str('@attemptCount', String(i.attemptCount)),
@@ -38,7 +37,7 @@ export const describeAttempt = (a: StoredAttempt, instance: StoredInstance | und
     ...ref('@componentParent', a.componentId),
     ...ref('@instanceParent', a.instanceId),
     ...time('@scheduledStartTime', instance?.scheduledStartTime),
-    ...time('@scheduledEndTime', instance?.scheduledStartTime),
+    ...time('@scheduledEndTime', instance?.scheduledEndTime),
     ...time('@actualStartTime', a.actualStartTime),
     ...time('@actualEndTime', a.actualEndTime),
     ...str('@attemptNumber', String(a.number)),

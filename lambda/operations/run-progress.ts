@@ -6,7 +6,8 @@
  * died in between and is never retried, the next poll of its worker group moves the run on.
  */
 import type { AttemptStatus } from '../runs/run-model';
-import type { StoredAttempt } from '../store/run-store';
+import type { RunObjects, StoredAttempt } from '../store/run-store';
+import { advanceDueMarkers } from './schedule-progress';
 import { attemptEnded, AttemptOutcome } from '../runs/transitions';
 import type { Candidate } from '../store/run-store';
 import type { RequestContext } from './operation';
@@ -59,13 +60,15 @@ export const expireLease = async (ctx: RequestContext, candidate: Candidate, acc
 
 /**
  * The pipeline's instances and attempts as they are now: a RUNNING attempt whose lease has passed is given up
- * first (as a poll would), so that no reader sees an attempt RUNNING beyond its lease.
+ * first (as a poll would), so that no reader sees an attempt RUNNING beyond its lease, and the periods of its
+ * schedules that are due are opened.
  */
-export const runObjectsNow = async (ctx: RequestContext, pipelineId: string, accountId: string) => {
+export const runObjectsNow = async (ctx: RequestContext, pipelineId: string, accountId: string): Promise<RunObjects> => {
   const objects = await ctx.stores.runs.objectsOf(pipelineId);
   const now = ctx.now().toISOString();
   const passed = objects.attempts.filter((a) => a.status === 'RUNNING' && a.leaseUntil !== undefined && a.leaseUntil <= now);
-  if (passed.length === 0) return objects;
   for (const a of passed) await expireLease(ctx, { pipelineId, attemptId: a.attemptId, availableAt: a.leaseUntil!, status: 'RUNNING' }, accountId);
-  return ctx.stores.runs.objectsOf(pipelineId);
+  // The periods of a schedule that are due are opened too (schedule-progress.ts).
+  const opened = await advanceDueMarkers(ctx, passed.length > 0 ? await ctx.stores.runs.objectsOf(pipelineId) : objects, accountId);
+  return passed.length > 0 || opened ? ctx.stores.runs.objectsOf(pipelineId) : objects;
 };

@@ -32,8 +32,7 @@ export const buildTaskObject = (definition: Definition, instance: StoredInstance
   const objects = new Inheritance(definition.pipelineObjects);
   const component = objects.get(attempt.componentId);
   const componentFields = component ? resolvedFields(objects, component) : [];
-  // An on-demand run has no period: it is scheduled to start and end at its activation (as DescribeObjects shows).
-  const period = [str('@scheduledStartTime', fieldTime(instance.scheduledStartTime)), str('@scheduledEndTime', fieldTime(instance.scheduledStartTime))];
+  const period = [str('@scheduledStartTime', fieldTime(instance.scheduledStartTime)), str('@scheduledEndTime', fieldTime(instance.scheduledEndTime))];
   const runtime = (sphere: string, status: string): Field[] => [str('@sphere', sphere), str('@status', status), ...period];
   const map: Record<string, { id: string; name: string; fields: Field[] }> = {};
   if (component) map[component.id] = { id: component.id, name: component.name, fields: componentFields };

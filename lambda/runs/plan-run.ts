@@ -1,9 +1,9 @@
 /**
- * ActivatePipeline of an on-demand pipeline starts a run: one instance of each activity, with the settings its
- * fields give (own, parent chain, Default). Instances with nothing to wait for get their first attempt at once;
- * the others wait on their dependencies. Pure.
+ * The instances of a run: one of each activity, with the settings its fields give (own, parent chain, Default).
+ * Instances with nothing to wait for get their first attempt; the others wait on their dependencies. An
+ * on-demand pipeline's activation makes one run; a scheduled pipeline's periods are runs (runs/schedule.ts). Pure.
  */
-import type { Definition, PipelineObject } from '../definitions/definition';
+import type { Definition, Field, PipelineObject } from '../definitions/definition';
 import { DEFAULT_OBJECT_ID } from '../definitions/definition';
 import { Inheritance } from '../definitions/inheritance';
 import { OBJECT_TYPES } from '../definitions/object-types';
@@ -12,9 +12,21 @@ import { periodMs, RUN_DEFAULTS, RUN_LIMITS, RunLimits } from './run-limits';
 
 export type PlannedRun = { readonly run: Run; readonly refusal?: undefined } | { readonly refusal: string };
 
-const isActivity = (objects: Inheritance, o: PipelineObject): boolean => {
+export const isActivity = (objects: Inheritance, o: PipelineObject): boolean => {
   const type = objects.type(o)?.stringValue;
   return type !== undefined && Object.hasOwn(OBJECT_TYPES, type) && OBJECT_TYPES[type].category === 'activity';
+};
+
+export const activitiesOf = (objects: Inheritance): PipelineObject[] => objects.all().filter((o) => isActivity(objects, o));
+
+/**
+ * The object a reference field names: its refValue, or a stringValue that is the id of an object of the
+ * pipeline (definitions such as moto's write `"schedule": "Schedule"`; validation warns about them).
+ */
+export const refOf = (objects: Inheritance, f: Field | undefined): string | undefined => {
+  if (f === undefined) return undefined;
+  if (f.refValue !== undefined) return f.refValue;
+  return f.stringValue !== undefined && objects.get(f.stringValue) ? f.stringValue : undefined;
 };
 
 /** The settings of an activity under the limits: retries at most 5 and 2 minutes apart, unless relaxed. */
@@ -24,7 +36,7 @@ export const settingsOf = (objects: Inheritance, o: PipelineObject, activityIds:
   const maximumRetries = Number.isNaN(retries) || retries < 0 ? RUN_DEFAULTS.maximumRetries : retries;
   const retryDelayMs = periodMs(value('retryDelay'), limits) ?? RUN_DEFAULTS.retryDelayMs;
   const reportProgressTimeoutMs = periodMs(value('reportProgressTimeout'), limits) ?? RUN_DEFAULTS.reportProgressTimeoutMs;
-  const runsOn = objects.field(o, 'runsOn')?.refValue;
+  const runsOn = refOf(objects, objects.field(o, 'runsOn'));
   const resource = runsOn === undefined ? undefined : objects.get(runsOn);
   const workerGroup = value('workerGroup') ?? (resource && objects.field(resource, 'workerGroup')?.stringValue) ?? runsOn ?? '';
   return {
@@ -35,22 +47,22 @@ export const settingsOf = (objects: Inheritance, o: PipelineObject, activityIds:
     // Relaxed, the acknowledgement window is the report timeout when that is shorter (so a test need not wait 2 minutes).
     acknowledgeTimeoutMs: limits.relaxed ? Math.min(RUN_DEFAULTS.acknowledgeTimeoutMs, reportProgressTimeoutMs) : RUN_DEFAULTS.acknowledgeTimeoutMs,
     cascade: (value('failureAndRerunMode') ?? '').toLowerCase() === 'cascade',
-    dependsOn: [...new Set(objects.fields(o, 'dependsOn').flatMap((f) => (f.refValue && activityIds.has(f.refValue) ? [f.refValue] : [])))],
+    dependsOn: [...new Set(objects.fields(o, 'dependsOn').flatMap((f) => {
+      const id = refOf(objects, f);
+      return id !== undefined && activityIds.has(id) ? [id] : [];
+    }))],
   };
 };
 
-export const planRun = (definition: Definition, at: Date, limits: RunLimits): PlannedRun => {
-  const objects = new Inheritance(definition.pipelineObjects);
-  const scheduleType = objects.get(DEFAULT_OBJECT_ID)?.fields.find((f) => f.key === 'scheduleType')?.stringValue;
-  if ((scheduleType ?? '').toLowerCase() !== 'ondemand') {
-    return {
-      refusal: `This backend runs on-demand pipelines: the Default object's scheduleType must be ondemand (it is ${scheduleType === undefined ? 'not set, so cron' : `'${scheduleType.slice(0, 32)}'`}). Schedules are not supported yet.`,
-    };
-  }
-  const activities = objects.all().filter((o) => isActivity(objects, o));
+/**
+ * One instance of each activity for the period [start, end): those with nothing to wait for get their first
+ * attempt, available from `readyAt`; dependencies are on activities of the same set (the same period).
+ */
+export const planInstances = (objects: Inheritance, activities: readonly PipelineObject[], start: Date, end: Date, readyAt: Date, limits: RunLimits): Run => {
   const activityIds = new Set(activities.map((o) => o.id));
-  const scheduledStartTime = at.toISOString();
-  const availableAt = scheduledStartTime;
+  const scheduledStartTime = start.toISOString();
+  const scheduledEndTime = end.toISOString();
+  const availableAt = readyAt.toISOString();
   const instances: Instance[] = [];
   const attempts: Attempt[] = [];
   for (const o of activities) {
@@ -63,9 +75,20 @@ export const planRun = (definition: Definition, at: Date, limits: RunLimits): Pl
       status: ready ? 'WAITING_FOR_RUNNER' : 'WAITING_ON_DEPENDENCIES',
       settings,
       scheduledStartTime,
+      scheduledEndTime,
       attemptCount: ready ? 1 : 0,
     });
     if (ready) attempts.push({ attemptId: attemptIdOf(instanceId, 1), instanceId, componentId: o.id, number: 1, status: 'WAITING_FOR_RUNNER', workerGroup: settings.workerGroup, availableAt });
   }
-  return { run: { instances, attempts } };
+  return { instances, attempts };
+};
+
+export const isOnDemand = (definition: Definition): boolean =>
+  (new Inheritance(definition.pipelineObjects).get(DEFAULT_OBJECT_ID)?.fields.find((f) => f.key === 'scheduleType')?.stringValue ?? '').toLowerCase() === 'ondemand';
+
+/** ActivatePipeline of an on-demand pipeline: one run at `at` (it has no period: it starts and ends then). */
+export const planRun = (definition: Definition, at: Date, limits: RunLimits): PlannedRun => {
+  if (!isOnDemand(definition)) return { refusal: 'not an on-demand pipeline' };
+  const objects = new Inheritance(definition.pipelineObjects);
+  return { run: planInstances(objects, activitiesOf(objects), at, at, at, limits) };
 };

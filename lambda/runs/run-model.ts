@@ -37,8 +37,10 @@ export interface Instance {
   readonly componentId: string;
   readonly status: InstanceStatus;
   readonly settings: ActivitySettings;
-  /** ISO 8601 UTC: for an on-demand run, the activation time. */
+  /** ISO 8601 UTC: the start of its period; for an on-demand run, the activation time. */
   readonly scheduledStartTime: string;
+  /** ISO 8601 UTC: the end of its period; for an on-demand run, its start (it has no period). */
+  readonly scheduledEndTime: string;
   /** The number of attempts made so far (0 while waiting on dependencies). */
   readonly attemptCount: number;
 }

@@ -19,7 +19,7 @@ import type { Field } from '../definitions/definition';
 import { batchWriteAll, queryAll } from './dynamodb-requests';
 import type { Attempt, AttemptStatus, Instance, InstanceStatus } from '../runs/run-model';
 import type { InstanceChange } from '../runs/transitions';
-import type { Candidate, Claim, ProgressResult, RunnerRecord, RunStore, StoredAttempt, StoredInstance } from './run-store';
+import type { Candidate, Claim, ProgressResult, RunnerRecord, RunObjects, RunStore, ScheduleMarker, StoredAttempt, StoredInstance } from './run-store';
 import { ATTR, READY_INDEX, TableNames } from './tables';
 
 type Item = Record<string, AttributeValue>;
@@ -38,6 +38,7 @@ const instanceItem = (pipelineId: string, runId: string, i: Instance): Item => (
   [ATTR.status]: s(i.status),
   [ATTR.settings]: s(JSON.stringify(i.settings)),
   [ATTR.scheduledStartTime]: s(i.scheduledStartTime),
+  [ATTR.scheduledEndTime]: s(i.scheduledEndTime),
   // An instance exists from the start of its run: list-runs selects instances by @actualStartTime.
   [ATTR.actualStartTime]: s(i.scheduledStartTime),
   [ATTR.attemptCount]: n(i.attemptCount),
@@ -64,6 +65,7 @@ const toInstance = (item: Item): StoredInstance => ({
   status: (str(item, ATTR.status) ?? 'WAITING_ON_DEPENDENCIES') as InstanceStatus,
   settings: JSON.parse(str(item, ATTR.settings) ?? '{}'),
   scheduledStartTime: str(item, ATTR.scheduledStartTime) ?? '',
+  scheduledEndTime: str(item, ATTR.scheduledEndTime) ?? str(item, ATTR.scheduledStartTime) ?? '',
   attemptCount: Number(item[ATTR.attemptCount]?.N ?? 0),
   ...(str(item, ATTR.headAttempt) !== undefined && { headAttempt: str(item, ATTR.headAttempt) }),
   ...(str(item, ATTR.actualStartTime) !== undefined && { actualStartTime: str(item, ATTR.actualStartTime) }),
@@ -95,6 +97,19 @@ const toAttempt = (item: Item): StoredAttempt => {
     ...(str(item, ATTR.reported) !== undefined && { reported: JSON.parse(str(item, ATTR.reported)!) as Field[] }),
   };
 };
+
+const SCHEDULE = 'SCHEDULE';
+/** A marker's object id: `#` sorts before `@`, so markers come first in the pipeline's partition. */
+const markerIdOf = (workerGroup: string) => `#schedule#${workerGroup}`;
+
+const toMarker = (item: Item): ScheduleMarker => ({
+  pipelineId: str(item, ATTR.pipelineId)!,
+  markerId: str(item, ATTR.objectId)!,
+  workerGroup: str(item, ATTR.workerGroup) ?? '',
+  firstActivation: str(item, ATTR.firstActivation) ?? '',
+  ...optional(item, ATTR.availableAt, 'availableAt'),
+  ...optional(item, ATTR.resumeFrom, 'resumeFrom'),
+});
 
 export class DynamoDbRunStore implements RunStore {
   constructor(
@@ -189,8 +204,8 @@ export class DynamoDbRunStore implements RunStore {
   }
 
   async purgeRuns(pipelineId: string): Promise<void> {
-    const { instances, attempts } = await this.objectsOf(pipelineId);
-    const keys = [...instances.map((i) => i.instanceId), ...attempts.map((a) => a.attemptId)].map((id) => ({ DeleteRequest: { Key: this.key(pipelineId, id) } }));
+    const { instances, attempts, markers } = await this.objectsOf(pipelineId);
+    const keys = [...instances.map((i) => i.instanceId), ...attempts.map((a) => a.attemptId), ...markers.map((m) => m.markerId)].map((id) => ({ DeleteRequest: { Key: this.key(pipelineId, id) } }));
     await batchWriteAll(this.client, this.tables.objects, keys, this.signal);
   }
 
@@ -199,7 +214,7 @@ export class DynamoDbRunStore implements RunStore {
     for (const a of attempts) await this.putIfAbsent(attemptItem(pipelineId, accountId, a));
   }
 
-  async objectsOf(pipelineId: string): Promise<{ instances: StoredInstance[]; attempts: StoredAttempt[] }> {
+  async objectsOf(pipelineId: string): Promise<RunObjects> {
     const items = await queryAll(
       this.client,
       {
@@ -214,7 +229,37 @@ export class DynamoDbRunStore implements RunStore {
     return {
       instances: items.filter((i) => str(i, ATTR.sphere) === 'INSTANCE').map(toInstance),
       attempts: items.filter((i) => str(i, ATTR.sphere) === 'ATTEMPT').map(toAttempt),
+      markers: items.filter((i) => str(i, ATTR.sphere) === SCHEDULE).map(toMarker),
     };
+  }
+
+  async armSchedule(pipelineId: string, accountId: string, workerGroup: string, availableAt: string, firstActivation: string, resumeFrom?: string): Promise<void> {
+    await this.client.send(
+      new UpdateItemCommand({
+        TableName: this.tables.objects,
+        Key: this.key(pipelineId, markerIdOf(workerGroup)),
+        UpdateExpression: `SET #sphere = :schedule, #status = :schedule, #wg = :wg, #rk = :rk, #at = :at, #first = if_not_exists(#first, :first)${resumeFrom !== undefined ? ', #resume = :resume' : ' REMOVE #resume'}`,
+        ExpressionAttributeNames: { '#sphere': ATTR.sphere, '#status': ATTR.status, '#wg': ATTR.workerGroup, '#rk': ATTR.readyKey, '#at': ATTR.availableAt, '#first': ATTR.firstActivation, '#resume': ATTR.resumeFrom },
+        ExpressionAttributeValues: {
+          ':schedule': s(SCHEDULE),
+          ':wg': s(workerGroup),
+          ':rk': s(readyKeyOf(accountId, workerGroup)),
+          ':at': s(availableAt),
+          ':first': s(firstActivation),
+          ...(resumeFrom !== undefined && { ':resume': s(resumeFrom) }),
+        },
+      }),
+      { abortSignal: this.signal },
+    );
+  }
+
+  advanceSchedule(c: Candidate, next: string | undefined): Promise<boolean> {
+    return this.update(c.pipelineId, c.attemptId, {
+      expression: next === undefined ? 'REMOVE #rk, #at' : 'SET #at = :next',
+      condition: '#at = :seen',
+      names: { '#at': ATTR.availableAt, ...(next === undefined && { '#rk': ATTR.readyKey }) },
+      values: { ':seen': s(c.availableAt), ...(next !== undefined && { ':next': s(next) }) },
+    });
   }
 
   async getAttempt(pipelineId: string, attemptId: string): Promise<StoredAttempt | undefined> {

@@ -29,12 +29,32 @@ export interface StoredAttempt extends Attempt {
   readonly reported?: readonly Field[];
 }
 
-/** An attempt the ready index offers: to claim if waiting, to expire if its lease has passed, to settle if it ended. */
+/**
+ * What the ready index offers: an attempt to claim if waiting, to expire if its lease has passed, to settle if
+ * it ended; or a scheduled pipeline's marker (status SCHEDULE), whose due periods are to be opened.
+ */
 export interface Candidate {
   readonly pipelineId: string;
+  /** The attempt's id, or the marker's. */
   readonly attemptId: string;
   readonly availableAt: string;
-  readonly status: AttemptStatus;
+  readonly status: AttemptStatus | 'SCHEDULE';
+}
+
+/**
+ * The schedule marker of a scheduled pipeline, one per worker group of its activities: in the ready index
+ * under that worker group while periods remain, `availableAt` being when to open the next.
+ */
+export interface ScheduleMarker {
+  readonly pipelineId: string;
+  readonly markerId: string;
+  readonly workerGroup: string;
+  /** Absent once every period is open, or while the pipeline is not active. */
+  readonly availableAt?: string;
+  /** The pipeline's first activation (startAt FIRST_ACTIVATION_DATE_TIME). */
+  readonly firstActivation: string;
+  /** ActivatePipeline's startTimestamp: no period starting before it is opened. */
+  readonly resumeFrom?: string;
 }
 
 export interface Claim {
@@ -55,6 +75,12 @@ export interface RunnerRecord {
   readonly at: string;
 }
 
+export interface RunObjects {
+  readonly instances: StoredInstance[];
+  readonly attempts: StoredAttempt[];
+  readonly markers: ScheduleMarker[];
+}
+
 export interface RunStore {
   /** Deletes every instance and attempt of the pipeline (DeletePipeline: its run history). */
   purgeRuns(pipelineId: string): Promise<void>;
@@ -64,8 +90,12 @@ export interface RunStore {
   runnersOf(accountId: string): Promise<RunnerRecord[]>;
   /** Writes a new run: its instances, then its attempts (each put only if absent, so a retry is harmless). */
   startRun(pipelineId: string, accountId: string, runId: string, instances: readonly Instance[], attempts: readonly Attempt[]): Promise<void>;
-  /** Every instance and attempt of the pipeline (every run). */
-  objectsOf(pipelineId: string): Promise<{ instances: StoredInstance[]; attempts: StoredAttempt[] }>;
+  /** Every instance and attempt of the pipeline (every run), and its schedule markers. */
+  objectsOf(pipelineId: string): Promise<RunObjects>;
+  /** Puts the schedule marker of a worker group in the ready index from `availableAt` (its firstActivation kept if set). */
+  armSchedule(pipelineId: string, accountId: string, workerGroup: string, availableAt: string, firstActivation: string, resumeFrom?: string): Promise<void>;
+  /** Moves a marker read as `candidate` to `next`, or out of the ready index; false when another caller moved it first. */
+  advanceSchedule(candidate: Candidate, next: string | undefined): Promise<boolean>;
   getAttempt(pipelineId: string, attemptId: string): Promise<StoredAttempt | undefined>;
   getInstance(pipelineId: string, instanceId: string): Promise<StoredInstance | undefined>;
   /** Up to `limit` attempts of the account and worker group available at `now`, oldest first. */

@@ -138,15 +138,14 @@ describe('an on-demand run', () => {
     expect(Object.keys(await r.statuses('INSTANCE'))).toEqual(['@A_2026-11-29T10:00:00']);
   });
 
-  it('a pipeline that is not on demand is refused at activation, clearly', async () => {
+  it('a scheduled activity without a schedule is refused at activation, clearly', async () => {
     const time = clock();
     const caller = newCaller();
     const dispatch = dispatcherFor(engine, { now: time.now });
     const pipelineId = await createPipeline(dispatch, caller);
-    await op(dispatch, 'PutPipelineDefinition', { pipelineId, pipelineObjects: [object('Default', { workerGroup: 'wg', schedule: { ref: 'S' } }), object('S', { type: 'Schedule', period: '1 day', startAt: 'FIRST_ACTIVATION_DATE_TIME' }), shell('A')] }, caller);
+    await op(dispatch, 'PutPipelineDefinition', { pipelineId, pipelineObjects: [object('Default', { workerGroup: 'wg' }), shell('A')] }, caller);
     const res = await op(dispatch, 'ActivatePipeline', { pipelineId }, caller);
-    expect(res.body.__type).toBe('InvalidRequestException');
-    expect(res.body.message).toContain('scheduleType must be ondemand');
+    expect(res.body).toEqual({ __type: 'InvalidRequestException', message: 'Activity A has no schedule: a cron pipeline needs one on each activity (or on Default).' });
   });
 
   it('after DeletePipeline nothing is handed out, and its tasks get PipelineDeletedException', async () => {
@@ -307,7 +306,7 @@ describe('DeactivatePipeline during a run', () => {
     const r = await setUp([ON_DEMAND, shell('A')]);
     await r.call('DeletePipeline', { pipelineId: r.pipelineId });
     const store = new DynamoDbRunStore(engine.client, engine.names);
-    expect(await store.objectsOf(r.pipelineId)).toEqual({ instances: [], attempts: [] });
+    expect(await store.objectsOf(r.pipelineId)).toEqual({ instances: [], attempts: [], markers: [] });
   });
 });
 
@@ -396,3 +395,80 @@ describe('expressions where AWS evaluates them', () => {
     expect(await describe(true)).toEqual([['echo s3://bucket'], ["#{myBucket}/#{format(@scheduledStartTime,'YYYY-MM-dd')}"]]);
   });
 });
+
+describe('scheduled pipelines', () => {
+  /** moto's own test definition: hourly from 2012-12-12 to 2012-12-21T18:00:00, `parent` and `schedule` written as strings. */
+  const MOTO = [
+    object('Default', { workerGroup: 'workerGroup' }),
+    object('Schedule', { startDateTime: '2012-12-12T00:00:00', type: 'Schedule', period: '1 hour', endDateTime: '2012-12-21T18:00:00' }),
+    object('SayHello', { type: 'ShellCommandActivity', command: 'echo hello', parent: 'Default', schedule: 'Schedule' }),
+  ];
+
+  it("moto's test definition activates; its past periods are handed out to worker group 'workerGroup' in order, 5 active at a time", async () => {
+    const r = await setUp(MOTO);
+    const ids = async () => ((await r.call('QueryObjects', { pipelineId: r.pipelineId, sphere: 'INSTANCE', limit: 1000 })).body.ids as string[]).sort();
+    expect(await ids()).toEqual(['00', '01', '02', '03', '04'].map((h) => `@SayHello_2012-12-12T${h}:00:00`));
+    const first = await r.poll('workerGroup');
+    expect(first.attemptId).toBe('@SayHello_2012-12-12T00:00:00_Attempt=1');
+    const fields = first.objects[first.attemptId].fields;
+    expect(fields).toEqual(expect.arrayContaining([{ key: '@scheduledStartTime', stringValue: '2012-12-12T00:00:00' }, { key: '@scheduledEndTime', stringValue: '2012-12-12T01:00:00' }, { key: 'command', stringValue: 'echo hello' }]));
+    expect((await r.poll('workerGroup')).attemptId).toBe('@SayHello_2012-12-12T01:00:00_Attempt=1');
+    await r.call('SetTaskStatus', { taskId: first.taskId, taskStatus: 'FINISHED' });
+    r.time.advance(1000); // the schedule, held at 5, looks again
+    const handed: string[] = [];
+    for (let i = 0; i < 4; i++) handed.push((await r.poll('workerGroup')).attemptId);
+    expect(handed).toEqual(['02', '03', '04', '05'].map((h) => `@SayHello_2012-12-12T${h}:00:00_Attempt=1`));
+    expect((await ids()).length).toBe(6);
+    const described = (await r.call('DescribePipelines', { pipelineIds: [r.pipelineId] })).body.pipelineDescriptionList[0].fields;
+    expect(described).toEqual(expect.arrayContaining([{ key: '@pipelineState', stringValue: 'SCHEDULED' }, { key: '@healthStatus', stringValue: 'HEALTHY' }]));
+  }, 30_000);
+
+  it('a future period opens when its time comes, with no call needed before; dependencies are within the period; a finite schedule ends FINISHED', async () => {
+    const r = await setUp([
+      object('Default', { scheduleType: 'timeseries', workerGroup: 'wg', schedule: { ref: 'Every' } }),
+      object('Every', { type: 'Schedule', period: '1 hours', startAt: 'FIRST_ACTIVATION_DATE_TIME', occurrences: '2' }),
+      shell('A', { command: 'echo #{@scheduledStartTime}' }),
+      shell('B', { dependsOn: { ref: 'A' } }),
+    ]);
+    const statuses = async () => r.statuses('INSTANCE');
+    expect(await statuses()).toEqual({}); // timeseries: the first period is ready at its end
+    r.time.advance(3_600_000);
+    expect(await statuses()).toEqual({ '@A_2026-11-29T10:00:00': 'WAITING_FOR_RUNNER', '@B_2026-11-29T10:00:00': 'WAITING_ON_DEPENDENCIES' });
+    const a = await r.poll();
+    expect(a.objects[a.attemptId].fields).toEqual(expect.arrayContaining([{ key: 'command', stringValue: 'echo 2026-11-29T10:00:00' }]));
+    await r.call('SetTaskStatus', { taskId: a.taskId, taskStatus: 'FINISHED' });
+    r.time.advance(3_600_000);
+    expect(await statuses()).toEqual({
+      '@A_2026-11-29T10:00:00': 'FINISHED',
+      '@B_2026-11-29T10:00:00': 'WAITING_FOR_RUNNER',
+      '@A_2026-11-29T11:00:00': 'WAITING_FOR_RUNNER',
+      '@B_2026-11-29T11:00:00': 'WAITING_ON_DEPENDENCIES',
+    });
+    for (let i = 0; i < 3; i++) {
+      const t = await r.poll();
+      await r.call('SetTaskStatus', { taskId: t.taskId, taskStatus: 'FINISHED' });
+    }
+    const state = async () => (await r.call('DescribePipelines', { pipelineIds: [r.pipelineId] })).body.pipelineDescriptionList[0].fields.find((f: { key: string }) => f.key === '@pipelineState').stringValue;
+    expect(await state()).toBe('FINISHED');
+  }, 30_000);
+
+  it('DeactivatePipeline stops opening periods; ActivatePipeline resumes after the last one opened, or from startTimestamp', async () => {
+    const r = await setUp([
+      object('Default', { workerGroup: 'wg', schedule: { ref: 'Hourly' } }),
+      object('Hourly', { type: 'Schedule', period: '1 hours', startAt: 'FIRST_ACTIVATION_DATE_TIME' }),
+      shell('A'),
+    ]);
+    const ids = async () => Object.keys(await r.statuses('INSTANCE')).sort();
+    expect(await ids()).toEqual(['@A_2026-11-29T10:00:00']);
+    await r.call('DeactivatePipeline', { pipelineId: r.pipelineId, cancelActive: false });
+    r.time.advance(2 * 3_600_000);
+    expect(await ids()).toEqual(['@A_2026-11-29T10:00:00']);
+    await r.call('ActivatePipeline', { pipelineId: r.pipelineId });
+    expect(await ids()).toEqual(['@A_2026-11-29T10:00:00', '@A_2026-11-29T11:00:00', '@A_2026-11-29T12:00:00']);
+    await r.call('DeactivatePipeline', { pipelineId: r.pipelineId, cancelActive: false });
+    r.time.advance(3 * 3_600_000);
+    await r.call('ActivatePipeline', { pipelineId: r.pipelineId, startTimestamp: new Date('2026-11-29T15:00:00Z').getTime() / 1000 });
+    expect(await ids()).toEqual(['@A_2026-11-29T10:00:00', '@A_2026-11-29T11:00:00', '@A_2026-11-29T12:00:00', '@A_2026-11-29T15:00:00']);
+  });
+});
+

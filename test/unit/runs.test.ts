@@ -2,6 +2,7 @@
 import type { Definition } from '../../lambda/definitions/definition';
 import { Inheritance } from '../../lambda/definitions/inheritance';
 import { planRun, settingsOf } from '../../lambda/runs/plan-run';
+import { periodsToOpen } from '../../lambda/runs/schedule';
 import type { Instance, InstanceStatus } from '../../lambda/runs/run-model';
 import { attemptEnded, cascadeFrom, readyDependents } from '../../lambda/runs/transitions';
 import { object } from '../support/pipelines';
@@ -24,11 +25,68 @@ const planned = (d: Definition, limits = STRICT) => {
 const byComponent = (run: readonly Instance[], id: string) => run.find((i) => i.componentId === id)!;
 const withStatus = (run: readonly Instance[], statuses: Record<string, InstanceStatus>) => run.map((i) => ({ ...i, status: statuses[i.componentId] ?? i.status }));
 
-describe('planRun', () => {
-  it('refuses a pipeline that is not on demand, naming its scheduleType', () => {
-    expect(planRun(def(object('Default', { scheduleType: 'cron' }), shell('A')), AT, STRICT).refusal).toContain("it is 'cron'");
-    expect(planRun(def(shell('A', { workerGroup: 'wg' })), AT, STRICT).refusal).toContain('not set, so cron');
+describe('periodsToOpen (scheduled pipelines)', () => {
+  const hourly = (extra: Record<string, string> = {}, scheduleType = 'cron') =>
+    def(object('Default', { scheduleType, workerGroup: 'wg', schedule: { ref: 'Hourly' } as never }), object('Hourly', { type: 'Schedule', period: '1 hours', startDateTime: '2026-11-29T08:00:00', ...extra }), shell('A'), shell('B', { dependsOn: { ref: 'A' } }));
+  const open = (d: Definition, existing: Instance[] = [], now = AT, ctx = { firstActivation: AT }) => {
+    const p = periodsToOpen(d, ctx, existing, now, STRICT);
+    if ('refusal' in p) throw new Error(p.refusal);
+    return { periods: p.runs.map((r) => r.runId), next: p.next?.toISOString(), runs: p.runs };
+  };
+
+  it('cron: each period is ready at its start; past periods are backfilled in order, the next one is due at its start', () => {
+    const o = open(hourly());
+    expect(o.periods).toEqual(['2026-11-29T08:00:00.000Z', '2026-11-29T09:00:00.000Z', '2026-11-29T10:00:00.000Z']);
+    expect(o.next).toBe('2026-11-29T11:00:00.000Z');
+    const first = o.runs[0].run;
+    expect(first.instances.map((i) => [i.instanceId, i.status, i.scheduledStartTime, i.scheduledEndTime])).toEqual([
+      ['@A_2026-11-29T08:00:00', 'WAITING_FOR_RUNNER', '2026-11-29T08:00:00.000Z', '2026-11-29T09:00:00.000Z'],
+      ['@B_2026-11-29T08:00:00', 'WAITING_ON_DEPENDENCIES', '2026-11-29T08:00:00.000Z', '2026-11-29T09:00:00.000Z'],
+    ]);
+    expect(first.attempts.map((a) => [a.attemptId, a.availableAt])).toEqual([['@A_2026-11-29T08:00:00_Attempt=1', '2026-11-29T08:00:00.000Z']]);
   });
+
+  it('timeseries: each period is ready at its end', () => {
+    const o = open(hourly({}, 'timeseries'));
+    expect(o.periods).toEqual(['2026-11-29T08:00:00.000Z', '2026-11-29T09:00:00.000Z']);
+    expect(o.next).toBe('2026-11-29T11:00:00.000Z');
+    expect(o.runs[0].run.attempts[0].availableAt).toBe('2026-11-29T09:00:00.000Z');
+  });
+
+  it('endDateTime and occurrences end the schedule; startAt is the first activation; periods after those opened come next', () => {
+    expect(open(hourly({ endDateTime: '2026-11-29T09:30:00' }))).toMatchObject({ periods: ['2026-11-29T08:00:00.000Z', '2026-11-29T09:00:00.000Z'], next: undefined });
+    expect(open(hourly({ occurrences: '1' })).periods).toEqual(['2026-11-29T08:00:00.000Z']);
+    const atActivation = def(object('Default', { workerGroup: 'wg', schedule: { ref: 'S' } as never }), object('S', { type: 'Schedule', period: '1 hours', startAt: 'FIRST_ACTIVATION_DATE_TIME' }), shell('A'));
+    const first = open(atActivation, [], AT, { firstActivation: new Date('2026-11-29T09:30:00Z') });
+    expect(first.periods).toEqual(['2026-11-29T09:30:00.000Z']);
+    const opened = open(hourly()).runs.slice(0, 2).flatMap((r) => r.run.instances).map((i) => ({ ...i, status: 'FINISHED' as const }));
+    expect(open(hourly(), opened).periods).toEqual(['2026-11-29T10:00:00.000Z']);
+  });
+
+  it('months keep their day or take the month\'s last; startTimestamp skips earlier periods', () => {
+    const monthly = def(object('Default', { workerGroup: 'wg', schedule: { ref: 'M' } as never }), object('M', { type: 'Schedule', period: '1 months', startDateTime: '2026-01-31T00:00:00' }), shell('A'));
+    expect(open(monthly, [], new Date('2026-05-01T00:00:00Z')).periods).toEqual(['2026-01-31T00:00:00.000Z', '2026-02-28T00:00:00.000Z', '2026-03-31T00:00:00.000Z', '2026-04-30T00:00:00.000Z']);
+    expect(open(hourly(), [], AT, { firstActivation: AT, resumeFrom: new Date('2026-11-29T09:30:00Z') } as never).periods).toEqual(['2026-11-29T10:00:00.000Z']);
+  });
+
+  it('at most 5 instances of an activity are not final at once (maxActiveInstances, at most 5): the rest wait', () => {
+    const daily = def(object('Default', { workerGroup: 'wg', schedule: { ref: 'D' } as never }), object('D', { type: 'Schedule', period: '1 days', startDateTime: '2026-11-01T00:00:00' }), shell('A'));
+    const o = open(daily);
+    expect(o.periods).toHaveLength(5);
+    expect(o.next).toBe(new Date(AT.getTime() + 1000).toISOString()); // looks again soon: an instance may end
+    const two = open(def(object('Default', { workerGroup: 'wg', schedule: { ref: 'D' } as never }), object('D', { type: 'Schedule', period: '1 days', startDateTime: '2026-11-01T00:00:00' }), shell('A', { maxActiveInstances: '2' })));
+    expect(two.periods).toHaveLength(2);
+  });
+
+  it('refuses an activity without a schedule, and a schedule without a start', () => {
+    const noSchedule = periodsToOpen(def(object('Default', { workerGroup: 'wg' }), shell('A')), { firstActivation: AT }, [], AT, STRICT);
+    expect(noSchedule).toEqual({ refusal: 'Activity A has no schedule: a cron pipeline needs one on each activity (or on Default).' });
+    const noStart = periodsToOpen(def(object('Default', { workerGroup: 'wg', schedule: { ref: 'S' } as never }), object('S', { type: 'Schedule', period: '1 days' }), shell('A')), { firstActivation: AT }, [], AT, STRICT);
+    expect(noStart).toEqual({ refusal: 'Schedule S has no start: give startDateTime or startAt FIRST_ACTIVATION_DATE_TIME.' });
+  });
+});
+
+describe('planRun', () => {
 
   it('makes one instance per activity with AWS\'s id shapes; those with nothing to wait for get attempt 1 at once', () => {
     const run = planned(def(DEFAULT, shell('A'), object('Data', { type: 'S3DataNode' }), shell('B', { dependsOn: { ref: 'A' } })));

@@ -1,0 +1,136 @@
+/**
+ * Scheduled pipelines (dp-concepts-schedules, dp-object-schedule), pure: the periods of each Schedule, and which
+ * of them to open now. Period k of a schedule runs from start + k·period to start + (k+1)·period; a cron
+ * instance is ready at the start of its period, a timeseries one at its end. A period is opened (its instances
+ * and their first attempts written) once it is ready, in order, while each activity has fewer than its
+ * `maxActiveInstances` (at most 5) instances not yet final; its activities' dependencies are the instances of the
+ * same period. Periods already past are backfilled in order.
+ */
+import type { Definition, PipelineObject } from '../definitions/definition';
+import { DEFAULT_OBJECT_ID } from '../definitions/definition';
+import { Inheritance } from '../definitions/inheritance';
+import { parseDateTime, parsePeriod } from '../definitions/periods';
+import { dateTime, plus } from '../expressions/datetime';
+import { activitiesOf, planInstances, refOf } from './plan-run';
+import { FINAL_INSTANCE_STATUSES, Instance, Run } from './run-model';
+import type { RunLimits } from './run-limits';
+
+/** dp-concepts-schedules: "can have a maximum value of 5" (maxActiveInstances). */
+export const MAX_ACTIVE_INSTANCES = 5;
+/** How soon a schedule held back by maxActiveInstances looks again (an instance may have ended meanwhile). */
+export const LIMIT_RECHECK_MS = 1000;
+
+export interface Schedule {
+  readonly id: string;
+  readonly start: Date;
+  /** The start of period k. */
+  periodStart(k: number): Date;
+  /** Periods start before this, if set. */
+  readonly end?: Date;
+  readonly occurrences?: number;
+}
+
+export interface ScheduleContext {
+  /** The pipeline's first activation: `startAt: FIRST_ACTIVATION_DATE_TIME`. */
+  readonly firstActivation: Date;
+  /** ActivatePipeline's `startTimestamp`: no period starting before it is opened. */
+  readonly resumeFrom?: Date;
+}
+
+const SECONDS = /^\s*(\d+)\s+seconds?\s*$/i;
+
+/** The Schedule object's periods; undefined with the reason when it has none that can be run. */
+export const scheduleOf = (objects: Inheritance, s: PipelineObject, ctx: ScheduleContext, limits: RunLimits): Schedule | { refusal: string } => {
+  const value = (key: string) => objects.field(s, key)?.stringValue;
+  const periodText = value('period') ?? '';
+  const seconds = limits.relaxed ? SECONDS.exec(periodText) : null;
+  const period = parsePeriod(periodText);
+  if (!seconds && !period) return { refusal: `Schedule ${s.id} has no period this backend can run ('${periodText.slice(0, 32)}').` };
+  const startText = value('startDateTime');
+  const start = value('startAt') === 'FIRST_ACTIVATION_DATE_TIME' ? ctx.firstActivation : startText !== undefined ? parseDateTime(startText) : undefined;
+  if (!start) return { refusal: `Schedule ${s.id} has no start: give startDateTime or startAt FIRST_ACTIVATION_DATE_TIME.` };
+  const endText = value('endDateTime');
+  const occurrencesText = value('occurrences');
+  const periodStart = (k: number): Date => {
+    if (seconds) return new Date(start.getTime() + k * Number(seconds[1]) * 1000);
+    const unit = (period!.unit === 'minute' ? 'minutes' : `${period!.unit}s`) as Parameters<typeof plus>[1];
+    return new Date(plus(dateTime(start.getTime()), unit, k * period!.count).ms);
+  };
+  return {
+    id: s.id,
+    start,
+    periodStart,
+    ...(endText !== undefined && parseDateTime(endText) && { end: parseDateTime(endText) }),
+    ...(occurrencesText !== undefined && { occurrences: Number(occurrencesText) }),
+  };
+};
+
+/** Whether period k exists (before the end, within the occurrences). */
+const exists = (s: Schedule, k: number) => (s.occurrences === undefined || k < s.occurrences) && (s.end === undefined || s.periodStart(k) < s.end);
+
+export interface OpenedPeriods {
+  /** The periods to open now, each a run (id: the period's start). */
+  readonly runs: readonly { readonly runId: string; readonly run: Run }[];
+  /** When to look again; undefined when every period of every schedule is open. */
+  readonly next?: Date;
+}
+
+export type SchedulePlan = { readonly refusal: string } | { readonly schedules: readonly { schedule: Schedule; activities: readonly PipelineObject[] }[]; readonly timeseries: boolean };
+
+/** The schedules of a cron or timeseries pipeline and the activities on each; a refusal when it cannot run. */
+export const schedulesOf = (definition: Definition, ctx: ScheduleContext, limits: RunLimits): SchedulePlan => {
+  const objects = new Inheritance(definition.pipelineObjects);
+  const scheduleType = (objects.get(DEFAULT_OBJECT_ID)?.fields.find((f) => f.key === 'scheduleType')?.stringValue ?? 'cron').toLowerCase();
+  const bySchedule = new Map<string, PipelineObject[]>();
+  for (const a of activitiesOf(objects)) {
+    const id = refOf(objects, objects.field(a, 'schedule'));
+    if (id === undefined) return { refusal: `Activity ${a.id} has no schedule: a ${scheduleType} pipeline needs one on each activity (or on Default).` };
+    bySchedule.set(id, [...(bySchedule.get(id) ?? []), a]);
+  }
+  const schedules: { schedule: Schedule; activities: PipelineObject[] }[] = [];
+  for (const [id, activities] of bySchedule) {
+    const s = objects.get(id)!;
+    const schedule = scheduleOf(objects, s, ctx, limits);
+    if ('refusal' in schedule) return schedule;
+    schedules.push({ schedule, activities });
+  }
+  return { schedules, timeseries: scheduleType === 'timeseries' };
+};
+
+/** The periods to open at `now`, given the instances that exist (every period before them is open already). */
+export const periodsToOpen = (definition: Definition, ctx: ScheduleContext, existing: readonly Instance[], now: Date, limits: RunLimits): OpenedPeriods | { refusal: string } => {
+  const plan = schedulesOf(definition, ctx, limits);
+  if ('refusal' in plan) return plan;
+  const objects = new Inheritance(definition.pipelineObjects);
+  const runs: { runId: string; run: Run }[] = [];
+  let next: Date | undefined;
+  const later = (d: Date) => (next === undefined || d < next ? (next = d) : next);
+  for (const { schedule, activities } of plan.schedules) {
+    const ids = new Set(activities.map((a) => a.id));
+    const mine = existing.filter((i) => ids.has(i.componentId));
+    const open = new Map<string, number>([...ids].map((id) => [id, mine.filter((i) => i.componentId === id && !FINAL_INSTANCE_STATUSES.includes(i.status)).length]));
+    const limitOf = (a: PipelineObject) => Math.min(MAX_ACTIVE_INSTANCES, Math.max(1, Number.parseInt(objects.field(a, 'maxActiveInstances')?.stringValue ?? '', 10) || MAX_ACTIVE_INSTANCES));
+    const latest = mine.reduce<string | undefined>((max, i) => (max === undefined || i.scheduledStartTime > max ? i.scheduledStartTime : max), undefined);
+    // The first period not opened yet: after the latest opened, and not before startTimestamp.
+    let k = 0;
+    const floor = [latest === undefined ? undefined : new Date(new Date(latest).getTime() + 1), ctx.resumeFrom].filter((d): d is Date => d !== undefined);
+    for (const f of floor) while (exists(schedule, k) && schedule.periodStart(k) < f) k++;
+    for (; exists(schedule, k); k++) {
+      const start = schedule.periodStart(k);
+      const end = schedule.periodStart(k + 1);
+      const readyAt = plan.timeseries ? end : start;
+      if (readyAt > now) {
+        later(readyAt);
+        break;
+      }
+      if (activities.some((a) => open.get(a.id)! >= limitOf(a))) {
+        later(new Date(now.getTime() + LIMIT_RECHECK_MS));
+        break;
+      }
+      const run = planInstances(objects, activities, start, end, readyAt, limits);
+      runs.push({ runId: start.toISOString(), run });
+      for (const a of activities) open.set(a.id, open.get(a.id)! + 1);
+    }
+  }
+  return { runs, ...(next !== undefined && { next }) };
+};
