@@ -3,7 +3,8 @@
  * A minimal task runner, doing what AWS's Task Runner does for ShellCommandActivity: polls for a task of its
  * worker group, acknowledges it, runs its `command` (with its `scriptArgument`s as $1, $2, ...) in a shell,
  * reports progress while it runs (and stops it if the service says it was canceled), and ends the task FINISHED
- * or FAILED (exit code and the end of stderr). Heartbeats every 15 minutes. Ctrl-C (or SIGTERM) stops it
+ * or FAILED (exit code and the end of stderr); a ShellCommandPrecondition's command ends it FINISHED (met) or
+ * FALSE (not met yet). Heartbeats every 15 minutes. Ctrl-C (or SIGTERM) stops it
  * cleanly: no new task is taken, a command still running is stopped and its task reported FAILED.
  * It evaluates nothing itself: what it runs is what PollForTask handed out.
  */
@@ -93,14 +94,17 @@ const main = async () => {
     clearInterval(progress);
     if (canceled) return; // the service canceled it: nothing to report (SetTaskStatus's doc)
     const ok = code === 0 && !isStopping();
+    // A precondition's command that exits non-zero means "not met yet" (FALSE: the service checks again later).
+    const precondition = fields.find((f) => f.key === 'type')?.stringValue === 'ShellCommandPrecondition' && !isStopping();
+    const status = ok ? 'FINISHED' : precondition ? 'FALSE' : 'FAILED';
     await sdk.send(
       new SetTaskStatusCommand(
-        ok
-          ? { taskId, taskStatus: 'FINISHED' }
-          : { taskId, taskStatus: 'FAILED', errorId: isStopping() ? 'RunnerStopped' : `ExitCode${code}`, errorMessage: stderr || `exit code ${code}` },
+        status === 'FAILED'
+          ? { taskId, taskStatus: 'FAILED', errorId: isStopping() ? 'RunnerStopped' : `ExitCode${code}`, errorMessage: stderr || `exit code ${code}` }
+          : { taskId, taskStatus: status },
       ),
     );
-    console.log(`${task.attemptId}: ${ok ? 'FINISHED' : 'FAILED'}`);
+    console.log(`${task.attemptId}: ${status}`);
   }
 };
 

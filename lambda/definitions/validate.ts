@@ -96,6 +96,8 @@ export const validateDefinition = (def: Definition, limits: RunLimits = { relaxe
   const objects = new Inheritance(def.pipelineObjects);
   const parents = new Set(def.pipelineObjects.flatMap((o) => objects.parentOf(o) ?? []));
   const parameterIds = new Set(def.parameterObjects.map((p) => p.id));
+  /** The preconditions some object names in its `precondition` field. */
+  const guarding = new Set(def.pipelineObjects.flatMap((o) => o.fields.filter((f) => f.key === 'precondition').map((f) => f.refValue ?? f.stringValue ?? '')));
   const inherited = (o: PipelineObject, key: string): Field | undefined => objects.field(o, key);
 
   for (const o of objects.all()) checkObject(o);
@@ -160,6 +162,9 @@ export const validateDefinition = (def: Definition, limits: RunLimits = { relaxe
           }
         }
         if (type.category === 'schedule') checkSchedule(o);
+        if (type.category === 'precondition' && guarding.has(o.id) && !(['ShellCommandPrecondition', 'Exists'].includes(typeName) && inherited(o, 'workerGroup') !== undefined)) {
+          warnings.add(o.id, `PRECONDITION_NOT_CHECKED: a ${typeName} precondition${['ShellCommandPrecondition', 'Exists'].includes(typeName) ? ' without a workerGroup' : ''} is checked by AWS itself; this backend cannot check it and counts it as met.`);
+        }
         if (type.category === 'activity' && inherited(o, 'workerGroup') === undefined && inherited(o, 'runsOn') !== undefined) {
           warnings.add(o.id, `RESOURCE_NOT_PROVISIONED: the activity runs on a resource ('runsOn'); this backend provisions no resources, so only activities with a 'workerGroup' are handed to task runners.`);
         }

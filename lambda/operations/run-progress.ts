@@ -18,7 +18,8 @@ export const SETTLE_AFTER_MS = 30_000;
 /** When pollers may settle an attempt that ended at `end`. */
 export const settleFrom = (end: Date): string => new Date(end.getTime() + SETTLE_AFTER_MS).toISOString();
 
-const OUTCOMES: Partial<Record<AttemptStatus, AttemptOutcome>> = { FINISHED: 'FINISHED', FAILED: 'FAILED', TIMEDOUT: 'TIMEDOUT' };
+/** FALSE (a precondition not met yet) moves the run on as a failure does: a retry after retryDelay, while any is left. */
+const OUTCOMES: Partial<Record<AttemptStatus, AttemptOutcome>> = { FINISHED: 'FINISHED', FAILED: 'FAILED', FALSE: 'FAILED', TIMEDOUT: 'TIMEDOUT' };
 
 const attemptOver = async (ctx: RequestContext, pipelineId: string, accountId: string, attempt: StoredAttempt, outcome: AttemptOutcome): Promise<void> => {
   const { instances } = await ctx.stores.runs.objectsOf(pipelineId);

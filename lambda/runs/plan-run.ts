@@ -65,10 +65,20 @@ export const planInstances = (objects: Inheritance, activities: readonly Pipelin
   const availableAt = readyAt.toISOString();
   const instances: Instance[] = [];
   const attempts: Attempt[] = [];
-  for (const o of activities) {
-    const settings = settingsOf(objects, o, activityIds, limits);
+  // The preconditions runners check get an instance of their own in the run (one per precondition, shared by the activities that name it).
+  const checked = new Map<string, PipelineObject>();
+  const withPreconditions = activities.map((o) => {
+    const pre = checkedPreconditionsOf(objects, o);
+    for (const p of pre) checked.set(p.id, p);
+    return { o, settings: { ...settingsOf(objects, o, activityIds, limits), preconditions: pre.map((p) => p.id) } as ActivitySettings };
+  });
+  const preconditionSettings = [...checked.values()].map((p) => ({
+    o: p,
+    settings: { ...settingsOf(objects, p, new Set(), limits), ...preconditionTimeout(objects, p, limits) } as ActivitySettings,
+  }));
+  for (const { o, settings } of [...preconditionSettings, ...withPreconditions]) {
     const instanceId = instanceIdOf(o.id, scheduledStartTime);
-    const ready = settings.dependsOn.length === 0;
+    const ready = settings.dependsOn.length === 0 && (settings.preconditions ?? []).length === 0;
     instances.push({
       instanceId,
       componentId: o.id,
@@ -81,6 +91,22 @@ export const planInstances = (objects: Inheritance, activities: readonly Pipelin
     if (ready) attempts.push({ attemptId: attemptIdOf(instanceId, 1), instanceId, componentId: o.id, number: 1, status: 'WAITING_FOR_RUNNER', workerGroup: settings.workerGroup, availableAt });
   }
   return { instances, attempts };
+};
+
+/** Precondition types a task runner checks (dp-concepts-preconditions: ShellCommandPrecondition, and Exists run by a worker group). */
+const RUNNER_CHECKED = ['ShellCommandPrecondition', 'Exists'];
+
+/** The preconditions of an activity that a runner checks; the others (S3KeyExists and the like need AWS) count as met. */
+export const checkedPreconditionsOf = (objects: Inheritance, o: PipelineObject): PipelineObject[] =>
+  objects.fields(o, 'precondition').flatMap((f) => {
+    const id = refOf(objects, f);
+    const p = id === undefined ? undefined : objects.get(id);
+    return p && RUNNER_CHECKED.includes(objects.type(p)?.stringValue ?? '') && objects.field(p, 'workerGroup') !== undefined ? [p] : [];
+  });
+
+const preconditionTimeout = (objects: Inheritance, p: PipelineObject, limits: RunLimits): { preconditionTimeoutMs?: number } => {
+  const ms = periodMs(objects.field(p, 'preconditionTimeout')?.stringValue, limits);
+  return ms === undefined ? {} : { preconditionTimeoutMs: ms };
 };
 
 export const isOnDemand = (definition: Definition): boolean =>

@@ -12,7 +12,8 @@ export type InstanceStatus =
   | 'CASCADE_FAILED'
   | 'CANCELED';
 
-export type AttemptStatus = 'WAITING_FOR_RUNNER' | 'RUNNING' | 'FINISHED' | 'FAILED' | 'TIMEDOUT' | 'CANCELED';
+/** FALSE: a precondition's check found it not met (SetTaskStatus FALSE). */
+export type AttemptStatus = 'WAITING_FOR_RUNNER' | 'RUNNING' | 'FINISHED' | 'FAILED' | 'FALSE' | 'TIMEDOUT' | 'CANCELED';
 
 export const FINAL_INSTANCE_STATUSES: readonly InstanceStatus[] = ['FINISHED', 'FAILED', 'CASCADE_FAILED', 'CANCELED'];
 
@@ -30,6 +31,10 @@ export interface ActivitySettings {
   readonly cascade: boolean;
   /** The activities (component ids) it depends on, within the run. */
   readonly dependsOn: readonly string[];
+  /** The preconditions (component ids) checked by runners before it may run: it waits until each is FINISHED, and fails if one fails. */
+  readonly preconditions?: readonly string[];
+  /** A precondition's own instance: how long after its period's start a FALSE is still retried. */
+  readonly preconditionTimeoutMs?: number;
 }
 
 export interface Instance {

@@ -45,19 +45,30 @@ export const attemptEnded = (run: readonly Instance[], instance: Instance, numbe
     const after = run.map((i) => (i.instanceId === instance.instanceId ? { ...i, status: 'FINISHED' as const } : i));
     return [finished, ...readyDependents(after, now)];
   }
-  if (number <= instance.settings.maximumRetries) {
-    const attempt = newAttempt(instance, number + 1, new Date(now.getTime() + instance.settings.retryDelayMs).toISOString());
+  const retryAt = new Date(now.getTime() + instance.settings.retryDelayMs);
+  const timeout = instance.settings.preconditionTimeoutMs;
+  const inTime = timeout === undefined || retryAt.getTime() <= new Date(instance.scheduledStartTime).getTime() + timeout;
+  if (number <= instance.settings.maximumRetries && inTime) {
+    const attempt = newAttempt(instance, number + 1, retryAt.toISOString());
     return [{ instanceId: instance.instanceId, from: instance.status, to: 'WAITING_FOR_RUNNER', attempt }];
   }
   const failed: InstanceChange = { instanceId: instance.instanceId, from: instance.status, to: 'FAILED' };
-  return [failed, ...(instance.settings.cascade ? cascadeFrom(run, instance.componentId) : [])];
+  // A precondition that failed (not met in time, or an error) fails the activities it guards, which cascade as their own failures would.
+  const guarded = run.filter((i) => (i.settings.preconditions ?? []).includes(instance.componentId) && !isFinal(i.status));
+  const after = run.map((i) => (guarded.includes(i) || i.instanceId === instance.instanceId ? { ...i, status: 'FAILED' as const } : i));
+  return [
+    failed,
+    ...guarded.map((g): InstanceChange => ({ instanceId: g.instanceId, from: g.status, to: 'FAILED' })),
+    ...(instance.settings.cascade ? cascadeFrom(after, instance.componentId) : []),
+    ...guarded.flatMap((g) => (g.settings.cascade ? cascadeFrom(after, g.componentId) : [])),
+  ];
 };
 
 /** Instances waiting on dependencies whose dependencies are now all FINISHED: they get their first attempt. */
 export const readyDependents = (run: readonly Instance[], now: Date): InstanceChange[] => {
   const status = new Map(run.map((i) => [i.componentId, i.status]));
   return run
-    .filter((i) => i.status === 'WAITING_ON_DEPENDENCIES' && i.settings.dependsOn.every((d) => status.get(d) === 'FINISHED'))
+    .filter((i) => i.status === 'WAITING_ON_DEPENDENCIES' && [...i.settings.dependsOn, ...(i.settings.preconditions ?? [])].every((d) => status.get(d) === 'FINISHED'))
     .map((i) => ({ instanceId: i.instanceId, from: i.status, to: 'WAITING_FOR_RUNNER' as const, attempt: newAttempt(i, 1, now.toISOString()) }));
 };
 

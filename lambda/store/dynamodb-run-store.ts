@@ -346,9 +346,9 @@ export class DynamoDbRunStore implements RunStore {
   async settled(pipelineId: string, attemptId: string): Promise<void> {
     await this.update(pipelineId, attemptId, {
       expression: 'REMOVE #rk, #at',
-      condition: '#status IN (:finished, :failed, :timedout) AND attribute_exists(#rk)',
+      condition: '#status IN (:finished, :failed, :false, :timedout) AND attribute_exists(#rk)',
       names: { '#status': ATTR.status, '#rk': ATTR.readyKey, '#at': ATTR.availableAt },
-      values: { ':finished': s('FINISHED'), ':failed': s('FAILED'), ':timedout': s('TIMEDOUT') },
+      values: { ':finished': s('FINISHED'), ':failed': s('FAILED'), ':false': s('FALSE'), ':timedout': s('TIMEDOUT') },
     });
   }
 

@@ -472,3 +472,51 @@ describe('scheduled pipelines', () => {
   });
 });
 
+
+describe('preconditions', () => {
+  const definition = (extra: Record<string, string> = {}) => [
+    object('Default', { scheduleType: 'ondemand', workerGroup: 'wg', failureAndRerunMode: 'cascade', retryDelay: '2 minutes' }),
+    object('Ready', { type: 'ShellCommandPrecondition', command: 'test -f /tmp/ready', maximumRetries: '1', ...extra }),
+    shell('A', { precondition: { ref: 'Ready' } }),
+    shell('B', { dependsOn: { ref: 'A' } }),
+  ];
+
+  it('a ShellCommandPrecondition is a task: FALSE is checked again after retryDelay; once FINISHED (met) the activity runs', async () => {
+    const r = await setUp(definition());
+    expect(await r.statuses('INSTANCE')).toEqual({ '@Ready_2026-11-29T10:00:00': 'WAITING_FOR_RUNNER', '@A_2026-11-29T10:00:00': 'WAITING_ON_DEPENDENCIES', '@B_2026-11-29T10:00:00': 'WAITING_ON_DEPENDENCIES' });
+    const check = await r.poll();
+    expect(check.attemptId).toBe('@Ready_2026-11-29T10:00:00_Attempt=1');
+    expect(check.objects[check.attemptId].fields).toEqual(expect.arrayContaining([{ key: 'command', stringValue: 'test -f /tmp/ready' }]));
+    await r.call('SetTaskStatus', { taskId: check.taskId, taskStatus: 'FALSE' });
+    expect((await r.statuses('ATTEMPT'))['@Ready_2026-11-29T10:00:00_Attempt=1']).toBe('FALSE');
+    r.time.advance(120_000);
+    const again = await r.poll();
+    expect(again.attemptId).toBe('@Ready_2026-11-29T10:00:00_Attempt=2');
+    await r.call('SetTaskStatus', { taskId: again.taskId, taskStatus: 'FINISHED' });
+    expect((await r.poll()).attemptId).toBe('@A_2026-11-29T10:00:00_Attempt=1');
+  });
+
+  it('a precondition still not met when its retries run out fails its activity, which cascades', async () => {
+    const r = await setUp(definition());
+    await r.call('SetTaskStatus', { taskId: (await r.poll()).taskId, taskStatus: 'FALSE' });
+    r.time.advance(120_000);
+    await r.call('SetTaskStatus', { taskId: (await r.poll()).taskId, taskStatus: 'FALSE' });
+    expect(await r.statuses('INSTANCE')).toEqual({ '@Ready_2026-11-29T10:00:00': 'FAILED', '@A_2026-11-29T10:00:00': 'FAILED', '@B_2026-11-29T10:00:00': 'CASCADE_FAILED' });
+  }, 20_000);
+
+  it('preconditionTimeout ends the checks before the retries do', async () => {
+    const r = await setUp(definition({ maximumRetries: '5', preconditionTimeout: '3 minutes' }));
+    await r.call('SetTaskStatus', { taskId: (await r.poll()).taskId, taskStatus: 'FALSE' }); // retry at 10:02, within 10:03
+    r.time.advance(120_000);
+    await r.call('SetTaskStatus', { taskId: (await r.poll()).taskId, taskStatus: 'FALSE' }); // a retry at 10:04 would be past it
+    expect((await r.statuses('INSTANCE'))['@A_2026-11-29T10:00:00']).toBe('FAILED');
+  }, 20_000);
+
+  it('a precondition only AWS can check (S3KeyExists) is a validation warning and counts as met', async () => {
+    const objects = [object('Default', { scheduleType: 'ondemand', workerGroup: 'wg' }), object('Key', { type: 'S3KeyExists', s3Key: 's3://bucket/key' }), shell('A', { precondition: { ref: 'Key' } })];
+    const r = await setUp(objects);
+    const put = await r.call('PutPipelineDefinition', { pipelineId: r.pipelineId, pipelineObjects: objects });
+    expect(put.body.validationWarnings).toEqual([{ id: 'Key', warnings: ['PRECONDITION_NOT_CHECKED: a S3KeyExists precondition is checked by AWS itself; this backend cannot check it and counts it as met.'] }]);
+    expect((await r.poll()).attemptId).toBe('@A_2026-11-29T10:00:00_Attempt=1');
+  });
+});
