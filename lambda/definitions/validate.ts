@@ -60,20 +60,29 @@ const refusalOf = (def: Definition): string | undefined => {
  * argument counts, and `myX` names that are neither a parameter nor a field of the object (`known`).
  */
 const expressionProblems = (key: string, value: string, known: (name: string) => boolean): string[] => {
+  const failed = (err: unknown) => {
+    if (err instanceof ExpressionError) return [`INVALID_EXPRESSION: field '${key}': ${err.message}`];
+    throw err;
+  };
+  let parts: ReturnType<typeof templateParts>;
   try {
-    return templateParts(value).flatMap((part) => {
-      if (!('expression' in part)) return [];
+    parts = templateParts(value);
+  } catch (err) {
+    return failed(err);
+  }
+  return parts.flatMap((part) => {
+    if (!('expression' in part)) return [];
+    try {
       const ast = parseExpression(part.expression);
       const names = pathsOf(ast)
         .map((p) => p[0])
         .filter((name) => name.replace(/^\*/, '').startsWith('my') && !known(name) && !known(name.replace(/^\*/, '')))
         .map((name) => `INVALID_EXPRESSION: field '${key}' refers to '${name}', which is neither a parameter nor a field of this object.`);
       return [...unknownFunctions(ast).map((m) => `INVALID_EXPRESSION: field '${key}': ${m}.`), ...names];
-    });
-  } catch (err) {
-    if (err instanceof ExpressionError) return [`INVALID_EXPRESSION: field '${key}': ${err.message}`];
-    throw err;
-  }
+    } catch (err) {
+      return failed(err);
+    }
+  });
 };
 
 /** Fields whose value is a reference to another object; a string there that names an object is read as one. */
