@@ -9,7 +9,7 @@ import type { Operation, OperationResult, RequestContext } from './operation';
 import { evaluatedObjects } from './object-expressions';
 import { runObjects } from './run-objects';
 import { runObjectsNow } from './run-progress';
-import { loadPipeline, readDefinition, shownVersion } from './pipeline-access';
+import { loadPipeline, readDefinition, shownVersion, withActivationValues } from './pipeline-access';
 
 export const MAX_DESCRIBED_OBJECTS = 100;
 
@@ -44,7 +44,7 @@ const run = async (input: Input, ctx: RequestContext): Promise<OperationResult> 
     const o = byId.get(id);
     return o ? [{ id: o.id, name: o.name, fields: o.fields }] : [];
   });
-  const pipelineObjects = input.evaluateExpressions ? evaluatedObjects(read.definition, found, runtime) : found;
+  const pipelineObjects = input.evaluateExpressions ? evaluatedObjects(withActivationValues(read.definition, read.pipeline), found, runtime) : found;
   return { ok: true, output: { pipelineObjects, hasMoreResults: false }, log: { count: pipelineObjects.length } };
 };
 

@@ -49,3 +49,7 @@ export const readDefinition = async (
 
 /** The definition DescribeObjects and QueryObjects show: the active one if any, else the latest. */
 export const shownVersion = (p: PipelineRecord): VersionRef | undefined => p.active ?? p.latest;
+
+/** The definition runs and expressions see: the parameter values given at activation, if any, in place of the definition's. */
+export const withActivationValues = (definition: Definition, pipeline: PipelineRecord): Definition =>
+  pipeline.activationValues ? { ...definition, parameterValues: pipeline.activationValues } : definition;

@@ -11,7 +11,7 @@ import { PIPELINE_DELETED } from '../store/tables';
 import { newTaskId } from '../store/task-store';
 import type { Candidate } from '../store/run-store';
 import type { Operation, OperationResult, RequestContext } from './operation';
-import { readDefinition } from './pipeline-access';
+import { readDefinition, withActivationValues } from './pipeline-access';
 import { expireLease, settleCandidate } from './run-progress';
 import { advanceMarker } from './schedule-progress';
 import { buildTaskObject } from './task-object';
@@ -80,7 +80,7 @@ const takeOne = async (input: Input, ctx: RequestContext, candidates: readonly C
     const read = await readDefinition(ctx, after, (p) => p.active);
     if ('error' in read) continue;
     const held = { ...attempt, status: 'RUNNING' as const, taskId, actualStartTime: now.toISOString(), ...(input.hostname !== undefined && { hostname: input.hostname }) };
-    return { ok: true, output: { taskObject: buildTaskObject(read.definition, instance, held, taskId) }, log: { pipelineId: c.pipelineId, attemptId: attempt.attemptId } };
+    return { ok: true, output: { taskObject: buildTaskObject(withActivationValues(read.definition, read.pipeline), instance, held, taskId) }, log: { pipelineId: c.pipelineId, attemptId: attempt.attemptId } };
   }
   return opened ? 'opened' : undefined;
 };

@@ -75,6 +75,7 @@ const toRecord = (item: Item): PipelineRecord => {
     state: str(ATTR.pipelineState) ?? 'PENDING',
     creationTime: str(ATTR.creationTime) ?? '',
     ...(str(ATTR.lastActivationTime) !== undefined && { lastActivationTime: str(ATTR.lastActivationTime) }),
+    ...(str(ATTR.activationValues) !== undefined && { activationValues: JSON.parse(str(ATTR.activationValues)!) }),
     ...(version(ATTR.latestVersion, ATTR.latestChunks) && { latest: version(ATTR.latestVersion, ATTR.latestChunks) }),
     ...(version(ATTR.activeVersion, ATTR.activeChunks) && { active: version(ATTR.activeVersion, ATTR.activeChunks) }),
     paused: item[ATTR.paused]?.SS ?? [],
@@ -311,14 +312,15 @@ export class DynamoDbPipelineStore implements PipelineStore {
       names['#start'] = ATTR.startTime;
       values[':start'] = s(details.startTime);
     }
+    // Values given at this activation stand in for the definition's until the next activation.
+    names['#values'] = ATTR.activationValues;
     if (details.parameterValues !== undefined) {
       set.push('#values = :values');
-      names['#values'] = ATTR.activationValues;
       values[':values'] = s(JSON.stringify(details.parameterValues));
     }
     return this.guarded(
       {
-        UpdateExpression: `SET ${set.join(', ')}`,
+        UpdateExpression: `SET ${set.join(', ')}${details.parameterValues === undefined ? ' REMOVE #values' : ''}`,
         ConditionExpression: `${LIVE} AND ${expected ? '#lv = :v' : 'attribute_not_exists(#lv)'}`,
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,

@@ -30,6 +30,8 @@ export interface PipelineRecord {
   /** ISO 8601, UTC. */
   readonly creationTime: string;
   readonly lastActivationTime?: string;
+  /** ActivatePipeline's parameterValues: they stand in for the definition's while this activation lasts. */
+  readonly activationValues?: readonly { id: string; stringValue: string }[];
   readonly latest?: VersionRef;
   readonly active?: VersionRef;
   /** Components paused by SetStatus PAUSE: their attempts are not handed out. */

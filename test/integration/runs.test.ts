@@ -385,6 +385,23 @@ describe('expressions where AWS evaluates them', () => {
     expect((await evaluate('A', '#{nope()}')).message).toBe("The expression cannot be evaluated on A: unknown function 'nope'.");
   });
 
+  it("parameters: a parameter's default, the definition's values, and values given at activation in their place", async () => {
+    const objects = [object('Default', { scheduleType: 'ondemand', workerGroup: 'wg' }), shell('A', { command: 'echo #{myTarget} #{myOther}' })];
+    const r = await setUp([object('Default', { scheduleType: 'ondemand', workerGroup: 'wg' })]);
+    const parameterObjects = [
+      { id: 'myTarget', attributes: [{ key: 'type', stringValue: 'String' }, { key: 'default', stringValue: 'dflt' }] },
+      { id: 'myOther', attributes: [{ key: 'type', stringValue: 'String' }] },
+    ];
+    expect((await r.call('PutPipelineDefinition', { pipelineId: r.pipelineId, pipelineObjects: objects, parameterObjects, parameterValues: [{ id: 'myOther', stringValue: 'given' }] })).body.errored).toBe(false);
+    const evaluate = async () => (await r.call('EvaluateExpression', { pipelineId: r.pipelineId, objectId: 'A', expression: '#{command}' })).body.evaluatedExpression;
+    await r.call('ActivatePipeline', { pipelineId: r.pipelineId });
+    expect(await evaluate()).toBe('echo dflt given');
+    await r.call('ActivatePipeline', { pipelineId: r.pipelineId, parameterValues: [{ id: 'myTarget', stringValue: 'now' }, { id: 'myOther', stringValue: 'too' }] });
+    expect(await evaluate()).toBe('echo now too');
+    const task = await r.poll();
+    expect(task.objects[task.attemptId].fields).toEqual(expect.arrayContaining([{ key: 'command', stringValue: 'echo now too' }]));
+  });
+
   it('DescribeObjects evaluates with evaluateExpressions, and shows what cannot be evaluated as written', async () => {
     const r = await setUp([...definition, shell('A', { command: 'echo #{myBucket}', input: { ref: 'Data' } })]);
     const describe = async (evaluateExpressions: boolean) =>

@@ -78,6 +78,13 @@ describe('periodsToOpen (scheduled pipelines)', () => {
     expect(two.periods).toHaveLength(2);
   });
 
+  it('with relaxed limits a period may be in seconds (without, it is no period this backend can run)', () => {
+    const fast = def(object('Default', { workerGroup: 'wg', schedule: { ref: 'S' } as never }), object('S', { type: 'Schedule', period: '10 seconds', startDateTime: '2026-11-29T09:59:30' }), shell('A'));
+    const relaxed = periodsToOpen(fast, { firstActivation: AT }, [], AT, RELAXED);
+    expect('runs' in relaxed && relaxed.runs.map((r) => r.runId)).toEqual(['2026-11-29T09:59:30.000Z', '2026-11-29T09:59:40.000Z', '2026-11-29T09:59:50.000Z', '2026-11-29T10:00:00.000Z']);
+    expect(periodsToOpen(fast, { firstActivation: AT }, [], AT, STRICT)).toEqual({ refusal: "Schedule S has no period this backend can run ('10 seconds')." });
+  });
+
   it('refuses an activity without a schedule, and a schedule without a start', () => {
     const noSchedule = periodsToOpen(def(object('Default', { workerGroup: 'wg' }), shell('A')), { firstActivation: AT }, [], AT, STRICT);
     expect(noSchedule).toEqual({ refusal: 'Activity A has no schedule: a cron pipeline needs one on each activity (or on Default).' });
