@@ -6,6 +6,9 @@ import { DynamoDbRunStore } from '../../lambda/store/dynamodb-run-store';
 import { SETTLE_AFTER_MS } from '../../lambda/operations/run-progress';
 import { dynamoDbClient } from '../../local/dynamodb';
 
+// An upper bound, not a timed assertion: a loaded machine (CI runs suites side by side; moto is slower) needs room.
+jest.setTimeout(30_000);
+
 let engine: TestEngine;
 beforeAll(async () => {
   engine = await startTestEngine();
