@@ -64,7 +64,7 @@ export const scopesOf = (definition: Definition, runtime: readonly PipelineObjec
     const componentId = r.fields.find((f) => f.key === '@componentParent')?.refValue;
     const component = componentId === undefined ? undefined : objects.get(componentId);
     const period = r.fields.filter((f) => PERIOD_FIELDS.includes(f.key));
-    const inner = component ? componentScope(component, period) : undefined;
+    const inner = component ? componentScope(component, period, node) : undefined;
     return {
       id: r.id,
       name: r.name,

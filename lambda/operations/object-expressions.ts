@@ -14,10 +14,18 @@ import { scopesOf } from '../expressions/scope';
  * among them, or that they name; `period`: the runtime fields the components among them see as their own (those
  * of the instance a task object is built for).
  */
-export const evaluatedObjects = <T extends PipelineObject>(definition: Definition, objects: readonly T[], runtime: readonly PipelineObject[] = [], period: readonly Field[] = []): T[] => {
+export const evaluatedObjects = <T extends PipelineObject>(
+  definition: Definition,
+  objects: readonly T[],
+  runtime: readonly PipelineObject[] = [],
+  period: readonly Field[] = [],
+  /** The object `node` names for these objects (the activity a precondition guards), if any. */
+  nodeId?: string,
+): T[] => {
   const scopes = scopesOf(definition, runtime);
+  const node = nodeId === undefined ? undefined : scopes.scopeOf(nodeId, { period });
   return objects.map((o) => {
-    const scope = scopes.scopeOf(o.id, { period });
+    const scope = scopes.scopeOf(o.id, { period, node });
     if (!scope || !o.fields.some((f) => f.stringValue?.includes('#{'))) return o;
     const fields = o.fields.flatMap((f): Field[] => {
       if (!f.stringValue?.includes('#{')) return [f];

@@ -59,6 +59,8 @@ export const buildTaskObject = (definition: Definition, instance: StoredInstance
     if (target && !map[target.id]) map[target.id] = { id: target.id, name: target.name, fields: resolvedFields(objects, target) };
   }
   // Expressions evaluated as AWS does before handing the task out: each object in its own context, in the run's period.
-  const evaluated = evaluatedObjects(definition, Object.values(map), [map[instance.instanceId], map[attempt.attemptId]], period);
+  // A precondition's `node` is the activity it guards (dp-pipeline-expressions: "node" in preconditions).
+  const guarded = objects.all().find((a) => objects.fields(a, 'precondition').some((f) => (f.refValue ?? f.stringValue) === attempt.componentId));
+  const evaluated = evaluatedObjects(definition, Object.values(map), [map[instance.instanceId], map[attempt.attemptId]], period, guarded?.id);
   return { taskId, pipelineId: attempt.pipelineId, attemptId: attempt.attemptId, objects: Object.fromEntries(evaluated.map((o) => [o.id, o])) };
 };

@@ -502,11 +502,12 @@ describe('preconditions', () => {
   ];
 
   it('a ShellCommandPrecondition is a task: FALSE is checked again after retryDelay; once FINISHED (met) the activity runs', async () => {
-    const r = await setUp(definition());
+    const r = await setUp(definition({ command: "test -f /tmp/#{node.@id}-#{format(node.@scheduledStartTime,'HH')}" }));
     expect(await r.statuses('INSTANCE')).toEqual({ '@Ready_2026-11-29T10:00:00': 'WAITING_FOR_RUNNER', '@A_2026-11-29T10:00:00': 'WAITING_ON_DEPENDENCIES', '@B_2026-11-29T10:00:00': 'WAITING_ON_DEPENDENCIES' });
     const check = await r.poll();
     expect(check.attemptId).toBe('@Ready_2026-11-29T10:00:00_Attempt=1');
-    expect(check.objects[check.attemptId].fields).toEqual(expect.arrayContaining([{ key: 'command', stringValue: 'test -f /tmp/ready' }]));
+    // `node` in a precondition is the activity it guards, in the run's period.
+    expect(check.objects[check.attemptId].fields).toEqual(expect.arrayContaining([{ key: 'command', stringValue: 'test -f /tmp/A-10' }]));
     await r.call('SetTaskStatus', { taskId: check.taskId, taskStatus: 'FALSE' });
     expect((await r.statuses('ATTEMPT'))['@Ready_2026-11-29T10:00:00_Attempt=1']).toBe('FALSE');
     r.time.advance(120_000);
