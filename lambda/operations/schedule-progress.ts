@@ -48,7 +48,7 @@ export const advanceMarker = async (ctx: RequestContext, marker: Candidate, acco
     await ctx.stores.runs.advanceSchedule(marker, undefined);
     return;
   }
-  for (const { runId, run } of plan.runs) await ctx.stores.runs.startRun(marker.pipelineId, accountId, runId, run.instances, run.attempts);
+  for (const { runId, run } of plan.runs) await ctx.stores.runs.startRun(marker.pipelineId, accountId, runId, run.instances, run.attempts, now.toISOString());
   await ctx.stores.runs.advanceSchedule(marker, plan.next?.toISOString());
 };
 

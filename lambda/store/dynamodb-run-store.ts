@@ -29,7 +29,7 @@ const str = (item: Item, attr: string) => item[attr]?.S;
 
 export const readyKeyOf = (accountId: string, workerGroup: string) => `${accountId}#${workerGroup}`;
 
-const instanceItem = (pipelineId: string, runId: string, i: Instance): Item => ({
+const instanceItem = (pipelineId: string, runId: string, i: Instance, openedAt: string): Item => ({
   [ATTR.pipelineId]: s(pipelineId),
   [ATTR.objectId]: s(i.instanceId),
   [ATTR.sphere]: s('INSTANCE'),
@@ -39,8 +39,8 @@ const instanceItem = (pipelineId: string, runId: string, i: Instance): Item => (
   [ATTR.settings]: s(JSON.stringify(i.settings)),
   [ATTR.scheduledStartTime]: s(i.scheduledStartTime),
   [ATTR.scheduledEndTime]: s(i.scheduledEndTime),
-  // An instance exists from the start of its run: list-runs selects instances by @actualStartTime.
-  [ATTR.actualStartTime]: s(i.scheduledStartTime),
+  // An instance exists from the moment its run opened: list-runs selects instances by @actualStartTime (by default, the last 4 days).
+  [ATTR.actualStartTime]: s(openedAt),
   [ATTR.attemptCount]: n(i.attemptCount),
 });
 
@@ -209,8 +209,8 @@ export class DynamoDbRunStore implements RunStore {
     await batchWriteAll(this.client, this.tables.objects, keys, this.signal);
   }
 
-  async startRun(pipelineId: string, accountId: string, runId: string, instances: readonly Instance[], attempts: readonly Attempt[]): Promise<void> {
-    for (const i of instances) await this.putIfAbsent(instanceItem(pipelineId, runId, i));
+  async startRun(pipelineId: string, accountId: string, runId: string, instances: readonly Instance[], attempts: readonly Attempt[], openedAt = runId): Promise<void> {
+    for (const i of instances) await this.putIfAbsent(instanceItem(pipelineId, runId, i, openedAt));
     for (const a of attempts) await this.putIfAbsent(attemptItem(pipelineId, accountId, a));
   }
 

@@ -88,8 +88,11 @@ export interface RunStore {
   recordRunner(accountId: string, runner: RunnerRecord): Promise<void>;
   /** The runners of the account, as their last heartbeats described them. */
   runnersOf(accountId: string): Promise<RunnerRecord[]>;
-  /** Writes a new run: its instances, then its attempts (each put only if absent, so a retry is harmless). */
-  startRun(pipelineId: string, accountId: string, runId: string, instances: readonly Instance[], attempts: readonly Attempt[]): Promise<void>;
+  /**
+   * Writes a new run: its instances, then its attempts (each put only if absent, so a retry is harmless).
+   * `openedAt`: when it opened (the instances' @actualStartTime), the run's id (its start) by default.
+   */
+  startRun(pipelineId: string, accountId: string, runId: string, instances: readonly Instance[], attempts: readonly Attempt[], openedAt?: string): Promise<void>;
   /** Every instance and attempt of the pipeline (every run), and its schedule markers. */
   objectsOf(pipelineId: string): Promise<RunObjects>;
   /** Puts the schedule marker of a worker group in the ready index from `availableAt` (its firstActivation kept if set). */
