@@ -1,18 +1,43 @@
 /**
- * `npm run conformance -- --endpoint URL [--dynamodb-endpoint URL | --stack NAME] [--cases PREFIX] [--keep]`
- * Checks an endpoint (ours, local or deployed, or an emulator) against docs/behaviour.md: one line per case,
- * then `N passed, M failed`; exits non-zero on any failure. The SetTaskStatus cases seed tasks through the
- * tables (layout: docs/behaviour.md §4); the pipeline cases use the API alone. What a run wrote is deleted at the
- * end, unless --keep.
+ * `npm run conformance -- --endpoint URL [--dynamodb-endpoint URL | --stack NAME] [--cases PREFIX] [--json FILE]
+ *   [--markdown FILE] [--keep]`
+ * Checks an endpoint (ours, local or deployed, or an emulator) against docs/behaviour.md through its API: one line
+ * per case, a table per call, then `N passed, M failed, K skipped`; exits 1 on any failure (2 when it cannot run).
+ * Every case makes its own state through the API, except the few that seed a task straight into the tables
+ * (layout: docs/behaviour.md §4): those need --dynamodb-endpoint or --stack, and are skipped without it. What a
+ * run wrote is deleted at the end, unless --keep. --json writes every result; --markdown the per-call and
+ * per-case tables (the README's moto table is made so).
  */
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { CASES } from './conformance/cases';
 import { deleteCreatedPipelines } from './conformance/lifecycle-cases';
-import { runConformance, summaryLine } from './conformance/run';
+import { ConformanceReport, perCall, perCallTable, runConformance, summaryLine } from './conformance/run';
+import { apiGatewayRegion, dataPipelineClient, finishWithTables, resolveTables } from './targets';
 
 /** The second account of the accounts case: another access key. */
 const OTHER_ACCOUNT_CREDENTIALS = { accessKeyId: 'AKIACONFORMANCEOTHER', secretAccessKey: 'conformance' };
-import { apiGatewayRegion, dataPipelineClient, finishWithTables, resolveTables } from './targets';
+
+/** The per-call and per-case tables in Markdown. */
+const markdownOf = (endpoint: string, report: ConformanceReport): string => {
+  const mark = { pass: 'pass', fail: 'fails', skip: 'cannot run' } as const;
+  const lines = [
+    `${summaryLine(report)} (\`npm run conformance -- --endpoint ${endpoint} --markdown FILE\`)`,
+    '',
+    '| call | passed | failed | skipped |',
+    '| --- | --- | --- | --- |',
+    ...perCall(report.results).map((r) => `| ${r.call} | ${r.passed} | ${r.failed} | ${r.skipped} |`),
+    '',
+    '<details><summary>every case</summary>',
+    '',
+    '| case | call | result |',
+    '| --- | --- | --- |',
+    ...report.results.map((r) => `| \`${r.id}\` | ${r.call} | ${mark[r.status]} |`),
+    '',
+    '</details>',
+  ];
+  return `${lines.join('\n')}\n`;
+};
 
 const main = async () => {
   const { values } = parseArgs({
@@ -21,14 +46,17 @@ const main = async () => {
       'dynamodb-endpoint': { type: 'string' },
       stack: { type: 'string' },
       cases: { type: 'string' },
+      json: { type: 'string' },
+      markdown: { type: 'string' },
       keep: { type: 'boolean' },
     },
   });
   if (!values.endpoint) throw new Error('--endpoint URL is required');
   if (values.stack && values['dynamodb-endpoint']) throw new Error('give --stack or --dynamodb-endpoint, not both');
   const sdk = dataPipelineClient(values.endpoint, { maxAttempts: 1 });
-  const tables = await resolveTables({ stack: values.stack, dynamodbEndpoint: values['dynamodb-endpoint'] });
-  console.log(`conformance of ${values.endpoint} (tables: ${tables.description})`);
+  const withTables = values.stack !== undefined || values['dynamodb-endpoint'] !== undefined;
+  const tables = withTables ? await resolveTables({ stack: values.stack, dynamodbEndpoint: values['dynamodb-endpoint'] }) : undefined;
+  console.log(`conformance of ${values.endpoint} (tables: ${tables ? tables.description : 'none: the cases that seed tasks into the tables are skipped'})`);
   const isLocal = !apiGatewayRegion(values.endpoint);
   // Off AWS, another access key is another account (ours and LocalStack-style emulators); deployed there is one caller.
   const otherAccount = isLocal ? dataPipelineClient(values.endpoint, { maxAttempts: 1, credentials: OTHER_ACCOUNT_CREDENTIALS }) : undefined;
@@ -39,7 +67,10 @@ const main = async () => {
   else console.log(`deleted the ${await deleteCreatedPipelines()} pipelines the cases created`);
   sdk.destroy();
   otherAccount?.destroy();
-  console.log(await finishWithTables(tables, values.keep ?? false));
+  if (tables) console.log(await finishWithTables(tables, values.keep ?? false));
+  console.log(`\n${perCallTable(report.results)}\n`);
+  if (values.json) writeFileSync(values.json, `${JSON.stringify({ endpoint: values.endpoint, date: new Date().toISOString(), ...report }, null, 2)}\n`);
+  if (values.markdown) writeFileSync(values.markdown, markdownOf(values.endpoint, report));
   console.log(summaryLine(report));
   process.exitCode = report.failed > 0 ? 1 : 0;
 };

@@ -59,6 +59,20 @@ it('passes every case against the local endpoint, and deletes what it wrote (whi
   expect(report.passed).toBe(CASES.length - 3);
 });
 
+it('without table access skips, and counts, only the cases that seed tasks into the tables; each result names its call', async () => {
+  const { tables, ...rest } = await contextFor(endpoint.apiUrl);
+  tables.client.destroy();
+  const report = await runConformance(rest, undefined, CASES.filter((c) => c.id.startsWith('state-') || c.id.startsWith('validate-taskId')));
+  await deleteCreatedPipelines();
+  rest.sdk.destroy();
+  rest.otherAccount.destroy();
+  const needing = CASES.filter((c) => c.needsTables && c.id.startsWith('state-')).map((c) => c.id);
+  expect(needing.length).toBeGreaterThan(5);
+  expect(report.results.filter((r) => r.status === 'skip').map((r) => r.id)).toEqual(needing);
+  expect(report.failed).toBe(0);
+  expect(new Set(report.results.map((r) => r.call))).toEqual(new Set(['SetTaskStatus']));
+});
+
 it('fails against an endpoint that answers 200 {} to everything', async () => {
   const server: Server = createServer((req, res) => {
     req.resume();

@@ -5,7 +5,8 @@ import type { Answer } from './probe';
 
 export interface CaseContext {
   readonly sdk: DataPipelineClient;
-  readonly tables: TablesTarget;
+  /** Table access (--dynamodb-endpoint, --stack): only the cases that seed tasks straight into the tables need it. */
+  readonly tables?: TablesTarget;
   /** False for API Gateway URLs, where limits belong to API Gateway and Lambda, not to the handler. */
   readonly isLocal: boolean;
   readonly endpoint: string;
@@ -16,6 +17,8 @@ export interface CaseContext {
 export interface Case {
   readonly id: string;
   readonly rule: string;
+  /** It seeds its state straight into the tables (a task whose pipeline was never written, say): skipped without table access. */
+  readonly needsTables?: boolean;
   /** Runs the check; throws with the reason on a failure; returns 'skip' with a reason when it does not apply. */
   readonly run: (ctx: CaseContext) => Promise<void | { skip: string }>;
 }

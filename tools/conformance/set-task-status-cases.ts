@@ -9,17 +9,22 @@ import { EMPTY_PLAN, newAttemptId, newPipelineId, newTaskId, seed, SeededTask, S
 import { Case, CaseContext, check, fails, ok } from './checks';
 import { send } from './probe';
 
+/** The tables of a case that seeds (`needsTables`: skipped when the run has no table access). */
+const tablesOf = (ctx: CaseContext) => {
+  if (!ctx.tables) throw new Error('this case needs table access');
+  return ctx.tables;
+};
 const seedOne = async (ctx: CaseContext, plan: Partial<SeedPlan>): Promise<SeededTask> =>
-  (await seed(ctx.tables.client, ctx.tables.names, { ...EMPTY_PLAN, ...plan }, ctx.tables))[0];
+  (await seed(tablesOf(ctx).client, tablesOf(ctx).names, { ...EMPTY_PLAN, ...plan }, tablesOf(ctx)))[0];
 const running = (ctx: CaseContext) => seedOne(ctx, { pipelines: 1 });
 
 /** The task item (`tasks`, by task id) or the attempt item (`objects`, by pipeline and attempt id) of a seeded task. */
 const item = async (ctx: CaseContext, table: 'tasks' | 'attempts', t: SeededTask) =>
   (
-    await ctx.tables.client.send(
+    await tablesOf(ctx).client.send(
       table === 'tasks'
-        ? new GetItemCommand({ TableName: ctx.tables.names.tasks, Key: { [TABLES.tasks.partitionKey]: { S: t.taskId } }, ConsistentRead: true })
-        : new GetItemCommand({ TableName: ctx.tables.names.objects, Key: { [ATTR.pipelineId]: { S: t.pipelineId }, [ATTR.objectId]: { S: t.attemptId } }, ConsistentRead: true }),
+        ? new GetItemCommand({ TableName: tablesOf(ctx).names.tasks, Key: { [TABLES.tasks.partitionKey]: { S: t.taskId } }, ConsistentRead: true })
+        : new GetItemCommand({ TableName: tablesOf(ctx).names.objects, Key: { [ATTR.pipelineId]: { S: t.pipelineId }, [ATTR.objectId]: { S: t.attemptId } }, ConsistentRead: true }),
     )
   ).Item;
 const state = async (ctx: CaseContext, t: SeededTask) => JSON.stringify([await item(ctx, 'tasks', t), await item(ctx, 'attempts', t)]);
@@ -41,6 +46,7 @@ export const SET_TASK_STATUS_CASES: readonly Case[] = [
   // 1. The wire
   {
     id: 'wire-success',
+    needsTables: true,
     rule: 'success is 200 with {} and the JSON 1.1 content type, and carries x-amzn-RequestId',
     run: async (ctx) => {
       const t = await running(ctx);
@@ -98,6 +104,7 @@ export const SET_TASK_STATUS_CASES: readonly Case[] = [
   },
   {
     id: 'wire-unknown-member',
+    needsTables: true,
     rule: 'unknown members are ignored',
     run: async (ctx) => {
       const t = await running(ctx);
@@ -250,6 +257,7 @@ export const SET_TASK_STATUS_CASES: readonly Case[] = [
   },
   {
     id: 'state-missing-pipeline',
+    needsTables: true,
     rule: 'a task whose pipeline does not exist is PipelineNotFoundException',
     run: async (ctx) => {
       const t = await seedOne(ctx, { missingPipelines: 1 });
@@ -258,6 +266,7 @@ export const SET_TASK_STATUS_CASES: readonly Case[] = [
   },
   {
     id: 'state-deleted-pipeline',
+    needsTables: true,
     rule: 'a task of a deleted pipeline is PipelineDeletedException, and stays RUNNING',
     run: async (ctx) => {
       const t = await seedOne(ctx, { deletedPipelines: 1 });
@@ -267,15 +276,17 @@ export const SET_TASK_STATUS_CASES: readonly Case[] = [
   },
   {
     id: 'state-deleted-before-canceled',
+    needsTables: true,
     rule: 'a deleted pipeline wins over a canceled task',
     run: async (ctx) => {
       const t: SeededTask = { taskId: newTaskId(), pipelineId: newPipelineId(), attemptId: newAttemptId(new Date()), pipelineState: 'DELETED', taskState: 'CANCELED' };
-      await writeTasks(ctx.tables.client, ctx.tables.names, [t], new Date(), ctx.tables);
+      await writeTasks(tablesOf(ctx).client, tablesOf(ctx).names, [t], new Date(), tablesOf(ctx));
       fails(await call(ctx, { taskId: t.taskId, taskStatus: 'FINISHED' }), 'PipelineDeletedException');
     },
   },
   {
     id: 'state-finish',
+    needsTables: true,
     rule: 'a RUNNING task moves to FINISHED; its attempt records the status and an end time',
     run: async (ctx) => {
       const t = await running(ctx);
@@ -289,6 +300,7 @@ export const SET_TASK_STATUS_CASES: readonly Case[] = [
   },
   {
     id: 'state-fail-with-error-fields',
+    needsTables: true,
     rule: 'a RUNNING task moves to FAILED; its attempt records exactly the error fields given',
     run: async (ctx) => {
       const t = await running(ctx);
@@ -299,6 +311,7 @@ export const SET_TASK_STATUS_CASES: readonly Case[] = [
   },
   {
     id: 'state-false',
+    needsTables: true,
     rule: 'a RUNNING task moves to FALSE (preconditions)',
     run: async (ctx) => {
       const t = await running(ctx);
@@ -308,6 +321,7 @@ export const SET_TASK_STATUS_CASES: readonly Case[] = [
   },
   {
     id: 'state-repeat',
+    needsTables: true,
     rule: 'the same status again is 200 and changes nothing, error fields included',
     run: async (ctx) => {
       const t = await running(ctx);
@@ -319,6 +333,7 @@ export const SET_TASK_STATUS_CASES: readonly Case[] = [
   },
   {
     id: 'state-conflict',
+    needsTables: true,
     rule: 'another status for a finished task is InvalidRequestException naming the current status, and changes nothing',
     run: async (ctx) => {
       const t = await running(ctx);
@@ -330,6 +345,7 @@ export const SET_TASK_STATUS_CASES: readonly Case[] = [
   },
   {
     id: 'state-canceled',
+    needsTables: true,
     rule: 'a task the service canceled answers 200 and changes nothing',
     run: async (ctx) => {
       const t = await seedOne(ctx, { canceledTasks: 1 });
@@ -340,6 +356,7 @@ export const SET_TASK_STATUS_CASES: readonly Case[] = [
   },
   {
     id: 'state-concurrent',
+    needsTables: true,
     rule: 'of 32 concurrent calls with different statuses exactly one status wins; task and attempt agree',
     run: async (ctx) => {
       const t = await running(ctx);
