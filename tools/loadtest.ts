@@ -1,16 +1,22 @@
 /**
- * `npm run loadtest -- --endpoint URL [--dynamodb-endpoint URL | --stack NAME] [--concurrency N]
- *   [--duration SECONDS | --requests N] [--rate PER_SECOND] [--mix finished=70,failed=20,unknown=10]
- *   [--json FILE] [--pool N] [--timeout-ms N] [--keep]`
- * Seeds its own tasks, then drives SetTaskStatus with the real SDK (no retries, so errors show). At the end it
- * deletes what it wrote, unless --keep; what it cannot delete (a killed run) expires within a day (TTL).
+ * `npm run loadtest -- --endpoint URL [--mode settaskstatus | runners] ...`
+ * settaskstatus (the default): `[--dynamodb-endpoint URL | --stack NAME] [--concurrency N]
+ *   [--duration SECONDS | --requests N] [--rate PER_SECOND] [--mix finished=70,failed=20,unknown=10] [--json FILE]
+ *   [--pool N] [--timeout-ms N] [--keep]`: seeds its own tasks, then drives SetTaskStatus with the real SDK (no
+ *   retries, so errors show). At the end it deletes what it wrote, unless --keep; what it cannot delete (a killed
+ *   run) expires within a day (TTL).
+ * runners: `[--pipelines N] [--activities M] [--runners R] [--dependencies] [--fail-share F] [--heartbeat-sec S]
+ *   [--duration SECONDS] [--json FILE] [--report FILE.html] [--keep]`: a fleet of simulated task runners
+ *   (tools/load/runners.ts), through the API alone; its pipelines are deleted at the end unless --keep.
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { positiveNumber } from './cli-numbers';
 import { runLoad } from './load/driver';
+import { htmlReport } from './load/html-report';
 import { freshShare, KINDS, parseMix, prepareMix } from './load/mix';
 import { formatResult, progressPrinter } from './load/report';
+import { formatRunners, runRunners } from './load/runners';
 import { dataPipelineClient, finishWithTables, resolveTables } from './targets';
 
 /** Without --requests or --rate, a closed-model run seeds this many fresh tasks (and stops if they run out). */
@@ -31,9 +37,21 @@ const main = async () => {
       pool: { type: 'string' },
       'timeout-ms': { type: 'string' },
       keep: { type: 'boolean' },
+      mode: { type: 'string' },
+      pipelines: { type: 'string' },
+      activities: { type: 'string' },
+      runners: { type: 'string' },
+      dependencies: { type: 'boolean' },
+      'fail-share': { type: 'string' },
+      'heartbeat-sec': { type: 'string' },
+      report: { type: 'string' },
     },
   });
   if (!values.endpoint) throw new Error(`--endpoint URL is required. Kinds for --mix: ${Object.keys(KINDS).join(', ')}`);
+  const mode = values.mode ?? 'settaskstatus';
+  if (mode === 'runners') return runnersMode(values as Record<string, string | boolean | undefined> & { endpoint: string });
+  if (mode !== 'settaskstatus') throw new Error(`--mode must be settaskstatus or runners, not ${mode}`);
+  if (values.report) throw new Error('--report draws the runners mode (--mode runners)');
   if (values.stack && values['dynamodb-endpoint']) throw new Error('give --stack or --dynamodb-endpoint, not both');
   const requests = positiveNumber('requests', values.requests);
   const rate = positiveNumber('rate', values.rate);
@@ -62,6 +80,39 @@ const main = async () => {
     writeFileSync(values.json, `${JSON.stringify({ endpoint: values.endpoint, mix, ...result }, null, 2)}\n`);
     process.stderr.write(`wrote ${values.json}\n`);
   }
+};
+
+const runnersMode = async (values: Record<string, string | boolean | undefined> & { endpoint: string }) => {
+  const num = (name: string, fallback: number) => positiveNumber(name, values[name] as string | undefined, fallback);
+  const failShare = values['fail-share'] === undefined ? 0 : Number(values['fail-share']);
+  if (!(failShare >= 0 && failShare < 1)) throw new Error('--fail-share must be a number from 0 up to (not including) 1');
+  const sdk = dataPipelineClient(values.endpoint, { maxAttempts: 1 });
+  const options = {
+    pipelines: Math.floor(num('pipelines', 4)),
+    activities: Math.floor(num('activities', 25)),
+    runners: Math.floor(num('runners', 8)),
+    dependencies: values.dependencies === true,
+    failShare,
+    durationSec: num('duration', 300),
+    heartbeatSec: num('heartbeat-sec', 60),
+  };
+  process.stderr.write(`setting up ${options.pipelines} pipelines of ${options.activities} activities on ${values.endpoint}, then ${options.runners} runners (at most ${options.durationSec} s)\n`);
+  const tty = Boolean(process.stderr.isTTY);
+  const { result, cleanup } = await runRunners(sdk, {
+    ...options,
+    onProgress: (p) => process.stderr.write(`${tty ? '\r' : ''}${p.elapsedSec.toFixed(0).padStart(4)} s  ${String(p.tasks).padStart(7)} tasks  ${String(p.requests).padStart(8)} requests  ${p.errors} errors${tty ? '\u001b[K' : '\n'}`),
+  });
+  if (tty) process.stderr.write('\n');
+  if (values.keep) process.stderr.write('kept the pipelines\n');
+  else process.stderr.write(`deleted the ${await cleanup()} pipelines\n`);
+  sdk.destroy();
+  console.log(formatRunners(result));
+  if (typeof values.json === 'string') writeFileSync(values.json, `${JSON.stringify({ endpoint: values.endpoint, ...result }, null, 2)}\n`);
+  if (typeof values.report === 'string') {
+    writeFileSync(values.report, htmlReport(result, `Runner fleet against ${values.endpoint}, ${new Date().toISOString().slice(0, 19)}Z`));
+    process.stderr.write(`wrote ${values.report}\n`);
+  }
+  process.exitCode = result.check.ok ? 0 : 1;
 };
 
 main().catch((err: unknown) => {
