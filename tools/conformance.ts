@@ -19,10 +19,10 @@ import { apiGatewayRegion, dataPipelineClient, finishWithTables, resolveTables }
 const OTHER_ACCOUNT_CREDENTIALS = { accessKeyId: 'AKIACONFORMANCEOTHER', secretAccessKey: 'conformance' };
 
 /** The per-call and per-case tables in Markdown. */
-const markdownOf = (endpoint: string, report: ConformanceReport): string => {
+const markdownOf = (report: ConformanceReport): string => {
   const mark = { pass: 'pass', fail: 'fails', skip: 'cannot run' } as const;
   const lines = [
-    `${summaryLine(report)} (\`npm run conformance -- --endpoint ${endpoint} --markdown FILE\`)`,
+    `${summaryLine(report)} (\`npm run conformance -- --endpoint URL --markdown FILE\`)`,
     '',
     '| call | passed | failed | skipped |',
     '| --- | --- | --- | --- |',
@@ -70,7 +70,7 @@ const main = async () => {
   if (tables) console.log(await finishWithTables(tables, values.keep ?? false));
   console.log(`\n${perCallTable(report.results)}\n`);
   if (values.json) writeFileSync(values.json, `${JSON.stringify({ endpoint: values.endpoint, date: new Date().toISOString(), ...report }, null, 2)}\n`);
-  if (values.markdown) writeFileSync(values.markdown, markdownOf(values.endpoint, report));
+  if (values.markdown) writeFileSync(values.markdown, markdownOf(report));
   console.log(summaryLine(report));
   process.exitCode = report.failed > 0 ? 1 : 0;
 };
