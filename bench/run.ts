@@ -42,6 +42,7 @@ import { startEngine } from '../local/engine';
 import { startLocalEndpoint } from '../local/endpoint';
 import { buildHandler, bundleLikeHandler } from '../tools/build-handler';
 import { runLoad, LoadResult } from '../tools/load/driver';
+import { runRunners } from '../tools/load/runners';
 import { EMPTY_PLAN, newAttemptId, newPipelineId, newTaskId, seed, SeedPlan, writeTasks } from '../tools/seeding';
 import { dataPipelineClient } from '../tools/targets';
 import { startCountingProxy } from './counting-proxy';
@@ -81,6 +82,10 @@ const memoryOf = (pid: number) => {
 };
 
 const latency = (r: LoadResult) => r.latencyMs;
+
+/** The runner loop's fleet: RUNNERS runners on RUNNER_PIPELINES pipelines of 50 activities each. */
+const RUNNERS = 16;
+const RUNNER_PIPELINES = 8;
 
 const measureThroughput = async () => {
   const server = await startServer();
@@ -126,6 +131,12 @@ const measureThroughput = async () => {
       },
     });
     db.destroy();
+
+    // The runner loop: a fleet doing PollForTask, ReportTaskProgress and SetTaskStatus on work of its own.
+    const fleetSdk = dataPipelineClient(server.apiUrl, { maxAttempts: 1 });
+    const fleet = await runRunners(fleetSdk, { pipelines: RUNNER_PIPELINES, activities: 50, runners: RUNNERS, dependencies: false, failShare: 0, durationSec: 120, heartbeatSec: 60 });
+    fleetSdk.destroy();
+    if (!fleet.result.check.ok) throw new Error(`the runner loop's check failed: ${fleet.result.check.problems.join('; ')}`);
     for (const [name, r] of [['SetTaskStatus', full], ['UpdateItem', engine]] as const) {
       if (Object.keys(r.outcomes).join() !== 'ok') throw new Error(`${name} run had failures: ${JSON.stringify(r.outcomes)}`);
     }
@@ -135,6 +146,13 @@ const measureThroughput = async () => {
       setTaskStatus: { perSec: round(full.throughputPerSec, 1), requests: full.requests, latencyMs: latency(full) },
       engineUpdateItem: { perSec: round(engine.throughputPerSec, 1), requests: engine.requests, latencyMs: latency(engine) },
       ratio: round(full.throughputPerSec / engine.throughputPerSec, 3),
+      runnerLoop: {
+        runners: RUNNERS,
+        tasks: fleet.result.tasksCompleted,
+        tasksPerSec: round(fleet.result.tasksPerSec, 1),
+        ratioToEngineUpdateItem: round(fleet.result.tasksPerSec / engine.throughputPerSec, 3),
+        taskLatencyMs: fleet.result.taskLatencyMs,
+      },
       engineRequestsPerSecDuringSetTaskStatus: round(full.throughputPerSec * 4, 1),
       memory: { idleRssMiB: idle.rssMiB, peakRssMiB: loaded.peakRssMiB },
     };
@@ -279,6 +297,7 @@ const main = async () => {
     ['SetTaskStatus/s, full path', `${t.setTaskStatus.perSec}  (p50 ${t.setTaskStatus.latencyMs.p50} ms, p99 ${t.setTaskStatus.latencyMs.p99} ms)`],
     ['engine UpdateItem/s, same SDK stack', `${t.engineUpdateItem.perSec}  (p50 ${t.engineUpdateItem.latencyMs.p50} ms, p99 ${t.engineUpdateItem.latencyMs.p99} ms)`],
     ['ratio SetTaskStatus / UpdateItem', `${t.ratio}  (each SetTaskStatus is 4 engine requests: ${t.engineRequestsPerSecDuringSetTaskStatus} engine requests/s)`],
+    [`runner loop, ${t.runnerLoop.runners} runners`, `${t.runnerLoop.tasksPerSec} tasks/s (${t.runnerLoop.tasks} tasks; ratio to UpdateItem/s ${t.runnerLoop.ratioToEngineUpdateItem}; task p50 ${t.runnerLoop.taskLatencyMs.p50.toFixed(1)} ms)`],
     ['local endpoint memory', `${t.memory.idleRssMiB} MiB idle, ${t.memory.peakRssMiB} MiB peak under load`],
     ...Object.entries(requestsPerCall).map(([k, v]) => [`requests: ${k}`, Object.entries(v).map(([a, b]) => `${a} ${b}`).join(', ')]),
     ['handler bundle', `${bundle.handlerBytes} bytes (bare DynamoDB client: ${bundle.bareClientBytes})`],

@@ -54,7 +54,7 @@ const loadHandler = (): ProxyHandler => {
 export const startLocalEndpoint = async (options: LocalEndpointOptions): Promise<LocalEndpoint> => {
   const engine = options.dynamodbEndpoint
     ? undefined
-    : await startEngine({ host: options.dynamodbHost, port: options.dynamodbPort, dataDir: options.dataDir, thread: true });
+    : await startEngine({ host: options.dynamodbHost, port: options.dynamodbPort, dataDir: options.dataDir });
   const dynamodbUrl = options.dynamodbEndpoint ?? engine!.url;
   configureHandlerEnv(dynamodbUrl);
   const client = dynamoDbClient(dynamodbUrl);

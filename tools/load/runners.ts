@@ -7,6 +7,7 @@
  * back through the API that every instance ended as the rules say and no attempt was handed out twice.
  */
 import { randomBytes } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import {
   ActivatePipelineCommand,
   CreatePipelineCommand,
@@ -124,6 +125,7 @@ export const runRunners = async (sdk: DataPipelineClient, options: RunnersOption
   let doneAtMs: number | undefined;
   /** Aborts the long polls still waiting when the run ends. */
   const ending = new AbortController();
+  setMaxListeners(0, ending.signal); // every call in flight listens to it
   /** One call, timed and counted; its answer, or undefined when it failed. */
   const timed = async <T>(name: CallName, send: (abortSignal: AbortSignal) => Promise<T>): Promise<T | undefined> => {
     const t0 = process.hrtime.bigint();
