@@ -1,11 +1,26 @@
 /**
  * docs/behaviour.md §1-3 (SetTaskStatus) as black-box checks: every case talks to the endpoint over HTTP through
- * the real SDK (rewriting the request where the SDK would refuse to send it) and reads the tables to check state.
+ * the real SDK (rewriting the request where the SDK would refuse to send it). Tasks are made through the API (an
+ * on-demand pipeline activated, its attempt polled) and their outcome read back from the attempt
+ * (DescribeObjects); the two cases whose task cannot be made so (its pipeline never written) seed the tables.
  */
-import { GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { DataPipelineClient, InvalidRequestException, PipelineDeletedException, PipelineNotFoundException, TaskNotFoundException } from '@aws-sdk/client-data-pipeline';
-import { ATTR, TABLES } from '../../lambda/store/tables';
+import { randomBytes } from 'node:crypto';
+import {
+  ActivatePipelineCommand,
+  CreatePipelineCommand,
+  DataPipelineClient,
+  DeletePipelineCommand,
+  DescribeObjectsCommand,
+  InvalidRequestException,
+  PipelineDeletedException,
+  PipelineNotFoundException,
+  PollForTaskCommand,
+  PutPipelineDefinitionCommand,
+  SetStatusCommand,
+  TaskNotFoundException,
+} from '@aws-sdk/client-data-pipeline';
 import { EMPTY_PLAN, newAttemptId, newPipelineId, newTaskId, seed, SeededTask, SeedPlan, writeTasks } from '../seeding';
+import { recordCreated } from './lifecycle-cases';
 import { Case, CaseContext, check, fails, ok } from './checks';
 import { send } from './probe';
 
@@ -16,19 +31,34 @@ const tablesOf = (ctx: CaseContext) => {
 };
 const seedOne = async (ctx: CaseContext, plan: Partial<SeedPlan>): Promise<SeededTask> =>
   (await seed(tablesOf(ctx).client, tablesOf(ctx).names, { ...EMPTY_PLAN, ...plan }, tablesOf(ctx)))[0];
-const running = (ctx: CaseContext) => seedOne(ctx, { pipelines: 1 });
+interface ApiTask {
+  readonly taskId: string;
+  readonly pipelineId: string;
+  readonly attemptId: string;
+}
 
-/** The task item (`tasks`, by task id) or the attempt item (`objects`, by pipeline and attempt id) of a seeded task. */
-const item = async (ctx: CaseContext, table: 'tasks' | 'attempts', t: SeededTask) =>
-  (
-    await tablesOf(ctx).client.send(
-      table === 'tasks'
-        ? new GetItemCommand({ TableName: tablesOf(ctx).names.tasks, Key: { [TABLES.tasks.partitionKey]: { S: t.taskId } }, ConsistentRead: true })
-        : new GetItemCommand({ TableName: tablesOf(ctx).names.objects, Key: { [ATTR.pipelineId]: { S: t.pipelineId }, [ATTR.objectId]: { S: t.attemptId } }, ConsistentRead: true }),
-    )
-  ).Item;
-const state = async (ctx: CaseContext, t: SeededTask) => JSON.stringify([await item(ctx, 'tasks', t), await item(ctx, 'attempts', t)]);
-const attr = async (ctx: CaseContext, table: 'tasks' | 'attempts', t: SeededTask, name: string) => (await item(ctx, table, t))?.[name]?.S;
+/** A RUNNING task made through the API: an on-demand pipeline of one activity, activated, its attempt polled. */
+const running = async (ctx: CaseContext): Promise<ApiTask> => {
+  const wg = `conformance-${randomBytes(6).toString('hex')}`;
+  const pipelineId = (await ctx.sdk.send(new CreatePipelineCommand({ name: 'conformance-task', uniqueId: wg }))).pipelineId!;
+  recordCreated(ctx.sdk, pipelineId);
+  const objects = [
+    { id: 'Default', name: 'Default', fields: [{ key: 'scheduleType', stringValue: 'ondemand' }, { key: 'workerGroup', stringValue: wg }] },
+    { id: 'Task', name: 'Task', fields: [{ key: 'type', stringValue: 'ShellCommandActivity' }, { key: 'command', stringValue: 'true' }] },
+  ];
+  check((await ctx.sdk.send(new PutPipelineDefinitionCommand({ pipelineId, pipelineObjects: objects }))).errored === false, 'the definition was refused');
+  await ctx.sdk.send(new ActivatePipelineCommand({ pipelineId }));
+  const task = (await ctx.sdk.send(new PollForTaskCommand({ workerGroup: wg }))).taskObject;
+  check(task?.taskId && task.attemptId, 'PollForTask handed out no task');
+  return { taskId: task!.taskId!, pipelineId, attemptId: task!.attemptId! };
+};
+
+/** The task's attempt as DescribeObjects shows it: key → value. */
+const attemptOf = async (ctx: CaseContext, t: ApiTask): Promise<Record<string, string | undefined>> => {
+  const described = await ctx.sdk.send(new DescribeObjectsCommand({ pipelineId: t.pipelineId, objectIds: [t.attemptId] }));
+  return Object.fromEntries((described.pipelineObjects?.[0]?.fields ?? []).map((f) => [f.key, f.stringValue ?? f.refValue]));
+};
+const state = async (ctx: CaseContext, t: ApiTask) => JSON.stringify(await attemptOf(ctx, t));
 
 /** A rewrite that sets a header (replacing it in any letter case), or removes it when `value` is undefined. */
 const header = (name: string, value?: string) => (r: { headers: Record<string, string> }) => {
@@ -46,7 +76,6 @@ export const SET_TASK_STATUS_CASES: readonly Case[] = [
   // 1. The wire
   {
     id: 'wire-success',
-    needsTables: true,
     rule: 'success is 200 with {} and the JSON 1.1 content type, and carries x-amzn-RequestId',
     run: async (ctx) => {
       const t = await running(ctx);
@@ -104,7 +133,6 @@ export const SET_TASK_STATUS_CASES: readonly Case[] = [
   },
   {
     id: 'wire-unknown-member',
-    needsTables: true,
     rule: 'unknown members are ignored',
     run: async (ctx) => {
       const t = await running(ctx);
@@ -266,12 +294,12 @@ export const SET_TASK_STATUS_CASES: readonly Case[] = [
   },
   {
     id: 'state-deleted-pipeline',
-    needsTables: true,
-    rule: 'a task of a deleted pipeline is PipelineDeletedException, and stays RUNNING',
+    rule: 'a task of a deleted pipeline is PipelineDeletedException, every time',
     run: async (ctx) => {
-      const t = await seedOne(ctx, { deletedPipelines: 1 });
+      const t = await running(ctx);
+      await ctx.sdk.send(new DeletePipelineCommand({ pipelineId: t.pipelineId }));
       fails(await call(ctx, { taskId: t.taskId, taskStatus: 'FINISHED' }), 'PipelineDeletedException', { typed: PipelineDeletedException });
-      check((await attr(ctx, 'tasks', t, 'taskStatus')) === 'RUNNING', 'the task changed');
+      fails(await call(ctx, { taskId: t.taskId, taskStatus: 'FAILED' }), 'PipelineDeletedException');
     },
   },
   {
@@ -286,42 +314,37 @@ export const SET_TASK_STATUS_CASES: readonly Case[] = [
   },
   {
     id: 'state-finish',
-    needsTables: true,
     rule: 'a RUNNING task moves to FINISHED; its attempt records the status and an end time',
     run: async (ctx) => {
       const t = await running(ctx);
       ok(await call(ctx, { taskId: t.taskId, taskStatus: 'FINISHED' }));
-      const attempt = await item(ctx, 'attempts', t);
-      check((await attr(ctx, 'tasks', t, 'taskStatus')) === 'FINISHED', 'task not FINISHED');
-      check(attempt?.status?.S === 'FINISHED', 'attempt not FINISHED');
-      check(!Number.isNaN(Date.parse(attempt?.endTime?.S ?? '')), 'attempt has no ISO endTime');
-      check(!attempt?.errorId && !attempt?.errorMessage && !attempt?.errorStackTrace, 'attempt has error fields nobody sent');
+      const attempt = await attemptOf(ctx, t);
+      check(attempt['@status'] === 'FINISHED', 'attempt not FINISHED');
+      check(!Number.isNaN(Date.parse(`${attempt['@actualEndTime']}Z`)), 'attempt has no @actualEndTime');
+      check(attempt.errorId === undefined && attempt.errorMessage === undefined && attempt.errorStackTrace === undefined, 'attempt has error fields nobody sent');
     },
   },
   {
     id: 'state-fail-with-error-fields',
-    needsTables: true,
     rule: 'a RUNNING task moves to FAILED; its attempt records exactly the error fields given',
     run: async (ctx) => {
       const t = await running(ctx);
       ok(await call(ctx, { taskId: t.taskId, taskStatus: 'FAILED', errorId: 'E42', errorMessage: 'disk full', errorStackTrace: '' }));
-      const a = await item(ctx, 'attempts', t);
-      check(a?.status?.S === 'FAILED' && a?.errorId?.S === 'E42' && a?.errorMessage?.S === 'disk full' && a?.errorStackTrace?.S === '', `attempt is ${JSON.stringify(a)}`);
+      const a = await attemptOf(ctx, t);
+      check(a['@status'] === 'FAILED' && a.errorId === 'E42' && a.errorMessage === 'disk full' && a.errorStackTrace === '', `attempt is ${JSON.stringify(a)}`);
     },
   },
   {
     id: 'state-false',
-    needsTables: true,
     rule: 'a RUNNING task moves to FALSE (preconditions)',
     run: async (ctx) => {
       const t = await running(ctx);
       ok(await call(ctx, { taskId: t.taskId, taskStatus: 'FALSE' }));
-      check((await attr(ctx, 'attempts', t, 'status')) === 'FALSE', 'attempt not FALSE');
+      check((await attemptOf(ctx, t))['@status'] === 'FALSE', 'attempt not FALSE');
     },
   },
   {
     id: 'state-repeat',
-    needsTables: true,
     rule: 'the same status again is 200 and changes nothing, error fields included',
     run: async (ctx) => {
       const t = await running(ctx);
@@ -333,7 +356,6 @@ export const SET_TASK_STATUS_CASES: readonly Case[] = [
   },
   {
     id: 'state-conflict',
-    needsTables: true,
     rule: 'another status for a finished task is InvalidRequestException naming the current status, and changes nothing',
     run: async (ctx) => {
       const t = await running(ctx);
@@ -345,18 +367,18 @@ export const SET_TASK_STATUS_CASES: readonly Case[] = [
   },
   {
     id: 'state-canceled',
-    needsTables: true,
     rule: 'a task the service canceled answers 200 and changes nothing',
     run: async (ctx) => {
-      const t = await seedOne(ctx, { canceledTasks: 1 });
+      const t = await running(ctx);
+      await ctx.sdk.send(new SetStatusCommand({ pipelineId: t.pipelineId, objectIds: [t.attemptId.replace(/_Attempt=\d+$/, '')], status: 'TRY_CANCEL' }));
       const before = await state(ctx, t);
+      check(JSON.parse(before)['@status'] === 'CANCELED', 'TRY_CANCEL did not cancel the attempt');
       ok(await call(ctx, { taskId: t.taskId, taskStatus: 'FAILED' }));
       check((await state(ctx, t)) === before, 'the canceled task changed');
     },
   },
   {
     id: 'state-concurrent',
-    needsTables: true,
     rule: 'of 32 concurrent calls with different statuses exactly one status wins; task and attempt agree',
     run: async (ctx) => {
       const t = await running(ctx);
@@ -364,16 +386,16 @@ export const SET_TASK_STATUS_CASES: readonly Case[] = [
       const answers = await Promise.all(
         Array.from({ length: 32 }, (_, i) => call(ctx, { taskId: t.taskId, taskStatus: statuses[i % 3], errorId: `caller-${i}` })),
       );
-      const task = await item(ctx, 'tasks', t);
-      const attempt = await item(ctx, 'attempts', t);
-      const winner = task?.taskStatus?.S;
-      check(winner && statuses.includes(winner), `task status is ${winner}`);
+      const attempt = await attemptOf(ctx, t);
+      const winner = attempt['@status'];
+      check(winner && statuses.includes(winner), `attempt status is ${winner}`);
       answers.forEach((a, i) => {
         if (statuses[i % 3] === winner) ok(a);
         else fails(a, 'InvalidRequestException');
       });
-      check(attempt?.status?.S === winner, `attempt is ${attempt?.status?.S}, task is ${winner}`);
-      check(attempt?.errorId?.S === task?.errorId?.S && attempt?.endTime?.S === task?.endTime?.S, 'attempt and task disagree on the outcome');
+      // The winner's own error id is on the attempt: one call's outcome, not a mix.
+      const winners = answers.map((a, i) => (a.status === 200 ? `caller-${i}` : undefined)).filter((x) => x !== undefined);
+      check(winners.includes(attempt.errorId!), `the attempt's errorId ${attempt.errorId} is not one of the winning calls'`);
     },
   },
 ];
