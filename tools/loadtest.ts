@@ -7,7 +7,8 @@
  *   run) expires within a day (TTL).
  * runners: `[--pipelines N] [--activities M] [--runners R] [--dependencies] [--fail-share F] [--heartbeat-sec S]
  *   [--duration SECONDS] [--json FILE] [--report FILE.html] [--keep]`: a fleet of simulated task runners
- *   (tools/load/runners.ts), through the API alone; its pipelines are deleted at the end unless --keep.
+ *   (tools/load/runners.ts), through the API alone (`--stack NAME` alone: the stack's ApiUrl, signed for
+ *   execute-api); its pipelines are deleted at the end unless --keep.
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -17,7 +18,7 @@ import { htmlReport } from './load/html-report';
 import { freshShare, KINDS, parseMix, prepareMix } from './load/mix';
 import { formatResult, progressPrinter } from './load/report';
 import { formatRunners, runRunners } from './load/runners';
-import { dataPipelineClient, finishWithTables, resolveTables } from './targets';
+import { dataPipelineClient, describeStack, finishWithTables, resolveTables } from './targets';
 
 /** Without --requests or --rate, a closed-model run seeds this many fresh tasks (and stops if they run out). */
 const DEFAULT_POOL = 20_000;
@@ -47,8 +48,10 @@ const main = async () => {
       report: { type: 'string' },
     },
   });
-  if (!values.endpoint) throw new Error(`--endpoint URL is required. Kinds for --mix: ${Object.keys(KINDS).join(', ')}`);
   const mode = values.mode ?? 'settaskstatus';
+  // The runners mode needs only the API: a deployed stack's own URL (from its outputs) will do.
+  if (mode === 'runners' && !values.endpoint && values.stack) values.endpoint = (await describeStack(values.stack)).apiUrl;
+  if (!values.endpoint) throw new Error(`--endpoint URL is required. Kinds for --mix: ${Object.keys(KINDS).join(', ')}`);
   if (mode === 'runners') return runnersMode(values as Record<string, string | boolean | undefined> & { endpoint: string });
   if (mode !== 'settaskstatus') throw new Error(`--mode must be settaskstatus or runners, not ${mode}`);
   if (values.report) throw new Error('--report draws the runners mode (--mode runners)');
