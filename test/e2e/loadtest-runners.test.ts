@@ -29,7 +29,9 @@ let endpoint: RunningEndpoint;
 let result: RunnersResult;
 beforeAll(async () => {
   endpoint = await startEndpoint();
-  const run = await runRunners(endpoint.sdk, { pipelines: 2, activities: 10, runners: 4, dependencies: true, failShare: 0, durationSec: 90, heartbeatSec: 1 });
+  // On moto (CI's second engine) one runner: its conditional writes are not atomic under concurrency (docs/decisions.md).
+  const runners = process.env.DYNAMODB_ENDPOINT ? 1 : 4;
+  const run = await runRunners(endpoint.sdk, { pipelines: 2, activities: 10, runners, dependencies: true, failShare: 0, durationSec: 90, heartbeatSec: 1 });
   result = run.result;
   await run.cleanup();
 });
@@ -41,7 +43,7 @@ it('every task is handed out once and finished; the check reads all instances FI
   expect(result.tasksCompleted).toBe(20);
   expect(result.calls.SetTaskStatus).toMatchObject({ count: 20, outcomes: { ok: 20 } });
   expect(result.calls.ReportTaskProgress.count).toBe(20);
-  expect(result.calls.ReportTaskRunnerHeartbeat.count).toBeGreaterThanOrEqual(4);
+  expect(result.calls.ReportTaskRunnerHeartbeat.count).toBeGreaterThanOrEqual(result.setup.runners);
   expect(result.taskLatencyMs.max).toBeGreaterThan(0);
   expect(result.timeline.reduce((n, t) => n + (t.calls.SetTaskStatus?.count ?? 0), 0)).toBe(20);
 });
