@@ -14,7 +14,8 @@ import { hasExpression, parseDateTime, parsePeriod } from './periods';
 import { ExpressionError } from '../expressions/errors';
 import { unknownFunctions } from '../expressions/evaluate';
 import { parseExpression, pathsOf, templateParts } from '../expressions/parse';
-import { periodMs, RUN_LIMITS, type RunLimits } from '../runs/run-limits';
+import { periodMs, periodSeconds, RUN_LIMITS, type RunLimits } from '../runs/run-limits';
+import { isRunnerChecked, preconditionsOf, RUNNER_CHECKED_TYPES } from '../runs/plan-run';
 
 export interface ObjectMessages {
   readonly id: string;
@@ -106,7 +107,7 @@ export const validateDefinition = (def: Definition, limits: RunLimits = { relaxe
   const parents = new Set(def.pipelineObjects.flatMap((o) => objects.parentOf(o) ?? []));
   const parameterIds = new Set(def.parameterObjects.map((p) => p.id));
   /** The preconditions some object names in its `precondition` field. */
-  const guarding = new Set(def.pipelineObjects.flatMap((o) => o.fields.filter((f) => f.key === 'precondition').map((f) => f.refValue ?? f.stringValue ?? '')));
+  const guarding = new Set(objects.all().flatMap((o) => preconditionsOf(objects, o).map((p) => p.id)));
   const inherited = (o: PipelineObject, key: string): Field | undefined => objects.field(o, key);
 
   for (const o of objects.all()) checkObject(o);
@@ -171,8 +172,8 @@ export const validateDefinition = (def: Definition, limits: RunLimits = { relaxe
           }
         }
         if (type.category === 'schedule') checkSchedule(o);
-        if (type.category === 'precondition' && guarding.has(o.id) && !(['ShellCommandPrecondition', 'Exists'].includes(typeName) && inherited(o, 'workerGroup') !== undefined)) {
-          warnings.add(o.id, `PRECONDITION_NOT_CHECKED: a ${typeName} precondition${['ShellCommandPrecondition', 'Exists'].includes(typeName) ? ' without a workerGroup' : ''} is checked by AWS itself; this backend cannot check it and counts it as met.`);
+        if (type.category === 'precondition' && guarding.has(o.id) && !isRunnerChecked(objects, o)) {
+          warnings.add(o.id, `PRECONDITION_NOT_CHECKED: a ${typeName} precondition${RUNNER_CHECKED_TYPES.includes(typeName) ? ' without a workerGroup' : ''} is checked by AWS itself; this backend cannot check it and counts it as met.`);
         }
         if (type.category === 'activity' && inherited(o, 'workerGroup') === undefined && inherited(o, 'runsOn') !== undefined) {
           warnings.add(o.id, `RESOURCE_NOT_PROVISIONED: the activity runs on a resource ('runsOn'); this backend provisions no resources, so only activities with a 'workerGroup' are handed to task runners.`);
@@ -199,7 +200,7 @@ export const validateDefinition = (def: Definition, limits: RunLimits = { relaxe
       const v = own(key);
       if (v === undefined) continue;
       const ms = periodMs(v, limits);
-      if (ms === undefined && periodMs(v, { relaxed: true }) !== undefined) {
+      if (ms === undefined && periodSeconds(v) !== undefined) {
         err(`INVALID_FIELD_VALUE: '${key}' is given in seconds, which only an endpoint with relaxed limits accepts (npm start -- --relaxed-limits); give it in minutes or longer.`);
       } else if (ms === undefined) {
         err(`INVALID_FIELD_VALUE: '${key}' must be a period ("N minutes|hours|days|weeks|months"), not '${v.slice(0, 64)}'.`);
@@ -222,7 +223,7 @@ export const validateDefinition = (def: Definition, limits: RunLimits = { relaxe
     if (period !== undefined && !hasExpression(period)) {
       const p = parsePeriod(period);
       // With relaxed limits a period may be in seconds and has no minimum (docs/behaviour.md §10).
-      const relaxedSeconds = limits.relaxed && /^\s*\d+\s+seconds?\s*$/i.test(period);
+      const relaxedSeconds = limits.relaxed && periodSeconds(period) !== undefined;
       if (!p && !relaxedSeconds) err(`INVALID_FIELD_VALUE: 'period' must be "N minutes|hours|days|weeks|months", not '${period.slice(0, 64)}'.`);
       else if (p && !limits.relaxed && p.minutes < L.minimumPeriodMinutes) err(`INVALID_FIELD_VALUE: 'period' must be at least ${L.minimumPeriodMinutes} minutes.`);
     }

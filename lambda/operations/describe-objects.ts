@@ -7,7 +7,7 @@ import { list, optional, required, SHAPES, structure } from '../model/shapes';
 import type { PipelineObject } from '../definitions/definition';
 import type { Operation, OperationResult, RequestContext } from './operation';
 import { evaluatedObjects } from './object-expressions';
-import { runObjects } from './run-objects';
+import { allRunObjects } from './run-objects';
 import { runObjectsNow } from './run-progress';
 import { loadPipeline, readDefinition, shownVersion, withActivationValues } from './pipeline-access';
 
@@ -37,7 +37,7 @@ const run = async (input: Input, ctx: RequestContext): Promise<OperationResult> 
   const runtime: PipelineObject[] = [];
   if (input.objectIds.some((id) => id.startsWith('@'))) {
     const objects = await runObjectsNow(ctx, input.pipelineId, ctx.caller.accountId);
-    runtime.push(...runObjects(objects, 'INSTANCE'), ...runObjects(objects, 'ATTEMPT'));
+    runtime.push(...allRunObjects(objects));
     for (const o of runtime) byId.set(o.id, o);
   }
   const found = [...new Set(input.objectIds)].flatMap((id) => {

@@ -55,3 +55,9 @@ export const runObjects = (objects: { instances: StoredInstance[]; attempts: Sto
   const byId = new Map(objects.instances.map((i) => [i.instanceId, i]));
   return objects.attempts.map((a) => describeAttempt(a, byId.get(a.instanceId)));
 };
+
+/** Every instance and attempt of the runs, described (the runtime objects expressions and DescribeObjects see). */
+export const allRunObjects = (objects: { instances: StoredInstance[]; attempts: StoredAttempt[] }): PipelineObject[] => [
+  ...runObjects(objects, 'INSTANCE'),
+  ...runObjects(objects, 'ATTEMPT'),
+];

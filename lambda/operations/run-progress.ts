@@ -65,11 +65,12 @@ export const expireLease = async (ctx: RequestContext, candidate: Candidate, acc
  * schedules that are due are opened.
  */
 export const runObjectsNow = async (ctx: RequestContext, pipelineId: string, accountId: string): Promise<RunObjects> => {
-  const objects = await ctx.stores.runs.objectsOf(pipelineId);
+  let objects = await ctx.stores.runs.objectsOf(pipelineId);
   const now = ctx.now().toISOString();
   const passed = objects.attempts.filter((a) => a.status === 'RUNNING' && a.leaseUntil !== undefined && a.leaseUntil <= now);
   for (const a of passed) await expireLease(ctx, { pipelineId, attemptId: a.attemptId, availableAt: a.leaseUntil!, status: 'RUNNING' }, accountId);
+  if (passed.length > 0) objects = await ctx.stores.runs.objectsOf(pipelineId);
   // The periods of a schedule that are due are opened too (schedule-progress.ts).
-  const opened = await advanceDueMarkers(ctx, passed.length > 0 ? await ctx.stores.runs.objectsOf(pipelineId) : objects, accountId);
-  return passed.length > 0 || opened ? ctx.stores.runs.objectsOf(pipelineId) : objects;
+  if (await advanceDueMarkers(ctx, objects, accountId)) objects = await ctx.stores.runs.objectsOf(pipelineId);
+  return objects;
 };

@@ -56,6 +56,9 @@ export const advanceMarker = async (ctx: RequestContext, marker: Candidate, acco
 export const advanceDueMarkers = async (ctx: RequestContext, objects: RunObjects, accountId: string): Promise<boolean> => {
   const now = ctx.now().toISOString();
   const due = objects.markers.filter((m) => m.availableAt !== undefined && m.availableAt <= now);
-  for (const m of due) await advanceMarker(ctx, { pipelineId: m.pipelineId, attemptId: m.markerId, availableAt: m.availableAt!, status: 'SCHEDULE' }, accountId, objects);
+  // The first marker plans from the objects read; each later one rereads them (the first may have opened periods).
+  for (const [i, m] of due.entries()) {
+    await advanceMarker(ctx, { pipelineId: m.pipelineId, attemptId: m.markerId, availableAt: m.availableAt!, status: 'SCHEDULE' }, accountId, i === 0 ? objects : undefined);
+  }
   return due.length > 0;
 };

@@ -8,6 +8,7 @@ import { Inheritance } from '../definitions/inheritance';
 import type { StoredAttempt, StoredInstance } from '../store/run-store';
 import { fieldTime } from './describe-pipelines';
 import { evaluatedObjects } from './object-expressions';
+import { preconditionsOf } from '../runs/plan-run';
 
 /** The fields of an object with what it inherits: its own first, then each key it does not set, nearest first. */
 export const resolvedFields = (objects: Inheritance, o: PipelineObject): Field[] => {
@@ -60,7 +61,7 @@ export const buildTaskObject = (definition: Definition, instance: StoredInstance
   }
   // Expressions evaluated as AWS does before handing the task out: each object in its own context, in the run's period.
   // A precondition's `node` is the activity it guards (dp-pipeline-expressions: "node" in preconditions).
-  const guarded = objects.all().find((a) => objects.fields(a, 'precondition').some((f) => (f.refValue ?? f.stringValue) === attempt.componentId));
+  const guarded = objects.all().find((a) => preconditionsOf(objects, a).some((p) => p.id === attempt.componentId));
   const evaluated = evaluatedObjects(definition, Object.values(map), [map[instance.instanceId], map[attempt.attemptId]], period, guarded?.id);
   return { taskId, pipelineId: attempt.pipelineId, attemptId: attempt.attemptId, objects: Object.fromEntries(evaluated.map((o) => [o.id, o])) };
 };

@@ -93,16 +93,24 @@ export const planInstances = (objects: Inheritance, activities: readonly Pipelin
   return { instances, attempts };
 };
 
-/** Precondition types a task runner checks (dp-concepts-preconditions: ShellCommandPrecondition, and Exists run by a worker group). */
-const RUNNER_CHECKED = ['ShellCommandPrecondition', 'Exists'];
+/** Precondition types a task runner can check (dp-concepts-preconditions: ShellCommandPrecondition, and Exists run by a worker group). */
+export const RUNNER_CHECKED_TYPES: readonly string[] = ['ShellCommandPrecondition', 'Exists'];
 
-/** The preconditions of an activity that a runner checks; the others (S3KeyExists and the like need AWS) count as met. */
-export const checkedPreconditionsOf = (objects: Inheritance, o: PipelineObject): PipelineObject[] =>
+/** Whether a task runner checks this precondition: one of those types, with a worker group (own or inherited). */
+export const isRunnerChecked = (objects: Inheritance, p: PipelineObject): boolean =>
+  RUNNER_CHECKED_TYPES.includes(objects.type(p)?.stringValue ?? '') && objects.field(p, 'workerGroup') !== undefined;
+
+/** The preconditions an object names (`precondition`, references or strings naming an object). */
+export const preconditionsOf = (objects: Inheritance, o: PipelineObject): PipelineObject[] =>
   objects.fields(o, 'precondition').flatMap((f) => {
     const id = refOf(objects, f);
     const p = id === undefined ? undefined : objects.get(id);
-    return p && RUNNER_CHECKED.includes(objects.type(p)?.stringValue ?? '') && objects.field(p, 'workerGroup') !== undefined ? [p] : [];
+    return p ? [p] : [];
   });
+
+/** The preconditions of an activity that a runner checks; the others (S3KeyExists and the like need AWS) count as met. */
+export const checkedPreconditionsOf = (objects: Inheritance, o: PipelineObject): PipelineObject[] =>
+  preconditionsOf(objects, o).filter((p) => isRunnerChecked(objects, p));
 
 const preconditionTimeout = (objects: Inheritance, p: PipelineObject, limits: RunLimits): { preconditionTimeoutMs?: number } => {
   const ms = periodMs(objects.field(p, 'preconditionTimeout')?.stringValue, limits);

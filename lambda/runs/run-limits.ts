@@ -26,13 +26,17 @@ export const RUN_DEFAULTS = {
 /** dp-limits.md: "Retries of a pipeline activity: 5 per task", "Minimum delay between retry attempts: 2 minutes". */
 export const RUN_LIMITS = { maximumRetries: 5, minimumRetryDelayMs: 2 * MINUTE } as const;
 
-const SECOND_PERIOD = /^\s*(\d+)\s+seconds?\s*$/i;
+/** `N seconds`: a period only relaxed limits accept; its length in seconds, or undefined when the value is not one. */
+export const periodSeconds = (value: string): number | undefined => {
+  const m = /^\s*(\d+)\s+seconds?\s*$/i.exec(value);
+  return m ? Number(m[1]) : undefined;
+};
 
 /** A period in milliseconds: `N minutes|hours|...`, and with relaxed limits `N seconds`; undefined when not a period. */
 export const periodMs = (value: string | undefined, limits: RunLimits): number | undefined => {
   if (value === undefined) return undefined;
-  const seconds = SECOND_PERIOD.exec(value);
-  if (seconds) return limits.relaxed ? Number(seconds[1]) * 1000 : undefined;
+  const seconds = periodSeconds(value);
+  if (seconds !== undefined) return limits.relaxed ? seconds * 1000 : undefined;
   const p = parsePeriod(value);
   return p === undefined ? undefined : p.minutes * MINUTE;
 };

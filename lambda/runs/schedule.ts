@@ -13,7 +13,7 @@ import { parseDateTime, parsePeriod } from '../definitions/periods';
 import { dateTime, plus } from '../expressions/datetime';
 import { activitiesOf, planInstances, refOf } from './plan-run';
 import { FINAL_INSTANCE_STATUSES, Instance, Run } from './run-model';
-import type { RunLimits } from './run-limits';
+import { periodSeconds, type RunLimits } from './run-limits';
 
 /** dp-concepts-schedules: "can have a maximum value of 5" (maxActiveInstances). */
 export const MAX_ACTIVE_INSTANCES = 5;
@@ -37,22 +37,20 @@ export interface ScheduleContext {
   readonly resumeFrom?: Date;
 }
 
-const SECONDS = /^\s*(\d+)\s+seconds?\s*$/i;
-
 /** The Schedule object's periods; undefined with the reason when it has none that can be run. */
 export const scheduleOf = (objects: Inheritance, s: PipelineObject, ctx: ScheduleContext, limits: RunLimits): Schedule | { refusal: string } => {
   const value = (key: string) => objects.field(s, key)?.stringValue;
   const periodText = value('period') ?? '';
-  const seconds = limits.relaxed ? SECONDS.exec(periodText) : null;
+  const seconds = limits.relaxed ? periodSeconds(periodText) : undefined;
   const period = parsePeriod(periodText);
-  if (!seconds && !period) return { refusal: `Schedule ${s.id} has no period this backend can run ('${periodText.slice(0, 32)}').` };
+  if (seconds === undefined && !period) return { refusal: `Schedule ${s.id} has no period this backend can run ('${periodText.slice(0, 32)}').` };
   const startText = value('startDateTime');
   const start = value('startAt') === 'FIRST_ACTIVATION_DATE_TIME' ? ctx.firstActivation : startText !== undefined ? parseDateTime(startText) : undefined;
   if (!start) return { refusal: `Schedule ${s.id} has no start: give startDateTime or startAt FIRST_ACTIVATION_DATE_TIME.` };
   const endText = value('endDateTime');
   const occurrencesText = value('occurrences');
   const periodStart = (k: number): Date => {
-    if (seconds) return new Date(start.getTime() + k * Number(seconds[1]) * 1000);
+    if (seconds !== undefined) return new Date(start.getTime() + k * seconds * 1000);
     const unit = (period!.unit === 'minute' ? 'minutes' : `${period!.unit}s`) as Parameters<typeof plus>[1];
     return new Date(plus(dateTime(start.getTime()), unit, k * period!.count).ms);
   };
