@@ -20,9 +20,9 @@ import {
   ReportTaskProgressCommand,
   ReportTaskRunnerHeartbeatCommand,
   SetTaskStatusCommand,
-  ValidatePipelineDefinitionCommand,
 } from '@aws-sdk/client-data-pipeline';
 import { build, Histogram } from 'hdr-histogram-js';
+import { hasRelaxedLimits } from '../relaxed-limits';
 import { outcomeOf } from './driver';
 
 export interface RunnersOptions {
@@ -79,19 +79,13 @@ const percentiles = (h: Histogram): Percentiles => ({
 });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Whether the endpoint runs with relaxed limits (retries seconds apart): asked through the API. */
-const relaxed = async (sdk: DataPipelineClient, pipelineId: string): Promise<boolean> => {
-  const objects = [{ id: 'Default', name: 'Default', fields: [{ key: 'scheduleType', stringValue: 'ondemand' }, { key: 'retryDelay', stringValue: '1 seconds' }] }];
-  return (await sdk.send(new ValidatePipelineDefinitionCommand({ pipelineId, pipelineObjects: objects }))).errored === false;
-};
-
 export const runRunners = async (sdk: DataPipelineClient, options: RunnersOptions): Promise<{ result: RunnersResult; cleanup: () => Promise<number> }> => {
   const workerGroup = `loadtest-${randomBytes(6).toString('hex')}`;
   const pipelineIds: string[] = [];
   for (let p = 0; p < options.pipelines; p++) {
     pipelineIds.push((await sdk.send(new CreatePipelineCommand({ name: `loadtest-${p}`, uniqueId: `${workerGroup}-${p}` }))).pipelineId!);
   }
-  const relaxedLimits = await relaxed(sdk, pipelineIds[0]);
+  const relaxedLimits = await hasRelaxedLimits(sdk, pipelineIds[0]); // retries seconds apart, or 2 minutes
   const defaults = [
     { key: 'scheduleType', stringValue: 'ondemand' },
     { key: 'workerGroup', stringValue: workerGroup },
