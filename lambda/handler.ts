@@ -3,7 +3,7 @@
  * Clients and configuration are built once per execution environment.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient, DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { ANSWER_MARGIN_MS } from '../lib/function-settings';
 import { createDispatcher } from './dispatch';
@@ -29,33 +29,47 @@ const traced = (client: DynamoDBClient): DynamoDBClient => {
   const { Tracer } = require('@aws-lambda-powertools/tracer') as typeof import('@aws-lambda-powertools/tracer');
   return new Tracer({ serviceName, captureHTTPsRequests: false }).captureAWSv3Client(client);
 };
-const dynamoDbClient = traced(createDynamoDbClient(process.env));
-const tables = tableNamesFromEnv(process.env);
-
-const dispatch = createDispatcher({
-  stores: (signal) => ({
-    pipelines: new DynamoDbPipelineStore(dynamoDbClient, tables, signal),
-    runs: new DynamoDbRunStore(dynamoDbClient, tables, signal),
-    tasks: new DynamoDbTaskStore(dynamoDbClient, tables, signal),
-  }),
-  now: () => new Date(),
-  logger,
-  limits: runLimitsFromEnv(process.env),
-});
-
 const lowerCaseKeys = (headers: APIGatewayProxyEvent['headers'] | null): Record<string, string | undefined> => {
   const out: Record<string, string | undefined> = {};
   for (const [name, value] of Object.entries(headers ?? {})) out[name.toLowerCase()] = value;
   return out;
 };
 
-export const handler = async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
-  // API Gateway's request id is the one the client sees in x-amzn-RequestId; use it everywhere.
-  const requestId = event.requestContext?.requestId ?? context.awsRequestId;
-  const body = event.body == null ? '' : event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
-  return dispatch({ headers: lowerCaseKeys(event.headers), body }, requestId, {
-    invocationId: context.awsRequestId,
-    budgetMs: context.getRemainingTimeInMillis() - ANSWER_MARGIN_MS,
-    caller: callerOf(event.requestContext?.identity),
+export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+
+export interface HandlerOptions {
+  /**
+   * How the DynamoDB client reaches its engine. Absent in Lambda (the SDK's HTTP handler); the local endpoint
+   * passes its embedded engine's in-process door (local/engine.ts).
+   */
+  readonly dynamoDbRequestHandler?: DynamoDBClientConfig['requestHandler'];
+}
+
+/** A handler configured from `env` (read once, like a cold start): stores, limits, logger. */
+export const createHandler = (env: NodeJS.ProcessEnv, options: HandlerOptions = {}): ProxyHandler => {
+  const dynamoDbClient = traced(createDynamoDbClient(env, options.dynamoDbRequestHandler));
+  const tables = tableNamesFromEnv(env);
+  const dispatch = createDispatcher({
+    stores: (signal) => ({
+      pipelines: new DynamoDbPipelineStore(dynamoDbClient, tables, signal),
+      runs: new DynamoDbRunStore(dynamoDbClient, tables, signal),
+      tasks: new DynamoDbTaskStore(dynamoDbClient, tables, signal),
+    }),
+    now: () => new Date(),
+    logger,
+    limits: runLimitsFromEnv(env),
   });
+  return async (event, context) => {
+    // API Gateway's request id is the one the client sees in x-amzn-RequestId; use it everywhere.
+    const requestId = event.requestContext?.requestId ?? context.awsRequestId;
+    const body = event.body == null ? '' : event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+    return dispatch({ headers: lowerCaseKeys(event.headers), body }, requestId, {
+      invocationId: context.awsRequestId,
+      budgetMs: context.getRemainingTimeInMillis() - ANSWER_MARGIN_MS,
+      caller: callerOf(event.requestContext?.identity),
+    });
+  };
 };
+
+/** Lambda's entry, built at init from the function's environment. */
+export const handler = createHandler(process.env);

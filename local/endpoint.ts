@@ -1,13 +1,13 @@
 /**
- * The local endpoint: the embedded engine, the tables, and the handler bundle behind the HTTP door,
- * all in one process. `npm start` runs it through local/main.ts; the end-to-end tests start it in-process.
+ * The local endpoint: the embedded engine (on its own thread), the tables, and the handler bundle behind the
+ * HTTP door, all in one process. `npm start` runs it through local/main.ts; the end-to-end tests start it in-process.
  */
 import type { AddressInfo } from 'node:net';
 import { existsSync } from 'node:fs';
 import { LOCAL_BUNDLE_FILE } from '../lib/handler-bundle';
 import { tableNamesFromEnv, TABLES, TableKey } from '../lambda/store/tables';
 import { dynamoDbClient, ensureTables, LOCAL_AWS_ENV } from './dynamodb';
-import { startEngine } from './engine';
+import { Engine, startEngine } from './engine';
 import { createHttpDoor, ProxyHandler } from './http-door';
 
 export interface LocalEndpointOptions {
@@ -44,11 +44,13 @@ const configureHandlerEnv = (dynamodbUrl: string): void => {
   for (const key of Object.keys(TABLES) as TableKey[]) process.env[TABLES[key].envVar] = names[key];
 };
 
-const loadHandler = (): ProxyHandler => {
+/** The bundle's handler; with the embedded engine, its DynamoDB client takes the engine's in-process door. */
+const loadHandler = (engine: Engine | undefined): ProxyHandler => {
   if (!existsSync(LOCAL_BUNDLE_FILE)) {
     throw new Error(`${LOCAL_BUNDLE_FILE} is missing: run \`npm run build\` first (npm start and npm test do).`);
   }
-  return (require(LOCAL_BUNDLE_FILE) as { handler: ProxyHandler }).handler;
+  const { createHandler } = require(LOCAL_BUNDLE_FILE) as typeof import('../lambda/handler');
+  return createHandler(process.env, { dynamoDbRequestHandler: engine?.requestHandler });
 };
 
 export const startLocalEndpoint = async (options: LocalEndpointOptions): Promise<LocalEndpoint> => {
@@ -61,7 +63,7 @@ export const startLocalEndpoint = async (options: LocalEndpointOptions): Promise
   await ensureTables(client, tableNamesFromEnv(process.env));
   client.destroy();
 
-  const server = createHttpDoor(loadHandler(), (err) => console.error('local endpoint: unexpected error', err));
+  const server = createHttpDoor(loadHandler(engine), (err) => console.error('local endpoint: unexpected error', err));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolve());

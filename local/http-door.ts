@@ -5,12 +5,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import type { ProxyHandler } from '../lambda/handler';
 import { FUNCTION_TIMEOUT_SECONDS } from '../lib/function-settings';
 import { localIdentity } from '../lambda/identity';
 import { CONTENT_TYPE, INTERNAL_ERROR_MESSAGE } from '../lambda/protocol/aws-json';
 
-export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+export type { ProxyHandler };
 
 /** Lambda's limit on a synchronous invocation payload. */
 export const MAX_BODY_BYTES = 6 * 1024 * 1024;

@@ -3,11 +3,12 @@
  * deadline, not a hang); the deadline itself aborts what is still running (dispatch.ts).
  * `DYNAMODB_ENDPOINT` is set only off AWS (the local endpoint, tests, another engine).
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 
-export const createDynamoDbClient = (env: NodeJS.ProcessEnv): DynamoDBClient =>
+/** `requestHandler` replaces the SDK's HTTP handler (the local endpoint's in-process engine: local/engine.ts). */
+export const createDynamoDbClient = (env: NodeJS.ProcessEnv, requestHandler?: DynamoDBClientConfig['requestHandler']): DynamoDBClient =>
   new DynamoDBClient({
     ...(env.DYNAMODB_ENDPOINT && { endpoint: env.DYNAMODB_ENDPOINT }),
     maxAttempts: 3,
-    requestHandler: { connectionTimeout: 1000, requestTimeout: 3000 },
+    requestHandler: requestHandler ?? { connectionTimeout: 1000, requestTimeout: 3000 },
   });

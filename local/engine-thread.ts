@@ -1,0 +1,81 @@
+/**
+ * The embedded engine's thread (worker_threads, started by local/engine.ts): dynalite, on the second core.
+ * It answers two doors onto the same tables:
+ * - HTTP, for every outside client (tools, tests, the AWS CLI);
+ * - messages from the handler's thread, which skip the socket: a request is the one the SDK signed, handed
+ *   to dynalite's own request listener as it would arrive over HTTP, and its answer goes back as it would
+ *   leave (status, headers, body). Same validation, same errors, same bytes; no loopback round trip.
+ */
+import { EventEmitter } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { parentPort, workerData } from 'node:worker_threads';
+import dynalite from 'dynalite';
+
+export interface EngineThreadData {
+  /** Marks the thread's own start (a test importing this file in a worker of its own does not start one). */
+  readonly engineThread: true;
+  readonly host: string;
+  readonly port: number;
+  readonly dataDir?: string;
+}
+
+/** A request from the handler's thread. */
+export interface EngineRequest {
+  readonly id: number;
+  readonly method: string;
+  readonly path: string;
+  /** Header names in lower case, as node:http gives them. */
+  readonly headers: Record<string, string>;
+  readonly body: Uint8Array;
+}
+
+export interface EngineAnswer {
+  readonly id: number;
+  readonly statusCode: number;
+  readonly headers: Record<string, string>;
+  readonly body: string;
+}
+
+/** What the thread says to its parent: listening (with its port), a failure to start, or closed. */
+export type EngineThreadMessage = EngineAnswer | { readonly listening: number } | { readonly startError: string } | { readonly closed: true };
+
+type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
+
+/**
+ * One request through dynalite's listener without a socket. The listener reads `method`, `url`, `headers`,
+ * the body's 'data' and 'end' events, and answers with `statusCode`, `setHeader` and one `end(body)`: that is
+ * all an HTTP request gives it, so that is what this gives it.
+ */
+export const serveInProcess = (listener: RequestListener, request: EngineRequest, answer: (a: EngineAnswer) => void): void => {
+  const req = Object.assign(new EventEmitter(), { method: request.method, url: request.path, headers: request.headers });
+  const headers: Record<string, string> = {};
+  const res = {
+    statusCode: 200,
+    setHeader(name: string, value: unknown) {
+      headers[name.toLowerCase()] = String(value);
+    },
+    end(body?: string) {
+      answer({ id: request.id, statusCode: res.statusCode, headers, body: body ?? '' });
+    },
+  };
+  listener(req as unknown as IncomingMessage, res as unknown as ServerResponse);
+  const { buffer, byteOffset, byteLength } = request.body;
+  if (byteLength > 0) req.emit('data', Buffer.from(buffer, byteOffset, byteLength));
+  req.emit('end');
+};
+
+const run = (port: NonNullable<typeof parentPort>, data: EngineThreadData) => {
+  const server: Server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(data.dataDir && { path: data.dataDir }) });
+  const listener = server.listeners('request')[0] as RequestListener;
+  const send = (m: EngineThreadMessage) => port.postMessage(m);
+  server.once('error', (err) => send({ startError: err.message }));
+  server.listen(data.port, data.host, () => send({ listening: (server.address() as AddressInfo).port }));
+  port.on('message', (m: EngineRequest | 'close') => {
+    if (m !== 'close') return serveInProcess(listener, m, send);
+    server.closeAllConnections();
+    server.close(() => send({ closed: true }));
+  });
+};
+
+if (parentPort && (workerData as Partial<EngineThreadData> | undefined)?.engineThread) run(parentPort, workerData as EngineThreadData);
