@@ -41,7 +41,7 @@ import { dynamoDbClient } from '../local/dynamodb';
 import { startEngine } from '../local/engine';
 import { startLocalEndpoint } from '../local/endpoint';
 import { buildHandler, bundleLikeHandler } from '../tools/build-handler';
-import { runLoad, LoadResult } from '../tools/load/driver';
+import { LoadOptions, LoadResult, newLatencyHistogram, runLoad } from '../tools/load/driver';
 import { runRunners } from '../tools/load/runners';
 import { EMPTY_PLAN, newAttemptId, newPipelineId, newTaskId, seed, SeedPlan, writeTasks } from '../tools/seeding';
 import { dataPipelineClient } from '../tools/targets';
@@ -50,8 +50,14 @@ import { startCountingProxy } from './counting-proxy';
 const ROOT = join(__dirname, '..');
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const DURATION_SEC = Number(process.env.BENCH_DURATION ?? 8);
-/** Each throughput phase first runs this long unmeasured, so that both sides compare warm (JIT-compiled) code. */
-const WARMUP_SEC = 2;
+/**
+ * The throughput phases alternate in slices of this many seconds (see alternate): short enough that neither
+ * client's keep-alive sockets sit idle past the endpoint's 5 s keep-alive timeout between its slices.
+ */
+const SLICE_SEC = 2;
+/** Slices of each phase run unmeasured first: both sides then compare warm (JIT-compiled, heap-sized) code. */
+const WARMUP_SLICES = 3;
+const SLICES = Math.max(1, Math.round(DURATION_SEC / SLICE_SEC));
 const IMPORT_RUNS = 21;
 const BARE_BUNDLE = join(ROOT, 'dist', 'bench', 'bare-dynamodb-client.js');
 
@@ -83,17 +89,61 @@ const memoryOf = (pid: number) => {
   return { rssMiB: round(kib('VmRSS') / 1024, 1), peakRssMiB: round(kib('VmHWM') / 1024, 1) };
 };
 
-const latency = (r: LoadResult) => r.latencyMs;
+/** Linux's USER_HZ, the unit of /proc's CPU times (100 on every Linux kernel Node supports). */
+const CLOCK_TICKS_PER_SEC = 100;
+
+/** CPU time (user + system, ms) of a process, or of one of its threads (the main thread's id is the pid). */
+const cpuMsOf = (pid: number, thread?: number) => {
+  const fields = readFileSync(thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SEC;
+};
 
 /** The runner loop's fleet: RUNNERS runners on RUNNER_PIPELINES pipelines of 50 activities each. */
 const RUNNERS = 16;
 const RUNNER_PIPELINES = 8;
 
-/** Runs the load unmeasured for WARMUP_SEC, then measured (the same calls go on: `next` is shared). */
-const warmThenMeasure = async (options: Parameters<typeof runLoad>[0]): Promise<LoadResult> => {
-  const warm = await runLoad({ ...options, durationSec: WARMUP_SEC });
-  if (Object.keys(warm.outcomes).join() !== 'ok') throw new Error(`warm-up had failures: ${JSON.stringify(warm.outcomes)}`);
-  return runLoad(options);
+interface Phase {
+  readonly name: string;
+  readonly next: LoadOptions['next'];
+}
+
+/**
+ * The phases in turn, SLICE_SEC at a time: WARMUP_SLICES of each unmeasured, then SLICES of each measured, so
+ * that a busy spell of the machine falls on both sides alike. Each side's figures are over all its measured
+ * slices; with the endpoint process's CPU time per call, for the whole process and for its main thread (the
+ * handler's; the engine has a thread of its own).
+ */
+const alternate = async (pid: number, phases: readonly Phase[]) => {
+  for (let slice = 0; slice < WARMUP_SLICES; slice++) {
+    for (const phase of phases) {
+      const warm = await runLoad({ concurrency: CONCURRENCY, durationSec: SLICE_SEC, next: phase.next });
+      if (Object.keys(warm.outcomes).join() !== 'ok') throw new Error(`${phase.name} warm-up had failures: ${JSON.stringify(warm.outcomes)}`);
+    }
+  }
+  const sides = phases.map(() => ({ histogram: newLatencyHistogram(), requests: 0, durationSec: 0, cpuAll: 0, cpuMain: 0, last: undefined as LoadResult | undefined, throughputBySlice: [] as number[] }));
+  for (let slice = 0; slice < SLICES; slice++) {
+    for (const [k, phase] of phases.entries()) {
+      const side = sides[k];
+      const before = { all: cpuMsOf(pid), main: cpuMsOf(pid, pid) };
+      const r = await runLoad({ concurrency: CONCURRENCY, durationSec: SLICE_SEC, next: phase.next, histogram: side.histogram });
+      if (Object.keys(r.outcomes).join() !== 'ok') throw new Error(`${phase.name} run had failures: ${JSON.stringify(r.outcomes)}`);
+      side.cpuAll += cpuMsOf(pid) - before.all;
+      side.cpuMain += cpuMsOf(pid, pid) - before.main;
+      side.requests += r.requests;
+      side.durationSec += r.durationSec;
+      side.throughputBySlice.push(round(r.throughputPerSec, 1));
+      side.last = r;
+    }
+  }
+  return sides.map((side) => ({
+    perSec: round(side.requests / side.durationSec, 1),
+    requests: side.requests,
+    durationSec: round(side.durationSec),
+    // The shared histogram: the last slice's percentiles are over every slice.
+    latencyMs: side.last!.latencyMs,
+    perSecBySlice: side.throughputBySlice,
+    endpointCpuMsPerCall: { process: round(side.cpuAll / side.requests, 3), handlerThread: round(side.cpuMain / side.requests, 3) },
+  }));
 };
 
 const measureThroughput = async () => {
@@ -103,42 +153,41 @@ const measureThroughput = async () => {
     const db = dynamoDbClient(server.dynamodbUrl);
     const idle = memoryOf(server.child.pid!);
     // Enough fresh tasks for 750 SetTaskStatus/s; the engine run cycles over 1000 others that stay RUNNING.
-    const tasks = await seed(db, names, { ...EMPTY_PLAN, pipelines: Math.ceil(((WARMUP_SEC + DURATION_SEC) * 750) / 100), tasksPerPipeline: 100 });
+    const tasks = await seed(db, names, { ...EMPTY_PLAN, pipelines: Math.ceil(((WARMUP_SLICES + SLICES) * SLICE_SEC * 750) / 100), tasksPerPipeline: 100 });
     const engineTasks = await seed(db, names, { ...EMPTY_PLAN, pipelines: 10, tasksPerPipeline: 100 });
 
     const sdk = dataPipelineClient(server.apiUrl, { maxAttempts: 1 });
     let i = 0;
-    const full = await warmThenMeasure({
-      concurrency: CONCURRENCY,
-      durationSec: DURATION_SEC,
-      next: () => {
-        const t = tasks[i++];
-        return t && (() => sdk.send(new SetTaskStatusCommand({ taskId: t.taskId, taskStatus: 'FINISHED' })));
+    let j = 0;
+    const [full, engine] = await alternate(server.child.pid!, [
+      {
+        name: 'SetTaskStatus',
+        next: () => {
+          const t = tasks[i++];
+          return t && (() => sdk.send(new SetTaskStatusCommand({ taskId: t.taskId, taskStatus: 'FINISHED' })));
+        },
       },
-    });
+      {
+        // The engine alone: a conditional UpdateItem like the handler's (condition RUNNING holds, attributes set).
+        name: 'UpdateItem',
+        next: () => {
+          const t = engineTasks[j++ % engineTasks.length];
+          return () =>
+            db.send(
+              new UpdateItemCommand({
+                TableName: names.tasks,
+                Key: { [TABLES.tasks.partitionKey]: { S: t.taskId } },
+                UpdateExpression: 'SET #e = :e, #i = :i',
+                ConditionExpression: '#s = :r',
+                ExpressionAttributeNames: { '#s': ATTR.taskStatus, '#e': ATTR.endTime, '#i': ATTR.errorId },
+                ExpressionAttributeValues: { ':r': { S: 'RUNNING' }, ':e': { S: new Date().toISOString() }, ':i': { S: 'bench' } },
+              }),
+            );
+        },
+      },
+    ]);
     const loaded = memoryOf(server.child.pid!);
     sdk.destroy();
-
-    // The engine alone: a conditional UpdateItem like the handler's (condition RUNNING holds, attributes set).
-    let j = 0;
-    const engine = await warmThenMeasure({
-      concurrency: CONCURRENCY,
-      durationSec: DURATION_SEC,
-      next: () => {
-        const t = engineTasks[j++ % engineTasks.length];
-        return () =>
-          db.send(
-            new UpdateItemCommand({
-              TableName: names.tasks,
-              Key: { [TABLES.tasks.partitionKey]: { S: t.taskId } },
-              UpdateExpression: 'SET #e = :e, #i = :i',
-              ConditionExpression: '#s = :r',
-              ExpressionAttributeNames: { '#s': ATTR.taskStatus, '#e': ATTR.endTime, '#i': ATTR.errorId },
-              ExpressionAttributeValues: { ':r': { S: 'RUNNING' }, ':e': { S: new Date().toISOString() }, ':i': { S: 'bench' } },
-            }),
-          );
-      },
-    });
     db.destroy();
 
     // The runner loop: a fleet doing PollForTask, ReportTaskProgress and SetTaskStatus on work of its own.
@@ -146,23 +195,21 @@ const measureThroughput = async () => {
     const fleet = await runRunners(fleetSdk, { pipelines: RUNNER_PIPELINES, activities: 50, runners: RUNNERS, dependencies: false, failShare: 0, durationSec: 120, heartbeatSec: 60 });
     fleetSdk.destroy();
     if (!fleet.result.check.ok) throw new Error(`the runner loop's check failed: ${fleet.result.check.problems.join('; ')}`);
-    for (const [name, r] of [['SetTaskStatus', full], ['UpdateItem', engine]] as const) {
-      if (Object.keys(r.outcomes).join() !== 'ok') throw new Error(`${name} run had failures: ${JSON.stringify(r.outcomes)}`);
-    }
     return {
       concurrency: CONCURRENCY,
-      durationSec: { setTaskStatus: round(full.durationSec), engineUpdateItem: round(engine.durationSec) },
-      setTaskStatus: { perSec: round(full.throughputPerSec, 1), requests: full.requests, latencyMs: latency(full) },
-      engineUpdateItem: { perSec: round(engine.throughputPerSec, 1), requests: engine.requests, latencyMs: latency(engine) },
-      ratio: round(full.throughputPerSec / engine.throughputPerSec, 3),
+      slices: { seconds: SLICE_SEC, warmUp: WARMUP_SLICES, measured: SLICES },
+      setTaskStatus: full,
+      engineUpdateItem: engine,
+      ratio: round(full.perSec / engine.perSec, 3),
+      ratioBySlice: full.perSecBySlice.map((x, k) => round(x / engine.perSecBySlice[k], 3)),
       runnerLoop: {
         runners: RUNNERS,
         tasks: fleet.result.tasksCompleted,
         tasksPerSec: round(fleet.result.tasksPerSec, 1),
-        ratioToEngineUpdateItem: round(fleet.result.tasksPerSec / engine.throughputPerSec, 3),
+        ratioToEngineUpdateItem: round(fleet.result.tasksPerSec / engine.perSec, 3),
         taskLatencyMs: fleet.result.taskLatencyMs,
       },
-      engineRequestsPerSecDuringSetTaskStatus: round(full.throughputPerSec * 4, 1),
+      engineRequestsPerSecDuringSetTaskStatus: round(full.perSec * 4, 1),
       memory: { idleRssMiB: idle.rssMiB, peakRssMiB: loaded.peakRssMiB },
     };
   } finally {
@@ -290,7 +337,7 @@ const main = async () => {
   const bundle = await measureBundle();
   process.stderr.write('DynamoDB requests per outcome ...\n');
   const requestsPerCall = await countRequests();
-  process.stderr.write(`throughput: ${DURATION_SEC} s of SetTaskStatus, then ${DURATION_SEC} s of UpdateItem, at concurrency ${CONCURRENCY} ...\n`);
+  process.stderr.write(`throughput: SetTaskStatus and UpdateItem in turn, ${SLICE_SEC} s at a time, ${WARMUP_SLICES} slices each to warm up, ${SLICES} measured, at concurrency ${CONCURRENCY} ...\n`);
   const throughput = await measureThroughput();
   const results = {
     measuredAt: new Date().toISOString(),
@@ -305,7 +352,8 @@ const main = async () => {
   const lines = [
     ['SetTaskStatus/s, full path', `${t.setTaskStatus.perSec}  (p50 ${t.setTaskStatus.latencyMs.p50} ms, p99 ${t.setTaskStatus.latencyMs.p99} ms)`],
     ['engine UpdateItem/s, same SDK stack', `${t.engineUpdateItem.perSec}  (p50 ${t.engineUpdateItem.latencyMs.p50} ms, p99 ${t.engineUpdateItem.latencyMs.p99} ms)`],
-    ['ratio SetTaskStatus / UpdateItem', `${t.ratio}  (each SetTaskStatus is 4 engine requests: ${t.engineRequestsPerSecDuringSetTaskStatus} engine requests/s)`],
+    ['endpoint CPU per call (process / handler thread)', `SetTaskStatus ${t.setTaskStatus.endpointCpuMsPerCall.process} / ${t.setTaskStatus.endpointCpuMsPerCall.handlerThread} ms; UpdateItem ${t.engineUpdateItem.endpointCpuMsPerCall.process} / ${t.engineUpdateItem.endpointCpuMsPerCall.handlerThread} ms`],
+    ['ratio SetTaskStatus / UpdateItem', `${t.ratio}  (by slice: ${t.ratioBySlice.join(', ')}; each SetTaskStatus is 4 engine requests: ${t.engineRequestsPerSecDuringSetTaskStatus} engine requests/s)`],
     [`runner loop, ${t.runnerLoop.runners} runners`, `${t.runnerLoop.tasksPerSec} tasks/s (${t.runnerLoop.tasks} tasks; ratio to UpdateItem/s ${t.runnerLoop.ratioToEngineUpdateItem}; task p50 ${t.runnerLoop.taskLatencyMs.p50.toFixed(1)} ms)`],
     ['local endpoint memory', `${t.memory.idleRssMiB} MiB idle, ${t.memory.peakRssMiB} MiB peak under load`],
     ...Object.entries(requestsPerCall).map(([k, v]) => [`requests: ${k}`, Object.entries(v).map(([a, b]) => `${a} ${b}`).join(', ')]),

@@ -6,9 +6,9 @@ import type { AddressInfo } from 'node:net';
 import { existsSync } from 'node:fs';
 import { LOCAL_BUNDLE_FILE } from '../lib/handler-bundle';
 import { tableNamesFromEnv, TABLES, TableKey } from '../lambda/store/tables';
-import { dynamoDbClient, ensureTables, LOCAL_AWS_ENV } from './dynamodb';
+import { dynamoDbClient, ensureTables, LOCAL_AWS_ENV, quietNodeVersionNotice } from './dynamodb';
 import { Engine, startEngine } from './engine';
-import { createHttpDoor, ProxyHandler } from './http-door';
+import { createHttpDoor } from './http-door';
 
 export interface LocalEndpointOptions {
   /** Where the API listens. */
@@ -34,7 +34,7 @@ export interface LocalEndpoint {
 }
 
 /**
- * The bundle reads its configuration from the environment once, at load, like a Lambda cold start;
+ * The handler reads its configuration from the environment once, when it is made, like a Lambda cold start;
  * so set it first. Values the caller already set (table names, log level, credentials) win.
  */
 const configureHandlerEnv = (dynamodbUrl: string): void => {
@@ -44,26 +44,42 @@ const configureHandlerEnv = (dynamodbUrl: string): void => {
   for (const key of Object.keys(TABLES) as TableKey[]) process.env[TABLES[key].envVar] = names[key];
 };
 
-/** The bundle's handler; with the embedded engine, its DynamoDB client takes the engine's in-process door. */
-const loadHandler = (engine: Engine | undefined): ProxyHandler => {
+type Bundle = typeof import('../lambda/handler');
+
+const loadBundle = (): Bundle => {
   if (!existsSync(LOCAL_BUNDLE_FILE)) {
     throw new Error(`${LOCAL_BUNDLE_FILE} is missing: run \`npm run build\` first (npm start and npm test do).`);
   }
-  const { createHandler } = require(LOCAL_BUNDLE_FILE) as typeof import('../lambda/handler');
-  return createHandler(process.env, { dynamoDbRequestHandler: engine?.requestHandler });
+  return require(LOCAL_BUNDLE_FILE) as Bundle;
+};
+
+/** The embedded engine, started while `whileStarting` runs (its thread boots on the other core). */
+const withEngine = async <T>(options: LocalEndpointOptions, whileStarting: () => T): Promise<[Engine | undefined, T]> => {
+  if (options.dynamodbEndpoint) return [undefined, whileStarting()];
+  const starting = startEngine({ host: options.dynamodbHost, port: options.dynamodbPort, dataDir: options.dataDir });
+  let value: T;
+  try {
+    value = whileStarting();
+  } catch (err) {
+    await (await starting).close();
+    throw err;
+  }
+  return [await starting, value];
 };
 
 export const startLocalEndpoint = async (options: LocalEndpointOptions): Promise<LocalEndpoint> => {
-  const engine = options.dynamodbEndpoint
-    ? undefined
-    : await startEngine({ host: options.dynamodbHost, port: options.dynamodbPort, dataDir: options.dataDir });
+  // The bundle loads (about 150 ms) while the engine's thread starts; its handler is made once the engine's
+  // address is in the environment. With the embedded engine, its DynamoDB client takes the engine's in-process door.
+  quietNodeVersionNotice(); // before the bundle's SDK loads (README: Node versions)
+  const [engine, bundle] = await withEngine(options, loadBundle);
   const dynamodbUrl = options.dynamodbEndpoint ?? engine!.url;
   configureHandlerEnv(dynamodbUrl);
   const client = dynamoDbClient(dynamodbUrl);
   await ensureTables(client, tableNamesFromEnv(process.env));
   client.destroy();
 
-  const server = createHttpDoor(loadHandler(engine), (err) => console.error('local endpoint: unexpected error', err));
+  const handler = bundle.createHandler(process.env, { dynamoDbRequestHandler: engine?.requestHandler });
+  const server = createHttpDoor(handler, (err) => console.error('local endpoint: unexpected error', err));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolve());

@@ -11,34 +11,7 @@ import type { AddressInfo } from 'node:net';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { parentPort, workerData } from 'node:worker_threads';
 import dynalite from 'dynalite';
-
-export interface EngineThreadData {
-  /** Marks the thread's own start (a test importing this file in a worker of its own does not start one). */
-  readonly engineThread: true;
-  readonly host: string;
-  readonly port: number;
-  readonly dataDir?: string;
-}
-
-/** A request from the handler's thread. */
-export interface EngineRequest {
-  readonly id: number;
-  readonly method: string;
-  readonly path: string;
-  /** Header names in lower case, as node:http gives them. */
-  readonly headers: Record<string, string>;
-  readonly body: Uint8Array;
-}
-
-export interface EngineAnswer {
-  readonly id: number;
-  readonly statusCode: number;
-  readonly headers: Record<string, string>;
-  readonly body: string;
-}
-
-/** What the thread says to its parent: listening (with its port), a failure to start, or closed. */
-export type EngineThreadMessage = EngineAnswer | { readonly listening: number } | { readonly startError: string } | { readonly closed: true };
+import { EngineAnswer, EngineRequest, EngineThreadData, EngineThreadMessage, HandlerThreadMessage, Outbox } from './engine-messages';
 
 type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -47,7 +20,7 @@ type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
  * the body's 'data' and 'end' events, and answers with `statusCode`, `setHeader` and one `end(body)`: that is
  * all an HTTP request gives it, so that is what this gives it.
  */
-export const serveInProcess = (listener: RequestListener, request: EngineRequest, answer: (a: EngineAnswer) => void): void => {
+const serveInProcess = (listener: RequestListener, request: EngineRequest, answer: (a: EngineAnswer) => void): void => {
   const req = Object.assign(new EventEmitter(), { method: request.method, url: request.path, headers: request.headers });
   const headers: Record<string, string> = {};
   const res = {
@@ -71,8 +44,12 @@ const run = (port: NonNullable<typeof parentPort>, data: EngineThreadData) => {
   const send = (m: EngineThreadMessage) => port.postMessage(m);
   server.once('error', (err) => send({ startError: err.message }));
   server.listen(data.port, data.host, () => send({ listening: (server.address() as AddressInfo).port }));
-  port.on('message', (m: EngineRequest | 'close') => {
-    if (m !== 'close') return serveInProcess(listener, m, send);
+  const answers = new Outbox<EngineAnswer>((batch) => send(batch));
+  port.on('message', (m: HandlerThreadMessage) => {
+    if (m !== 'close') {
+      for (const request of m) serveInProcess(listener, request, (a) => answers.push(a));
+      return;
+    }
     server.closeAllConnections();
     server.close(() => send({ closed: true }));
   });

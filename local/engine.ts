@@ -8,7 +8,7 @@
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
-import type { EngineAnswer, EngineRequest, EngineThreadData, EngineThreadMessage } from './engine-thread';
+import { EngineAnswer, EngineRequest, EngineThreadData, EngineThreadMessage, HandlerThreadMessage, Outbox } from './engine-messages';
 import { rebuildIndexes } from './index-recovery';
 
 export interface EngineOptions {
@@ -35,11 +35,11 @@ interface SignedRequest {
   readonly body?: Uint8Array | string;
 }
 
+/** The SDK passes the caller's signal through: here, the request deadline's AbortSignal (dispatch.ts). */
 interface AbortSignalLike {
   readonly aborted: boolean;
   addEventListener?(type: 'abort', listener: () => void, options?: { once: boolean }): void;
   removeEventListener?(type: 'abort', listener: () => void): void;
-  onabort?: (() => void) | null;
 }
 
 const abortError = () => Object.assign(new Error('Request aborted'), { name: 'AbortError' });
@@ -79,7 +79,7 @@ class InFlight {
 
 type EngineResponse = { response: { statusCode: number; headers: Record<string, string>; body: Buffer } };
 
-const transport = (worker: Worker, inFlight: InFlight): EngineRequestHandler => ({
+const transport = (outbox: Outbox<EngineRequest>, inFlight: InFlight): EngineRequestHandler => ({
   handle: (request: SignedRequest, options?: { abortSignal?: AbortSignalLike }) =>
     new Promise<EngineResponse>((resolve, reject) => {
       const signal = options?.abortSignal;
@@ -98,13 +98,12 @@ const transport = (worker: Worker, inFlight: InFlight): EngineRequestHandler => 
         },
       );
       if (id === undefined) return;
-      if (signal?.addEventListener) signal.addEventListener('abort', onAbort, { once: true });
-      else if (signal) signal.onabort = onAbort;
+      signal?.addEventListener?.('abort', onAbort, { once: true });
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(request.headers)) headers[name.toLowerCase()] = value;
       const body = typeof request.body === 'string' ? Buffer.from(request.body, 'utf8') : (request.body ?? new Uint8Array());
       const message: EngineRequest = { id, method: request.method, path: request.path, headers, body };
-      worker.postMessage(message);
+      outbox.push(message);
     }),
   updateHttpClientConfig: () => undefined,
   httpHandlerConfigs: () => ({}),
@@ -125,12 +124,12 @@ export const startEngine = async (options: EngineOptions): Promise<Engine> => {
   const worker = new Worker(THREAD_BOOT, { eval: true, workerData: data, execArgv: [] });
   const inFlight = new InFlight();
   let closed: (() => void) | undefined;
-  let failedToStart: ((err: Error) => void) | undefined;
+  let started = false;
   const port = await new Promise<number>((resolve, reject) => {
-    failedToStart = reject;
-    worker.once('error', reject);
+    worker.on('error', (err) => !started && reject(err));
+    worker.on('exit', (code) => !started && reject(new Error(`the engine's thread exited while starting (code ${code})`)));
     worker.on('message', (m: EngineThreadMessage) => {
-      if ('id' in m) inFlight.settle(m);
+      if (Array.isArray(m)) for (const answer of m) inFlight.settle(answer);
       else if ('listening' in m) resolve(m.listening);
       else if ('startError' in m) reject(new Error(m.startError));
       else closed?.();
@@ -139,7 +138,7 @@ export const startEngine = async (options: EngineOptions): Promise<Engine> => {
     await worker.terminate();
     throw err;
   });
-  worker.off('error', failedToStart!);
+  started = true;
   worker.on('exit', (code) => inFlight.failAll(new Error(`the engine's thread exited (code ${code})`)));
   // A failure of the engine after the start (a bug in it) is as fatal as it was on one thread: the requests
   // waiting fail, and the error is thrown again here, where whoever runs the engine sees it.
@@ -151,11 +150,11 @@ export const startEngine = async (options: EngineOptions): Promise<Engine> => {
   });
   return {
     url: `http://${options.host}:${port}`,
-    requestHandler: transport(worker, inFlight),
+    requestHandler: transport(new Outbox<EngineRequest>((batch: HandlerThreadMessage) => worker.postMessage(batch)), inFlight),
     close: async () => {
       await new Promise<void>((resolve) => {
         closed = resolve;
-        worker.postMessage('close');
+        worker.postMessage('close' satisfies HandlerThreadMessage);
       });
       inFlight.failAll(new Error('the engine is closed'));
       await worker.terminate();

@@ -60,6 +60,13 @@ test('an item written through the thread is read over HTTP, and the other way ro
   expect(query.Items?.map((i) => i.sk.S)).toEqual(['1', '2']);
 });
 
+test('many requests at once each get their own answer', async () => {
+  const keys = Array.from({ length: 200 }, (_, i) => `k${i}`);
+  await Promise.all(keys.map((k) => inProcess.send(new PutItemCommand({ TableName: TABLE, Item: { pk: { S: 'many' }, sk: { S: k }, v: { S: `value of ${k}` } } }))));
+  const read = await Promise.all(keys.map((k) => inProcess.send(new GetItemCommand({ TableName: TABLE, Key: { pk: { S: 'many' }, sk: { S: k } }, ConsistentRead: true }))));
+  expect(read.map((r) => r.Item?.v.S)).toEqual(keys.map((k) => `value of ${k}`));
+});
+
 test("the engine's errors arrive typed, as over HTTP", async () => {
   const conditional = new PutItemCommand({ TableName: TABLE, Item: { pk: { S: 'a' }, sk: { S: '1' } }, ConditionExpression: 'attribute_not_exists(pk)' });
   await expect(inProcess.send(conditional)).rejects.toBeInstanceOf(ConditionalCheckFailedException);
@@ -89,6 +96,11 @@ test("a call's signal, shared by its requests, keeps no listener from the reques
     await inProcess.send(new GetItemCommand({ TableName: TABLE, Key: { pk: { S: 'a' }, sk: { S: '1' } } }), { abortSignal: deadline.signal });
   }
   expect(getEventListeners(deadline.signal, 'abort')).toHaveLength(0);
+});
+
+test('an engine that cannot listen fails to start, with the reason', async () => {
+  const taken = Number(new URL(engine.url).port);
+  await expect(startEngine({ host: '127.0.0.1', port: taken })).rejects.toThrow(/EADDRINUSE/);
 });
 
 test('requests to a closed engine fail instead of waiting', async () => {

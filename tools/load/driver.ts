@@ -3,7 +3,7 @@
  * (arrivals at a fixed rate, latency measured from when a request was due, so a slow server cannot hide
  * its queueing: no coordinated omission). Always bounded in time; optionally in count.
  */
-import { build } from 'hdr-histogram-js';
+import { build, Histogram } from 'hdr-histogram-js';
 
 /** One unit of work; rejects with the client's error when the call fails. */
 export type Call = () => Promise<unknown>;
@@ -20,6 +20,11 @@ export interface LoadOptions {
   /** Open model: calls per second. */
   readonly rate?: number;
   readonly onProgress?: (p: Progress) => void;
+  /**
+   * Record latencies into this histogram (newLatencyHistogram) instead of a fresh one: runs that share it report
+   * percentiles over all of them (the bench alternates its phases this way).
+   */
+  readonly histogram?: Histogram;
 }
 
 export interface Progress {
@@ -53,8 +58,11 @@ export const outcomeOf = (err: unknown): string => {
 const nowNs = () => process.hrtime.bigint();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Latencies in microseconds, from 1 µs to 120 s, 3 significant digits. */
+export const newLatencyHistogram = (): Histogram => build({ lowestDiscernibleValue: 1, highestTrackableValue: 120_000_000, numberOfSignificantValueDigits: 3 });
+
 export const runLoad = async (options: LoadOptions): Promise<LoadResult> => {
-  const histogram = build({ lowestDiscernibleValue: 1, highestTrackableValue: 120_000_000, numberOfSignificantValueDigits: 3 });
+  const histogram = options.histogram ?? newLatencyHistogram();
   const outcomes: Record<string, number> = {};
   let started = 0;
   let completed = 0;
