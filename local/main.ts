@@ -7,7 +7,6 @@
  */
 import { parseArgs } from 'node:util';
 import { ensureHandlerBundle } from '../tools/build-handler';
-import { quietNodeVersionNotice } from './dynamodb';
 import { startLocalEndpoint } from './endpoint';
 
 const main = async () => {
@@ -21,7 +20,6 @@ const main = async () => {
       data: { type: 'string' },
     },
   });
-  quietNodeVersionNotice();
   // Readable logs on a terminal unless the user chose otherwise (POWERTOOLS_DEV pretty-prints the JSON).
   if (process.stdout.isTTY) process.env.POWERTOOLS_DEV ??= 'true';
   const dataDir = values.data ?? process.env.DATA_DIR;
