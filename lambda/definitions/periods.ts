@@ -1,4 +1,5 @@
 /** Period and date-time values of pipeline definitions (dp-object-schedule): `"15 minutes"`, `"1 Day"`, `2012-12-12T00:00:00`. */
+import { inDateRange } from '../expressions/datetime';
 
 const MINUTES_PER_UNIT: Readonly<Record<string, number>> = {
   minute: 1,
@@ -25,11 +26,11 @@ export const parsePeriod = (value: string): Period | undefined => {
   return { count, unit, minutes: count * MINUTES_PER_UNIT[unit] };
 };
 
-/** `YYYY-MM-DDTHH:MM:SS`, a real date, read as UTC. */
+/** `YYYY-MM-DDTHH:MM:SS`, a real date from year 1 to 9999, read as UTC. */
 export const parseDateTime = (value: string): Date | undefined => {
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/.test(value)) return undefined;
   const date = new Date(`${value}Z`);
-  return Number.isNaN(date.getTime()) || date.toISOString().slice(0, 19) !== value ? undefined : date;
+  return Number.isNaN(date.getTime()) || !inDateRange(date.getTime()) || date.toISOString().slice(0, 19) !== value ? undefined : date;
 };
 
 /** True when the value holds an expression, which only evaluation (at run time) can check. */

@@ -11,6 +11,7 @@ import { Inheritance } from './inheritance';
 import { DEFINITION_LIMITS as L, utf8Bytes } from './limits';
 import { ENUM_FIELDS, OBJECT_TYPES, PARAMETER_TYPES } from './object-types';
 import { hasExpression, parseDateTime, parsePeriod } from './periods';
+import { EvaluationBudget } from '../expressions/budget';
 import { ExpressionError } from '../expressions/errors';
 import { unknownFunctions } from '../expressions/evaluate';
 import { parseExpression, pathsOf, templateParts } from '../expressions/parse';
@@ -29,15 +30,52 @@ export interface ValidationReport {
 
 export type ValidationOutcome = { readonly refusal: string } | { readonly refusal?: undefined; readonly report: ValidationReport };
 
+/**
+ * How many messages an answer lists (docs/behaviour.md, Limits): any definition under the body limit gets an
+ * answer well under Lambda's 6 MB. Each message is at most a few hundred characters (values are quoted cut).
+ */
+export const VALIDATION_MESSAGE_LIMITS = { perObject: 50, perAnswer: 500 } as const;
+
+/** Messages per object id, each once, at most VALIDATION_MESSAGE_LIMITS; what is left out is counted and said. */
 class Collector {
-  private readonly byId = new Map<string, string[]>();
+  private readonly byId = new Map<string, Set<string>>();
+  private readonly omittedById = new Map<string, number>();
+  private total = 0;
+  private omittedElsewhere = 0;
+  private firstOmittedId?: string;
+
+  constructor(private readonly kind: 'errors' | 'warnings') {}
+
   add(id: string, message: string): void {
-    const list = this.byId.get(id) ?? [];
-    if (!list.includes(message)) list.push(message);
-    this.byId.set(id, list);
+    const listed = this.byId.get(id);
+    if (listed?.has(message)) return;
+    if (listed && listed.size >= VALIDATION_MESSAGE_LIMITS.perObject) {
+      this.omittedById.set(id, (this.omittedById.get(id) ?? 0) + 1);
+    } else if (this.total >= VALIDATION_MESSAGE_LIMITS.perAnswer) {
+      this.omittedElsewhere++;
+      this.firstOmittedId ??= id;
+    } else {
+      if (listed) listed.add(message);
+      else this.byId.set(id, new Set([message]));
+      this.total++;
+    }
   }
+
   list(): ObjectMessages[] {
-    return [...this.byId].map(([id, messages]) => ({ id, messages }));
+    const out = [...this.byId].map(([id, set]) => {
+      const messages = [...set];
+      const omitted = this.omittedById.get(id);
+      // Repeats of a message already listed are not counted: the count is of messages not shown.
+      if (omitted) messages.push(`... and ${omitted} more ${this.kind} of this object not shown (at most ${VALIDATION_MESSAGE_LIMITS.perObject} are listed per object).`);
+      return { id, messages };
+    });
+    if (this.omittedElsewhere > 0) {
+      out.push({
+        id: this.firstOmittedId!,
+        messages: [`... and ${this.omittedElsewhere} more ${this.kind} of this and other objects not shown (at most ${VALIDATION_MESSAGE_LIMITS.perAnswer} are listed per answer).`],
+      });
+    }
+    return out;
   }
 }
 
@@ -60,7 +98,7 @@ const refusalOf = (def: Definition): string | undefined => {
  * What is wrong with the expressions of a value, without evaluating them: syntax, unknown functions and
  * argument counts, and `myX` names that are neither a parameter nor a field of the object (`known`).
  */
-const expressionProblems = (key: string, value: string, known: (name: string) => boolean): string[] => {
+const expressionProblems = (key: string, value: string, known: (name: string) => boolean, budget: EvaluationBudget): string[] => {
   const failed = (err: unknown) => {
     if (err instanceof ExpressionError) return [`INVALID_EXPRESSION: field '${key}': ${err.message}`];
     throw err;
@@ -74,7 +112,7 @@ const expressionProblems = (key: string, value: string, known: (name: string) =>
   return parts.flatMap((part) => {
     if (!('expression' in part)) return [];
     try {
-      const ast = parseExpression(part.expression);
+      const ast = parseExpression(part.expression, budget);
       const names = pathsOf(ast)
         .map((p) => p[0])
         .filter((name) => name.replace(/^\*/, '').startsWith('my') && !known(name) && !known(name.replace(/^\*/, '')))
@@ -84,6 +122,52 @@ const expressionProblems = (key: string, value: string, known: (name: string) =>
       return failed(err);
     }
   });
+};
+
+/**
+ * The `dependsOn` cycles of the activities (a self-dependency included): each object on a cycle, with the
+ * cycle as found from it. Iterative (an explicit stack), linear in objects and references.
+ */
+const dependencyCycles = (objects: Inheritance): Map<string, string[]> => {
+  const edges = new Map<string, string[]>();
+  for (const o of objects.all()) {
+    const targets = objects.fields(o, 'dependsOn').flatMap((f) => {
+      const id = f.refValue ?? (f.stringValue !== undefined && objects.get(f.stringValue) ? f.stringValue : undefined);
+      return id === undefined ? [] : [id];
+    });
+    if (targets.length > 0) edges.set(o.id, [...new Set(targets)]);
+  }
+  const state = new Map<string, 'open' | 'done'>();
+  const found = new Map<string, string[]>();
+  for (const root of edges.keys()) {
+    if (state.has(root)) continue;
+    const path: string[] = [];
+    const stack: { id: string; next: number }[] = [{ id: root, next: 0 }];
+    state.set(root, 'open');
+    path.push(root);
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1];
+      const targets = edges.get(top.id) ?? [];
+      if (top.next >= targets.length) {
+        state.set(top.id, 'done');
+        stack.pop();
+        path.pop();
+        continue;
+      }
+      const target = targets[top.next++];
+      const seen = state.get(target);
+      if (seen === 'open') {
+        const cycle = [...path.slice(path.indexOf(target)), target];
+        const shown = (cycle.length > 12 ? [...cycle.slice(0, 5), '...', ...cycle.slice(-5)] : cycle).map((id) => (id.length > 64 ? `${id.slice(0, 64)}…` : id));
+        for (const id of cycle) if (!found.has(id)) found.set(id, shown);
+      } else if (seen === undefined) {
+        state.set(target, 'open');
+        path.push(target);
+        stack.push({ id: target, next: 0 });
+      }
+    }
+  }
+  return found;
 };
 
 /** Fields whose value is a reference to another object; a string there that names an object is read as one. */
@@ -96,8 +180,10 @@ const RUN_PERIOD_FIELDS = ['retryDelay', 'reportProgressTimeout', 'attemptTimeou
 export const validateDefinition = (def: Definition, limits: RunLimits = { relaxed: false }): ValidationOutcome => {
   const refusal = refusalOf(def);
   if (refusal) return { refusal };
-  const errors = new Collector();
-  const warnings = new Collector();
+  const errors = new Collector('errors');
+  const warnings = new Collector('warnings');
+  // Parsing every expression of the definition is one request's work: one budget (docs/behaviour.md, Limits).
+  const budget = new EvaluationBudget();
   const seenIds = new Set<string>();
   for (const o of def.pipelineObjects) {
     if (seenIds.has(o.id)) errors.add(o.id, `DUPLICATE_OBJECT_ID: more than one object has the id '${o.id}'.`);
@@ -111,6 +197,7 @@ export const validateDefinition = (def: Definition, limits: RunLimits = { relaxe
   const inherited = (o: PipelineObject, key: string): Field | undefined => objects.field(o, key);
 
   for (const o of objects.all()) checkObject(o);
+  for (const [id, cycle] of dependencyCycles(objects)) errors.add(id, `INVALID_FIELD_VALUE: 'dependsOn' forms a cycle (${cycle.join(' -> ')}): the activities would wait for each other forever.`);
   for (const p of def.parameterObjects) checkParameter(p.id, p.attributes);
   const seenParameters = new Set<string>();
   for (const p of def.parameterObjects) {
@@ -144,7 +231,7 @@ export const validateDefinition = (def: Definition, limits: RunLimits = { relaxe
         err(`REFERENCE_TO_NONEXISTENT_OBJECT: field '${f.key}' refers to '${f.refValue}', which is not an object of this pipeline.`);
       }
       if (f.stringValue?.includes('#{')) {
-        for (const problem of expressionProblems(f.key, f.stringValue, (name) => parameterIds.has(name) || inherited(o, name) !== undefined)) err(problem);
+        for (const problem of expressionProblems(f.key, f.stringValue, (name) => parameterIds.has(name) || inherited(o, name) !== undefined, budget)) err(problem);
       }
     }
     const parent = o.fields.find((f) => f.key === 'parent');
@@ -203,7 +290,7 @@ export const validateDefinition = (def: Definition, limits: RunLimits = { relaxe
       if (ms === undefined && periodSeconds(v) !== undefined) {
         err(`INVALID_FIELD_VALUE: '${key}' is given in seconds, which only an endpoint with relaxed limits accepts (npm start -- --relaxed-limits); give it in minutes or longer.`);
       } else if (ms === undefined) {
-        err(`INVALID_FIELD_VALUE: '${key}' must be a period ("N minutes|hours|days|weeks|months"), not '${v.slice(0, 64)}'.`);
+        err(`INVALID_FIELD_VALUE: '${key}' must be a period ("N minutes|hours|days|weeks|months|years"), not '${v.slice(0, 64)}'.`);
       } else if (key === 'retryDelay' && !limits.relaxed && ms < RUN_LIMITS.minimumRetryDelayMs) {
         err(`LIMIT_EXCEEDED: 'retryDelay' must be at least ${RUN_LIMITS.minimumRetryDelayMs / 60_000} minutes (the minimum delay between retry attempts).`);
       }
@@ -224,8 +311,9 @@ export const validateDefinition = (def: Definition, limits: RunLimits = { relaxe
       const p = parsePeriod(period);
       // With relaxed limits a period may be in seconds and has no minimum (docs/behaviour.md §10).
       const relaxedSeconds = limits.relaxed && periodSeconds(period) !== undefined;
-      if (!p && !relaxedSeconds) err(`INVALID_FIELD_VALUE: 'period' must be "N minutes|hours|days|weeks|months", not '${period.slice(0, 64)}'.`);
+      if (!p && !relaxedSeconds) err(`INVALID_FIELD_VALUE: 'period' must be "N minutes|hours|days|weeks|months|years", not '${period.slice(0, 64)}'.`);
       else if (p && !limits.relaxed && p.minutes < L.minimumPeriodMinutes) err(`INVALID_FIELD_VALUE: 'period' must be at least ${L.minimumPeriodMinutes} minutes.`);
+      else if ((p?.count ?? periodSeconds(period)) === 0) err(`INVALID_FIELD_VALUE: 'period' must be longer than zero.`);
     }
     for (const key of ['startDateTime', 'endDateTime']) {
       const v = value(key);

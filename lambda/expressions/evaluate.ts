@@ -3,17 +3,26 @@
  * names are the object's fields (own, inherited, runtime) and the pipeline's parameters; a path follows
  * references (`input.directoryPath`, `node.@scheduledStartTime`); a field's own expressions are evaluated in
  * its object's context. Values are strings, numbers, DateTimes, and lists (a field given more than once).
+ *
+ * Bounded (docs/behaviour.md, Limits): an Evaluation belongs to one request; it evaluates each field of each
+ * object at most once (memoized, cycles caught as they close) and spends one budget of steps and produced text
+ * (./budget.ts) over everything the request evaluates. Recursion follows the nesting of expressions and of
+ * fields, both bounded before they are entered.
  */
-import { checkZone, DateTime, dateTime, dateTimeText, dayOfWeek, dayOfYear, fieldsOf, formatDateTime, fromFields, parseDateTimeValue, plus } from './datetime';
+import { EVALUATION_LIMITS, EvaluationBudget } from './budget';
+import { canonicalZone, DateTime, dateTime, dateTimeText, dayOfWeek, dayOfYear, fieldsOf, formatDateTime, fromFields, parseDateTimeValue, plus } from './datetime';
 import { ExpressionError } from './errors';
-import { Ast, parseExpression, templateParts } from './parse';
+import { Ast, childrenOf, Operator, parseExpression, templateParts } from './parse';
 
 export type Value = string | number | DateTime | readonly Value[];
 
 /** One value of a field: a string, or a reference to another object. */
 export type FieldValue = { readonly string: string } | { readonly ref: string };
 
-/** An object as expressions see it. */
+/**
+ * An object as expressions see it. The same object in the same context (period, node) must be the same Scope
+ * object during an evaluation: what a field evaluates to is remembered per Scope.
+ */
 export interface Scope {
   readonly id: string;
   readonly name: string;
@@ -26,8 +35,6 @@ export interface Scope {
   /** The values of a parameter (its values in the definition, else its default), or undefined. */
   parameter(id: string): readonly string[] | undefined;
 }
-
-const MAX_DEPTH = 16;
 
 const isDateTime = (v: Value): v is DateTime => typeof v === 'object' && !Array.isArray(v) && (v as DateTime).kind === 'datetime';
 
@@ -44,19 +51,23 @@ const asDateTime = (v: Value, fn: string): DateTime => {
   return parsed;
 };
 
+const NUMERIC = /^\s*-?\d+(\.\d+)?\s*$/;
+/** Numeric strings are short: a long one is not read as a number (and not scanned). */
+const isNumeric = (v: Value): boolean => typeof v === 'number' || (typeof v === 'string' && v.length <= 64 && NUMERIC.test(v));
+
 const asNumber = (v: Value, what: string): number => {
-  const n = typeof v === 'number' ? v : typeof v === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(v) ? Number(v) : NaN;
+  const n = typeof v === 'number' ? v : isNumeric(v) ? Number(v) : NaN;
   if (Number.isNaN(n)) throw new ExpressionError(`${what} needs a number, not '${valueText(v).slice(0, 64)}'.`);
   return n;
 };
 
 const asInteger = (v: Value, what: string): number => {
   const n = asNumber(v, what);
-  if (!Number.isInteger(n)) throw new ExpressionError(`${what} needs a whole number, not ${n}.`);
+  if (!Number.isSafeInteger(n)) throw new ExpressionError(`${what} needs a whole number, not ${n}.`);
   return n;
 };
 
-type Fn = (args: Value[], name: string) => Value;
+type Fn = (args: Value[], name: string, budget: EvaluationBudget) => Value;
 
 const dateFn = (f: (d: DateTime) => Value): Fn => (args, name) => f(asDateTime(args[0], name));
 const shift = (unit: Parameters<typeof plus>[1], sign: 1 | -1): Fn => (args, name) => plus(asDateTime(args[0], name), unit, sign * asInteger(args[1], `${name}()`));
@@ -67,15 +78,18 @@ export const FUNCTIONS: Readonly<Record<string, { arity: number; fn: Fn }>> = {
   day: { arity: 1, fn: dateFn((d) => fieldsOf(d).day) },
   dayOfYear: { arity: 1, fn: dateFn(dayOfYear) },
   firstOfMonth: { arity: 1, fn: dateFn((d) => fromFields({ ...fieldsOf(d), day: 1 }, d.zone)) },
-  format: { arity: 2, fn: (args, name) => formatDateTime(asDateTime(args[0], name), valueText(args[1])) },
+  format: {
+    arity: 2,
+    fn: (args, name, budget) => {
+      const pattern = valueText(args[1]);
+      budget.step(pattern.length);
+      return formatDateTime(asDateTime(args[0], name), pattern);
+    },
+  },
   hour: { arity: 1, fn: dateFn((d) => fieldsOf(d).hour) },
   inTimeZone: {
     arity: 2,
-    fn: (args, name) => {
-      const zone = valueText(args[1]);
-      checkZone(zone);
-      return dateTime(asDateTime(args[0], name).ms, zone);
-    },
+    fn: (args, name) => dateTime(asDateTime(args[0], name).ms, canonicalZone(valueText(args[1]))),
   },
   makeDate: {
     arity: 3,
@@ -117,68 +131,117 @@ const makeDate = (year: number, month: number, day: number, hour: number, minute
 
 /** The function names and argument counts an expression uses that do not exist: for validation, without evaluating. */
 export const unknownFunctions = (ast: Ast): string[] => {
-  switch (ast.kind) {
-    case 'call': {
-      const known = FUNCTIONS[ast.name];
-      const own = !Object.hasOwn(FUNCTIONS, ast.name)
+  const own =
+    ast.kind !== 'call'
+      ? []
+      : !Object.hasOwn(FUNCTIONS, ast.name)
         ? [`unknown function '${ast.name}'`]
-        : known.arity !== ast.args.length
-          ? [`${ast.name}() takes ${known.arity} argument${known.arity === 1 ? '' : 's'}, not ${ast.args.length}`]
+        : FUNCTIONS[ast.name].arity !== ast.args.length
+          ? [`${ast.name}() takes ${FUNCTIONS[ast.name].arity} argument${FUNCTIONS[ast.name].arity === 1 ? '' : 's'}, not ${ast.args.length}`]
           : [];
-      return [...own, ...ast.args.flatMap(unknownFunctions)];
-    }
-    case 'binary':
-      return [...unknownFunctions(ast.left), ...unknownFunctions(ast.right)];
-    case 'negate':
-      return unknownFunctions(ast.operand);
-    default:
-      return [];
-  }
+  return [...own, ...childrenOf(ast).flatMap(unknownFunctions)];
 };
 
-const arithmetic = (op: '+' | '-' | '*' | '/', l: Value, r: Value): Value => {
-  if (Array.isArray(l)) return l.map((x) => arithmetic(op, x, r));
-  if (Array.isArray(r)) return r.map((x) => arithmetic(op, l, x));
-  const numeric = (v: Value) => typeof v === 'number' || (typeof v === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(v));
-  if (op === '+' && !(numeric(l) && numeric(r))) return valueText(l) + valueText(r);
-  const a = asNumber(l, `'${op}'`);
-  const b = asNumber(r, `'${op}'`);
-  switch (op) {
-    case '+':
-      return a + b;
-    case '-':
-      return a - b;
-    case '*':
-      return a * b;
-    default:
-      if (b === 0) throw new ExpressionError('division by zero.');
-      return a / b;
+type Outcome = { readonly value: Value } | { readonly error: ExpressionError };
+
+/**
+ * The expressions evaluated for one request: one budget for all of them, and what each field of each object
+ * (in its context) evaluated to, so that no field is evaluated twice however often it is referred to.
+ */
+export class Evaluation {
+  readonly budget: EvaluationBudget;
+  private readonly memo = new WeakMap<Scope, Map<string, Outcome | 'evaluating'>>();
+  private fieldDepth = 0;
+
+  /** `deadline`: the request's (epoch ms); evaluation stops past it. */
+  constructor(deadline?: number) {
+    this.budget = new EvaluationBudget(deadline);
   }
-};
 
-class Evaluator {
-  constructor(private readonly depth: number) {}
+  /** The text of a string with every `#{...}` evaluated in the object's context; throws ExpressionError. */
+  text(template: string, scope: Scope): string {
+    return this.textOf(this.template(template, scope));
+  }
 
-  evaluate(ast: Ast, scope: Scope): Value {
+  /** The values of a field after evaluation: a list-valued expression alone gives one value per element. */
+  fieldValues(template: string, scope: Scope): string[] {
+    const v = this.template(template, scope);
+    return Array.isArray(v) ? v.map((x) => this.textOf(x)) : [this.textOf(v)];
+  }
+
+  private textOf(v: Value): string {
+    const text = valueText(v);
+    this.budget.produced(text.length);
+    return text;
+  }
+
+  /** A string with its expressions replaced; an expression alone is its value (a DateTime, a list) as is. */
+  private template(text: string, scope: Scope): Value {
+    const parts = templateParts(text);
+    this.budget.step(parts.length);
+    if (parts.length === 1 && 'expression' in parts[0]) return this.evaluate(parseExpression(parts[0].expression, this.budget), scope);
+    const pieces = parts.map((p) => ('text' in p ? p.text : valueText(this.evaluate(parseExpression(p.expression, this.budget), scope))));
+    const joined = pieces.join('');
+    this.budget.produced(joined.length);
+    return joined;
+  }
+
+  private evaluate(ast: Ast, scope: Scope): Value {
+    this.budget.step();
     switch (ast.kind) {
       case 'number':
       case 'string':
         return ast.value;
       case 'negate':
         return -asNumber(this.evaluate(ast.operand, scope), "'-'");
-      case 'binary':
-        return arithmetic(ast.op, this.evaluate(ast.left, scope), this.evaluate(ast.right, scope));
+      case 'chain': {
+        let value = this.evaluate(ast.first, scope);
+        for (const { op, operand } of ast.rest) value = this.arithmetic(op, value, this.evaluate(operand, scope));
+        return value;
+      }
       case 'call': {
         if (!Object.hasOwn(FUNCTIONS, ast.name)) throw new ExpressionError(`unknown function '${ast.name}'.`);
         const { arity, fn } = FUNCTIONS[ast.name];
         if (ast.args.length !== arity) throw new ExpressionError(`${ast.name}() takes ${arity} argument${arity === 1 ? '' : 's'}, not ${ast.args.length}.`);
-        return fn(
-          ast.args.map((a) => this.evaluate(a, scope)),
-          ast.name,
-        );
+        const args = ast.args.map((a) => this.evaluate(a, scope));
+        // Wall-clock fields in a zone other than UTC come from Intl, a hundred times a step's cost: charged so.
+        if (ast.name === 'inTimeZone' || args.some((a) => isDateTime(a) && a.zone !== 'UTC')) this.budget.step(EVALUATION_LIMITS.zonedCallSteps);
+        return fn(args, ast.name, this.budget);
       }
       case 'path':
         return this.path(ast.names, scope);
+    }
+  }
+
+  /** `+ - * /` on two values; over a list, element by element (each element a step). */
+  private arithmetic(op: Operator, l: Value, r: Value): Value {
+    if (Array.isArray(l)) {
+      this.budget.step(l.length);
+      return l.map((x) => this.arithmetic(op, x, r));
+    }
+    if (Array.isArray(r)) {
+      this.budget.step(r.length);
+      return r.map((x) => this.arithmetic(op, l, x));
+    }
+    if (op === '+' && !(isNumeric(l) && isNumeric(r))) {
+      // The right operand's length: a chain `a + b + c` costs its result's length, not the sum of its prefixes
+      // (the engine shares the left part); what is handed out is counted again, whole (textOf, template).
+      const right = valueText(r);
+      this.budget.produced(right.length + 1);
+      return valueText(l) + right;
+    }
+    const a = asNumber(l, `'${op}'`);
+    const b = asNumber(r, `'${op}'`);
+    switch (op) {
+      case '+':
+        return a + b;
+      case '-':
+        return a - b;
+      case '*':
+        return a * b;
+      default:
+        if (b === 0) throw new ExpressionError('division by zero.');
+        return a / b;
     }
   }
 
@@ -193,15 +256,37 @@ class Evaluator {
     }
     for (let i = from; i < names.length; i++) {
       const name = names[i];
-      const last = i === names.length - 1;
+      if (i === names.length - 1) return this.nameValue(name, scope, i === 0);
       const values = this.lookup(name, scope, i === 0);
-      if (last) return this.valuesOf(values, scope);
       if (values.length !== 1 || !('ref' in values[0])) throw new ExpressionError(`'${names.slice(0, i + 1).join('.')}' is not a reference to an object, so '${names[i + 1]}' cannot be read from it.`);
       const next = scope.object(values[0].ref);
       if (!next) throw new ExpressionError(`'${names.slice(0, i + 1).join('.')}' refers to '${values[0].ref}', which is not an object of this pipeline.`);
       scope = next;
     }
     throw new ExpressionError('an empty path.');
+  }
+
+  /** A name's value on an object, evaluated once per object and name; a name met again while it is evaluated is a cycle. */
+  private nameValue(name: string, scope: Scope, parametersToo: boolean): Value {
+    let memo = this.memo.get(scope);
+    if (!memo) this.memo.set(scope, (memo = new Map()));
+    const key = parametersToo ? name : `.${name}`;
+    const known = memo.get(key);
+    if (known === 'evaluating') throw new ExpressionError(`'${name}' of '${scope.id}' refers to itself through its expressions (a cycle).`);
+    if (known) {
+      if ('error' in known) throw known.error;
+      return known.value;
+    }
+    memo.set(key, 'evaluating');
+    try {
+      const value = this.valuesOf(this.lookup(name, scope, parametersToo), scope);
+      memo.set(key, { value });
+      return value;
+    } catch (err) {
+      if (err instanceof ExpressionError) memo.set(key, { error: err });
+      else memo.delete(key);
+      throw err;
+    }
   }
 
   /** A name on an object: its id and name, its fields, then (first name of a path only) the parameters. */
@@ -219,29 +304,27 @@ class Evaluator {
 
   /** A field's values: references as the ids they name; strings with their own expressions evaluated in the object's context. */
   private valuesOf(values: readonly FieldValue[], scope: Scope): Value {
+    this.budget.step(values.length);
     const out = values.map((v) => ('ref' in v ? v.ref : this.nested(v.string, scope)));
     return out.length === 1 ? out[0] : out;
   }
 
   private nested(text: string, scope: Scope): Value {
     if (!text.includes('#{')) return text;
-    if (this.depth >= MAX_DEPTH) throw new ExpressionError(`expressions refer to each other more than ${MAX_DEPTH} deep (a cycle?).`);
-    return new Evaluator(this.depth + 1).template(text, scope);
-  }
-
-  /** A string with its expressions replaced; an expression alone is its value (a DateTime, a list) as is. */
-  template(text: string, scope: Scope): Value {
-    const parts = templateParts(text);
-    if (parts.length === 1 && 'expression' in parts[0]) return this.evaluate(parseExpression(parts[0].expression), scope);
-    return parts.map((p) => ('text' in p ? p.text : valueText(this.evaluate(parseExpression(p.expression), scope)))).join('');
+    if (this.fieldDepth >= EVALUATION_LIMITS.fieldDepth) {
+      throw new ExpressionError(`expressions refer to fields with expressions more than ${EVALUATION_LIMITS.fieldDepth} deep.`);
+    }
+    this.fieldDepth++;
+    try {
+      return this.template(text, scope);
+    } finally {
+      this.fieldDepth--;
+    }
   }
 }
 
-/** The text of a string with every `#{...}` evaluated in the object's context; throws ExpressionError. */
-export const evaluateTemplate = (text: string, scope: Scope): string => valueText(new Evaluator(0).template(text, scope));
+/** The text of a string with every `#{...}` evaluated in the object's context, as a request of its own; throws ExpressionError. */
+export const evaluateTemplate = (text: string, scope: Scope, evaluation: Evaluation = new Evaluation()): string => evaluation.text(text, scope);
 
-/** The values of a field after evaluation: a list-valued expression alone gives one value per element. */
-export const evaluateFieldValues = (text: string, scope: Scope): string[] => {
-  const v = new Evaluator(0).template(text, scope);
-  return Array.isArray(v) ? v.map(valueText) : [valueText(v)];
-};
+/** The values of a field after evaluation, as a request of its own: a list-valued expression alone gives one value per element. */
+export const evaluateFieldValues = (text: string, scope: Scope, evaluation: Evaluation = new Evaluation()): string[] => evaluation.fieldValues(text, scope);

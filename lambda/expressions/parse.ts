@@ -1,172 +1,205 @@
 /**
  * The syntax inside `#{...}` (dp-pipeline-expressions): numbers, 'strings' (or "strings", with backslash
  * escapes), names (`myParameter`, `@scheduledStartTime`, `name`), paths through references (`node.output.
- * directoryPath`, `parent.@id`), function calls, `+ - * /` and parentheses.
+ * directoryPath`, `parent.@id`), function calls (also as a method of their first argument, as the guide writes
+ * `@scheduledStartTime.format('YYYY-MM-dd')`), `+ - * /` and parentheses.
+ *
+ * Bounded: the tokenizer is one pass; a run of `+ -` or `* /` is one node (a chain), so only parentheses,
+ * calls and unary minus nest, at most EVALUATION_LIMITS.nesting deep, checked before the parser descends; each
+ * token is a step of the request's budget.
  */
+import { EVALUATION_LIMITS, EvaluationBudget } from './budget';
 import { ExpressionError } from './errors';
+
+export type Operator = '+' | '-' | '*' | '/';
 
 export type Ast =
   | { readonly kind: 'number'; readonly value: number }
   | { readonly kind: 'string'; readonly value: string }
   | { readonly kind: 'path'; readonly names: readonly string[] }
   | { readonly kind: 'call'; readonly name: string; readonly args: readonly Ast[] }
-  | { readonly kind: 'binary'; readonly op: '+' | '-' | '*' | '/'; readonly left: Ast; readonly right: Ast }
+  /** `first op1 operand1 op2 operand2 ...`, left to right (one precedence level). */
+  | { readonly kind: 'chain'; readonly first: Ast; readonly rest: readonly { readonly op: Operator; readonly operand: Ast }[] }
   | { readonly kind: 'negate'; readonly operand: Ast };
 
 type Token = { kind: 'number'; value: number } | { kind: 'string'; value: string } | { kind: 'name'; value: string } | { kind: 'punct'; value: string };
+
+const SPACE = /\s+/y;
+const NUMBER = /\d+(?:\.\d+)?/y;
+const NAME = /\*?@?[A-Za-z_][A-Za-z0-9_]*/y;
+const NAME_START = /[@A-Za-z_]/;
+
+/** A short piece of the text for messages: an expression may be megabytes long. */
+const excerpt = (text: string): string => (text.length > 64 ? `${text.slice(0, 64)}…` : text);
 
 const afterOperand = (tokens: readonly Token[]): boolean => {
   const last = tokens[tokens.length - 1];
   return last !== undefined && (last.kind !== 'punct' || last.value === ')');
 };
 
-const tokenize = (text: string): Token[] => {
+const matchAt = (re: RegExp, text: string, at: number): string | undefined => {
+  re.lastIndex = at;
+  return re.exec(text)?.[0];
+};
+
+const tokenize = (text: string, budget: EvaluationBudget): Token[] => {
   const out: Token[] = [];
   for (let i = 0; i < text.length; ) {
+    const space = matchAt(SPACE, text, i);
+    if (space) {
+      i += space.length;
+      continue;
+    }
+    budget.step();
     const c = text[i];
-    if (/\s/.test(c)) {
-      i++;
-    } else if (/\d/.test(c)) {
-      const m = /^\d+(\.\d+)?/.exec(text.slice(i))!;
-      out.push({ kind: 'number', value: Number(m[0]) });
-      i += m[0].length;
+    const number = matchAt(NUMBER, text, i);
+    if (number) {
+      out.push({ kind: 'number', value: Number(number) });
+      i += number.length;
     } else if (c === "'" || c === '"') {
-      let value = '';
+      const pieces: string[] = [];
       let j = i + 1;
-      for (; j < text.length && text[j] !== c; j++) value += text[j] === '\\' && j + 1 < text.length ? text[++j] : text[j];
-      if (j >= text.length) throw new ExpressionError(`unterminated string in '${text}'.`);
-      out.push({ kind: 'string', value });
+      for (; j < text.length && text[j] !== c; j++) pieces.push(text[j] === '\\' && j + 1 < text.length ? text[++j] : text[j]);
+      if (j >= text.length) throw new ExpressionError(`unterminated string in '${excerpt(text)}'.`);
+      out.push({ kind: 'string', value: pieces.join('') });
       i = j + 1;
-    } else if (/[@A-Za-z_]/.test(c) || (c === '*' && /[@A-Za-z_]/.test(text[i + 1] ?? '') && !afterOperand(out))) {
+    } else if (NAME_START.test(c) || (c === '*' && NAME_START.test(text[i + 1] ?? '') && !afterOperand(out))) {
       // `*myField` (the field unevaluated) after an operator or at the start; `a * b` is a product.
-      const m = /^\*?@?[A-Za-z_][A-Za-z0-9_]*/.exec(text.slice(i));
-      if (!m) throw new ExpressionError(`unexpected '${c}' in '${text}'.`);
-      out.push({ kind: 'name', value: m[0] });
-      i += m[0].length;
+      const name = matchAt(NAME, text, i)!;
+      out.push({ kind: 'name', value: name });
+      i += name.length;
     } else if ('(),.+-*/'.includes(c)) {
       out.push({ kind: 'punct', value: c });
       i++;
     } else {
-      throw new ExpressionError(`unexpected '${c}' in '${text}'.`);
+      throw new ExpressionError(`unexpected '${c}' in '${excerpt(text)}'.`);
     }
   }
   return out;
 };
 
-/** The expression inside `#{` and `}`, parsed. */
-export const parseExpression = (text: string): Ast => {
-  const tokens = tokenize(text);
+/** The expression inside `#{` and `}`, parsed; its tokens are steps of `budget`. */
+export const parseExpression = (text: string, budget: EvaluationBudget = new EvaluationBudget()): Ast => {
+  const tokens = tokenize(text, budget);
   let at = 0;
+  let depth = 0;
   const peek = (value?: string) => {
     const t = tokens[at];
     return t !== undefined && t.kind === 'punct' && (value === undefined || t.value === value);
   };
   const expect = (value: string) => {
-    if (!peek(value)) throw new ExpressionError(`expected '${value}' in '${text}'.`);
+    if (!peek(value)) throw new ExpressionError(`expected '${value}' in '${excerpt(text)}'.`);
     at++;
   };
-  const sum = (): Ast => {
-    let left = product();
-    while (peek('+') || peek('-')) {
-      const op = (tokens[at++] as { value: '+' | '-' }).value;
-      left = { kind: 'binary', op, left, right: product() };
+  /** Enters one level of nesting (a parenthesis, a call, a unary minus), refusing past the limit. */
+  const nested = <T>(inner: () => T): T => {
+    if (++depth > EVALUATION_LIMITS.nesting) {
+      throw new ExpressionError(`'${excerpt(text)}' nests parentheses, calls or signs more than ${EVALUATION_LIMITS.nesting} deep.`);
     }
-    return left;
+    const result = inner();
+    depth--;
+    return result;
   };
-  const product = (): Ast => {
-    let left = unary();
-    while (peek('*') || peek('/')) {
-      const op = (tokens[at++] as { value: '*' | '/' }).value;
-      left = { kind: 'binary', op, left, right: unary() };
+  const chain = (ops: readonly Operator[], operand: () => Ast): Ast => {
+    const first = operand();
+    const rest: { op: Operator; operand: Ast }[] = [];
+    while (ops.some((op) => peek(op))) {
+      const op = (tokens[at++] as { value: Operator }).value;
+      rest.push({ op, operand: operand() });
     }
-    return left;
+    return rest.length === 0 ? first : { kind: 'chain', first, rest };
   };
+  const sum = (): Ast => chain(['+', '-'], product);
+  const product = (): Ast => chain(['*', '/'], unary);
   const unary = (): Ast => {
     if (peek('-')) {
       at++;
-      return { kind: 'negate', operand: unary() };
+      return nested(() => ({ kind: 'negate', operand: unary() }));
     }
     return primary();
   };
-  const primary = (): Ast => {
-    const t = tokens[at++];
-    if (t === undefined) throw new ExpressionError(`'${text}' ends too early.`);
-    if (t.kind === 'number' || t.kind === 'string') return t;
-    if (t.kind === 'punct' && t.value === '(') {
-      const inner = sum();
-      expect(')');
-      return inner;
-    }
-    if (t.kind !== 'name') throw new ExpressionError(`unexpected '${t.value}' in '${text}'.`);
-    if (peek('(')) {
-      at++;
-      const args: Ast[] = [];
+  const args = (): Ast[] =>
+    nested(() => {
+      at++; // '('
+      const out: Ast[] = [];
       if (!peek(')')) {
-        args.push(sum());
+        out.push(sum());
         while (peek(',')) {
           at++;
-          args.push(sum());
+          out.push(sum());
         }
       }
       expect(')');
-      return { kind: 'call', name: t.value, args };
+      return out;
+    });
+  const primary = (): Ast => {
+    const t = tokens[at++];
+    if (t === undefined) throw new ExpressionError(`'${excerpt(text)}' ends too early.`);
+    if (t.kind === 'number' || t.kind === 'string') return t;
+    if (t.kind === 'punct' && t.value === '(') {
+      const inner = nested(sum);
+      expect(')');
+      return inner;
     }
+    if (t.kind !== 'name') throw new ExpressionError(`unexpected '${t.value}' in '${excerpt(text)}'.`);
+    if (peek('(')) return { kind: 'call', name: t.value, args: args() };
     const names = [t.value];
     while (peek('.')) {
       at++;
       const next = tokens[at++];
-      if (next?.kind !== 'name') throw new ExpressionError(`expected a field name after '.' in '${text}'.`);
+      if (next?.kind !== 'name') throw new ExpressionError(`expected a field name after '.' in '${excerpt(text)}'.`);
       names.push(next.value);
     }
+    // `x.format('YYYY')`: a function called as a method of its first argument (dp-object-exists writes it so).
+    if (peek('(') && names.length > 1) return { kind: 'call', name: names[names.length - 1], args: [{ kind: 'path', names: names.slice(0, -1) }, ...args()] };
     return { kind: 'path', names };
   };
   if (tokens.length === 0) throw new ExpressionError('the expression is empty.');
   const ast = sum();
-  if (at < tokens.length) throw new ExpressionError(`unexpected '${(tokens[at] as { value: unknown }).value}' in '${text}'.`);
+  if (at < tokens.length) throw new ExpressionError(`unexpected '${(tokens[at] as { value: unknown }).value}' in '${excerpt(text)}'.`);
   return ast;
 };
 
+export type TemplatePart = { readonly text: string } | { readonly expression: string };
+
 /** The pieces of a string field: text, and the expressions between `#{` and its matching `}` (quotes respected). */
-export const templateParts = (text: string): ({ text: string } | { expression: string })[] => {
-  const parts: ({ text: string } | { expression: string })[] = [];
-  let literal = '';
-  for (let i = 0; i < text.length; ) {
-    if (text.startsWith('#{', i)) {
-      let j = i + 2;
-      let quote = '';
-      for (; j < text.length; j++) {
-        const c = text[j];
-        if (quote) {
-          if (c === '\\') j++;
-          else if (c === quote) quote = '';
-        } else if (c === "'" || c === '"') quote = c;
-        else if (c === '}') break;
-      }
-      if (j >= text.length) throw new ExpressionError(`'#{' without its '}' in '${text.slice(i, i + 64)}'.`);
-      if (literal) parts.push({ text: literal });
-      literal = '';
-      parts.push({ expression: text.slice(i + 2, j) });
-      i = j + 1;
-    } else {
-      literal += text[i++];
+export const templateParts = (text: string): TemplatePart[] => {
+  const parts: TemplatePart[] = [];
+  let literalFrom = 0;
+  for (let i = text.indexOf('#{'); i >= 0; i = text.indexOf('#{', i)) {
+    let j = i + 2;
+    let quote = '';
+    for (; j < text.length; j++) {
+      const c = text[j];
+      if (quote) {
+        if (c === '\\') j++;
+        else if (c === quote) quote = '';
+      } else if (c === "'" || c === '"') quote = c;
+      else if (c === '}') break;
     }
+    if (j >= text.length) throw new ExpressionError(`'#{' without its '}' in '${excerpt(text.slice(i))}'.`);
+    if (i > literalFrom) parts.push({ text: text.slice(literalFrom, i) });
+    parts.push({ expression: text.slice(i + 2, j) });
+    i = j + 1;
+    literalFrom = i;
   }
-  if (literal) parts.push({ text: literal });
+  if (literalFrom < text.length) parts.push({ text: text.slice(literalFrom) });
   return parts;
 };
 
-/** The paths (`myX`, `input.directoryPath`) an expression reads, in order. */
-export const pathsOf = (ast: Ast): (readonly string[])[] => {
+/** The direct sub-expressions of a node. */
+export const childrenOf = (ast: Ast): readonly Ast[] => {
   switch (ast.kind) {
-    case 'path':
-      return [ast.names];
     case 'call':
-      return ast.args.flatMap(pathsOf);
-    case 'binary':
-      return [...pathsOf(ast.left), ...pathsOf(ast.right)];
+      return ast.args;
+    case 'chain':
+      return [ast.first, ...ast.rest.map((r) => r.operand)];
     case 'negate':
-      return pathsOf(ast.operand);
+      return [ast.operand];
     default:
       return [];
   }
 };
+
+/** The paths (`myX`, `input.directoryPath`) an expression reads, in order. */
+export const pathsOf = (ast: Ast): (readonly string[])[] => (ast.kind === 'path' ? [ast.names] : childrenOf(ast).flatMap(pathsOf));

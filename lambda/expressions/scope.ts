@@ -26,14 +26,17 @@ export const scopesOf = (definition: Definition, runtime: readonly PipelineObjec
   const objects = new Inheritance(definition.pipelineObjects);
   const runtimeById = new Map(runtime.map((o) => [o.id, o]));
   const values = new Map<string, string[]>();
-  for (const v of definition.parameterValues) values.set(v.id, [...(values.get(v.id) ?? []), v.stringValue]);
-  const parameter = (id: string): readonly string[] | undefined => {
-    const given = values.get(id);
-    if (given) return given;
-    const declared = definition.parameterObjects.find((p) => p.id === id);
-    const dflt = declared?.attributes.filter((a) => a.key === 'default').map((a) => a.stringValue) ?? [];
-    return dflt.length > 0 ? dflt : undefined;
-  };
+  for (const v of definition.parameterValues) {
+    const list = values.get(v.id);
+    if (list) list.push(v.stringValue);
+    else values.set(v.id, [v.stringValue]);
+  }
+  const defaults = new Map<string, string[]>();
+  for (const p of definition.parameterObjects) {
+    const dflt = p.attributes.filter((a) => a.key === 'default').map((a) => a.stringValue);
+    if (dflt.length > 0 && !defaults.has(p.id)) defaults.set(p.id, dflt);
+  }
+  const parameter = (id: string): readonly string[] | undefined => values.get(id) ?? defaults.get(id);
 
   const componentScope = (o: PipelineObject, period: readonly Field[], node?: Scope): Scope => {
     const scope: Scope = {
@@ -79,11 +82,18 @@ export const scopesOf = (definition: Definition, runtime: readonly PipelineObjec
     };
   };
 
+  // One Scope per object and context (period, node): evaluation remembers field values per Scope object.
+  const cache = new Map<string, Scope | undefined>();
+  const keys = new WeakMap<Scope, string>();
   const scopeIn = (id: string, period: readonly Field[], node?: Scope): Scope | undefined => {
+    const key = JSON.stringify([id, period.map((f) => f.stringValue ?? f.refValue ?? ''), node === undefined ? '' : keys.get(node)]);
+    if (cache.has(key)) return cache.get(key);
     const r = runtimeById.get(id);
-    if (r) return runtimeScope(r, node);
-    const o = objects.get(id);
-    return o ? componentScope(o, period, node) : undefined;
+    const o = r ? undefined : objects.get(id);
+    const scope = r ? runtimeScope(r, node) : o ? componentScope(o, period, node) : undefined;
+    cache.set(key, scope);
+    if (scope) keys.set(scope, key);
+    return scope;
   };
 
   return { scopeOf: (id, options = {}) => scopeIn(id, (options.period ?? []).filter((f) => PERIOD_FIELDS.includes(f.key)), options.node) };

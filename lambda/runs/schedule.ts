@@ -10,7 +10,7 @@ import type { Definition, PipelineObject } from '../definitions/definition';
 import { DEFAULT_OBJECT_ID } from '../definitions/definition';
 import { Inheritance } from '../definitions/inheritance';
 import { parseDateTime, parsePeriod } from '../definitions/periods';
-import { dateTime, plus } from '../expressions/datetime';
+import { inDateRange, utcMs } from '../expressions/datetime';
 import { activitiesOf, planInstances, refOf } from './plan-run';
 import { FINAL_INSTANCE_STATUSES, Instance, Run } from './run-model';
 import { periodSeconds, type RunLimits } from './run-limits';
@@ -23,8 +23,10 @@ export const LIMIT_RECHECK_MS = 1000;
 export interface Schedule {
   readonly id: string;
   readonly start: Date;
-  /** The start of period k. */
-  periodStart(k: number): Date;
+  /** The start of period k; undefined past the dates the service can write (year 9999). */
+  periodStart(k: number): Date | undefined;
+  /** The first k whose period starts at or after `t`: computed, never by walking the periods before it. */
+  firstAtOrAfter(t: Date): number;
   /** Periods start before this, if set. */
   readonly end?: Date;
   readonly occurrences?: number;
@@ -49,22 +51,70 @@ export const scheduleOf = (objects: Inheritance, s: PipelineObject, ctx: Schedul
   if (!start) return { refusal: `Schedule ${s.id} has no start: give startDateTime or startAt FIRST_ACTIVATION_DATE_TIME.` };
   const endText = value('endDateTime');
   const occurrencesText = value('occurrences');
-  const periodStart = (k: number): Date => {
-    if (seconds !== undefined) return new Date(start.getTime() + k * seconds * 1000);
-    const unit = (period!.unit === 'minute' ? 'minutes' : `${period!.unit}s`) as Parameters<typeof plus>[1];
-    return new Date(plus(dateTime(start.getTime()), unit, k * period!.count).ms);
-  };
+  const arithmetic = seconds !== undefined ? fixedPeriods(start, seconds * 1000) : calendarPeriods(start, period!);
+  if (!arithmetic) return { refusal: `Schedule ${s.id} has a period of zero length ('${periodText.slice(0, 32)}').` };
+  const end = endText === undefined ? undefined : parseDateTime(endText);
   return {
     id: s.id,
     start,
-    periodStart,
-    ...(endText !== undefined && parseDateTime(endText) && { end: parseDateTime(endText) }),
+    ...arithmetic,
+    ...(end && { end }),
     ...(occurrencesText !== undefined && { occurrences: Number(occurrencesText) }),
   };
 };
 
-/** Whether period k exists (before the end, within the occurrences). */
-const exists = (s: Schedule, k: number) => (s.occurrences === undefined || k < s.occurrences) && (s.end === undefined || s.periodStart(k) < s.end);
+type PeriodArithmetic = Pick<Schedule, 'periodStart' | 'firstAtOrAfter'>;
+
+const within = (ms: number): Date | undefined => (Number.isFinite(ms) && inDateRange(ms) ? new Date(ms) : undefined);
+
+/** Periods of a fixed length: seconds, minutes, hours, and days and weeks (on the UTC calendar, a day is 24 hours). */
+const fixedPeriods = (start: Date, lengthMs: number): PeriodArithmetic | undefined => {
+  if (!(lengthMs > 0)) return undefined;
+  return {
+    periodStart: (k) => within(start.getTime() + k * lengthMs),
+    firstAtOrAfter: (t) => Math.max(0, Math.ceil((t.getTime() - start.getTime()) / lengthMs)),
+  };
+};
+
+const MS_PER_UNIT: Readonly<Record<string, number>> = { minute: 60_000, hour: 3_600_000, day: 86_400_000, week: 604_800_000 };
+
+/** Periods of months and years: period k starts k·count months later, on the same day or the month's last. */
+const calendarPeriods = (start: Date, period: { count: number; unit: string }): PeriodArithmetic | undefined => {
+  if (period.unit in MS_PER_UNIT) return fixedPeriods(start, period.count * MS_PER_UNIT[period.unit]);
+  const months = period.count * (period.unit === 'year' ? 12 : 1);
+  if (!(months > 0)) return undefined;
+  const y = start.getUTCFullYear();
+  const m = start.getUTCMonth();
+  const d = start.getUTCDate();
+  const timeOfDay = start.getTime() - utcMs(y, m + 1, d);
+  const periodStart = (k: number): Date | undefined => {
+    const total = y * 12 + m + k * months;
+    const year = Math.floor(total / 12);
+    if (!Number.isSafeInteger(total) || year < 1 || year > 9999) return undefined;
+    const month = total - year * 12;
+    const lastDay = new Date(utcMs(year, month + 2, 0)).getUTCDate();
+    return within(utcMs(year, month + 1, Math.min(d, lastDay)) + timeOfDay);
+  };
+  return {
+    periodStart,
+    firstAtOrAfter: (t) => {
+      // The month count gives k to within one; the rest is a look at the two neighbours.
+      const between = (t.getUTCFullYear() - y) * 12 + (t.getUTCMonth() - m);
+      let k = Math.max(0, Math.floor(between / months) - 1);
+      for (let i = 0; i < 3; i++, k++) {
+        const at = periodStart(k);
+        if (at === undefined || at >= t) return k;
+      }
+      return k;
+    },
+  };
+};
+
+/** Whether period k exists (before the end, within the occurrences, within the dates the service can write). */
+const exists = (s: Schedule, k: number) => {
+  const start = s.periodStart(k);
+  return start !== undefined && s.periodStart(k + 1) !== undefined && (s.occurrences === undefined || k < s.occurrences) && (s.end === undefined || start < s.end);
+};
 
 export interface OpenedPeriods {
   /** The periods to open now, each a run (id: the period's start). */
@@ -110,12 +160,11 @@ export const periodsToOpen = (definition: Definition, ctx: ScheduleContext, exis
     const limitOf = (a: PipelineObject) => Math.min(MAX_ACTIVE_INSTANCES, Math.max(1, Number.parseInt(objects.field(a, 'maxActiveInstances')?.stringValue ?? '', 10) || MAX_ACTIVE_INSTANCES));
     const latest = mine.reduce<string | undefined>((max, i) => (max === undefined || i.scheduledStartTime > max ? i.scheduledStartTime : max), undefined);
     // The first period not opened yet: after the latest opened, and not before startTimestamp.
-    let k = 0;
     const floor = [latest === undefined ? undefined : new Date(new Date(latest).getTime() + 1), ctx.resumeFrom].filter((d): d is Date => d !== undefined);
-    for (const f of floor) while (exists(schedule, k) && schedule.periodStart(k) < f) k++;
+    let k = Math.max(0, ...floor.map((f) => schedule.firstAtOrAfter(f)));
     for (; exists(schedule, k); k++) {
-      const start = schedule.periodStart(k);
-      const end = schedule.periodStart(k + 1);
+      const start = schedule.periodStart(k)!;
+      const end = schedule.periodStart(k + 1)!;
       const readyAt = plan.timeseries ? end : start;
       if (readyAt > now) {
         later(readyAt);

@@ -9,15 +9,32 @@ beforeAll(async () => {
 });
 afterAll(() => engine.close());
 
+const SERVICE = 'datapipeline-task-runner';
+
+/**
+ * The logger's own lines among what the process wrote meanwhile: Node and the AWS SDK may print warnings of
+ * their own (the SDK's NodeVersionSupportWarning, once per process), which are not log entries.
+ */
+const loggerLines = (written: readonly string[]): string[] =>
+  written.filter((line) => {
+    if (!line.startsWith('{')) return false;
+    try {
+      return (JSON.parse(line) as { service?: unknown }).service === SERVICE;
+    } catch {
+      return false;
+    }
+  });
+
 const logged = async (logLevel: 'INFO' | 'DEBUG', requests: HttpRequest[]) => {
   const out = captureLog();
   try {
-    const dispatch = dispatcherFor(engine, { logger: new Logger({ serviceName: 'datapipeline-task-runner', logLevel }) });
+    const dispatch = dispatcherFor(engine, { logger: new Logger({ serviceName: SERVICE, logLevel }) });
     for (const r of requests) await dispatch(r, 'client-request-id', { invocationId: 'lambda-invocation-id' });
   } finally {
     out.restore();
   }
-  return { lines: out.lines, text: out.lines.join(''), entries: out.lines.map((l) => JSON.parse(l)) };
+  const lines = loggerLines(out.lines);
+  return { lines, text: lines.join(''), entries: lines.map((l) => JSON.parse(l)) };
 };
 
 const completing = (taskId: string): HttpRequest => ({
@@ -31,7 +48,7 @@ describe('one INFO line per request', () => {
     const { lines, text, entries } = await logged('INFO', [completing(t.taskId)]);
     expect(entries).toEqual([
       expect.objectContaining({
-        service: 'datapipeline-task-runner',
+        service: SERVICE,
         operation: 'SetTaskStatus',
         taskId: clip(t.taskId, INFO_VALUE_CHARS),
         taskStatus: 'FAILED',
@@ -54,6 +71,14 @@ describe('one INFO line per request', () => {
     expect(text).toContain(t.taskId);
     expect(text).toContain('SECRET-MESSAGE');
     expect(text).toContain('SECRET-TRACE');
+  });
+});
+
+describe('the logger lines are told from what else the process prints', () => {
+  it("keeps the logger's JSON lines and drops a runtime warning written in between", () => {
+    const entry = JSON.stringify({ level: 'INFO', message: 'done', service: SERVICE });
+    const warning = "(node:1013) NodeVersionSupportWarning: The AWS SDK for JavaScript (v3) will\n";
+    expect(loggerLines([warning, entry, '{"not": "ours"}', '{broken'])).toEqual([entry]);
   });
 });
 

@@ -125,7 +125,7 @@ describe('errors, per object', () => {
     ]);
     expect(errorsOf(a({ maximumRetries: 'two', reportProgressTimeout: 'soon', retryDelay: '30 seconds' }), 'A')).toEqual([
       "INVALID_FIELD_VALUE: 'retryDelay' is given in seconds, which only an endpoint with relaxed limits accepts (npm start -- --relaxed-limits); give it in minutes or longer.",
-      "INVALID_FIELD_VALUE: 'reportProgressTimeout' must be a period (\"N minutes|hours|days|weeks|months\"), not 'soon'.",
+      "INVALID_FIELD_VALUE: 'reportProgressTimeout' must be a period (\"N minutes|hours|days|weeks|months|years\"), not 'soon'.",
       "INVALID_FIELD_VALUE: 'maximumRetries' must be a whole number, not 'two'.",
     ]);
     const relaxed = validateDefinition(a({ maximumRetries: '9', retryDelay: '1 seconds', reportProgressTimeout: '3 seconds' }), { relaxed: true });
