@@ -14,3 +14,18 @@ export const DEFINITION_LIMITS = {
 } as const;
 
 export const utf8Bytes = (s: string): number => Buffer.byteLength(s, 'utf8');
+
+/** DynamoDB's key limits, in UTF-8 bytes (the embedded engine counts otherwise: we measure as DynamoDB does). */
+export const DYNAMODB_KEY_BYTES = { partition: 2048, sort: 1024 } as const;
+
+/** The sort key of a scheduled pipeline's marker for one worker group (objects table): this prefix, then the group. */
+export const SCHEDULE_MARKER_PREFIX = '#schedule#';
+
+/**
+ * A worker group is part of two keys: the ready index's partition key (`<account>#<workerGroup>`, 2,048 bytes)
+ * and a schedule marker's sort key (`#schedule#<workerGroup>`, 1,024 bytes). The tighter one decides.
+ */
+export const WORKER_GROUP_MAX_BYTES = DYNAMODB_KEY_BYTES.sort - SCHEDULE_MARKER_PREFIX.length;
+
+/** A task runner's id is the sort key of its heartbeat item. */
+export const TASKRUNNER_ID_MAX_BYTES = DYNAMODB_KEY_BYTES.sort;

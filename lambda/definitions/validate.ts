@@ -8,7 +8,7 @@
  */
 import { DEFAULT_OBJECT_ID, Definition, Field, PipelineObject } from './definition';
 import { Inheritance } from './inheritance';
-import { DEFINITION_LIMITS as L, utf8Bytes } from './limits';
+import { DEFINITION_LIMITS as L, utf8Bytes, WORKER_GROUP_MAX_BYTES } from './limits';
 import { ENUM_FIELDS, OBJECT_TYPES, PARAMETER_TYPES } from './object-types';
 import { hasExpression, parseDateTime, parsePeriod } from './periods';
 import { EvaluationBudget } from '../expressions/budget';
@@ -16,7 +16,7 @@ import { ExpressionError } from '../expressions/errors';
 import { unknownFunctions } from '../expressions/evaluate';
 import { parseExpression, pathsOf, templateParts } from '../expressions/parse';
 import { periodMs, periodSeconds, RUN_LIMITS, type RunLimits } from '../runs/run-limits';
-import { isRunnerChecked, preconditionsOf, RUNNER_CHECKED_TYPES } from '../runs/plan-run';
+import { isRunnerChecked, preconditionsOf, RUNNER_CHECKED_TYPES, settingsOf } from '../runs/plan-run';
 
 export interface ObjectMessages {
   readonly id: string;
@@ -261,6 +261,11 @@ export const validateDefinition = (def: Definition, limits: RunLimits = { relaxe
         if (type.category === 'schedule') checkSchedule(o);
         if (type.category === 'precondition' && guarding.has(o.id) && !isRunnerChecked(objects, o)) {
           warnings.add(o.id, `PRECONDITION_NOT_CHECKED: a ${typeName} precondition${RUNNER_CHECKED_TYPES.includes(typeName) ? ' without a workerGroup' : ''} is checked by AWS itself; this backend cannot check it and counts it as met.`);
+        }
+        if (type.category === 'activity' || (type.category === 'precondition' && isRunnerChecked(objects, o))) {
+          // The worker group a task goes to is part of DynamoDB keys (docs/behaviour.md, Limits).
+          const group = settingsOf(objects, o, new Set(), limits).workerGroup;
+          if (utf8Bytes(group) > WORKER_GROUP_MAX_BYTES) err(`LIMIT_EXCEEDED: the worker group its tasks go to takes ${utf8Bytes(group)} UTF-8 bytes; at most ${WORKER_GROUP_MAX_BYTES} are allowed.`);
         }
         if (type.category === 'activity' && inherited(o, 'workerGroup') === undefined && inherited(o, 'runsOn') !== undefined) {
           warnings.add(o.id, `RESOURCE_NOT_PROVISIONED: the activity runs on a resource ('runsOn'); this backend provisions no resources, so only activities with a 'workerGroup' are handed to task runners.`);

@@ -4,6 +4,7 @@
  * An on-demand pipeline starts a run; a scheduled one opens its due periods.
  * A pipeline without a definition may be activated (it does nothing), as moto does; AWS documents nothing else.
  */
+import { inDateRange } from '../expressions/datetime';
 import { validateDefinition } from '../definitions/validate';
 import type { Definition } from '../definitions/definition';
 import { isOnDemand, planRun } from '../runs/plan-run';
@@ -31,16 +32,14 @@ interface Input {
 /** Activation reads, validates, then writes on condition that the latest definition is still the one it read. */
 const ROUNDS = 3;
 
-/** The latest time JavaScript (and so this service) can represent: ±8.64e15 ms around the epoch. */
-const MAX_TIME_MS = 8.64e15;
 
 /** Activation values are kept on the pipeline's item, which DynamoDB caps at 400 KB: ours, not AWS's, limit. */
 export const MAX_ACTIVATION_VALUES_BYTES = 256 * 1024;
 
 const run = async (input: Input, ctx: RequestContext): Promise<OperationResult> => {
   const start = input.startTimestamp === undefined ? undefined : input.startTimestamp * 1000;
-  if (start !== undefined && !(Math.abs(start) <= MAX_TIME_MS)) {
-    return { ok: false, error: invalidRequest('startTimestamp is not a time this service can represent.') };
+  if (start !== undefined && !inDateRange(start)) {
+    return { ok: false, error: invalidRequest('startTimestamp must be a time from 0001-01-01T00:00:00 to 9999-12-31T23:59:59 (UTC).') };
   }
   if (input.parameterValues && Buffer.byteLength(JSON.stringify(input.parameterValues)) > MAX_ACTIVATION_VALUES_BYTES) {
     return { ok: false, error: invalidRequest(`parameterValues take more than ${MAX_ACTIVATION_VALUES_BYTES} bytes; put them in the definition instead.`) };

@@ -5,6 +5,8 @@
  */
 import { list, optional, required, SHAPES, structure } from '../model/shapes';
 import type { PipelineObject } from '../definitions/definition';
+import { Evaluation } from '../expressions/evaluate';
+import { decodeMarker, encodeMarker } from './markers';
 import type { Operation, OperationResult, RequestContext } from './operation';
 import { evaluatedObjects } from './object-expressions';
 import { allRunObjects } from './run-objects';
@@ -12,6 +14,17 @@ import { runObjectsNow } from './run-progress';
 import { loadPipeline, readDefinition, shownVersion, withActivationValues } from './pipeline-access';
 
 export const MAX_DESCRIBED_OBJECTS = 100;
+
+/**
+ * The UTF-8 bytes of the objects one answer carries (docs/behaviour.md, Limits): past them the answer stops with
+ * `hasMoreResults` and a marker, so that it stays under Lambda's 6 MB whatever the objects hold (a reported field
+ * or error text can make an attempt 300 KB). An object that is over it alone is answered alone, unevaluated if
+ * evaluation made it larger than the answer bound.
+ */
+export const DESCRIBE_PAGE_BYTES = 4 * 1024 * 1024;
+const ALONE_BYTES = 5 * 1024 * 1024;
+
+const jsonBytes = (o: unknown): number => Buffer.byteLength(JSON.stringify(o));
 
 export const DESCRIBE_OBJECTS_INPUT = structure({
   pipelineId: required(SHAPES.id),
@@ -44,8 +57,35 @@ const run = async (input: Input, ctx: RequestContext): Promise<OperationResult> 
     const o = byId.get(id);
     return o ? [{ id: o.id, name: o.name, fields: o.fields }] : [];
   });
-  const pipelineObjects = input.evaluateExpressions ? evaluatedObjects(withActivationValues(read.definition, read.pipeline), found, runtime) : found;
-  return { ok: true, output: { pipelineObjects, hasMoreResults: false }, log: { count: pipelineObjects.length } };
+  let offset = 0;
+  if (input.marker !== undefined && input.marker !== '') {
+    const decoded = decodeMarker<{ offset: number }>(input.marker, (v) => Number.isSafeInteger(v.offset) && (v.offset as number) >= 0);
+    if (decoded.error) return { ok: false, error: decoded.error };
+    offset = decoded.value.offset;
+  }
+  const evaluation = new Evaluation(ctx.deadline);
+  const definition = withActivationValues(read.definition, read.pipeline);
+  const pipelineObjects: PipelineObject[] = [];
+  let bytes = 0;
+  let next = offset;
+  for (; next < found.length; next++) {
+    const written = found[next];
+    let shown = input.evaluateExpressions ? evaluatedObjects(evaluation, definition, [written], runtime)[0] : written;
+    let size = jsonBytes(shown);
+    if (pipelineObjects.length === 0 && size > ALONE_BYTES && shown !== written) {
+      shown = written;
+      size = jsonBytes(shown);
+    }
+    if (pipelineObjects.length > 0 && bytes + size > DESCRIBE_PAGE_BYTES) break;
+    pipelineObjects.push(shown);
+    bytes += size;
+  }
+  const more = next < found.length;
+  return {
+    ok: true,
+    output: { pipelineObjects, hasMoreResults: more, ...(more && { marker: encodeMarker({ offset: next }) }) },
+    log: { count: pipelineObjects.length },
+  };
 };
 
 export const DescribeObjects: Operation<Input> = {

@@ -5,7 +5,7 @@
  * evaluated there is InvalidRequestException, saying why.
  */
 import { ExpressionError } from '../expressions/errors';
-import { evaluateTemplate } from '../expressions/evaluate';
+import { Evaluation } from '../expressions/evaluate';
 import { scopesOf } from '../expressions/scope';
 import { required, SHAPES, structure } from '../model/shapes';
 import { modeledError } from './errors';
@@ -37,7 +37,7 @@ const run = async (input: Input, ctx: RequestContext): Promise<OperationResult> 
     return { ok: false, log: { pipelineId: input.pipelineId }, error: modeledError('TaskNotFoundException', `${input.objectId} is not an object of pipeline ${input.pipelineId}.`) };
   }
   try {
-    return { ok: true, output: { evaluatedExpression: evaluateTemplate(input.expression, scope) }, log: { pipelineId: input.pipelineId } };
+    return { ok: true, output: { evaluatedExpression: new Evaluation(ctx.deadline).text(input.expression, scope) }, log: { pipelineId: input.pipelineId } };
   } catch (err) {
     if (!(err instanceof ExpressionError)) throw err;
     return { ok: false, log: { pipelineId: input.pipelineId }, error: invalidRequest(`The expression cannot be evaluated on ${input.objectId}: ${err.message}`) };

@@ -1,12 +1,12 @@
 /**
  * Expressions evaluated where AWS evaluates them (docs/behaviour.md §9): in the objects PollForTask hands out,
  * in DescribeObjects with `evaluateExpressions`, and by EvaluateExpression. Each object's fields are evaluated
- * in its own context; a field whose expression cannot be evaluated there (a runtime field of a component, say)
- * is shown as written.
+ * in its own context; a field whose expression cannot be evaluated there (a runtime field of a component, say,
+ * or once the request's evaluation budget is spent) is shown as written.
  */
 import type { Definition, Field, PipelineObject } from '../definitions/definition';
 import { ExpressionError } from '../expressions/errors';
-import { evaluateFieldValues } from '../expressions/evaluate';
+import type { Evaluation } from '../expressions/evaluate';
 import { scopesOf } from '../expressions/scope';
 
 /**
@@ -15,6 +15,8 @@ import { scopesOf } from '../expressions/scope';
  * of the instance a task object is built for).
  */
 export const evaluatedObjects = <T extends PipelineObject>(
+  /** The request's evaluation: one budget for all its expressions (docs/behaviour.md, Limits). */
+  evaluation: Evaluation,
   definition: Definition,
   objects: readonly T[],
   runtime: readonly PipelineObject[] = [],
@@ -30,7 +32,7 @@ export const evaluatedObjects = <T extends PipelineObject>(
     const fields = o.fields.flatMap((f): Field[] => {
       if (!f.stringValue?.includes('#{')) return [f];
       try {
-        return evaluateFieldValues(f.stringValue, scope).map((stringValue) => ({ key: f.key, stringValue }));
+        return evaluation.fieldValues(f.stringValue, scope).map((stringValue) => ({ key: f.key, stringValue }));
       } catch (err) {
         if (err instanceof ExpressionError) return [f];
         throw err;

@@ -6,12 +6,14 @@
  * and answers `{}`. Leases that have passed, met on the way, are given up (retry or failure), and ended attempts
  * whose run never moved on (their call died) are settled, and the due periods of scheduled pipelines opened.
  */
+import { Evaluation } from '../expressions/evaluate';
 import { optional, required, SHAPES, structure } from '../model/shapes';
 import { PIPELINE_DELETED } from '../store/tables';
 import { newTaskId } from '../store/task-store';
 import type { Candidate } from '../store/run-store';
 import type { Operation, OperationResult, RequestContext } from './operation';
-import { readDefinition, withActivationValues } from './pipeline-access';
+import { invalidRequest, readDefinition, withActivationValues } from './pipeline-access';
+import { utf8Bytes, WORKER_GROUP_MAX_BYTES } from '../definitions/limits';
 import { expireLease, settleCandidate } from './run-progress';
 import { advanceMarker } from './schedule-progress';
 import { buildTaskObject } from './task-object';
@@ -37,7 +39,7 @@ const BATCH = 10;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Tries the candidates in order; the task object of the first one this caller wins, 'opened' when it opened due periods (look again at once), or undefined. */
-const takeOne = async (input: Input, ctx: RequestContext, candidates: readonly Candidate[]): Promise<OperationResult | 'opened' | undefined> => {
+const takeOne = async (input: Input, ctx: RequestContext, evaluation: Evaluation, candidates: readonly Candidate[]): Promise<OperationResult | 'opened' | undefined> => {
   const { accountId } = ctx.caller;
   let opened = false;
   for (const c of candidates) {
@@ -66,6 +68,12 @@ const takeOne = async (input: Input, ctx: RequestContext, candidates: readonly C
     const taskId = newTaskId();
     const instance = await ctx.stores.runs.getInstance(c.pipelineId, attempt.instanceId);
     if (!instance) continue;
+    // The task object is made before the claim: nothing after the claim can fail for what the definition holds
+    // (a field that cannot be evaluated, or is over the request's budget, is handed out as written).
+    const read = await readDefinition(ctx, pipeline, (p) => p.active);
+    if ('error' in read) continue;
+    const held = { ...attempt, status: 'RUNNING' as const, taskId, actualStartTime: now.toISOString(), ...(input.hostname !== undefined && { hostname: input.hostname }) };
+    const taskObject = buildTaskObject(evaluation, withActivationValues(read.definition, read.pipeline), instance, held, taskId);
     const leaseUntil = new Date(now.getTime() + instance.settings.acknowledgeTimeoutMs).toISOString();
     const claimed = await ctx.stores.runs.claim(c, { taskId, ...(input.hostname !== undefined && { hostname: input.hostname }), at: now.toISOString(), leaseUntil });
     if (!claimed) continue; // another poller took it
@@ -77,19 +85,21 @@ const takeOne = async (input: Input, ctx: RequestContext, candidates: readonly C
     }
     await ctx.stores.runs.instanceStarted(c.pipelineId, instance.instanceId, attempt.attemptId);
     await ctx.stores.tasks.putTask({ taskId, pipelineId: c.pipelineId, attemptId: attempt.attemptId, state: 'RUNNING' });
-    const read = await readDefinition(ctx, after, (p) => p.active);
-    if ('error' in read) continue;
-    const held = { ...attempt, status: 'RUNNING' as const, taskId, actualStartTime: now.toISOString(), ...(input.hostname !== undefined && { hostname: input.hostname }) };
-    return { ok: true, output: { taskObject: buildTaskObject(withActivationValues(read.definition, read.pipeline), instance, held, taskId) }, log: { pipelineId: c.pipelineId, attemptId: attempt.attemptId } };
+    return { ok: true, output: { taskObject }, log: { pipelineId: c.pipelineId, attemptId: attempt.attemptId } };
   }
   return opened ? 'opened' : undefined;
 };
 
 const run = async (input: Input, ctx: RequestContext): Promise<OperationResult> => {
+  const groupBytes = utf8Bytes(input.workerGroup);
+  if (groupBytes > WORKER_GROUP_MAX_BYTES) {
+    return { ok: false, error: invalidRequest(`workerGroup takes ${groupBytes} UTF-8 bytes; a worker group is at most ${WORKER_GROUP_MAX_BYTES} (it is part of DynamoDB keys).`) };
+  }
   const waitUntil = Math.min(Date.now() + POLL_WAIT_MS, ctx.deadline - POLL_INTERVAL_MS);
+  const evaluation = new Evaluation(ctx.deadline);
   for (;;) {
     const candidates = await ctx.stores.runs.candidates(ctx.caller.accountId, input.workerGroup, ctx.now().toISOString(), BATCH);
-    const taken = await takeOne(input, ctx, candidates);
+    const taken = await takeOne(input, ctx, evaluation, candidates);
     if (taken !== undefined && taken !== 'opened') return taken;
     if (Date.now() + POLL_INTERVAL_MS > waitUntil) return { ok: true, output: {}, log: { outcome: 'nothing ready' } };
     if (taken !== 'opened') await sleep(POLL_INTERVAL_MS); // periods just opened: look again at once

@@ -14,6 +14,8 @@ import { conditionsOf, matches, Selector } from './selectors';
 
 export const SPHERES = ['COMPONENT', 'INSTANCE', 'ATTEMPT'] as const;
 export const DEFAULT_LIMIT = 100;
+/** A page holds at most this many ids whatever `limit` asks (docs/behaviour.md, Limits): a larger limit gets pages of this size. */
+export const MAX_LIMIT = 1000;
 
 const OPERATOR = structure({ type: optional(SHAPES.string), values: optional(list(SHAPES.string)) });
 const SELECTOR = structure({ fieldName: optional(SHAPES.string), operator: optional(OPERATOR) });
@@ -38,8 +40,8 @@ const run = async (input: Input, ctx: RequestContext): Promise<OperationResult> 
   if (!(SPHERES as readonly string[]).includes(input.sphere)) {
     return { ok: false, error: invalidRequest(`Sphere '${input.sphere.slice(0, 32)}' is not valid: use ${SPHERES.join(', ')}.`) };
   }
-  const limit = input.limit ?? DEFAULT_LIMIT;
-  if (limit < 1) return { ok: false, error: invalidRequest(`limit must be at least 1; it is ${limit}.`) };
+  if (input.limit !== undefined && input.limit < 1) return { ok: false, error: invalidRequest(`limit must be at least 1; it is ${input.limit}.`) };
+  const limit = Math.min(input.limit ?? DEFAULT_LIMIT, MAX_LIMIT);
   const conditions = conditionsOf(input.query?.selectors ?? []);
   if (typeof conditions === 'string') return { ok: false, error: invalidRequest(conditions) };
   let offset = 0;

@@ -6,7 +6,9 @@
 import { FIELD_LIST, optional, required, SHAPES, structure } from '../model/shapes';
 import type { Field } from '../definitions/definition';
 import { RUN_DEFAULTS } from '../runs/run-limits';
+import { utf8Bytes } from '../definitions/limits';
 import type { Operation, OperationResult, RequestContext } from './operation';
+import { invalidRequest } from './pipeline-access';
 import { loadTask } from './task-access';
 
 interface Input {
@@ -14,7 +16,17 @@ interface Input {
   readonly fields?: Field[];
 }
 
+/**
+ * The UTF-8 bytes of the reported `fields` (as JSON) an attempt keeps: with the error fields SetTaskStatus may
+ * add (285 KB at most, docs/behaviour.md §2), the attempt stays under DynamoDB's 400 KB item limit.
+ */
+export const MAX_REPORTED_FIELDS_BYTES = 96 * 1024;
+
 const run = async (input: Input, ctx: RequestContext): Promise<OperationResult> => {
+  const reportedBytes = input.fields === undefined ? 0 : utf8Bytes(JSON.stringify(input.fields));
+  if (reportedBytes > MAX_REPORTED_FIELDS_BYTES) {
+    return { ok: false, error: invalidRequest(`fields take ${reportedBytes} bytes as JSON; an attempt keeps at most ${MAX_REPORTED_FIELDS_BYTES}.`) };
+  }
   const loaded = await loadTask(ctx, input.taskId);
   if (loaded.refused) return loaded.refused;
   const { task } = loaded;

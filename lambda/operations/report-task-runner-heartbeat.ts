@@ -3,7 +3,9 @@
  * `terminate: false`: this backend launches no runner, so it never asks one to stop.
  */
 import { optional, required, SHAPES, structure } from '../model/shapes';
+import { TASKRUNNER_ID_MAX_BYTES, utf8Bytes } from '../definitions/limits';
 import type { Operation, OperationResult, RequestContext } from './operation';
+import { invalidRequest } from './pipeline-access';
 
 interface Input {
   readonly taskrunnerId: string;
@@ -12,6 +14,10 @@ interface Input {
 }
 
 const run = async (input: Input, ctx: RequestContext): Promise<OperationResult> => {
+  const idBytes = utf8Bytes(input.taskrunnerId);
+  if (idBytes > TASKRUNNER_ID_MAX_BYTES) {
+    return { ok: false, error: invalidRequest(`taskrunnerId takes ${idBytes} UTF-8 bytes; at most ${TASKRUNNER_ID_MAX_BYTES} are allowed (it is a DynamoDB key).`) };
+  }
   await ctx.stores.runs.recordRunner(ctx.caller.accountId, {
     taskrunnerId: input.taskrunnerId,
     ...(input.workerGroup !== undefined && { workerGroup: input.workerGroup }),

@@ -7,6 +7,7 @@ import type { Definition, Field, PipelineObject } from '../definitions/definitio
 import { Inheritance } from '../definitions/inheritance';
 import type { StoredAttempt, StoredInstance } from '../store/run-store';
 import { fieldTime } from './describe-pipelines';
+import type { Evaluation } from '../expressions/evaluate';
 import { evaluatedObjects } from './object-expressions';
 import { preconditionsOf } from '../runs/plan-run';
 
@@ -29,7 +30,7 @@ export const resolvedFields = (objects: Inheritance, o: PipelineObject): Field[]
 const str = (key: string, stringValue: string): Field => ({ key, stringValue });
 const ref = (key: string, refValue: string): Field => ({ key, refValue });
 
-export const buildTaskObject = (definition: Definition, instance: StoredInstance, attempt: StoredAttempt, taskId: string) => {
+export const buildTaskObject = (evaluation: Evaluation, definition: Definition, instance: StoredInstance, attempt: StoredAttempt, taskId: string) => {
   const objects = new Inheritance(definition.pipelineObjects);
   const component = objects.get(attempt.componentId);
   const componentFields = component ? resolvedFields(objects, component) : [];
@@ -62,6 +63,6 @@ export const buildTaskObject = (definition: Definition, instance: StoredInstance
   // Expressions evaluated as AWS does before handing the task out: each object in its own context, in the run's period.
   // A precondition's `node` is the activity it guards (dp-pipeline-expressions: "node" in preconditions).
   const guarded = objects.all().find((a) => preconditionsOf(objects, a).some((p) => p.id === attempt.componentId));
-  const evaluated = evaluatedObjects(definition, Object.values(map), [map[instance.instanceId], map[attempt.attemptId]], period, guarded?.id);
+  const evaluated = evaluatedObjects(evaluation, definition, Object.values(map), [map[instance.instanceId], map[attempt.attemptId]], period, guarded?.id);
   return { taskId, pipelineId: attempt.pipelineId, attemptId: attempt.attemptId, objects: Object.fromEntries(evaluated.map((o) => [o.id, o])) };
 };

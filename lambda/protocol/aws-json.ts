@@ -42,11 +42,29 @@ const baseHeaders = (requestId: string): Record<string, string> => ({
   'x-amzn-RequestId': requestId,
 });
 
-export const encodeResult = (output: object, requestId: string): HttpResponse => ({
-  statusCode: 200,
-  headers: baseHeaders(requestId),
-  body: JSON.stringify(output),
-});
+/**
+ * The largest answer body: Lambda returns at most 6 MB (6,291,456 bytes) of response payload, in which API
+ * Gateway's proxy result carries the body as a JSON string (its quotes and backslashes escaped) beside the
+ * headers. Every answer is bounded below this by the limits of docs/behaviour.md; this is the last guard.
+ */
+export const MAX_ANSWER_PAYLOAD_BYTES = 6_291_456 - 8_192;
+
+/** The bytes the body takes inside a Lambda proxy result (a JSON string): its UTF-8 plus one per quote or backslash. */
+export const payloadBytes = (body: string): number => {
+  let escapes = 0;
+  for (let i = body.indexOf('"'); i >= 0; i = body.indexOf('"', i + 1)) escapes++;
+  for (let i = body.indexOf('\\'); i >= 0; i = body.indexOf('\\', i + 1)) escapes++;
+  return Buffer.byteLength(body) + escapes;
+};
+
+export const encodeResult = (output: object, requestId: string): HttpResponse => {
+  const body = JSON.stringify(output);
+  // A UTF-16 unit is at most 3 UTF-8 bytes and one escape: only a body that could be over is measured.
+  if (body.length * 4 > MAX_ANSWER_PAYLOAD_BYTES && payloadBytes(body) > MAX_ANSWER_PAYLOAD_BYTES) {
+    return encodeError({ type: 'InvalidRequestException', message: `The answer would take ${payloadBytes(body)} bytes, more than the ${MAX_ANSWER_PAYLOAD_BYTES} an answer may carry: ask for less (fewer ids, a smaller limit).` }, requestId);
+  }
+  return { statusCode: 200, headers: baseHeaders(requestId), body };
+};
 
 export const encodeError = (error: WireError, requestId: string): HttpResponse => ({
   statusCode: STATUS_BY_TYPE[error.type] ?? 400,

@@ -6,6 +6,7 @@
  * has moved on (`availableAt` then being when a poller may do that in place of a call that died). Every write is a single-item
  * conditional write; docs/behaviour.md (§8) gives the order that makes each call crash-safe.
  */
+import { SCHEDULE_MARKER_PREFIX } from '../definitions/limits';
 import {
   AttributeValue,
   ConditionalCheckFailedException,
@@ -100,7 +101,7 @@ const toAttempt = (item: Item): StoredAttempt => {
 
 const SCHEDULE = 'SCHEDULE';
 /** A marker's object id: `#` sorts before `@`, so markers come first in the pipeline's partition. */
-const markerIdOf = (workerGroup: string) => `#schedule#${workerGroup}`;
+const markerIdOf = (workerGroup: string) => `${SCHEDULE_MARKER_PREFIX}${workerGroup}`;
 
 const toMarker = (item: Item): ScheduleMarker => ({
   pipelineId: str(item, ATTR.pipelineId)!,
