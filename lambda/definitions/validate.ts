@@ -34,7 +34,10 @@ export type ValidationOutcome = { readonly refusal: string } | { readonly refusa
  * How many messages an answer lists (docs/behaviour.md, Limits): any definition under the body limit gets an
  * answer well under Lambda's 6 MB. Each message is at most a few hundred characters (values are quoted cut).
  */
-export const VALIDATION_MESSAGE_LIMITS = { perObject: 50, perAnswer: 500 } as const;
+export const VALIDATION_MESSAGE_LIMITS = { perObject: 50, perAnswer: 500, chars: 1000 } as const;
+
+/** A message quotes names from the definition (up to 10,240 characters each): cut, so it stays under the model's 10,000. */
+const bounded = (message: string): string => (message.length > VALIDATION_MESSAGE_LIMITS.chars ? `${message.slice(0, VALIDATION_MESSAGE_LIMITS.chars)}…` : message);
 
 /** Messages per object id, each once, at most VALIDATION_MESSAGE_LIMITS; what is left out is counted and said. */
 class Collector {
@@ -46,7 +49,8 @@ class Collector {
 
   constructor(private readonly kind: 'errors' | 'warnings') {}
 
-  add(id: string, message: string): void {
+  add(id: string, full: string): void {
+    const message = bounded(full);
     const listed = this.byId.get(id);
     if (listed?.has(message)) return;
     if (listed && listed.size >= VALIDATION_MESSAGE_LIMITS.perObject) {

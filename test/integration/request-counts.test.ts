@@ -127,8 +127,9 @@ describe('DynamoDB requests of the run calls (docs/behaviour.md §8)', () => {
       return { body: res.body, requests: counter.names.map((c) => c.replace(/Command$/, '')) };
     };
     const poll = await counted('PollForTask', { workerGroup: 'wg' });
-    // The ready index, the pipeline, the attempt, its instance, the claim, the pipeline again, the instance, the task, the definition.
-    expect(poll.requests).toEqual(['Query', 'GetItem', 'GetItem', 'GetItem', 'UpdateItem', 'GetItem', 'UpdateItem', 'PutItem', 'Query']);
+    // The ready index, the pipeline, the attempt, its instance, the definition (the task object is made before the claim),
+    // the claim, the pipeline again, the instance, the task.
+    expect(poll.requests).toEqual(['Query', 'GetItem', 'GetItem', 'GetItem', 'Query', 'UpdateItem', 'GetItem', 'UpdateItem', 'PutItem']);
     const { taskId } = poll.body.taskObject;
     expect((await counted('ReportTaskProgress', { taskId })).requests).toEqual(['GetItem', 'GetItem', 'GetItem', 'GetItem', 'UpdateItem']);
     // SetTaskStatus of a run task: the four of §3, then the attempt, the run (Query), per change its writes (here
