@@ -11,6 +11,7 @@ import {
   ActivatePipelineCommand,
   CreatePipelineCommand,
   DataPipelineClient,
+  EvaluateExpressionCommand,
   InvalidRequestException,
   PollForTaskCommand,
   PutPipelineDefinitionCommand,
@@ -92,6 +93,27 @@ it('`npm start` prints one ready line with both endpoints, serves the SDK, and o
   expect(await stop(s, 'SIGTERM')).toBe(0);
   expect(await listening(s.apiUrl)).toBe(false);
   expect(await listening(s.dynamodbUrl)).toBe(false);
+});
+
+it('exits 0 on SIGTERM while its heaviest requests run (evaluations at their budget, a long poll): every piece of work is bounded', async () => {
+  const s = await start(['--relaxed-limits']);
+  const client = sdk(s.apiUrl);
+  const { pipelineId } = await client.send(new CreatePipelineCommand({ name: 'heavy', uniqueId: 'heavy' }));
+  await client.send(
+    new PutPipelineDefinitionCommand({
+      pipelineId,
+      pipelineObjects: [{ id: 'Act', name: 'Act', fields: [{ key: 'type', stringValue: 'ShellCommandActivity' }, { key: 'command', stringValue: 'x' }, { key: 'workerGroup', stringValue: 'wg' }] }],
+      parameterObjects: [{ id: 'myL', attributes: [{ key: 'type', stringValue: 'String' }] }],
+      parameterValues: Array.from({ length: 49 }, (_, i) => ({ id: 'myL', stringValue: String(i) })),
+    }),
+  );
+  const heavy = () => client.send(new EvaluateExpressionCommand({ pipelineId, objectId: 'Act', expression: '#{myL+myL+myL+myL+myL+myL}' })).then(() => 'answered', (e: Error) => e.name);
+  const inFlight = [heavy(), heavy(), heavy(), client.send(new PollForTaskCommand({ workerGroup: 'idle' })).then(() => 'answered', (e: Error) => e.name), heavy()];
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  expect(await stop(s, 'SIGTERM')).toBe(0);
+  // Each got its answer (the budget's 400), or its connection was cut at the end of the drain: none hangs.
+  for (const outcome of await Promise.all(inFlight)) expect(['answered', 'InvalidRequestException', 'TimeoutError', 'Error', 'ECONNRESET']).toContain(outcome);
+  client.destroy();
 });
 
 it('exits 0 on SIGINT (Ctrl-C)', async () => {
