@@ -29,26 +29,35 @@ export class EvaluationBudget {
   private steps = 0;
   private text = 0;
   private nextClockCheck = DEADLINE_CHECK_STEPS;
+  /** Once spent, the same error is thrown again at once (making an Error takes a stack trace: not per field). */
+  private spent?: BudgetExceeded;
 
   /** `deadline`: epoch ms (the request's), past which evaluation stops. */
   constructor(private readonly deadline?: number) {}
 
   step(n = 1): void {
+    if (this.spent) throw this.spent;
     this.steps += n;
     if (this.steps > EVALUATION_LIMITS.steps) {
-      throw new BudgetExceeded(`the expressions of this request need more than ${EVALUATION_LIMITS.steps.toLocaleString('en-US')} evaluation steps.`);
+      this.fail(`the expressions of this request need more than ${EVALUATION_LIMITS.steps.toLocaleString('en-US')} evaluation steps.`);
     }
     if (this.deadline !== undefined && this.steps >= this.nextClockCheck) {
       this.nextClockCheck = this.steps + DEADLINE_CHECK_STEPS;
-      if (Date.now() > this.deadline) throw new BudgetExceeded("the request's deadline passed while its expressions were evaluated.");
+      if (Date.now() > this.deadline) this.fail("the request's deadline passed while its expressions were evaluated.");
     }
   }
 
   /** Counts a string the evaluation produced. */
   produced(units: number): void {
+    if (this.spent) throw this.spent;
     this.text += units;
     if (this.text > EVALUATION_LIMITS.textUnits) {
-      throw new BudgetExceeded(`the expressions of this request produce more than ${EVALUATION_LIMITS.textUnits.toLocaleString('en-US')} characters of text.`);
+      this.fail(`the expressions of this request produce more than ${EVALUATION_LIMITS.textUnits.toLocaleString('en-US')} characters of text.`);
     }
+  }
+
+  private fail(message: string): never {
+    this.spent = new BudgetExceeded(message);
+    throw this.spent;
   }
 }

@@ -78,87 +78,113 @@ const tokenize = (text: string, budget: EvaluationBudget): Token[] => {
   return out;
 };
 
-/** The expression inside `#{` and `}`, parsed; its tokens are steps of `budget`. */
-export const parseExpression = (text: string, budget: EvaluationBudget = new EvaluationBudget()): Ast => {
-  const tokens = tokenize(text, budget);
-  let at = 0;
-  let depth = 0;
-  const peek = (value?: string) => {
-    const t = tokens[at];
+/** A recursive descent over the tokens; every descent into a nested part goes through `nested`, which bounds it. */
+class Parser {
+  private at = 0;
+  private depth = 0;
+
+  constructor(
+    private readonly text: string,
+    private readonly tokens: readonly Token[],
+  ) {}
+
+  parse(): Ast {
+    if (this.tokens.length === 0) throw new ExpressionError('the expression is empty.');
+    const ast = this.sum();
+    if (this.at < this.tokens.length) throw this.unexpected((this.tokens[this.at] as { value: unknown }).value);
+    return ast;
+  }
+
+  private unexpected(what: unknown): ExpressionError {
+    return new ExpressionError(`unexpected '${what}' in '${excerpt(this.text)}'.`);
+  }
+
+  private peek(value?: string): boolean {
+    const t = this.tokens[this.at];
     return t !== undefined && t.kind === 'punct' && (value === undefined || t.value === value);
-  };
-  const expect = (value: string) => {
-    if (!peek(value)) throw new ExpressionError(`expected '${value}' in '${excerpt(text)}'.`);
-    at++;
-  };
+  }
+
+  private expect(value: string): void {
+    if (!this.peek(value)) throw new ExpressionError(`expected '${value}' in '${excerpt(this.text)}'.`);
+    this.at++;
+  }
+
   /** Enters one level of nesting (a parenthesis, a call, a unary minus), refusing past the limit. */
-  const nested = <T>(inner: () => T): T => {
-    if (++depth > EVALUATION_LIMITS.nesting) {
-      throw new ExpressionError(`'${excerpt(text)}' nests parentheses, calls or signs more than ${EVALUATION_LIMITS.nesting} deep.`);
+  private nested<T>(inner: () => T): T {
+    if (++this.depth > EVALUATION_LIMITS.nesting) {
+      throw new ExpressionError(`'${excerpt(this.text)}' nests parentheses, calls or signs more than ${EVALUATION_LIMITS.nesting} deep.`);
     }
     const result = inner();
-    depth--;
+    this.depth--;
     return result;
-  };
-  const chain = (ops: readonly Operator[], operand: () => Ast): Ast => {
+  }
+
+  private chain(ops: string, operand: () => Ast): Ast {
     const first = operand();
     const rest: { op: Operator; operand: Ast }[] = [];
-    while (ops.some((op) => peek(op))) {
-      const op = (tokens[at++] as { value: Operator }).value;
-      rest.push({ op, operand: operand() });
+    for (let t = this.tokens[this.at]; t?.kind === 'punct' && ops.includes(t.value); t = this.tokens[this.at]) {
+      this.at++;
+      rest.push({ op: t.value as Operator, operand: operand() });
     }
     return rest.length === 0 ? first : { kind: 'chain', first, rest };
-  };
-  const sum = (): Ast => chain(['+', '-'], product);
-  const product = (): Ast => chain(['*', '/'], unary);
-  const unary = (): Ast => {
-    if (peek('-')) {
-      at++;
-      return nested(() => ({ kind: 'negate', operand: unary() }));
-    }
-    return primary();
-  };
-  const args = (): Ast[] =>
-    nested(() => {
-      at++; // '('
+  }
+
+  private sum(): Ast {
+    return this.chain('+-', () => this.product());
+  }
+
+  private product(): Ast {
+    return this.chain('*/', () => this.unary());
+  }
+
+  private unary(): Ast {
+    if (!this.peek('-')) return this.primary();
+    this.at++;
+    return this.nested(() => ({ kind: 'negate', operand: this.unary() }));
+  }
+
+  private args(): Ast[] {
+    return this.nested(() => {
+      this.at++; // '('
       const out: Ast[] = [];
-      if (!peek(')')) {
-        out.push(sum());
-        while (peek(',')) {
-          at++;
-          out.push(sum());
+      if (!this.peek(')')) {
+        out.push(this.sum());
+        while (this.peek(',')) {
+          this.at++;
+          out.push(this.sum());
         }
       }
-      expect(')');
+      this.expect(')');
       return out;
     });
-  const primary = (): Ast => {
-    const t = tokens[at++];
-    if (t === undefined) throw new ExpressionError(`'${excerpt(text)}' ends too early.`);
+  }
+
+  private primary(): Ast {
+    const t = this.tokens[this.at++];
+    if (t === undefined) throw new ExpressionError(`'${excerpt(this.text)}' ends too early.`);
     if (t.kind === 'number' || t.kind === 'string') return t;
     if (t.kind === 'punct' && t.value === '(') {
-      const inner = nested(sum);
-      expect(')');
+      const inner = this.nested(() => this.sum());
+      this.expect(')');
       return inner;
     }
-    if (t.kind !== 'name') throw new ExpressionError(`unexpected '${t.value}' in '${excerpt(text)}'.`);
-    if (peek('(')) return { kind: 'call', name: t.value, args: args() };
+    if (t.kind !== 'name') throw this.unexpected(t.value);
+    if (this.peek('(')) return { kind: 'call', name: t.value, args: this.args() };
     const names = [t.value];
-    while (peek('.')) {
-      at++;
-      const next = tokens[at++];
-      if (next?.kind !== 'name') throw new ExpressionError(`expected a field name after '.' in '${excerpt(text)}'.`);
+    while (this.peek('.')) {
+      this.at++;
+      const next = this.tokens[this.at++];
+      if (next?.kind !== 'name') throw new ExpressionError(`expected a field name after '.' in '${excerpt(this.text)}'.`);
       names.push(next.value);
     }
     // `x.format('YYYY')`: a function called as a method of its first argument (dp-object-exists writes it so).
-    if (peek('(') && names.length > 1) return { kind: 'call', name: names[names.length - 1], args: [{ kind: 'path', names: names.slice(0, -1) }, ...args()] };
+    if (this.peek('(') && names.length > 1) return { kind: 'call', name: names[names.length - 1], args: [{ kind: 'path', names: names.slice(0, -1) }, ...this.args()] };
     return { kind: 'path', names };
-  };
-  if (tokens.length === 0) throw new ExpressionError('the expression is empty.');
-  const ast = sum();
-  if (at < tokens.length) throw new ExpressionError(`unexpected '${(tokens[at] as { value: unknown }).value}' in '${excerpt(text)}'.`);
-  return ast;
-};
+  }
+}
+
+/** The expression inside `#{` and `}`, parsed; its tokens are steps of `budget`. */
+export const parseExpression = (text: string, budget: EvaluationBudget = new EvaluationBudget()): Ast => new Parser(text, tokenize(text, budget)).parse();
 
 export type TemplatePart = { readonly text: string } | { readonly expression: string };
 
