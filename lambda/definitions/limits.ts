@@ -20,6 +20,8 @@ export const DYNAMODB_KEY_BYTES = { partition: 2048, sort: 1024 } as const;
 
 /** The sort key of a scheduled pipeline's marker for one worker group (objects table): this prefix, then the group. */
 export const SCHEDULE_MARKER_PREFIX = '#schedule#';
+/** The same for an on-demand pipeline's marker (a run being written): as long, so the bound below serves both. */
+export const ON_DEMAND_MARKER_PREFIX = '#ondemand#';
 
 /**
  * A worker group is part of two keys: the ready index's partition key (`<account>#<workerGroup>`, 2,048 bytes)

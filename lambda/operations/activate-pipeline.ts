@@ -7,10 +7,9 @@
 import { inDateRange } from '../expressions/datetime';
 import { validateDefinition } from '../definitions/validate';
 import type { Definition } from '../definitions/definition';
-import { isOnDemand, planRun } from '../runs/plan-run';
-import { runObjectsNow } from './run-progress';
-import { scheduleRefusal, workerGroupsOf } from './schedule-progress';
-import { FINAL_INSTANCE_STATUSES } from '../runs/run-model';
+import { isOnDemand, workerGroupsOf } from '../runs/plan-run';
+import { activeRuns, maxActiveRuns, startOnDemandRun } from './on-demand-runs';
+import { advanceDueMarkers, scheduleRefusal } from './schedule-progress';
 import { list, optional, PARAMETER_VALUE, required, SHAPES, structure } from '../model/shapes';
 import type { ParameterValue } from '../definitions/definition';
 import { reportSummary } from './definition-report';
@@ -58,7 +57,7 @@ const run = async (input: Input, ctx: RequestContext): Promise<OperationResult> 
       if (errors !== undefined) {
         return { ok: false, error: invalidRequest(`The pipeline definition has validation errors and cannot be activated: ${errors}`) };
       }
-      const refusal = isOnDemand(read.definition) ? undefined : scheduleRefusal(read.definition, ctx);
+      const refusal = isOnDemand(read.definition) ? await runsRefusal(ctx, pipeline.state, input.pipelineId, read.definition) : scheduleRefusal(read.definition, ctx);
       if (refusal !== undefined) return { ok: false, error: invalidRequest(refusal) };
     }
     const written = await ctx.stores.pipelines.activate(input.pipelineId, read.version, {
@@ -70,8 +69,9 @@ const run = async (input: Input, ctx: RequestContext): Promise<OperationResult> 
       const run = !read.version
         ? 'no definition'
         : isOnDemand(read.definition)
-          ? await startOrResumeRun(ctx, input.pipelineId, read.definition)
+          ? await startOrResumeRun(ctx, input.pipelineId, pipeline.state, read.definition)
           : await armSchedules(ctx, input.pipelineId, read.definition, start);
+      if (typeof run !== 'string') return { ok: false, error: invalidRequest(run.refusal) };
       return { ok: true, output: {}, log: { version: read.version?.id ?? 'none', run } };
     }
     if (written === 'gone') return { ok: false, error: pipelineDeleted(input.pipelineId) };
@@ -83,18 +83,24 @@ const run = async (input: Input, ctx: RequestContext): Promise<OperationResult> 
 };
 
 /**
- * Each activation of an on-demand pipeline starts a run, unless a run is still in progress: then it finishes
- * writing that run (a retried or crashed activation) and starts none, so an SDK retry never starts two runs.
+ * An on-demand pipeline already active with `maxActiveInstances` runs in progress refuses another activation
+ * before anything is written. (A deactivated one with a run in progress resumes it instead: no new run.)
  */
-const startOrResumeRun = async (ctx: RequestContext, pipelineId: string, definition: Definition): Promise<string> => {
-  const { instances } = await ctx.stores.runs.objectsOf(pipelineId);
-  const latest = instances.reduce<string | undefined>((max, i) => (max === undefined || i.runId > max ? i.runId : max), undefined);
-  const inProgress = latest !== undefined && instances.some((i) => i.runId === latest && !FINAL_INSTANCE_STATUSES.includes(i.status));
-  const at = inProgress ? new Date(latest) : ctx.now();
-  const plan = planRun(definition, at, ctx.limits);
-  if (plan.refusal !== undefined) return 'none';
-  await ctx.stores.runs.startRun(pipelineId, ctx.caller.accountId, at.toISOString(), plan.run.instances, plan.run.attempts);
-  return inProgress ? `resumed ${latest}` : `started ${at.toISOString()}`;
+const runsRefusal = async (ctx: RequestContext, state: string, pipelineId: string, definition: Definition): Promise<string | undefined> => {
+  if (state !== 'SCHEDULED') return undefined;
+  const active = activeRuns(await ctx.stores.runs.summary(pipelineId));
+  const max = maxActiveRuns(definition);
+  return active >= max ? `${active} run${active === 1 ? ' is' : 's are'} in progress and Default's maxActiveInstances is ${max}: activate again when a run has ended, or set maxActiveInstances (at most 5) to run more at once.` : undefined;
+};
+
+/**
+ * Each activation of an on-demand pipeline starts a run (on-demand-runs.ts); reactivating a deactivated pipeline
+ * whose run is still in progress resumes that run instead.
+ */
+const startOrResumeRun = async (ctx: RequestContext, pipelineId: string, state: string, definition: Definition): Promise<string | { refusal: string }> => {
+  if (state === 'INACTIVE' && activeRuns(await ctx.stores.runs.summary(pipelineId)) > 0) return 'resumed';
+  const started = await startOnDemandRun(ctx, pipelineId, definition);
+  return 'started' in started ? `started ${started.started}` : started;
 };
 
 /**
@@ -105,9 +111,9 @@ const startOrResumeRun = async (ctx: RequestContext, pipelineId: string, definit
 const armSchedules = async (ctx: RequestContext, pipelineId: string, definition: Definition, start: number | undefined): Promise<string> => {
   const now = ctx.now().toISOString();
   const resumeFrom = start === undefined ? undefined : new Date(start).toISOString();
-  for (const wg of workerGroupsOf(definition, ctx)) await ctx.stores.runs.armSchedule(pipelineId, ctx.caller.accountId, wg, now, now, resumeFrom);
-  const objects = await runObjectsNow(ctx, pipelineId, ctx.caller.accountId);
-  return `scheduled: ${objects.instances.length} instances`;
+  for (const wg of workerGroupsOf(definition, ctx.limits)) await ctx.stores.runs.armSchedule(pipelineId, ctx.caller.accountId, wg, now, now, resumeFrom);
+  await advanceDueMarkers(ctx, pipelineId, ctx.caller.accountId);
+  return 'scheduled';
 };
 
 export const ActivatePipeline: Operation<Input> = {

@@ -26,16 +26,20 @@ const run = async (input: Input, ctx: RequestContext): Promise<OperationResult> 
   return { ok: true, output: {}, log: { outcome: written === 'ok' ? 'deactivated' : 'never activated', canceled } };
 };
 
+/** The running instances (among the open ones of the run summary, read by key): CANCELED, with their attempts and tasks. */
 const cancelRunning = async (ctx: RequestContext, pipelineId: string): Promise<number> => {
-  const { instances, attempts } = await ctx.stores.runs.objectsOf(pipelineId);
+  const { open } = await ctx.stores.runs.summary(pipelineId);
+  const running = (await ctx.stores.runs.getInstances(pipelineId, open)).filter((i) => i.status === 'RUNNING');
   const at = ctx.now().toISOString();
   let canceled = 0;
-  for (const a of attempts.filter((x) => x.status === 'RUNNING')) {
-    await ctx.stores.runs.cancelAttempt(pipelineId, a.attemptId, at);
-    if (a.taskId) await ctx.stores.tasks.cancelTask(a.taskId);
-  }
-  for (const i of instances.filter((x) => x.status === 'RUNNING')) {
-    if (await ctx.stores.runs.setInstanceStatus(pipelineId, i.instanceId, ['RUNNING'], 'CANCELED')) canceled++;
+  for (const i of running) {
+    const attempt = i.headAttempt === undefined ? undefined : await ctx.stores.runs.getAttempt(pipelineId, i.headAttempt);
+    if (attempt?.status === 'RUNNING') {
+      await ctx.stores.runs.cancelAttempt(pipelineId, attempt.attemptId, at);
+      if (attempt.taskId) await ctx.stores.tasks.cancelTask(attempt.taskId);
+    }
+    await ctx.stores.runs.apply(pipelineId, ctx.caller.accountId, [{ instanceId: i.instanceId, from: ['RUNNING'], to: 'CANCELED' }], at);
+    canceled++;
   }
   return canceled;
 };

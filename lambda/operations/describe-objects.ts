@@ -9,8 +9,7 @@ import { Evaluation } from '../expressions/evaluate';
 import { decodeMarker, encodeMarker } from './markers';
 import type { Operation, OperationResult, RequestContext } from './operation';
 import { evaluatedObjects } from './object-expressions';
-import { allRunObjects } from './run-objects';
-import { runObjectsNow } from './run-progress';
+import { runObjectsById } from './run-reads';
 import { loadPipeline, readDefinition, shownVersion, withActivationValues } from './pipeline-access';
 
 export const MAX_DESCRIBED_OBJECTS = 100;
@@ -49,8 +48,7 @@ const run = async (input: Input, ctx: RequestContext): Promise<OperationResult> 
   // Instance and attempt ids start with @ (component ids cannot be looked up this way anyway).
   const runtime: PipelineObject[] = [];
   if (input.objectIds.some((id) => id.startsWith('@'))) {
-    const objects = await runObjectsNow(ctx, input.pipelineId, ctx.caller.accountId);
-    runtime.push(...allRunObjects(objects));
+    runtime.push(...(await runObjectsById(ctx, input.pipelineId, input.objectIds)));
     for (const o of runtime) byId.set(o.id, o);
   }
   const found = [...new Set(input.objectIds)].flatMap((id) => {

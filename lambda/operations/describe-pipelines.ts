@@ -5,13 +5,14 @@ import type { PipelineRecord } from '../store/pipeline-store';
 import { PIPELINE_DELETED } from '../store/tables';
 import type { Operation, OperationResult, RequestContext } from './operation';
 import { pipelineDeleted, pipelineNotFound } from './pipeline-access';
-import { runObjectsNow } from './run-progress';
-import { FINAL_INSTANCE_STATUSES } from '../runs/run-model';
-import type { RunObjects } from '../store/run-store';
+import { advanceDueMarkers } from './schedule-progress';
+import { finishPendingRun } from './on-demand-runs';
+import { readDefinition } from './pipeline-access';
+import type { RunSummary, ScheduleMarker } from '../store/run-store';
 
 /** A scheduled pipeline whose schedules have no period left to open and whose instances are all final (dp-interpret-status: FINISHED). */
-const scheduleFinished = (o: RunObjects): boolean =>
-  o.markers.length > 0 && o.markers.every((m) => m.availableAt === undefined) && o.instances.length > 0 && o.instances.every((i) => FINAL_INSTANCE_STATUSES.includes(i.status));
+const scheduleFinished = (markers: readonly ScheduleMarker[], summary: RunSummary): boolean =>
+  markers.length > 0 && markers.every((m) => m.availableAt === undefined) && Object.keys(summary.periods).length > 0 && summary.open.length === 0;
 
 /** The API page: "You can retrieve the description of up to 25 pipelines in a single call"; the model has no bound. */
 export const MAX_DESCRIBED = 25;
@@ -57,14 +58,23 @@ const run = async (input: Input, ctx: RequestContext): Promise<OperationResult> 
     if (!p || p.accountId !== ctx.caller.accountId) return { ok: false, log: { pipelineId: id }, error: pipelineNotFound(id) };
     if (p.state === PIPELINE_DELETED) return { ok: false, log: { pipelineId: id }, error: pipelineDeleted(id) };
   }
-  // Health and FINISHED come from the runs (as they are now: due periods opened): read only for pipelines ever activated.
+  // Health and FINISHED come from each pipeline's run summary (one read for all), as the runs are now: a run whose
+  // activation was cut short is finished, the due periods of an active scheduled pipeline opened (its markers read).
+  const activated = ids.filter((id) => found.get(id)!.lastActivationTime !== undefined);
+  const summaries = activated.length > 0 ? await ctx.stores.runs.summaries(activated) : new Map<string, RunSummary>();
   const health = new Map<string, HealthStatus | undefined>();
   const finished = new Set<string>();
-  for (const id of ids) {
-    if (found.get(id)!.lastActivationTime === undefined) continue;
-    const objects = await runObjectsNow(ctx, id, ctx.caller.accountId);
-    health.set(id, pipelineHealth(objects.instances));
-    if (found.get(id)!.state === 'SCHEDULED' && scheduleFinished(objects)) finished.add(id);
+  for (const id of activated) {
+    let summary = summaries.get(id)!;
+    const p = found.get(id)!;
+    if (p.state === 'SCHEDULED' && summary.pendingRun !== undefined) {
+      const read = await readDefinition(ctx, p, (x) => x.active);
+      if (!('error' in read)) await finishPendingRun(ctx, id, ctx.caller.accountId, read.definition, summary);
+      summary = await ctx.stores.runs.summary(id);
+    }
+    if (p.state === 'SCHEDULED' && (await advanceDueMarkers(ctx, id, ctx.caller.accountId))) summary = await ctx.stores.runs.summary(id);
+    health.set(id, pipelineHealth(Object.values(summary.health)));
+    if (p.state === 'SCHEDULED' && scheduleFinished(await ctx.stores.runs.markersOf(id), summary)) finished.add(id);
   }
   return { ok: true, output: { pipelineDescriptionList: ids.map((id) => describePipeline(found.get(id)!, health.get(id), finished.has(id))) }, log: { count: ids.length } };
 };

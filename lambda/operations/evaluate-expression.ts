@@ -11,8 +11,7 @@ import { required, SHAPES, structure } from '../model/shapes';
 import { modeledError } from './errors';
 import type { Operation, OperationResult, RequestContext } from './operation';
 import { invalidRequest, loadPipeline, readDefinition, shownVersion, withActivationValues } from './pipeline-access';
-import { allRunObjects } from './run-objects';
-import { runObjectsNow } from './run-progress';
+import { runObjectWithParent } from './run-reads';
 
 export const EVALUATE_EXPRESSION_INPUT = structure({
   pipelineId: required(SHAPES.id),
@@ -31,8 +30,8 @@ const run = async (input: Input, ctx: RequestContext): Promise<OperationResult> 
   if (loaded.error) return { ok: false, error: loaded.error };
   const read = await readDefinition(ctx, loaded.pipeline, shownVersion);
   if ('error' in read) return { ok: false, error: read.error };
-  const runtime = input.objectId.startsWith('@') ? await runObjectsNow(ctx, input.pipelineId, ctx.caller.accountId) : undefined;
-  const scope = scopesOf(withActivationValues(read.definition, read.pipeline), runtime ? allRunObjects(runtime) : []).scopeOf(input.objectId);
+  const runtime = input.objectId.startsWith('@') ? await runObjectWithParent(ctx, input.pipelineId, input.objectId) : [];
+  const scope = scopesOf(withActivationValues(read.definition, read.pipeline), runtime).scopeOf(input.objectId);
   if (!scope) {
     return { ok: false, log: { pipelineId: input.pipelineId }, error: modeledError('TaskNotFoundException', `${input.objectId} is not an object of pipeline ${input.pipelineId}.`) };
   }

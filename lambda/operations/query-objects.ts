@@ -4,12 +4,11 @@
  * INSTANCE and ATTEMPT: the pipeline's instances and attempts, every run, in id order.
  */
 import { list, optional, required, SHAPES, structure } from '../model/shapes';
-import type { PipelineObject } from '../definitions/definition';
 import type { Operation, OperationResult, RequestContext } from './operation';
 import { decodeMarker, encodeMarker } from './markers';
 import { invalidRequest, loadPipeline, readDefinition, shownVersion } from './pipeline-access';
-import { runObjects } from './run-objects';
-import { runObjectsNow } from './run-progress';
+import { runObjectsPage } from './run-reads';
+import { advanceDueMarkers } from './schedule-progress';
 import { conditionsOf, matches, Selector } from './selectors';
 
 export const SPHERES = ['COMPONENT', 'INSTANCE', 'ATTEMPT'] as const;
@@ -44,23 +43,22 @@ const run = async (input: Input, ctx: RequestContext): Promise<OperationResult> 
   const limit = Math.min(input.limit ?? DEFAULT_LIMIT, MAX_LIMIT);
   const conditions = conditionsOf(input.query?.selectors ?? []);
   if (typeof conditions === 'string') return { ok: false, error: invalidRequest(conditions) };
-  let offset = 0;
+  const runtime = input.sphere !== 'COMPONENT';
+  let position: { offset: number } | { after: string } | undefined;
   if (input.marker !== undefined && input.marker !== '') {
-    const decoded = decodeMarker<{ offset: number }>(input.marker, (v) => Number.isSafeInteger(v.offset) && (v.offset as number) >= 0);
+    const decoded = runtime
+      ? decodeMarker<{ after: string }>(input.marker, (v) => typeof v.after === 'string' && v.after.startsWith('@'))
+      : decodeMarker<{ offset: number }>(input.marker, (v) => Number.isSafeInteger(v.offset) && (v.offset as number) >= 0);
     if (decoded.error) return { ok: false, error: decoded.error };
-    offset = decoded.value.offset;
+    position = decoded.value;
   }
   const loaded = await loadPipeline(ctx, input.pipelineId);
   if (loaded.error) return { ok: false, error: loaded.error };
-  let candidates: readonly PipelineObject[] = [];
-  if (input.sphere === 'COMPONENT') {
-    const read = await readDefinition(ctx, loaded.pipeline, shownVersion);
-    if ('error' in read) return { ok: false, error: read.error };
-    candidates = read.definition.pipelineObjects;
-  } else {
-    candidates = runObjects(await runObjectsNow(ctx, input.pipelineId, ctx.caller.accountId), input.sphere as 'INSTANCE' | 'ATTEMPT');
-  }
-  const ids = candidates.filter((o) => matches(o, input.sphere, conditions)).map((o) => o.id);
+  if (runtime) return runtimePage(ctx, input, conditions, limit, position && 'after' in position ? position.after : undefined);
+  const read = await readDefinition(ctx, loaded.pipeline, shownVersion);
+  if ('error' in read) return { ok: false, error: read.error };
+  const offset = position && 'offset' in position ? position.offset : 0;
+  const ids = read.definition.pipelineObjects.filter((o) => matches(o, input.sphere, conditions)).map((o) => o.id);
   const page = ids.slice(offset, offset + limit);
   const more = offset + limit < ids.length;
   return {
@@ -68,6 +66,35 @@ const run = async (input: Input, ctx: RequestContext): Promise<OperationResult> 
     output: { ids: page, ...(more && { marker: encodeMarker({ offset: offset + limit }) }), hasMoreResults: more },
     log: { count: page.length },
   };
+};
+
+/** How many engine pages one call reads at most, looking for `limit` matches (a page may hold few: selectors filter). */
+const PAGES_PER_CALL = 4;
+
+/**
+ * Instances or attempts, in id order, a page at a time: the call reads what its page needs (at most
+ * PAGES_PER_CALL engine pages of 2 x limit items), never the history; a page that found fewer than `limit`
+ * matches still carries a marker while more may follow, as the SDK paginators expect.
+ */
+const runtimePage = async (ctx: RequestContext, input: Input, conditions: Exclude<ReturnType<typeof conditionsOf>, string>, limit: number, after: string | undefined): Promise<OperationResult> => {
+  if (after === undefined) await advanceDueMarkers(ctx, input.pipelineId, ctx.caller.accountId); // the due periods, opened (§10)
+  const ids: string[] = [];
+  let cursor = after;
+  for (let round = 0; round < PAGES_PER_CALL && ids.length < limit; round++) {
+    const page = await runObjectsPage(ctx, input.pipelineId, cursor, Math.min(2 * limit, 1000));
+    const sorted = page.objects.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    for (const o of sorted) {
+      if (ids.length === limit) break;
+      cursor = o.id;
+      const sphere = o.fields.find((f) => f.key === '@sphere')?.stringValue;
+      if (sphere === input.sphere && matches(o, input.sphere, conditions)) ids.push(o.id);
+    }
+    if (ids.length === limit) break;
+    cursor = page.next;
+    if (cursor === undefined) break;
+  }
+  const more = cursor !== undefined;
+  return { ok: true, output: { ids, ...(more && { marker: encodeMarker({ after: cursor! }) }), hasMoreResults: more }, log: { count: ids.length } };
 };
 
 export const QueryObjects: Operation<Input> = {

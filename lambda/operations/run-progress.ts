@@ -1,15 +1,12 @@
 /**
  * What follows the end of an attempt, shared by SetTaskStatus (the runner reports it) and PollForTask (a lease
- * ran out): the run's state machine decides, the run store applies. Idempotent: a retry of the call that ended
- * the attempt applies only what is still missing. An ended attempt stays in the ready index until its
- * consequences are applied, offered to pollers from SETTLE_AFTER_MS after its end: if the call that ended it
- * died in between and is never retried, the next poll of its worker group moves the run on.
+ * ran out): the state machine decides, the run store applies, each write by key and idempotent, so a retry of
+ * the call that ended the attempt applies only what is still missing (docs/behaviour.md §8).
  */
 import type { AttemptStatus } from '../runs/run-model';
-import type { RunObjects, StoredAttempt } from '../store/run-store';
-import { advanceDueMarkers } from './schedule-progress';
-import { attemptEnded, AttemptOutcome } from '../runs/transitions';
-import type { Candidate } from '../store/run-store';
+import { attemptEnded, AttemptOutcome, dependenciesMet, Effects, guardedFailed } from '../runs/transitions';
+import type { Candidate, StoredAttempt } from '../store/run-store';
+import type { Completion, Task } from '../store/task-store';
 import type { RequestContext } from './operation';
 
 /** Past any live call's deadline (the function's timeout is 15 s), so that a poller never races the call itself. */
@@ -21,25 +18,50 @@ export const settleFrom = (end: Date): string => new Date(end.getTime() + SETTLE
 /** FALSE (a precondition not met yet) moves the run on as a failure does: a retry after retryDelay, while any is left. */
 const OUTCOMES: Partial<Record<AttemptStatus, AttemptOutcome>> = { FINISHED: 'FINISHED', FAILED: 'FAILED', FALSE: 'FAILED', TIMEDOUT: 'TIMEDOUT' };
 
-const attemptOver = async (ctx: RequestContext, pipelineId: string, accountId: string, attempt: StoredAttempt, outcome: AttemptOutcome): Promise<void> => {
-  const { instances } = await ctx.stores.runs.objectsOf(pipelineId);
-  const instance = instances.find((i) => i.instanceId === attempt.instanceId);
-  // A later attempt exists: this one's consequences were applied (by the call this one retries).
-  if (!instance || instance.attemptCount > attempt.number) return;
-  const run = instances.filter((i) => i.runId === instance.runId);
+/** `@A_2026-11-29T10:00:00_Attempt=2` -> its instance and number. */
+export const attemptParts = (attemptId: string): { instanceId: string; number: number } | undefined => {
+  const m = /^(.*)_Attempt=(\d+)$/.exec(attemptId);
+  return m ? { instanceId: m[1], number: Number(m[2]) } : undefined;
+};
+
+/** Applies an event's effects: the changes, then each dependent hears that a dependency finished (one conditional write each). */
+export const applyEffects = async (ctx: RequestContext, pipelineId: string, accountId: string, effects: Effects): Promise<void> => {
   const now = ctx.now();
-  await ctx.stores.runs.apply(pipelineId, accountId, attemptEnded(run, instance, attempt.number, outcome, now), now.toISOString());
+  const at = now.toISOString();
+  await ctx.stores.runs.apply(pipelineId, accountId, effects.changes, at);
+  for (const id of effects.notify) {
+    const ready = await ctx.stores.runs.dependencyFinished(pipelineId, id, effects.finished!);
+    if (ready) await ctx.stores.runs.apply(pipelineId, accountId, [dependenciesMet(ready, now)], at);
+  }
+  if (effects.failGuarded) {
+    for (const guarded of await ctx.stores.runs.getInstances(pipelineId, effects.failGuarded)) await ctx.stores.runs.apply(pipelineId, accountId, guardedFailed(guarded), at);
+  }
+};
+
+/** The run moves on from the end of attempt `attemptId` (read by key: its instance). */
+const attemptOver = async (ctx: RequestContext, pipelineId: string, accountId: string, attemptId: string, outcome: AttemptOutcome): Promise<void> => {
+  const parts = attemptParts(attemptId);
+  const instance = parts && (await ctx.stores.runs.getInstance(pipelineId, parts.instanceId));
+  // The head check of each change keeps an outcome from applying twice, or after a later attempt was made.
+  if (!parts || !instance) return;
+  await applyEffects(ctx, pipelineId, accountId, attemptEnded(instance, parts.number, outcome, ctx.now()));
 };
 
 /**
- * The consequences of an ended attempt, each idempotent: a timed-out attempt's task CANCELED (so a late
- * SetTaskStatus changes nothing), the run moved on; then the attempt leaves the ready index.
+ * A task of a run ended (SetTaskStatus, or a poller finding the task final behind a passed lease): the run moves
+ * on from its outcome, then the attempt records it and leaves the ready index, last, so that until the run has
+ * moved on the attempt is still there for a poller to finish the work of a call that died (its lease passes).
  */
+export const finishRunTask = async (ctx: RequestContext, task: Task, completion: Completion): Promise<void> => {
+  const outcome = OUTCOMES[completion.status];
+  if (outcome) await attemptOver(ctx, task.pipelineId, ctx.caller.accountId, task.attemptId, outcome);
+  await ctx.stores.runs.finishAttempt(task.pipelineId, task.attemptId, task.taskId, completion);
+};
+
+/** An ended attempt the ready index still offers (a lease given up whose consequences a call did not finish): they are applied, then it leaves. */
 export const settleAttempt = async (ctx: RequestContext, accountId: string, attempt: StoredAttempt): Promise<void> => {
   const outcome = OUTCOMES[attempt.status];
-  if (!outcome) return;
-  if (outcome === 'TIMEDOUT' && attempt.taskId) await ctx.stores.tasks.cancelTask(attempt.taskId);
-  await attemptOver(ctx, attempt.pipelineId, accountId, attempt, outcome);
+  if (outcome) await attemptOver(ctx, attempt.pipelineId, accountId, attempt.attemptId, outcome);
   await ctx.stores.runs.settled(attempt.pipelineId, attempt.attemptId);
 };
 
@@ -50,27 +72,21 @@ export const settleCandidate = async (ctx: RequestContext, candidate: Candidate,
 };
 
 /**
- * A RUNNING attempt whose lease has passed is given up: TIMEDOUT (the arbiter: one caller wins), then settled:
- * a retry or a failure as the state machine says.
+ * A RUNNING attempt whose lease has passed. Its task decides first (the task item is the arbiter with
+ * SetTaskStatus): canceled now, the attempt is given up (TIMEDOUT) and the run moves on (a retry or a failure);
+ * already final, a SetTaskStatus won and died before finishing, and its outcome is applied instead.
  */
 export const expireLease = async (ctx: RequestContext, candidate: Candidate, accountId: string): Promise<void> => {
+  const attempt = await ctx.stores.runs.getAttempt(candidate.pipelineId, candidate.attemptId);
+  if (!attempt || attempt.status !== 'RUNNING' || attempt.availableAt !== candidate.availableAt) return; // renewed or ended meanwhile
+  if (attempt.taskId !== undefined) {
+    const task = await ctx.stores.tasks.cancelTask(attempt.taskId);
+    if (task !== undefined && task.state !== 'CANCELED' && task.completion) {
+      await finishRunTask({ ...ctx, caller: { ...ctx.caller, accountId } }, task, task.completion);
+      return;
+    }
+  }
   const now = ctx.now();
   if (!(await ctx.stores.runs.expire(candidate, now.toISOString(), settleFrom(now)))) return;
   await settleCandidate(ctx, candidate, accountId);
-};
-
-/**
- * The pipeline's instances and attempts as they are now: a RUNNING attempt whose lease has passed is given up
- * first (as a poll would), so that no reader sees an attempt RUNNING beyond its lease, and the periods of its
- * schedules that are due are opened.
- */
-export const runObjectsNow = async (ctx: RequestContext, pipelineId: string, accountId: string): Promise<RunObjects> => {
-  let objects = await ctx.stores.runs.objectsOf(pipelineId);
-  const now = ctx.now().toISOString();
-  const passed = objects.attempts.filter((a) => a.status === 'RUNNING' && a.leaseUntil !== undefined && a.leaseUntil <= now);
-  for (const a of passed) await expireLease(ctx, { pipelineId, attemptId: a.attemptId, availableAt: a.leaseUntil!, status: 'RUNNING' }, accountId);
-  if (passed.length > 0) objects = await ctx.stores.runs.objectsOf(pipelineId);
-  // The periods of a schedule that are due are opened too (schedule-progress.ts).
-  if (await advanceDueMarkers(ctx, objects, accountId)) objects = await ctx.stores.runs.objectsOf(pipelineId);
-  return objects;
 };

@@ -1,15 +1,17 @@
 /**
- * Scheduled pipelines move on without a timer: each is represented in the ready index by a marker per worker
- * group, available when its next period is due. Whoever meets a due marker (a PollForTask of that worker group,
- * or any call that reads the pipeline's runs) opens the due periods, idempotently, then moves the marker on with
- * a conditional write; so the state a client reads is the state the schedule gives at that moment.
+ * Runs open without a timer: a pipeline with work to open has a marker per worker group of its activities in
+ * the ready index, available when that work is due. Whoever meets a due marker (a PollForTask of that worker
+ * group, or a call that reads the pipeline's runs) opens it, idempotently, then moves the marker on with a
+ * conditional write; so the state a client reads is the state the schedule gives at that moment. A scheduled
+ * pipeline's markers open its periods; an on-demand pipeline's marker finishes a run whose activation a crash
+ * cut short (docs/behaviour.md §8, §10). What is open so far comes from the pipeline's run summary, not its history.
  */
 import type { Definition } from '../definitions/definition';
-import { Inheritance } from '../definitions/inheritance';
-import { activitiesOf, settingsOf } from '../runs/plan-run';
-import { periodsToOpen, schedulesOf } from '../runs/schedule';
-import type { Candidate, RunObjects, ScheduleMarker } from '../store/run-store';
+import { isOnDemand } from '../runs/plan-run';
+import { OpenedSoFar, periodsToOpen, schedulesOf } from '../runs/schedule';
+import type { Candidate, RunSummary, ScheduleMarker } from '../store/run-store';
 import { PIPELINE_DELETED } from '../store/tables';
+import { finishPendingRun } from './on-demand-runs';
 import type { RequestContext } from './operation';
 import { readDefinition } from './pipeline-access';
 
@@ -19,10 +21,14 @@ const contextOf = (markers: readonly ScheduleMarker[], now: Date) => {
   return { firstActivation: new Date(first ?? now.toISOString()), ...(resume !== undefined && { resumeFrom: new Date(resume) }) };
 };
 
-/** The worker groups of a scheduled definition's activities: one marker each. */
-export const workerGroupsOf = (definition: Definition, ctx: RequestContext): string[] => {
-  const objects = new Inheritance(definition.pipelineObjects);
-  return [...new Set(activitiesOf(objects).map((a) => settingsOf(objects, a, new Set(), ctx.limits).workerGroup))];
+/** What the summary says is open: instances not final per component (their ids start `@<component>_`), latest period per schedule. */
+export const openedSoFar = (summary: RunSummary): OpenedSoFar => {
+  const counts = new Map<string, number>();
+  for (const id of summary.open) {
+    const component = id.slice(1, -20);
+    counts.set(component, (counts.get(component) ?? 0) + 1);
+  }
+  return { openOf: (c) => counts.get(c) ?? 0, latestOf: (s) => summary.periods[s] };
 };
 
 /** A refusal when a scheduled definition cannot run here (an activity without a schedule, a schedule without a start). */
@@ -31,8 +37,22 @@ export const scheduleRefusal = (definition: Definition, ctx: RequestContext): st
   return 'refusal' in plan ? plan.refusal : undefined;
 };
 
-/** A due marker: opens the due periods of its pipeline and moves it to the next time (out of the index when none). */
-export const advanceMarker = async (ctx: RequestContext, marker: Candidate, accountId: string, objects?: RunObjects): Promise<void> => {
+/** Opens the due periods of a scheduled definition, each write idempotent; when to look again (undefined: never). */
+const openDuePeriods = async (ctx: RequestContext, pipelineId: string, accountId: string, definition: Definition): Promise<string | undefined> => {
+  const now = ctx.now();
+  const [summary, markers] = await Promise.all([ctx.stores.runs.summary(pipelineId), ctx.stores.runs.markersOf(pipelineId)]);
+  const plan = periodsToOpen(definition, contextOf(markers, now), openedSoFar(summary), now, ctx.limits);
+  if ('refusal' in plan) return undefined;
+  for (const { runId, run, scheduleId } of plan.runs) {
+    await ctx.stores.runs.startRun(pipelineId, accountId, runId, run.instances, run.attempts, now.toISOString());
+    await ctx.stores.runs.instancesOpened(pipelineId, run.instances.map((i) => i.instanceId));
+    await ctx.stores.runs.periodOpened(pipelineId, scheduleId, runId);
+  }
+  return plan.next?.toISOString();
+};
+
+/** A due marker: opens what is due on its pipeline and moves it to the next time (out of the index when none). */
+export const advanceMarker = async (ctx: RequestContext, marker: Candidate, accountId: string): Promise<void> => {
   const pipeline = await ctx.stores.pipelines.get(marker.pipelineId);
   if (!pipeline || pipeline.state === PIPELINE_DELETED || pipeline.state !== 'SCHEDULED' || !pipeline.active) {
     // Deleted, or deactivated: out of the index (ActivatePipeline puts it back).
@@ -41,24 +61,18 @@ export const advanceMarker = async (ctx: RequestContext, marker: Candidate, acco
   }
   const read = await readDefinition(ctx, pipeline, (p) => p.active);
   if ('error' in read) return;
-  const now = ctx.now();
-  const current = objects ?? (await ctx.stores.runs.objectsOf(marker.pipelineId));
-  const plan = periodsToOpen(read.definition, contextOf(current.markers, now), current.instances, now, ctx.limits);
-  if ('refusal' in plan) {
+  if (isOnDemand(read.definition)) {
+    await finishPendingRun(ctx, marker.pipelineId, accountId, read.definition);
     await ctx.stores.runs.advanceSchedule(marker, undefined);
     return;
   }
-  for (const { runId, run } of plan.runs) await ctx.stores.runs.startRun(marker.pipelineId, accountId, runId, run.instances, run.attempts, now.toISOString());
-  await ctx.stores.runs.advanceSchedule(marker, plan.next?.toISOString());
+  await ctx.stores.runs.advanceSchedule(marker, await openDuePeriods(ctx, marker.pipelineId, accountId, read.definition));
 };
 
-/** Opens the due periods of the pipeline (its markers whose time has come); true when any marker was due. */
-export const advanceDueMarkers = async (ctx: RequestContext, objects: RunObjects, accountId: string): Promise<boolean> => {
+/** Opens what is due on the pipeline (its markers whose time has come); true when any marker was due. */
+export const advanceDueMarkers = async (ctx: RequestContext, pipelineId: string, accountId: string): Promise<boolean> => {
   const now = ctx.now().toISOString();
-  const due = objects.markers.filter((m) => m.availableAt !== undefined && m.availableAt <= now);
-  // The first marker plans from the objects read; each later one rereads them (the first may have opened periods).
-  for (const [i, m] of due.entries()) {
-    await advanceMarker(ctx, { pipelineId: m.pipelineId, attemptId: m.markerId, availableAt: m.availableAt!, status: 'SCHEDULE' }, accountId, i === 0 ? objects : undefined);
-  }
+  const due = (await ctx.stores.runs.markersOf(pipelineId)).filter((m) => m.availableAt !== undefined && m.availableAt <= now);
+  for (const m of due) await advanceMarker(ctx, { pipelineId: m.pipelineId, attemptId: m.markerId, availableAt: m.availableAt!, status: 'SCHEDULE' }, accountId);
   return due.length > 0;
 };

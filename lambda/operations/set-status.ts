@@ -4,10 +4,11 @@
  * are all components or all instances, never a mix (the model's doc); an unknown id is refused.
  */
 import { ID_LIST, required, SHAPES, structure } from '../model/shapes';
-import { cancel, InstanceChange, markFinished, rerun } from '../runs/transitions';
+import { cancel, markFinished, rerun, sibling } from '../runs/transitions';
 import type { StoredInstance } from '../store/run-store';
 import type { Operation, OperationResult, RequestContext } from './operation';
 import { invalidRequest, loadPipeline, pipelineDeleted, readDefinition, shownVersion } from './pipeline-access';
+import { applyEffects } from './run-progress';
 
 export const COMPONENT_STATUSES = ['PAUSE', 'RESUME'] as const;
 export const INSTANCE_STATUSES = ['TRY_CANCEL', 'RERUN', 'MARK_FINISHED'] as const;
@@ -27,43 +28,60 @@ const run = async (input: Input, ctx: RequestContext): Promise<OperationResult> 
   const loaded = await loadPipeline(ctx, input.pipelineId);
   if (loaded.error) return { ok: false, error: loaded.error };
   const { pipelineId } = input;
-  const objects = await ctx.stores.runs.objectsOf(pipelineId);
-  const instances = new Map(objects.instances.map((i) => [i.instanceId, i]));
+  const ids = [...new Set(input.objectIds)];
   if (forComponents) {
     const read = await readDefinition(ctx, loaded.pipeline, shownVersion);
     if ('error' in read) return { ok: false, error: read.error };
     const components = new Set(read.definition.pipelineObjects.map((o) => o.id));
-    const unknown = input.objectIds.filter((id) => !components.has(id));
-    if (unknown.length > 0) return { ok: false, error: invalidRequest(refusalFor(unknown, instances, 'components', input.status)) };
-    const written = await ctx.stores.pipelines.setPaused(pipelineId, input.objectIds, input.status === 'PAUSE');
-    return written === 'gone' ? { ok: false, error: pipelineDeleted(pipelineId) } : { ok: true, output: {}, log: { count: input.objectIds.length } };
+    const unknown = ids.filter((id) => !components.has(id));
+    if (unknown.length > 0) return { ok: false, error: invalidRequest(refusalFor(unknown, 'components', input.status)) };
+    const written = await ctx.stores.pipelines.setPaused(pipelineId, ids, input.status === 'PAUSE');
+    return written === 'gone' ? { ok: false, error: pipelineDeleted(pipelineId) } : { ok: true, output: {}, log: { count: ids.length } };
   }
-  const unknown = input.objectIds.filter((id) => !instances.has(id));
-  if (unknown.length > 0) return { ok: false, error: invalidRequest(refusalFor(unknown, instances, 'instances', input.status)) };
-  for (const id of new Set(input.objectIds)) {
-    const current = await ctx.stores.runs.objectsOf(pipelineId); // each change sees the ones before it
-    const instance = current.instances.find((i) => i.instanceId === id)!;
-    const runOf = current.instances.filter((i) => i.runId === instance.runId);
-    const now = ctx.now();
-    const changes: InstanceChange[] | { refusal: string } =
-      input.status === 'RERUN' ? rerun(runOf, instance, now) : input.status === 'MARK_FINISHED' ? markFinished(runOf, instance, now) : cancel(runOf, instance);
-    if ('refusal' in changes) return { ok: false, error: invalidRequest(changes.refusal) };
-    if (input.status !== 'RERUN') await endLiveAttempts(ctx, pipelineId, instance, current.attempts, now.toISOString());
-    await ctx.stores.runs.apply(pipelineId, ctx.caller.accountId, changes, now.toISOString());
+  // Instances are read by key: what a call costs is what it names, never the pipeline's history.
+  const known = new Set((await ctx.stores.runs.getInstances(pipelineId, ids.filter((id) => id.startsWith('@')))).map((i) => i.instanceId));
+  const unknown = ids.filter((id) => !known.has(id));
+  if (unknown.length > 0) return { ok: false, error: invalidRequest(refusalFor(unknown, 'instances', input.status)) };
+  for (const id of ids) {
+    const instance = await ctx.stores.runs.getInstance(pipelineId, id); // each change sees the ones before it
+    if (!instance) continue;
+    const refusal = await change(ctx, pipelineId, instance, input.status);
+    if (refusal !== undefined) return { ok: false, error: invalidRequest(refusal) };
   }
-  return { ok: true, output: {}, log: { count: input.objectIds.length } };
+  return { ok: true, output: {}, log: { count: ids.length } };
+};
+
+/** One instance's change; a refusal when the state machine refuses it (a rerun blocked by a failed dependency). */
+const change = async (ctx: RequestContext, pipelineId: string, instance: StoredInstance, status: string): Promise<string | undefined> => {
+  const now = ctx.now();
+  const { accountId } = ctx.caller;
+  if (status === 'RERUN') {
+    // Its dependencies and its downstream, read by key in its run.
+    const related = await ctx.stores.runs.getInstances(pipelineId, [...instance.settings.dependsOn, ...(instance.settings.downstream ?? [])].map((c) => sibling(instance, c)));
+    const byComponent = new Map(related.map((i) => [i.componentId, i]));
+    const changes = rerun(instance, (c) => byComponent.get(c)?.status, (c) => byComponent.get(c)?.settings.dependsOn ?? [], now);
+    if ('refusal' in changes) return changes.refusal;
+    await ctx.stores.runs.apply(pipelineId, accountId, changes, now.toISOString());
+    return undefined;
+  }
+  await endLiveAttempt(ctx, pipelineId, instance, now.toISOString());
+  if (status === 'MARK_FINISHED') await applyEffects(ctx, pipelineId, accountId, markFinished(instance));
+  else await ctx.stores.runs.apply(pipelineId, accountId, cancel(instance), now.toISOString());
+  return undefined;
 };
 
 /** The attempt still waiting or running of an instance that is canceled or marked finished: CANCELED, and its task. */
-const endLiveAttempts = async (ctx: RequestContext, pipelineId: string, instance: StoredInstance, attempts: readonly { attemptId: string; instanceId: string; status: string; taskId?: string }[], at: string) => {
-  for (const a of attempts.filter((x) => x.instanceId === instance.instanceId && (x.status === 'WAITING_FOR_RUNNER' || x.status === 'RUNNING'))) {
-    await ctx.stores.runs.cancelAttempt(pipelineId, a.attemptId, at);
-    if (a.taskId) await ctx.stores.tasks.cancelTask(a.taskId);
-  }
+const endLiveAttempt = async (ctx: RequestContext, pipelineId: string, instance: StoredInstance, at: string) => {
+  if (instance.headAttempt === undefined) return;
+  const attempt = await ctx.stores.runs.getAttempt(pipelineId, instance.headAttempt);
+  if (!attempt || (attempt.status !== 'WAITING_FOR_RUNNER' && attempt.status !== 'RUNNING')) return;
+  await ctx.stores.runs.cancelAttempt(pipelineId, attempt.attemptId, at);
+  if (attempt.taskId) await ctx.stores.tasks.cancelTask(attempt.taskId);
 };
 
-const refusalFor = (unknown: readonly string[], instances: ReadonlyMap<string, unknown>, expected: string, status: string): string => {
-  const mixed = expected === 'components' ? unknown.some((id) => instances.has(id)) : unknown.some((id) => !id.startsWith('@'));
+const refusalFor = (unknown: readonly string[], expected: string, status: string): string => {
+  // Instance and attempt ids start with @; component ids as put (a component id starting with @ is refused by neither).
+  const mixed = expected === 'components' ? unknown.some((id) => id.startsWith('@')) : unknown.some((id) => !id.startsWith('@'));
   const shown = unknown.slice(0, 5).map((id) => id.slice(0, 128)).join(', ');
   return mixed
     ? `${status} acts on ${expected} only, and the ids may not mix components and instances: ${shown}.`

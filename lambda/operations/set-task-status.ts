@@ -3,7 +3,7 @@
  * No AWS SDK here: persistence goes through the TaskStore port.
  */
 import { modeledError } from './errors';
-import { settleAttempt, settleFrom } from './run-progress';
+import { finishRunTask, settleFrom } from './run-progress';
 import { loadTask, taskNotFound } from './task-access';
 import type { Operation, OperationResult, RequestContext } from './operation';
 import { optional, required, SHAPES, structure } from '../model/shapes';
@@ -58,8 +58,7 @@ const settle = async (first: Task, req: SetTaskStatusInput, ctx: RequestContext)
       const completion = completionOf(req, ctx.now());
       const result = await tasks.completeTask(task.taskId, completion);
       if (result.applied) {
-        await tasks.recordAttempt(pipelineId, task.attemptId, completion, settleFrom(ctx.now()));
-        await moveRunOn(ctx, task, completion);
+        await recordOutcome(ctx, task, completion);
         return done('completed');
       }
       task = result.current; // another call won the task; judge ours against what it wrote
@@ -68,10 +67,7 @@ const settle = async (first: Task, req: SetTaskStatusInput, ctx: RequestContext)
     if (task.state === 'CANCELED') return done('canceled');
     if (task.state === req.taskStatus) {
       // The call that won may have died before writing the attempt: finish its work (a no-op if it did not).
-      if (task.completion) {
-        await tasks.recordAttempt(pipelineId, task.attemptId, task.completion, settleFrom(ctx.now()));
-        await moveRunOn(ctx, task, task.completion);
-      }
+      if (task.completion) await recordOutcome(ctx, task, task.completion);
       return done('unchanged');
     }
     return {
@@ -84,15 +80,13 @@ const settle = async (first: Task, req: SetTaskStatusInput, ctx: RequestContext)
 };
 
 /**
- * A task of a run: its attempt's end moves the run on (next attempt, dependents, cascade), provided the attempt
- * holds this task's outcome (it does not when its lease had passed and it was given up). Also on a repeat: a
- * crash may have come between the attempt's write and the run's.
+ * The task's outcome onto its attempt. A task of a run moves the run on first (next attempt, dependents,
+ * cascade), then its attempt records the outcome and leaves the ready index; a seeded task's attempt (if any)
+ * records it. Also on a repeat: a crash may have come anywhere after the task's own write.
  */
-const moveRunOn = async (ctx: RequestContext, task: Task, completion: Completion): Promise<void> => {
-  if (!task.fromRun) return;
-  const attempt = await ctx.stores.runs.getAttempt(task.pipelineId, task.attemptId);
-  if (!attempt || attempt.taskId !== task.taskId || attempt.status !== completion.status) return;
-  await settleAttempt(ctx, ctx.caller.accountId, attempt);
+const recordOutcome = async (ctx: RequestContext, task: Task, completion: Completion): Promise<void> => {
+  if (task.fromRun) await finishRunTask(ctx, task, completion);
+  else await ctx.stores.tasks.recordAttempt(task.pipelineId, task.attemptId, completion, settleFrom(ctx.now()));
 };
 
 const completionOf = (req: SetTaskStatusInput, now: Date): Completion => ({

@@ -76,9 +76,14 @@ export const planInstances = (objects: Inheritance, activities: readonly Pipelin
     o: p,
     settings: { ...settingsOf(objects, p, new Set(), limits), ...preconditionTimeout(objects, p, limits) } as ActivitySettings,
   }));
-  for (const { o, settings } of [...preconditionSettings, ...withPreconditions]) {
+  const all = [...preconditionSettings, ...withPreconditions];
+  const edges = runEdges(all.map(({ o, settings }) => ({ id: o.id, settings })));
+  for (const { o, settings: own } of all) {
     const instanceId = instanceIdOf(o.id, scheduledStartTime);
-    const ready = settings.dependsOn.length === 0 && (settings.preconditions ?? []).length === 0;
+    const settings: ActivitySettings = { ...own, ...edges.get(o.id) };
+    const pending = [...new Set([...settings.dependsOn, ...(settings.preconditions ?? [])])];
+    const ready = pending.length === 0;
+    const first = attemptIdOf(instanceId, 1);
     instances.push({
       instanceId,
       componentId: o.id,
@@ -87,10 +92,54 @@ export const planInstances = (objects: Inheritance, activities: readonly Pipelin
       scheduledStartTime,
       scheduledEndTime,
       attemptCount: ready ? 1 : 0,
+      ...(ready ? { headAttempt: first } : { pending }),
     });
-    if (ready) attempts.push({ attemptId: attemptIdOf(instanceId, 1), instanceId, componentId: o.id, number: 1, status: 'WAITING_FOR_RUNNER', workerGroup: settings.workerGroup, availableAt });
+    if (ready) attempts.push({ attemptId: first, instanceId, componentId: o.id, number: 1, status: 'WAITING_FOR_RUNNER', workerGroup: settings.workerGroup, availableAt });
   }
   return { instances, attempts };
+};
+
+/**
+ * Who hears of each component of a run, computed once when the run is planned so that a transition reaches the
+ * others by key: `dependents` (whose dependsOn or preconditions name it), `downstream` (every activity after it
+ * through dependsOn, for a cascade), `guards` (for a precondition, the activities that name it).
+ */
+const runEdges = (members: readonly { id: string; settings: ActivitySettings }[]): Map<string, Pick<ActivitySettings, 'dependents' | 'downstream' | 'guards'>> => {
+  const dependents = new Map<string, string[]>();
+  const consumers = new Map<string, string[]>();
+  const guards = new Map<string, string[]>();
+  const push = (map: Map<string, string[]>, key: string, value: string) => map.set(key, [...new Set([...(map.get(key) ?? []), value])]);
+  for (const { id, settings } of members) {
+    for (const d of settings.dependsOn) {
+      push(dependents, d, id);
+      push(consumers, d, id);
+    }
+    for (const p of settings.preconditions ?? []) {
+      push(dependents, p, id);
+      push(guards, p, id);
+    }
+  }
+  const downstreamOf = (id: string): string[] => {
+    const seen = new Set<string>();
+    for (let frontier = consumers.get(id) ?? []; frontier.length > 0; ) {
+      const next: string[] = [];
+      for (const c of frontier) if (c !== id && !seen.has(c)) (seen.add(c), next.push(...(consumers.get(c) ?? [])));
+      frontier = next;
+    }
+    return [...seen];
+  };
+  return new Map(
+    members.map(({ id }) => [
+      id,
+      { dependents: dependents.get(id) ?? [], downstream: downstreamOf(id), ...(guards.has(id) && { guards: guards.get(id) }) },
+    ]),
+  );
+};
+
+/** The worker groups of a definition's activities (a pipeline has a marker in the ready index for each). */
+export const workerGroupsOf = (definition: Definition, limits: RunLimits): string[] => {
+  const objects = new Inheritance(definition.pipelineObjects);
+  return [...new Set(activitiesOf(objects).map((a) => settingsOf(objects, a, new Set(), limits).workerGroup))];
 };
 
 /** Precondition types a task runner can check (dp-concepts-preconditions: ShellCommandPrecondition, and Exists run by a worker group). */
@@ -120,9 +169,13 @@ const preconditionTimeout = (objects: Inheritance, p: PipelineObject, limits: Ru
 export const isOnDemand = (definition: Definition): boolean =>
   (new Inheritance(definition.pipelineObjects).get(DEFAULT_OBJECT_ID)?.fields.find((f) => f.key === 'scheduleType')?.stringValue ?? '').toLowerCase() === 'ondemand';
 
-/** ActivatePipeline of an on-demand pipeline: one run at `at` (it has no period: it starts and ends then). */
-export const planRun = (definition: Definition, at: Date, limits: RunLimits): PlannedRun => {
+/**
+ * ActivatePipeline of an on-demand pipeline: one run at `at` (it has no period: it starts and ends then), its
+ * first attempts ready from `readyAt` (now: a run stamped a second later than the clock, to keep ids unique, is
+ * ready at once all the same).
+ */
+export const planRun = (definition: Definition, at: Date, limits: RunLimits, readyAt: Date = at): PlannedRun => {
   if (!isOnDemand(definition)) return { refusal: 'not an on-demand pipeline' };
   const objects = new Inheritance(definition.pipelineObjects);
-  return { run: planInstances(objects, activitiesOf(objects), at, at, at, limits) };
+  return { run: planInstances(objects, activitiesOf(objects), at, at, readyAt < at ? readyAt : at, limits) };
 };

@@ -31,6 +31,15 @@ export interface ActivitySettings {
   readonly cascade: boolean;
   /** The activities (component ids) it depends on, within the run. */
   readonly dependsOn: readonly string[];
+  /**
+   * The components of the run (activities) that wait on this one: those that depend on it, or name it as a
+   * precondition. When it finishes, each hears of it by key (its instance id is the component's in this run).
+   */
+  readonly dependents?: readonly string[];
+  /** Every activity downstream of this one through `dependsOn` (transitively): what a cascade fails. */
+  readonly downstream?: readonly string[];
+  /** For a precondition: the activities that name it, which fail when it fails. */
+  readonly guards?: readonly string[];
   /** The preconditions (component ids) checked by runners before it may run: it waits until each is FINISHED, and fails if one fails. */
   readonly preconditions?: readonly string[];
   /** A precondition's own instance: how long after its period's start a FALSE is still retried. */
@@ -48,6 +57,10 @@ export interface Instance {
   readonly scheduledEndTime: string;
   /** The number of attempts made so far (0 while waiting on dependencies). */
   readonly attemptCount: number;
+  /** While WAITING_ON_DEPENDENCIES: the dependencies and preconditions (component ids) not finished yet. */
+  readonly pending?: readonly string[];
+  /** The attempt made last (absent while it waits on dependencies). */
+  readonly headAttempt?: string;
 }
 
 export interface Attempt {

@@ -12,7 +12,7 @@ import { Inheritance } from '../definitions/inheritance';
 import { parseDateTime, parsePeriod } from '../definitions/periods';
 import { inDateRange, utcMs } from '../expressions/datetime';
 import { activitiesOf, planInstances, refOf } from './plan-run';
-import { FINAL_INSTANCE_STATUSES, Instance, Run } from './run-model';
+import type { Run } from './run-model';
 import { periodSeconds, type RunLimits } from './run-limits';
 
 /** dp-concepts-schedules: "can have a maximum value of 5" (maxActiveInstances). */
@@ -117,8 +117,8 @@ const exists = (s: Schedule, k: number) => {
 };
 
 export interface OpenedPeriods {
-  /** The periods to open now, each a run (id: the period's start). */
-  readonly runs: readonly { readonly runId: string; readonly run: Run }[];
+  /** The periods to open now, each a run (id: the period's start), and the schedule it is a period of. */
+  readonly runs: readonly { readonly runId: string; readonly run: Run; readonly scheduleId: string }[];
   /** When to look again; undefined when every period of every schedule is open. */
   readonly next?: Date;
 }
@@ -145,20 +145,26 @@ export const schedulesOf = (definition: Definition, ctx: ScheduleContext, limits
   return { schedules, timeseries: scheduleType === 'timeseries' };
 };
 
-/** The periods to open at `now`, given the instances that exist (every period before them is open already). */
-export const periodsToOpen = (definition: Definition, ctx: ScheduleContext, existing: readonly Instance[], now: Date, limits: RunLimits): OpenedPeriods | { refusal: string } => {
+/** What the schedules have opened so far, as a pipeline's run summary keeps it (no history is read). */
+export interface OpenedSoFar {
+  /** The instances of the component that are not final. */
+  openOf(componentId: string): number;
+  /** The start (ISO 8601) of the latest period of the schedule opened, if any. */
+  latestOf(scheduleId: string): string | undefined;
+}
+
+/** The periods to open at `now`, given what is open (every period up to the latest opened is open already). */
+export const periodsToOpen = (definition: Definition, ctx: ScheduleContext, opened: OpenedSoFar, now: Date, limits: RunLimits): OpenedPeriods | { refusal: string } => {
   const plan = schedulesOf(definition, ctx, limits);
   if ('refusal' in plan) return plan;
   const objects = new Inheritance(definition.pipelineObjects);
-  const runs: { runId: string; run: Run }[] = [];
+  const runs: { runId: string; run: Run; scheduleId: string }[] = [];
   let next: Date | undefined;
   const later = (d: Date) => (next === undefined || d < next ? (next = d) : next);
   for (const { schedule, activities } of plan.schedules) {
-    const ids = new Set(activities.map((a) => a.id));
-    const mine = existing.filter((i) => ids.has(i.componentId));
-    const open = new Map<string, number>([...ids].map((id) => [id, mine.filter((i) => i.componentId === id && !FINAL_INSTANCE_STATUSES.includes(i.status)).length]));
+    const open = new Map<string, number>(activities.map((a) => [a.id, opened.openOf(a.id)]));
     const limitOf = (a: PipelineObject) => Math.min(MAX_ACTIVE_INSTANCES, Math.max(1, Number.parseInt(objects.field(a, 'maxActiveInstances')?.stringValue ?? '', 10) || MAX_ACTIVE_INSTANCES));
-    const latest = mine.reduce<string | undefined>((max, i) => (max === undefined || i.scheduledStartTime > max ? i.scheduledStartTime : max), undefined);
+    const latest = opened.latestOf(schedule.id);
     // The first period not opened yet: after the latest opened, and not before startTimestamp.
     const floor = [latest === undefined ? undefined : new Date(new Date(latest).getTime() + 1), ctx.resumeFrom].filter((d): d is Date => d !== undefined);
     let k = Math.max(0, ...floor.map((f) => schedule.firstAtOrAfter(f)));
@@ -175,7 +181,7 @@ export const periodsToOpen = (definition: Definition, ctx: ScheduleContext, exis
         break;
       }
       const run = planInstances(objects, activities, start, end, readyAt, limits);
-      runs.push({ runId: start.toISOString(), run });
+      runs.push({ runId: start.toISOString(), run, scheduleId: schedule.id });
       for (const a of activities) open.set(a.id, open.get(a.id)! + 1);
     }
   }

@@ -1,31 +1,53 @@
 /**
- * The run state machine, pure: given the instances of a run and an event, what changes. The store makes the
- * changes durable; tests enumerate the transitions without a database.
+ * The run state machine, pure: given an instance (with the settings its run was planned with) and an event,
+ * the changes to make, each a conditional write on one instance reached by key. Nothing here needs the rest of
+ * the run's state: a dependency finishing is a message to each dependent (by key), which the store applies as
+ * one conditional write that cannot be lost (docs/behaviour.md §8, joins).
  *
- *   instance: WAITING_ON_DEPENDENCIES --(every dependency FINISHED)--> WAITING_FOR_RUNNER (attempt 1)
+ *   instance: WAITING_ON_DEPENDENCIES --(its last pending dependency FINISHED)--> WAITING_FOR_RUNNER (attempt 1)
  *             WAITING_FOR_RUNNER --(polled)--> RUNNING
- *             RUNNING --(attempt FINISHED)--> FINISHED
+ *             RUNNING --(attempt FINISHED)--> FINISHED (its dependents hear of it)
  *             RUNNING --(attempt FAILED or TIMEDOUT, retries left)--> WAITING_FOR_RUNNER (next attempt, after retryDelay)
  *             RUNNING --(attempt FAILED or TIMEDOUT, no retry left)--> FAILED
- *             WAITING_ON_DEPENDENCIES --(a dependency FAILED or CASCADE_FAILED, cascade)--> CASCADE_FAILED
+ *             not final --(an upstream FAILED or CASCADE_FAILED, cascade)--> CASCADE_FAILED
  */
-import { Attempt, attemptIdOf, FINAL_INSTANCE_STATUSES, Instance, InstanceStatus } from './run-model';
+import { Attempt, attemptIdOf, FINAL_INSTANCE_STATUSES, Instance, instanceIdOf, InstanceStatus } from './run-model';
 
 export type AttemptOutcome = 'FINISHED' | 'FAILED' | 'TIMEDOUT';
 
+/** The statuses an instance can leave by an event: every status but the final ones. */
+export const LIVE_STATUSES: readonly InstanceStatus[] = ['WAITING_ON_DEPENDENCIES', 'WAITING_FOR_RUNNER', 'RUNNING'];
+
 export interface InstanceChange {
   readonly instanceId: string;
-  readonly from: InstanceStatus;
+  /** It applies only while the instance is in one of these (the write's condition). */
+  readonly from: readonly InstanceStatus[];
   readonly to: InstanceStatus;
-  /** The attempt to create with this change, if any. */
+  /** ...and only while this is its head attempt (a change that an attempt's end causes). */
+  readonly head?: string;
+  /** The attempt to create with this change, if any (it becomes the head). */
   readonly attempt?: Attempt;
+  /** Going back to WAITING_ON_DEPENDENCIES: the dependencies it waits on again. */
+  readonly pending?: readonly string[];
+}
+
+/** What an event does: changes by key, then the dependents to tell that a dependency finished. */
+export interface Effects {
+  readonly changes: readonly InstanceChange[];
+  /** Instances (ids) whose pending set loses `finished` (the component that finished). */
+  readonly notify: readonly string[];
+  readonly finished?: string;
+  /** Instances (ids) of the activities a failed precondition fails: read, then failed with their own cascade. */
+  readonly failGuarded?: readonly string[];
 }
 
 const isFinal = (s: InstanceStatus) => FINAL_INSTANCE_STATUSES.includes(s);
 
-/** The first attempt of an instance whose dependencies are all finished. */
+/** The instance of another component in the same run: ids are the component's and the run's scheduled start. */
+export const sibling = (instance: Pick<Instance, 'scheduledStartTime'>, componentId: string): string => instanceIdOf(componentId, instance.scheduledStartTime);
+
 /** Attempt `number` of an instance, waiting for a runner of its worker group from `availableAt`. */
-const newAttempt = (i: Instance, number: number, availableAt: string): Attempt => ({
+export const newAttempt = (i: Pick<Instance, 'instanceId' | 'componentId' | 'settings'>, number: number, availableAt: string): Attempt => ({
   attemptId: attemptIdOf(i.instanceId, number),
   instanceId: i.instanceId,
   componentId: i.componentId,
@@ -35,123 +57,92 @@ const newAttempt = (i: Instance, number: number, availableAt: string): Attempt =
   availableAt,
 });
 
-/**
- * What follows when attempt `number` of `instance` ends with `outcome` at `now`: the instance's own change,
- * then what it does to the other instances of the run (dependents made ready, or cascaded).
- */
-export const attemptEnded = (run: readonly Instance[], instance: Instance, number: number, outcome: AttemptOutcome, now: Date): InstanceChange[] => {
-  if (outcome === 'FINISHED') {
-    const finished: InstanceChange = { instanceId: instance.instanceId, from: instance.status, to: 'FINISHED' };
-    const after = run.map((i) => (i.instanceId === instance.instanceId ? { ...i, status: 'FINISHED' as const } : i));
-    return [finished, ...readyDependents(after, now)];
-  }
+const finishedEffects = (instance: Instance, from: readonly InstanceStatus[], head?: string): Effects => ({
+  changes: [{ instanceId: instance.instanceId, from, to: 'FINISHED', ...(head !== undefined && { head }) }],
+  notify: (instance.settings.dependents ?? []).map((d) => sibling(instance, d)),
+  finished: instance.componentId,
+});
+
+/** Every activity downstream of the component, not final: CASCADE_FAILED (when the failed instance cascades). */
+export const cascadeChanges = (instance: Pick<Instance, 'scheduledStartTime' | 'settings'>): InstanceChange[] =>
+  instance.settings.cascade ? (instance.settings.downstream ?? []).map((d) => ({ instanceId: sibling(instance, d), from: LIVE_STATUSES, to: 'CASCADE_FAILED' as const })) : [];
+
+/** What follows when attempt `number` of `instance` ends with `outcome` at `now`. */
+export const attemptEnded = (instance: Instance, number: number, outcome: AttemptOutcome, now: Date): Effects => {
+  const head = attemptIdOf(instance.instanceId, number);
+  if (outcome === 'FINISHED') return finishedEffects(instance, LIVE_STATUSES, head);
   const retryAt = new Date(now.getTime() + instance.settings.retryDelayMs);
   const timeout = instance.settings.preconditionTimeoutMs;
   const inTime = timeout === undefined || retryAt.getTime() <= new Date(instance.scheduledStartTime).getTime() + timeout;
   if (number <= instance.settings.maximumRetries && inTime) {
     const attempt = newAttempt(instance, number + 1, retryAt.toISOString());
-    return [{ instanceId: instance.instanceId, from: instance.status, to: 'WAITING_FOR_RUNNER', attempt }];
+    return { changes: [{ instanceId: instance.instanceId, from: LIVE_STATUSES, to: 'WAITING_FOR_RUNNER', head, attempt }], notify: [] };
   }
-  const failed: InstanceChange = { instanceId: instance.instanceId, from: instance.status, to: 'FAILED' };
   // A precondition that failed (not met in time, or an error) fails the activities it guards, which cascade as their own failures would.
-  const guarded = run.filter((i) => (i.settings.preconditions ?? []).includes(instance.componentId) && !isFinal(i.status));
-  const after = run.map((i) => (guarded.includes(i) || i.instanceId === instance.instanceId ? { ...i, status: 'FAILED' as const } : i));
-  return [
-    failed,
-    ...guarded.map((g): InstanceChange => ({ instanceId: g.instanceId, from: g.status, to: 'FAILED' })),
-    ...(instance.settings.cascade ? cascadeFrom(after, instance.componentId) : []),
-    ...guarded.flatMap((g) => (g.settings.cascade ? cascadeFrom(after, g.componentId) : [])),
-  ];
+  return {
+    changes: [{ instanceId: instance.instanceId, from: LIVE_STATUSES, to: 'FAILED', head }, ...cascadeChanges(instance)],
+    notify: [],
+    ...((instance.settings.guards ?? []).length > 0 && { failGuarded: instance.settings.guards!.map((g) => sibling(instance, g)) }),
+  };
 };
 
-/** Instances waiting on dependencies whose dependencies are now all FINISHED: they get their first attempt. */
-export const readyDependents = (run: readonly Instance[], now: Date): InstanceChange[] => {
-  const status = new Map(run.map((i) => [i.componentId, i.status]));
-  return run
-    .filter((i) => i.status === 'WAITING_ON_DEPENDENCIES' && [...i.settings.dependsOn, ...(i.settings.preconditions ?? [])].every((d) => status.get(d) === 'FINISHED'))
-    .map((i) => ({ instanceId: i.instanceId, from: i.status, to: 'WAITING_FOR_RUNNER' as const, attempt: newAttempt(i, 1, now.toISOString()) }));
-};
+/** An activity failed because a precondition it names failed: FAILED, and its own cascade. */
+export const guardedFailed = (instance: Instance): InstanceChange[] =>
+  isFinal(instance.status) ? [] : [{ instanceId: instance.instanceId, from: LIVE_STATUSES, to: 'FAILED' }, ...cascadeChanges(instance)];
 
-/** Every instance that depends, directly or through others, on `componentId` and is not final: CASCADE_FAILED. */
-export const cascadeFrom = (run: readonly Instance[], componentId: string): InstanceChange[] => {
-  const failed = new Set([componentId]);
-  const out: InstanceChange[] = [];
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const i of run) {
-      if (failed.has(i.componentId) || isFinal(i.status) || !i.settings.dependsOn.some((d) => failed.has(d))) continue;
-      failed.add(i.componentId);
-      out.push({ instanceId: i.instanceId, from: i.status, to: 'CASCADE_FAILED' });
-      grew = true;
-    }
-  }
-  return out;
-};
+/** A dependent whose pending set has just become empty: its first attempt, now. */
+export const dependenciesMet = (instance: Instance, now: Date): InstanceChange => ({
+  instanceId: instance.instanceId,
+  from: ['WAITING_ON_DEPENDENCIES'],
+  to: 'WAITING_FOR_RUNNER',
+  attempt: newAttempt(instance, instance.attemptCount + 1, now.toISOString()),
+});
 
 const BLOCKING: readonly InstanceStatus[] = ['FAILED', 'CASCADE_FAILED', 'CANCELED'];
 
-/** The instances downstream of `componentId` (transitively) that a cascade failed: they wait again. */
-const cascadedConsumers = (run: readonly Instance[], componentId: string): Instance[] => {
-  const reached = new Set([componentId]);
-  const out: Instance[] = [];
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const i of run) {
-      if (reached.has(i.componentId) || i.status !== 'CASCADE_FAILED' || !i.settings.dependsOn.some((d) => reached.has(d))) continue;
-      reached.add(i.componentId);
-      out.push(i);
-      grew = true;
-    }
-  }
-  return out;
-};
-
 /**
  * SetStatus RERUN of a final instance (dp-manage-cascade-failandrerun): a new attempt now (or waiting again on
- * dependencies not finished); refused while a dependency is FAILED, CASCADE_FAILED or CANCELED. With cascade, its
- * CASCADE_FAILED consumers wait on their dependencies again.
+ * dependencies not finished); refused while a dependency is FAILED, CASCADE_FAILED or CANCELED. With cascade,
+ * its CASCADE_FAILED consumers wait on their dependencies again. `statusOf`: the status of another component's
+ * instance in the same run (its dependencies and downstream, read by key).
  */
-export const rerun = (run: readonly Instance[], instance: Instance, now: Date): InstanceChange[] | { refusal: string } => {
+export const rerun = (instance: Instance, statusOf: (componentId: string) => InstanceStatus | undefined, dependsOnOf: (componentId: string) => readonly string[], now: Date): InstanceChange[] | { refusal: string } => {
   if (!isFinal(instance.status)) return { refusal: `${instance.instanceId} is ${instance.status}: only a finished, failed or canceled instance can be rerun.` };
-  const status = new Map(run.map((i) => [i.componentId, i.status]));
-  const blocked = instance.settings.dependsOn.filter((d) => BLOCKING.includes(status.get(d) as InstanceStatus));
+  const blocked = instance.settings.dependsOn.filter((d) => BLOCKING.includes(statusOf(d) as InstanceStatus));
   if (blocked.length > 0) return { refusal: `${instance.instanceId} cannot be rerun: its dependencies ${blocked.join(', ')} failed or were canceled; rerun those first.` };
-  const ready = instance.settings.dependsOn.every((d) => status.get(d) === 'FINISHED');
-  const own: InstanceChange = ready
-    ? { instanceId: instance.instanceId, from: instance.status, to: 'WAITING_FOR_RUNNER', attempt: newAttempt(instance, instance.attemptCount + 1, now.toISOString()) }
-    : { instanceId: instance.instanceId, from: instance.status, to: 'WAITING_ON_DEPENDENCIES' };
-  const consumers = instance.settings.cascade ? cascadedConsumers(run, instance.componentId) : [];
-  return [own, ...consumers.map((c) => ({ instanceId: c.instanceId, from: c.status, to: 'WAITING_ON_DEPENDENCIES' as const }))];
+  const unfinished = instance.settings.dependsOn.filter((d) => statusOf(d) !== 'FINISHED');
+  const own: InstanceChange =
+    unfinished.length === 0
+      ? { instanceId: instance.instanceId, from: [instance.status], to: 'WAITING_FOR_RUNNER', attempt: newAttempt(instance, instance.attemptCount + 1, now.toISOString()) }
+      : { instanceId: instance.instanceId, from: [instance.status], to: 'WAITING_ON_DEPENDENCIES', pending: unfinished };
+  if (!instance.settings.cascade) return [own];
+  // Its consumers failed by the cascade wait again, on whichever of their dependencies are not finished (this one is not, now).
+  const consumers = (instance.settings.downstream ?? []).filter((c) => statusOf(c) === 'CASCADE_FAILED');
+  const again = new Set([instance.componentId, ...consumers]);
+  return [
+    own,
+    ...consumers.map((c): InstanceChange => ({
+      instanceId: sibling(instance, c),
+      from: ['CASCADE_FAILED'],
+      to: 'WAITING_ON_DEPENDENCIES',
+      pending: dependsOnOf(c).filter((d) => again.has(d) || statusOf(d) !== 'FINISHED'),
+    })),
+  ];
 };
 
-/** SetStatus MARK_FINISHED: the instance is FINISHED as if its attempt had succeeded; its dependents may start. */
-export const markFinished = (run: readonly Instance[], instance: Instance, now: Date): InstanceChange[] => {
-  if (instance.status === 'FINISHED') return [];
-  const after = run.map((i) => (i.instanceId === instance.instanceId ? { ...i, status: 'FINISHED' as const } : i));
-  return [{ instanceId: instance.instanceId, from: instance.status, to: 'FINISHED' }, ...readyDependents(after, now)];
-};
+/** SetStatus MARK_FINISHED: the instance is FINISHED as if its attempt had succeeded; its dependents hear of it. */
+export const markFinished = (instance: Instance): Effects =>
+  instance.status === 'FINISHED' ? { changes: [], notify: [] } : finishedEffects(instance, [instance.status]);
 
 /** SetStatus TRY_CANCEL: a live instance is CANCELED; with cascade, its consumers CASCADE_FAILED. */
-export const cancel = (run: readonly Instance[], instance: Instance): InstanceChange[] => {
-  if (isFinal(instance.status)) return [];
-  return [{ instanceId: instance.instanceId, from: instance.status, to: 'CANCELED' }, ...(instance.settings.cascade ? cascadeFrom(run, instance.componentId) : [])];
-};
+export const cancel = (instance: Instance): InstanceChange[] =>
+  isFinal(instance.status) ? [] : [{ instanceId: instance.instanceId, from: LIVE_STATUSES, to: 'CANCELED' }, ...cascadeChanges(instance)];
 
 export type HealthStatus = 'HEALTHY' | 'ERROR';
 
-/**
- * dp-interpret-health-status: a component is HEALTHY when its latest finished execution FINISHED, ERROR when it
- * FAILED, CASCADE_FAILED or was CANCELED; the pipeline is ERROR if any component is, HEALTHY if at least one is,
- * and has no health before a first execution completes (undefined).
- */
-export const pipelineHealth = (instances: readonly (Instance & { runId: string })[]): HealthStatus | undefined => {
-  const latest = new Map<string, Instance & { runId: string }>();
-  for (const i of instances) {
-    if (!isFinal(i.status)) continue;
-    const seen = latest.get(i.componentId);
-    if (!seen || i.runId > seen.runId) latest.set(i.componentId, i);
-  }
-  const health = [...latest.values()].map((i) => (i.status === 'FINISHED' ? 'HEALTHY' : 'ERROR'));
-  if (health.includes('ERROR')) return 'ERROR';
-  return health.includes('HEALTHY') ? 'HEALTHY' : undefined;
-};
+/** dp-interpret-health-status: a component's health is that of its latest ended instance. */
+export const healthOf = (status: InstanceStatus): HealthStatus => (status === 'FINISHED' ? 'HEALTHY' : 'ERROR');
+
+/** The pipeline is ERROR if any component is, HEALTHY if at least one is, and has no health before any instance ended. */
+export const pipelineHealth = (components: readonly HealthStatus[]): HealthStatus | undefined =>
+  components.includes('ERROR') ? 'ERROR' : components.includes('HEALTHY') ? 'HEALTHY' : undefined;

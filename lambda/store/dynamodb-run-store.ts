@@ -6,7 +6,7 @@
  * has moved on (`availableAt` then being when a poller may do that in place of a call that died). Every write is a single-item
  * conditional write; docs/behaviour.md (§8) gives the order that makes each call crash-safe.
  */
-import { SCHEDULE_MARKER_PREFIX } from '../definitions/limits';
+import { ON_DEMAND_MARKER_PREFIX, SCHEDULE_MARKER_PREFIX } from '../definitions/limits';
 import {
   AttributeValue,
   ConditionalCheckFailedException,
@@ -17,10 +17,11 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { Field } from '../definitions/definition';
-import { batchWriteAll, queryAll } from './dynamodb-requests';
+import { batchGetAll, batchWriteAll, queryAll } from './dynamodb-requests';
 import type { Attempt, AttemptStatus, Instance, InstanceStatus } from '../runs/run-model';
-import type { InstanceChange } from '../runs/transitions';
-import type { Candidate, Claim, ProgressResult, RunnerRecord, RunObjects, RunStore, ScheduleMarker, StoredAttempt, StoredInstance } from './run-store';
+import { healthOf, HealthStatus, InstanceChange } from '../runs/transitions';
+import { FINAL_INSTANCE_STATUSES } from '../runs/run-model';
+import type { Candidate, Claim, MarkerKind, ProgressResult, RunnerRecord, RunObjects, RunStore, RunSummary, ScheduleMarker, StoredAttempt, StoredInstance } from './run-store';
 import { ATTR, READY_INDEX, TableNames } from './tables';
 
 type Item = Record<string, AttributeValue>;
@@ -31,6 +32,8 @@ const str = (item: Item, attr: string) => item[attr]?.S;
 export const readyKeyOf = (accountId: string, workerGroup: string) => `${accountId}#${workerGroup}`;
 
 const instanceItem = (pipelineId: string, runId: string, i: Instance, openedAt: string): Item => ({
+  ...(i.pending !== undefined && i.pending.length > 0 && { [ATTR.pending]: { SS: [...i.pending] } }),
+  ...(i.headAttempt !== undefined && { [ATTR.headAttempt]: s(i.headAttempt) }),
   [ATTR.pipelineId]: s(pipelineId),
   [ATTR.objectId]: s(i.instanceId),
   [ATTR.sphere]: s('INSTANCE'),
@@ -71,6 +74,29 @@ const toInstance = (item: Item): StoredInstance => ({
   ...(str(item, ATTR.headAttempt) !== undefined && { headAttempt: str(item, ATTR.headAttempt) }),
   ...(str(item, ATTR.actualStartTime) !== undefined && { actualStartTime: str(item, ATTR.actualStartTime) }),
   ...(str(item, ATTR.endTime) !== undefined && { actualEndTime: str(item, ATTR.endTime) }),
+  ...(item[ATTR.pending]?.SS !== undefined && { pending: item[ATTR.pending].SS }),
+});
+
+/** `@Hello_2026-11-29T10:00:00` -> `Hello`: instance ids end with the run's time (19 characters). */
+export const componentOfInstance = (instanceId: string): string => instanceId.slice(1, -20);
+
+const SUMMARY_ID = '#summary';
+const HEALTH_PREFIX = 'health#';
+const PERIOD_PREFIX = 'period#';
+
+const prefixed = (item: Item | undefined, prefix: string): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(item ?? {})
+      .filter(([k, v]) => k.startsWith(prefix) && v.S !== undefined)
+      .map(([k, v]) => [k.slice(prefix.length), v.S!]),
+  );
+
+const toSummary = (item: Item | undefined): RunSummary => ({
+  open: item?.[ATTR.open]?.SS ?? [],
+  health: prefixed(item, HEALTH_PREFIX) as Record<string, HealthStatus>,
+  periods: prefixed(item, PERIOD_PREFIX),
+  ...(str(item ?? {}, ATTR.lastRunStart) !== undefined && { lastRunStart: str(item!, ATTR.lastRunStart) }),
+  ...(str(item ?? {}, ATTR.pendingRun) !== undefined && { pendingRun: str(item!, ATTR.pendingRun) }),
 });
 
 const optional = (item: Item, attr: string, key: string) => (str(item, attr) !== undefined ? { [key]: str(item, attr) } : {});
@@ -101,7 +127,7 @@ const toAttempt = (item: Item): StoredAttempt => {
 
 const SCHEDULE = 'SCHEDULE';
 /** A marker's object id: `#` sorts before `@`, so markers come first in the pipeline's partition. */
-const markerIdOf = (workerGroup: string) => `${SCHEDULE_MARKER_PREFIX}${workerGroup}`;
+const markerIdOf = (workerGroup: string, kind: MarkerKind = 'schedule') => `${kind === 'schedule' ? SCHEDULE_MARKER_PREFIX : ON_DEMAND_MARKER_PREFIX}${workerGroup}`;
 
 const toMarker = (item: Item): ScheduleMarker => ({
   pipelineId: str(item, ATTR.pipelineId)!,
@@ -144,14 +170,14 @@ export class DynamoDbRunStore implements RunStore {
   }
 
   /** An UpdateItem on an object on a condition; false when the condition did not hold. */
-  private async update(pipelineId: string, objectId: string, update: { expression: string; condition: string; names: Record<string, string>; values: Item }): Promise<boolean> {
+  private async update(pipelineId: string, objectId: string, update: { expression: string; condition?: string; names: Record<string, string>; values: Item }): Promise<boolean> {
     try {
       await this.client.send(
         new UpdateItemCommand({
           TableName: this.tables.objects,
           Key: this.key(pipelineId, objectId),
           UpdateExpression: update.expression,
-          ConditionExpression: update.condition,
+          ...(update.condition !== undefined && { ConditionExpression: update.condition }),
           ExpressionAttributeNames: update.names,
           ...(Object.keys(update.values).length > 0 && { ExpressionAttributeValues: update.values }),
         }),
@@ -234,11 +260,11 @@ export class DynamoDbRunStore implements RunStore {
     };
   }
 
-  async armSchedule(pipelineId: string, accountId: string, workerGroup: string, availableAt: string, firstActivation: string, resumeFrom?: string): Promise<void> {
+  async armSchedule(pipelineId: string, accountId: string, workerGroup: string, availableAt: string, firstActivation: string, resumeFrom?: string, kind: MarkerKind = 'schedule'): Promise<void> {
     await this.client.send(
       new UpdateItemCommand({
         TableName: this.tables.objects,
-        Key: this.key(pipelineId, markerIdOf(workerGroup)),
+        Key: this.key(pipelineId, markerIdOf(workerGroup, kind)),
         UpdateExpression: `SET #sphere = :schedule, #status = :schedule, #wg = :wg, #rk = :rk, #at = :at, #first = if_not_exists(#first, :first)${resumeFrom !== undefined ? ', #resume = :resume' : ' REMOVE #resume'}`,
         ExpressionAttributeNames: { '#sphere': ATTR.sphere, '#status': ATTR.status, '#wg': ATTR.workerGroup, '#rk': ATTR.readyKey, '#at': ATTR.availableAt, '#first': ATTR.firstActivation, '#resume': ATTR.resumeFrom },
         ExpressionAttributeValues: {
@@ -252,6 +278,10 @@ export class DynamoDbRunStore implements RunStore {
       }),
       { abortSignal: this.signal },
     );
+  }
+
+  disarmSchedule(pipelineId: string, workerGroup: string, availableAt: string, kind: MarkerKind = 'schedule'): Promise<boolean> {
+    return this.advanceSchedule({ pipelineId, attemptId: markerIdOf(workerGroup, kind), availableAt, status: 'SCHEDULE' }, undefined);
   }
 
   advanceSchedule(c: Candidate, next: string | undefined): Promise<boolean> {
@@ -390,18 +420,196 @@ export class DynamoDbRunStore implements RunStore {
       // The attempt first: it is what runners take, and a crash before the instance's own change leaves work a
       // runner can still do (the instance catches up when its attempt is claimed).
       if (c.attempt) await this.putIfAbsent(attemptItem(pipelineId, accountId, c.attempt));
-      const final = ['FINISHED', 'FAILED', 'CASCADE_FAILED', 'CANCELED'].includes(c.to);
-      await this.update(pipelineId, c.instanceId, {
-        expression: `SET #status = :to${c.attempt ? ', #count = :count, #head = :head' : ''}${final ? ', #end = :at' : ''}`,
-        condition: '#status = :from',
-        names: { '#status': ATTR.status, ...(c.attempt && { '#count': ATTR.attemptCount, '#head': ATTR.headAttempt }), ...(final && { '#end': ATTR.endTime }) },
-        values: {
-          ':to': s(c.to),
-          ':from': s(c.from),
-          ...(c.attempt && { ':count': n(c.attempt.number), ':head': s(c.attempt.attemptId) }),
-          ...(final && { ':at': s(at) }),
-        },
+      const final = FINAL_INSTANCE_STATUSES.includes(c.to);
+      const values: Item = { ':to': s(c.to) };
+      c.from.forEach((f, i) => (values[`:f${i}`] = s(f)));
+      const names: Record<string, string> = { '#status': ATTR.status };
+      const set = ['#status = :to'];
+      const remove: string[] = [];
+      if (c.attempt) {
+        Object.assign(names, { '#count': ATTR.attemptCount, '#head': ATTR.headAttempt });
+        Object.assign(values, { ':count': n(c.attempt.number), ':head': s(c.attempt.attemptId) });
+        set.push('#count = :count', '#head = :head');
+      }
+      if (final) {
+        names['#end'] = ATTR.endTime;
+        values[':at'] = s(at);
+        set.push('#end = :at');
+      }
+      if (c.to !== 'WAITING_ON_DEPENDENCIES' || (c.pending ?? []).length > 0) names['#pending'] = ATTR.pending;
+      if (c.to === 'WAITING_ON_DEPENDENCIES' && (c.pending ?? []).length > 0) {
+        values[':pending'] = { SS: [...c.pending!] };
+        set.push('#pending = :pending');
+      } else if (c.to !== 'WAITING_ON_DEPENDENCIES') remove.push('#pending');
+      const conditions = [`#status IN (${c.from.map((_, i) => `:f${i}`).join(', ')})`];
+      if (c.head !== undefined) {
+        names['#head'] = ATTR.headAttempt;
+        values[':was'] = s(c.head);
+        conditions.push('#head = :was');
+      }
+      const applied = await this.update(pipelineId, c.instanceId, {
+        expression: `SET ${set.join(', ')}${remove.length > 0 ? ` REMOVE ${remove.join(', ')}` : ''}`,
+        condition: conditions.join(' AND '),
+        names,
+        values,
       });
+      // The summary follows the instance; a retry whose instance write finds it done already still writes it
+      // (a crash may have come between the two), provided the instance is in the status this change gave it.
+      const done = applied || (await this.getInstance(pipelineId, c.instanceId))?.status === c.to;
+      if (done && final) await this.instanceEnded(pipelineId, c.instanceId, c.to);
+      else if (done && (c.to === 'WAITING_FOR_RUNNER' || c.to === 'WAITING_ON_DEPENDENCIES') && c.from.every((f) => FINAL_INSTANCE_STATUSES.includes(f))) {
+        await this.instancesOpened(pipelineId, [c.instanceId]); // a rerun: live again
+      }
     }
+  }
+
+  /** A final instance leaves the open set; its component's health is what it ended as. */
+  private async instanceEnded(pipelineId: string, instanceId: string, status: InstanceStatus): Promise<void> {
+    await this.client.send(
+      new UpdateItemCommand({
+        TableName: this.tables.objects,
+        Key: this.key(pipelineId, SUMMARY_ID),
+        UpdateExpression: 'DELETE #open :id SET #health = :health',
+        ExpressionAttributeNames: { '#open': ATTR.open, '#health': `${HEALTH_PREFIX}${componentOfInstance(instanceId)}` },
+        ExpressionAttributeValues: { ':id': { SS: [instanceId] }, ':health': s(healthOf(status)) },
+      }),
+      { abortSignal: this.signal },
+    );
+  }
+
+  async instancesOpened(pipelineId: string, instanceIds: readonly string[], pendingRun?: string): Promise<boolean> {
+    if (instanceIds.length === 0 && pendingRun === undefined) return true;
+    return this.update(pipelineId, SUMMARY_ID, {
+      expression: `${instanceIds.length > 0 ? 'ADD #open :ids ' : ''}${pendingRun !== undefined ? 'REMOVE #pending' : ''}`.trim(),
+      ...(pendingRun !== undefined && { condition: '#pending = :pending' }),
+      names: { ...(instanceIds.length > 0 && { '#open': ATTR.open }), ...(pendingRun !== undefined && { '#pending': ATTR.pendingRun }) },
+      values: { ...(instanceIds.length > 0 && { ':ids': { SS: [...new Set(instanceIds)] } }), ...(pendingRun !== undefined && { ':pending': s(pendingRun) }) },
+    });
+  }
+
+  async periodOpened(pipelineId: string, scheduleId: string, start: string): Promise<void> {
+    await this.update(pipelineId, SUMMARY_ID, {
+      expression: 'SET #p = :start',
+      condition: 'attribute_not_exists(#p) OR #p < :start',
+      names: { '#p': `${PERIOD_PREFIX}${scheduleId}` },
+      values: { ':start': s(start) },
+    });
+  }
+
+  async summary(pipelineId: string): Promise<RunSummary> {
+    const { Item } = await this.client.send(new GetItemCommand({ TableName: this.tables.objects, Key: this.key(pipelineId, SUMMARY_ID), ConsistentRead: true }), { abortSignal: this.signal });
+    return toSummary(Item);
+  }
+
+  async summaries(pipelineIds: readonly string[]): Promise<Map<string, RunSummary>> {
+    const items = await batchGetAll(this.client, this.tables.objects, pipelineIds.map((id) => this.key(id, SUMMARY_ID)), this.signal);
+    const byId = new Map(items.map((i) => [str(i, ATTR.pipelineId)!, i]));
+    return new Map(pipelineIds.map((id) => [id, toSummary(byId.get(id))]));
+  }
+
+  reserveRun(pipelineId: string, start: string, lastSeen: string | undefined): Promise<boolean> {
+    return this.update(pipelineId, SUMMARY_ID, {
+      expression: 'SET #last = :start, #pending = :start',
+      condition: `${lastSeen === undefined ? 'attribute_not_exists(#last)' : '#last = :seen'} AND attribute_not_exists(#pending)`,
+      names: { '#last': ATTR.lastRunStart, '#pending': ATTR.pendingRun },
+      values: { ':start': s(start), ...(lastSeen !== undefined && { ':seen': s(lastSeen) }) },
+    });
+  }
+
+  async dependencyFinished(pipelineId: string, instanceId: string, finished: string): Promise<StoredInstance | undefined> {
+    try {
+      const res = await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tables.objects,
+          Key: this.key(pipelineId, instanceId),
+          UpdateExpression: 'DELETE #pending :done',
+          ConditionExpression: 'contains(#pending, :one) AND #status = :waiting',
+          ExpressionAttributeNames: { '#pending': ATTR.pending, '#status': ATTR.status },
+          ExpressionAttributeValues: { ':done': { SS: [finished] }, ':one': s(finished), ':waiting': s('WAITING_ON_DEPENDENCIES') },
+          ReturnValues: 'ALL_NEW',
+        }),
+        { abortSignal: this.signal },
+      );
+      const after = res.Attributes ? toInstance(res.Attributes) : undefined;
+      return after && (after.pending ?? []).length === 0 ? after : undefined;
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      // Heard already (a retry), or not waiting: if it waits on nothing more, whoever emptied its set may have
+      // died before making it ready, so this caller does (the change is conditional: it happens once).
+      const now = await this.getInstance(pipelineId, instanceId);
+      return now?.status === 'WAITING_ON_DEPENDENCIES' && (now.pending ?? []).length === 0 ? now : undefined;
+    }
+  }
+
+  async getInstances(pipelineId: string, instanceIds: readonly string[]): Promise<StoredInstance[]> {
+    const items = await batchGetAll(this.client, this.tables.objects, [...new Set(instanceIds)].map((id) => this.key(pipelineId, id)), this.signal);
+    return items.filter((i) => str(i, ATTR.sphere) === 'INSTANCE').map(toInstance);
+  }
+
+  async getObjects(pipelineId: string, objectIds: readonly string[]): Promise<{ instances: StoredInstance[]; attempts: StoredAttempt[] }> {
+    const items = await batchGetAll(this.client, this.tables.objects, [...new Set(objectIds)].filter((id) => id.startsWith('@')).map((id) => this.key(pipelineId, id)), this.signal);
+    return {
+      instances: items.filter((i) => str(i, ATTR.sphere) === 'INSTANCE').map(toInstance),
+      attempts: items.filter((i) => str(i, ATTR.sphere) === 'ATTEMPT').map(toAttempt),
+    };
+  }
+
+  async markersOf(pipelineId: string): Promise<ScheduleMarker[]> {
+    const res = await this.client.send(
+      new QueryCommand({
+        TableName: this.tables.objects,
+        KeyConditionExpression: '#pid = :pid AND begins_with(#oid, :prefix)',
+        ExpressionAttributeNames: { '#pid': ATTR.pipelineId, '#oid': ATTR.objectId },
+        ExpressionAttributeValues: { ':pid': s(pipelineId), ':prefix': s(SCHEDULE_MARKER_PREFIX) },
+        ConsistentRead: true,
+      }),
+      { abortSignal: this.signal },
+    );
+    return (res.Items ?? []).map(toMarker);
+  }
+
+  async pageObjects(pipelineId: string, after: string | undefined, limit: number): Promise<{ instances: StoredInstance[]; attempts: StoredAttempt[]; next?: string }> {
+    const res = await this.client.send(
+      new QueryCommand({
+        TableName: this.tables.objects,
+        KeyConditionExpression: after === undefined ? '#pid = :pid AND begins_with(#oid, :at)' : '#pid = :pid AND #oid > :after',
+        ExpressionAttributeNames: { '#pid': ATTR.pipelineId, '#oid': ATTR.objectId },
+        ExpressionAttributeValues: { ':pid': s(pipelineId), ...(after === undefined ? { ':at': s('@') } : { ':after': s(after) }) },
+        ConsistentRead: true,
+        Limit: limit,
+      }),
+      { abortSignal: this.signal },
+    );
+    const items = (res.Items ?? []).filter((i) => str(i, ATTR.objectId)!.startsWith('@'));
+    const last = res.LastEvaluatedKey ? str(res.LastEvaluatedKey, ATTR.objectId) : undefined;
+    return {
+      instances: items.filter((i) => str(i, ATTR.sphere) === 'INSTANCE').map(toInstance),
+      attempts: items.filter((i) => str(i, ATTR.sphere) === 'ATTEMPT').map(toAttempt),
+      ...(last !== undefined && { next: last }),
+    };
+  }
+
+  async finishAttempt(pipelineId: string, attemptId: string, taskId: string, completion: { status: string; endTime: string; errorId?: string; errorMessage?: string; errorStackTrace?: string }): Promise<boolean> {
+    const names: Record<string, string> = { '#status': ATTR.status, '#end': ATTR.endTime, '#task': ATTR.taskId, '#rk': ATTR.readyKey, '#at': ATTR.availableAt };
+    const values: Item = { ':status': s(completion.status), ':end': s(completion.endTime), ':running': s('RUNNING'), ':task': s(taskId) };
+    const set = ['#status = :status', '#end = :end'];
+    const remove = ['#rk', '#at'];
+    for (const [attr, value] of [
+      [ATTR.errorId, completion.errorId],
+      [ATTR.errorMessage, completion.errorMessage],
+      [ATTR.errorStackTrace, completion.errorStackTrace],
+    ] as const) {
+      names[`#${attr}`] = attr;
+      if (value !== undefined) {
+        values[`:${attr}`] = s(value);
+        set.push(`#${attr} = :${attr}`);
+      } else remove.push(`#${attr}`);
+    }
+    return this.update(pipelineId, attemptId, {
+      expression: `SET ${set.join(', ')} REMOVE ${remove.join(', ')}`,
+      condition: '#status = :running AND #task = :task',
+      names,
+      values,
+    });
   }
 }

@@ -92,9 +92,9 @@ export class DynamoDbTaskStore implements TaskStore {
     );
   }
 
-  async cancelTask(taskId: string): Promise<void> {
+  async cancelTask(taskId: string): Promise<Task | undefined> {
     try {
-      await this.client.send(
+      const res = await this.client.send(
         new UpdateItemCommand({
           TableName: this.tables.tasks,
           Key: { [TABLES.tasks.partitionKey]: { S: taskId } },
@@ -102,11 +102,16 @@ export class DynamoDbTaskStore implements TaskStore {
           ConditionExpression: '#status = :running',
           ExpressionAttributeNames: { '#status': ATTR.taskStatus },
           ExpressionAttributeValues: { ':canceled': { S: 'CANCELED' }, ':running': { S: RUNNING } },
+          ReturnValues: 'ALL_NEW',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
         { abortSignal: this.signal },
       );
+      return res.Attributes ? toTask(res.Attributes) : undefined;
     } catch (err) {
-      if (!(err instanceof ConditionalCheckFailedException)) throw err; // already final (or absent): nothing to cancel
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      // Already final or canceled (or absent): the task as it is.
+      return err.Item ? toTask(err.Item) : this.getTask(taskId);
     }
   }
 

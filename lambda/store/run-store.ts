@@ -4,7 +4,7 @@
  */
 import type { Field } from '../definitions/definition';
 import type { Attempt, AttemptStatus, Instance, InstanceStatus } from '../runs/run-model';
-import type { InstanceChange } from '../runs/transitions';
+import type { HealthStatus, InstanceChange } from '../runs/transitions';
 
 export interface StoredInstance extends Instance {
   readonly pipelineId: string;
@@ -57,6 +57,9 @@ export interface ScheduleMarker {
   readonly resumeFrom?: string;
 }
 
+/** A scheduled pipeline's marker opens periods; an on-demand pipeline's finishes a run whose activation was cut short. */
+export type MarkerKind = 'schedule' | 'ondemand';
+
 export interface Claim {
   readonly taskId: string;
   readonly hostname?: string;
@@ -73,6 +76,20 @@ export interface RunnerRecord {
   readonly hostname?: string;
   /** ISO 8601 UTC: the last heartbeat. */
   readonly at: string;
+}
+
+/** What a pipeline's runs come to, kept current by the transitions (one item: no call reads the history for it). */
+export interface RunSummary {
+  /** The instances not final yet. */
+  readonly open: readonly string[];
+  /** Per component: the health its latest ended instance gives (dp-interpret-health-status). */
+  readonly health: Readonly<Record<string, HealthStatus>>;
+  /** The start of the latest on-demand run (runs are a second apart at least: their ids are unique). */
+  readonly lastRunStart?: string;
+  /** The start of an on-demand run whose writing began and has not been seen to end (a crash): finished by the next caller. */
+  readonly pendingRun?: string;
+  /** Per schedule: the start of the latest period opened. */
+  readonly periods: Readonly<Record<string, string>>;
 }
 
 export interface RunObjects {
@@ -93,10 +110,37 @@ export interface RunStore {
    * `openedAt`: when it opened (the instances' @actualStartTime), the run's id (its start) by default.
    */
   startRun(pipelineId: string, accountId: string, runId: string, instances: readonly Instance[], attempts: readonly Attempt[], openedAt?: string): Promise<void>;
-  /** Every instance and attempt of the pipeline (every run), and its schedule markers. */
+  /** Every instance and attempt of the pipeline (every run), and its schedule markers: for DeletePipeline alone. */
   objectsOf(pipelineId: string): Promise<RunObjects>;
+  /** The pipeline's run summary (empty when it never ran). */
+  summary(pipelineId: string): Promise<RunSummary>;
+  /** The summaries of several pipelines, in one read. */
+  summaries(pipelineIds: readonly string[]): Promise<Map<string, RunSummary>>;
+  /** Takes `start` as the next on-demand run, if the latest is still `lastSeen` and no run is being written; false otherwise. */
+  reserveRun(pipelineId: string, start: string, lastSeen: string | undefined): Promise<boolean>;
+  /** The instances join the open set; with `pendingRun`, the run being written is done (if it is still that one). */
+  instancesOpened(pipelineId: string, instanceIds: readonly string[], pendingRun?: string): Promise<boolean>;
+  /** The schedule's latest opened period is `start`, unless a later one is recorded already. */
+  periodOpened(pipelineId: string, scheduleId: string, start: string): Promise<void>;
+  /**
+   * A dependency (component `finished`) of the instance finished: it leaves its pending set, once (a condition
+   * makes a retry harmless). The instance, when it now waits on nothing and is still WAITING_ON_DEPENDENCIES.
+   */
+  dependencyFinished(pipelineId: string, instanceId: string, finished: string): Promise<StoredInstance | undefined>;
+  /** Instances by id (those that exist). */
+  getInstances(pipelineId: string, instanceIds: readonly string[]): Promise<StoredInstance[]>;
+  /** Instances and attempts by id (those that exist). */
+  getObjects(pipelineId: string, objectIds: readonly string[]): Promise<{ instances: StoredInstance[]; attempts: StoredAttempt[] }>;
+  /** The pipeline's schedule markers. */
+  markersOf(pipelineId: string): Promise<ScheduleMarker[]>;
+  /** A page of the pipeline's instances and attempts in id order, after `after`, `limit` items read at most; `next` when more may follow. */
+  pageObjects(pipelineId: string, after: string | undefined, limit: number): Promise<{ instances: StoredInstance[]; attempts: StoredAttempt[]; next?: string }>;
+  /** The attempt of `taskId` ends with its task's outcome and leaves the ready index; false when it was not RUNNING with that task. */
+  finishAttempt(pipelineId: string, attemptId: string, taskId: string, completion: { status: string; endTime: string; errorId?: string; errorMessage?: string; errorStackTrace?: string }): Promise<boolean>;
   /** Puts the schedule marker of a worker group in the ready index from `availableAt` (its firstActivation kept if set). */
-  armSchedule(pipelineId: string, accountId: string, workerGroup: string, availableAt: string, firstActivation: string, resumeFrom?: string): Promise<void>;
+  armSchedule(pipelineId: string, accountId: string, workerGroup: string, availableAt: string, firstActivation: string, resumeFrom?: string, kind?: MarkerKind): Promise<void>;
+  /** Takes the worker group's marker out of the ready index if it is still due at `availableAt` (as armed). */
+  disarmSchedule(pipelineId: string, workerGroup: string, availableAt: string, kind?: MarkerKind): Promise<boolean>;
   /** Moves a marker read as `candidate` to `next`, or out of the ready index; false when another caller moved it first. */
   advanceSchedule(candidate: Candidate, next: string | undefined): Promise<boolean>;
   getAttempt(pipelineId: string, attemptId: string): Promise<StoredAttempt | undefined>;

@@ -82,6 +82,13 @@ export const ATTR = {
   fromRun: 'fromRun',
   lastHeartbeat: 'lastHeartbeat',
   paused: 'paused',
+  /** An instance waiting on dependencies: the components (SS) not finished yet. */
+  pending: 'pending',
+  /** A pipeline's run summary: the instances not final yet (SS). */
+  open: 'open',
+  /** A pipeline's run summary: the start of its latest on-demand run, and of one being written. */
+  lastRunStart: 'lastRunStart',
+  pendingRun: 'pendingRun',
 } as const;
 
 /** Attempts a runner may take, by account and worker group, oldest first (and leases, by when they end). */

@@ -55,8 +55,8 @@ export interface TaskStore {
   completeTask(taskId: string, completion: Completion): Promise<CompleteResult>;
   /** Writes a new RUNNING task (PollForTask hands it out); its id is new, so a write that exists is an error. */
   putTask(task: Task): Promise<void>;
-  /** A RUNNING task becomes CANCELED (its attempt was given up or canceled); otherwise nothing changes. */
-  cancelTask(taskId: string): Promise<void>;
+  /** A RUNNING task becomes CANCELED (its attempt was given up or canceled); otherwise nothing changes. The task as it is then. */
+  cancelTask(taskId: string): Promise<Task | undefined>;
   /**
    * Writes the completion onto the attempt if the attempt is still RUNNING; otherwise (final, or no such attempt)
    * does nothing. The attempt stays in the ready index, offered from `settleFrom`, until the run store's `settled`.

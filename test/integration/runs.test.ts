@@ -334,26 +334,26 @@ describe('a call that dies after ending an attempt and is never retried', () => 
   };
   const readsAttempt = (command: string, input: Record<string, unknown>) => command === 'GetItemCommand' && input.TableName === engine.names.objects;
 
-  it('SetTaskStatus FINISHED: the attempt is FINISHED, and a poll once SETTLE_AFTER_MS has passed starts its dependents', async () => {
+  it('SetTaskStatus FINISHED: the task is FINISHED, its attempt still under its lease; once the lease passes a poll finishes the work: the dependents start', async () => {
     const r = await setUp([ON_DEMAND, shell('A'), shell('B', { dependsOn: { ref: 'A' } })]);
     const a = await r.poll();
-    const dying = dyingDispatcher(r, readsAttempt); // dies after the task and attempt writes, before the run moves on
+    const dying = dyingDispatcher(r, readsAttempt); // dies after the task's write, before the run moves on
     expect((await dying.call('SetTaskStatus', { taskId: a.taskId, taskStatus: 'FINISHED' })).status).toBe(500);
     dying.client.destroy();
-    expect(await r.statuses('ATTEMPT')).toEqual({ '@A_2026-11-29T10:00:00_Attempt=1': 'FINISHED' });
+    expect(await r.statuses('ATTEMPT')).toEqual({ '@A_2026-11-29T10:00:00_Attempt=1': 'RUNNING' });
     expect(await r.poll()).toBeUndefined(); // the call could still be alive: not yet
-    r.time.advance(SETTLE_AFTER_MS);
+    r.time.advance(121_000); // the lease of an attempt never acknowledged: 2 minutes
     expect((await r.poll()).attemptId).toBe('@B_2026-11-29T10:00:00_Attempt=1');
     expect(await r.statuses('INSTANCE')).toEqual({ '@A_2026-11-29T10:00:00': 'FINISHED', '@B_2026-11-29T10:00:00': 'RUNNING' });
-    r.time.advance(SETTLE_AFTER_MS);
-    expect(await r.poll()).toBeUndefined(); // settled once: A's attempt left the ready index
+    expect(await r.statuses('ATTEMPT')).toEqual({ '@A_2026-11-29T10:00:00_Attempt=1': 'FINISHED', '@B_2026-11-29T10:00:00_Attempt=1': 'RUNNING' });
   }, 30_000);
 
   it('a poll that gives up a lease: the retry is made by a later poll', async () => {
     const r = await setUp([object('Default', { scheduleType: 'ondemand', workerGroup: 'wg', retryDelay: '2 minutes' }), shell('A')]);
     const lost = await r.poll();
     r.time.advance(121_000);
-    const dying = dyingDispatcher(r, readsAttempt); // dies after the TIMEDOUT write, before the task and the run
+    let attemptReads = 0;
+    const dying = dyingDispatcher(r, (command, input) => readsAttempt(command, input) && ++attemptReads === 2); // dies after the TIMEDOUT write, before the run moves on
     expect((await dying.call('PollForTask', { workerGroup: 'wg' })).status).toBe(500);
     dying.client.destroy();
     expect(await r.statuses('ATTEMPT')).toEqual({ '@A_2026-11-29T10:00:00_Attempt=1': 'TIMEDOUT' });
@@ -393,7 +393,8 @@ describe('expressions where AWS evaluates them', () => {
   });
 
   it("parameters: a parameter's default, the definition's values, and values given at activation in their place", async () => {
-    const objects = [object('Default', { scheduleType: 'ondemand', workerGroup: 'wg' }), shell('A', { command: 'echo #{myTarget} #{myOther}' })];
+    // Two runs at once: the second activation starts its own run (maxActiveInstances), with the values it gives.
+    const objects = [object('Default', { scheduleType: 'ondemand', workerGroup: 'wg', maxActiveInstances: '2' }), shell('A', { command: 'echo #{myTarget} #{myOther}' })];
     const r = await setUp([object('Default', { scheduleType: 'ondemand', workerGroup: 'wg' })]);
     const parameterObjects = [
       { id: 'myTarget', attributes: [{ key: 'type', stringValue: 'String' }, { key: 'default', stringValue: 'dflt' }] },

@@ -1,4 +1,6 @@
 /** Helpers for the pipeline calls through a dispatcher: call by operation name, and build definitions. */
+import { FINAL_INSTANCE_STATUSES, type Instance } from '../../lambda/runs/run-model';
+import type { OpenedSoFar } from '../../lambda/runs/schedule';
 import { randomBytes } from 'node:crypto';
 import type { Dispatch } from '../../lambda/dispatch';
 import type { Caller } from '../../lambda/identity';
@@ -48,3 +50,11 @@ export const createPipeline = async (dispatch: Dispatch, caller: Caller = TEST_C
   if (res.status !== 200) throw new Error(JSON.stringify(res.body));
   return res.body.pipelineId;
 };
+
+/** What a schedule has opened, as a run summary would say, from the instances a test made. */
+export const openedFrom = (instances: readonly Instance[]): OpenedSoFar => ({
+  openOf: (c) => instances.filter((i) => i.componentId === c && !FINAL_INSTANCE_STATUSES.includes(i.status)).length,
+  latestOf: () => instances.map((i) => i.scheduledStartTime).sort().pop(),
+});
+
+export const NOTHING_OPEN: OpenedSoFar = openedFrom([]);

@@ -14,6 +14,7 @@ import { evaluateFieldValues, evaluateTemplate, Evaluation } from '../../lambda/
 import { parseExpression } from '../../lambda/expressions/parse';
 import { scopesOf } from '../../lambda/expressions/scope';
 import { periodsToOpen, scheduleOf } from '../../lambda/runs/schedule';
+import { NOTHING_OPEN } from '../support/pipelines';
 import { object } from '../support/pipelines';
 
 const def = (pipelineObjects: PipelineObject[], extra: Partial<Definition> = {}): Definition => ({ pipelineObjects, parameterObjects: [], parameterValues: [], ...extra });
@@ -170,9 +171,9 @@ describe('schedules: the period containing a time is computed, never walked', ()
       object('A', { type: 'ShellCommandActivity', command: 'x' }),
     ]);
     const now = new Date('2026-11-29T10:00:00Z');
-    const plan = periodsToOpen(d, { firstActivation: now, resumeFrom: new Date('2026-11-29T09:00:00Z') }, [], now, { relaxed: false });
+    const plan = periodsToOpen(d, { firstActivation: now, resumeFrom: new Date('2026-11-29T09:00:00Z') }, NOTHING_OPEN, now, { relaxed: false });
     expect('runs' in plan && plan.runs.map((r) => r.runId)).toEqual(['2026-11-29T09:00:00.000Z', '2026-11-29T09:15:00.000Z', '2026-11-29T09:30:00.000Z', '2026-11-29T09:45:00.000Z', '2026-11-29T10:00:00.000Z']);
-    const fromTheStart = periodsToOpen(d, { firstActivation: now }, [], now, { relaxed: false });
+    const fromTheStart = periodsToOpen(d, { firstActivation: now }, NOTHING_OPEN, now, { relaxed: false });
     expect('runs' in fromTheStart && fromTheStart.runs.map((r) => r.runId)).toEqual(['0001-01-01T00:00:00.000Z', '0001-01-01T00:15:00.000Z', '0001-01-01T00:30:00.000Z', '0001-01-01T00:45:00.000Z', '0001-01-01T01:00:00.000Z']);
   });
 

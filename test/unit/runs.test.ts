@@ -3,8 +3,9 @@ import type { Definition } from '../../lambda/definitions/definition';
 import { Inheritance } from '../../lambda/definitions/inheritance';
 import { planRun, settingsOf } from '../../lambda/runs/plan-run';
 import { periodsToOpen } from '../../lambda/runs/schedule';
+import { NOTHING_OPEN, openedFrom } from '../support/pipelines';
 import type { Instance, InstanceStatus } from '../../lambda/runs/run-model';
-import { attemptEnded, cascadeFrom, readyDependents } from '../../lambda/runs/transitions';
+import { attemptEnded, dependenciesMet, LIVE_STATUSES, rerun } from '../../lambda/runs/transitions';
 import { object } from '../support/pipelines';
 
 const AT = new Date('2026-11-29T10:00:00.000Z');
@@ -29,7 +30,7 @@ describe('periodsToOpen (scheduled pipelines)', () => {
   const hourly = (extra: Record<string, string> = {}, scheduleType = 'cron') =>
     def(object('Default', { scheduleType, workerGroup: 'wg', schedule: { ref: 'Hourly' } as never }), object('Hourly', { type: 'Schedule', period: '1 hours', startDateTime: '2026-11-29T08:00:00', ...extra }), shell('A'), shell('B', { dependsOn: { ref: 'A' } }));
   const open = (d: Definition, existing: Instance[] = [], now = AT, ctx = { firstActivation: AT }) => {
-    const p = periodsToOpen(d, ctx, existing, now, STRICT);
+    const p = periodsToOpen(d, ctx, openedFrom(existing), now, STRICT);
     if ('refusal' in p) throw new Error(p.refusal);
     return { periods: p.runs.map((r) => r.runId), next: p.next?.toISOString(), runs: p.runs };
   };
@@ -80,15 +81,15 @@ describe('periodsToOpen (scheduled pipelines)', () => {
 
   it('with relaxed limits a period may be in seconds (without, it is no period this backend can run)', () => {
     const fast = def(object('Default', { workerGroup: 'wg', schedule: { ref: 'S' } as never }), object('S', { type: 'Schedule', period: '10 seconds', startDateTime: '2026-11-29T09:59:30' }), shell('A'));
-    const relaxed = periodsToOpen(fast, { firstActivation: AT }, [], AT, RELAXED);
+    const relaxed = periodsToOpen(fast, { firstActivation: AT }, NOTHING_OPEN, AT, RELAXED);
     expect('runs' in relaxed && relaxed.runs.map((r) => r.runId)).toEqual(['2026-11-29T09:59:30.000Z', '2026-11-29T09:59:40.000Z', '2026-11-29T09:59:50.000Z', '2026-11-29T10:00:00.000Z']);
-    expect(periodsToOpen(fast, { firstActivation: AT }, [], AT, STRICT)).toEqual({ refusal: "Schedule S has no period this backend can run ('10 seconds')." });
+    expect(periodsToOpen(fast, { firstActivation: AT }, NOTHING_OPEN, AT, STRICT)).toEqual({ refusal: "Schedule S has no period this backend can run ('10 seconds')." });
   });
 
   it('refuses an activity without a schedule, and a schedule without a start', () => {
-    const noSchedule = periodsToOpen(def(object('Default', { workerGroup: 'wg' }), shell('A')), { firstActivation: AT }, [], AT, STRICT);
+    const noSchedule = periodsToOpen(def(object('Default', { workerGroup: 'wg' }), shell('A')), { firstActivation: AT }, NOTHING_OPEN, AT, STRICT);
     expect(noSchedule).toEqual({ refusal: 'Activity A has no schedule: a cron pipeline needs one on each activity (or on Default).' });
-    const noStart = periodsToOpen(def(object('Default', { workerGroup: 'wg', schedule: { ref: 'S' } as never }), object('S', { type: 'Schedule', period: '1 days' }), shell('A')), { firstActivation: AT }, [], AT, STRICT);
+    const noStart = periodsToOpen(def(object('Default', { workerGroup: 'wg', schedule: { ref: 'S' } as never }), object('S', { type: 'Schedule', period: '1 days' }), shell('A')), { firstActivation: AT }, NOTHING_OPEN, AT, STRICT);
     expect(noStart).toEqual({ refusal: 'Schedule S has no start: give startDateTime or startAt FIRST_ACTIVATION_DATE_TIME.' });
   });
 });
@@ -138,48 +139,63 @@ describe('planRun', () => {
   });
 });
 
-describe('the state machine', () => {
-  it('a diamond: D becomes ready only when both B and C are finished', () => {
-    let run = planned(DIAMOND).instances;
-    const a = byComponent(run, 'A');
-    const afterA = attemptEnded(run, a, 1, 'FINISHED', AT);
-    expect(afterA.map((c) => [c.instanceId, c.to, c.attempt?.attemptId])).toEqual([
-      ['@A_2026-11-29T10:00:00', 'FINISHED', undefined],
-      ['@B_2026-11-29T10:00:00', 'WAITING_FOR_RUNNER', '@B_2026-11-29T10:00:00_Attempt=1'],
-      ['@C_2026-11-29T10:00:00', 'WAITING_FOR_RUNNER', '@C_2026-11-29T10:00:00_Attempt=1'],
-    ]);
-    run = withStatus(run, { A: 'FINISHED', B: 'RUNNING', C: 'RUNNING' });
-    expect(attemptEnded(run, byComponent(run, 'B'), 1, 'FINISHED', AT).map((c) => c.instanceId)).toEqual(['@B_2026-11-29T10:00:00']);
-    run = withStatus(run, { B: 'FINISHED' });
-    expect(attemptEnded(run, byComponent(run, 'C'), 1, 'FINISHED', AT).map((c) => [c.instanceId, c.to])).toEqual([
-      ['@C_2026-11-29T10:00:00', 'FINISHED'],
-      ['@D_2026-11-29T10:00:00', 'WAITING_FOR_RUNNER'],
-    ]);
+describe('the state machine: each event a few writes by key', () => {
+  it('planning gives each instance its pending dependencies, its dependents and what is downstream of it', () => {
+    const run = planned(DIAMOND).instances;
+    const [a, b, c, d] = ['A', 'B', 'C', 'D'].map((id) => byComponent(run, id));
+    expect(a.pending).toBeUndefined();
+    expect(a.headAttempt).toBe('@A_2026-11-29T10:00:00_Attempt=1');
+    expect(d.pending).toEqual(['B', 'C']);
+    expect(a.settings.dependents).toEqual(['B', 'C']);
+    expect([...a.settings.downstream!].sort()).toEqual(['B', 'C', 'D']);
+    expect([b.settings.dependents, c.settings.dependents, d.settings.dependents]).toEqual([['D'], ['D'], []]);
+  });
+
+  it('an attempt that finishes: its instance FINISHED (while that attempt is its head), and its dependents hear of it by key', () => {
+    const a = byComponent(planned(DIAMOND).instances, 'A');
+    expect(attemptEnded(a, 1, 'FINISHED', AT)).toEqual({
+      changes: [{ instanceId: '@A_2026-11-29T10:00:00', from: LIVE_STATUSES, to: 'FINISHED', head: '@A_2026-11-29T10:00:00_Attempt=1' }],
+      notify: ['@B_2026-11-29T10:00:00', '@C_2026-11-29T10:00:00'],
+      finished: 'A',
+    });
+  });
+
+  it('a dependent whose pending set is empty gets attempt 1, from WAITING_ON_DEPENDENCIES only', () => {
+    const d = { ...byComponent(planned(DIAMOND).instances, 'D'), pending: [] };
+    expect(dependenciesMet(d, AT)).toEqual({
+      instanceId: '@D_2026-11-29T10:00:00',
+      from: ['WAITING_ON_DEPENDENCIES'],
+      to: 'WAITING_FOR_RUNNER',
+      attempt: expect.objectContaining({ attemptId: '@D_2026-11-29T10:00:00_Attempt=1', availableAt: AT.toISOString() }),
+    });
   });
 
   it('a failure with retries left makes the next attempt, available after retryDelay', () => {
-    const run = withStatus(planned(DIAMOND).instances, { A: 'RUNNING' });
-    const [change] = attemptEnded(run, byComponent(run, 'A'), 1, 'FAILED', AT);
-    expect(change).toEqual({
-      instanceId: '@A_2026-11-29T10:00:00',
-      from: 'RUNNING',
-      to: 'WAITING_FOR_RUNNER',
-      attempt: {
-        attemptId: '@A_2026-11-29T10:00:00_Attempt=2',
+    const a = byComponent(planned(DIAMOND).instances, 'A');
+    const { changes } = attemptEnded(a, 1, 'FAILED', AT);
+    expect(changes).toEqual([
+      {
         instanceId: '@A_2026-11-29T10:00:00',
-        componentId: 'A',
-        number: 2,
-        status: 'WAITING_FOR_RUNNER',
-        workerGroup: 'wg',
-        availableAt: '2026-11-29T10:10:00.000Z',
+        from: LIVE_STATUSES,
+        to: 'WAITING_FOR_RUNNER',
+        head: '@A_2026-11-29T10:00:00_Attempt=1',
+        attempt: {
+          attemptId: '@A_2026-11-29T10:00:00_Attempt=2',
+          instanceId: '@A_2026-11-29T10:00:00',
+          componentId: 'A',
+          number: 2,
+          status: 'WAITING_FOR_RUNNER',
+          workerGroup: 'wg',
+          availableAt: '2026-11-29T10:10:00.000Z',
+        },
       },
-    });
-    expect(attemptEnded(run, byComponent(run, 'A'), 2, 'TIMEDOUT', AT)[0].attempt?.number).toBe(3);
+    ]);
+    expect(attemptEnded(a, 2, 'TIMEDOUT', AT).changes[0].attempt?.number).toBe(3);
   });
 
   it('the last failure fails the instance and, with cascade, every instance downstream: CASCADE_FAILED', () => {
-    const run = withStatus(planned(DIAMOND).instances, { A: 'RUNNING' });
-    expect(attemptEnded(run, byComponent(run, 'A'), 3, 'FAILED', AT).map((c) => [c.instanceId.slice(0, 2), c.to])).toEqual([
+    const a = byComponent(planned(DIAMOND).instances, 'A');
+    expect(attemptEnded(a, 3, 'FAILED', AT).changes.map((c) => [c.instanceId.slice(0, 2), c.to]).sort()).toEqual([
       ['@A', 'FAILED'],
       ['@B', 'CASCADE_FAILED'],
       ['@C', 'CASCADE_FAILED'],
@@ -189,13 +205,18 @@ describe('the state machine', () => {
 
   it('without cascade, the instances downstream keep waiting', () => {
     const noCascade = def(object('Default', { scheduleType: 'ondemand', workerGroup: 'wg' }), shell('A'), shell('B', { dependsOn: { ref: 'A' } }));
-    const run = withStatus(planned(noCascade).instances, { A: 'RUNNING' });
-    expect(attemptEnded(run, byComponent(run, 'A'), 3, 'FAILED', AT).map((c) => c.to)).toEqual(['FAILED']);
-    expect(cascadeFrom(run, 'A').map((c) => c.to)).toEqual(['CASCADE_FAILED']); // what cascade would have done
+    const a = byComponent(planned(noCascade).instances, 'A');
+    expect(attemptEnded(a, 3, 'FAILED', AT).changes.map((c) => c.to)).toEqual(['FAILED']);
   });
 
-  it('readyDependents leaves final and running instances alone', () => {
-    const run = withStatus(planned(DIAMOND).instances, { A: 'FINISHED', B: 'CANCELED', C: 'RUNNING' });
-    expect(readyDependents(run, AT)).toEqual([]);
+  it('a rerun with cascade: its CASCADE_FAILED consumers wait again on what is not finished', () => {
+    const run = withStatus(planned(DIAMOND).instances, { A: 'FAILED', B: 'CASCADE_FAILED', C: 'CASCADE_FAILED', D: 'CASCADE_FAILED' });
+    const byId = new Map(run.map((i) => [i.componentId, i]));
+    const changes = rerun(byId.get('A')!, (c) => byId.get(c)?.status, (c) => byId.get(c)?.settings.dependsOn ?? [], AT);
+    if ('refusal' in changes) throw new Error(changes.refusal);
+    expect(changes.map((c) => [c.instanceId.slice(0, 2), c.to, c.pending?.slice().sort()])).toEqual([
+      ['@A', 'WAITING_FOR_RUNNER', undefined],
+      ...[['@B', ['A']], ['@C', ['A']], ['@D', ['B', 'C']]].map(([id, pending]) => [id, 'WAITING_ON_DEPENDENCIES', pending]),
+    ]);
   });
 });
