@@ -9,6 +9,7 @@ import { validateDefinition } from '../definitions/validate';
 import type { Definition } from '../definitions/definition';
 import { isOnDemand, workerGroupsOf } from '../runs/plan-run';
 import { activeRuns, maxActiveRuns, startOnDemandRun } from './on-demand-runs';
+import { unparkWaiting } from './parking';
 import { advanceDueMarkers, scheduleRefusal } from './schedule-progress';
 import { list, optional, PARAMETER_VALUE, required, SHAPES, structure } from '../model/shapes';
 import type { ParameterValue } from '../definitions/definition';
@@ -60,6 +61,8 @@ const run = async (input: Input, ctx: RequestContext): Promise<OperationResult> 
       const refusal = isOnDemand(read.definition) ? await runsRefusal(ctx, pipeline.state, input.pipelineId, read.definition) : scheduleRefusal(read.definition, ctx);
       if (refusal !== undefined) return { ok: false, error: invalidRequest(refusal) };
     }
+    // A deactivated pipeline's parked attempts go back into the ready index before it is active again (parking.ts).
+    if (pipeline.state === 'INACTIVE') await unparkWaiting(ctx, input.pipelineId);
     const written = await ctx.stores.pipelines.activate(input.pipelineId, read.version, {
       at: ctx.now().toISOString(),
       ...(start !== undefined && { startTime: new Date(start).toISOString() }),

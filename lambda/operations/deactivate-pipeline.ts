@@ -4,6 +4,7 @@
  * attempts and tasks are CANCELED; waiting ones wait for the next activation.
  */
 import { optional, required, SHAPES, structure } from '../model/shapes';
+import { openInstances, park } from './parking';
 import type { Operation, OperationResult, RequestContext } from './operation';
 import { loadPipeline, pipelineDeleted } from './pipeline-access';
 
@@ -22,18 +23,23 @@ const run = async (input: Input, ctx: RequestContext): Promise<OperationResult> 
   if (written === 'gone') return { ok: false, error: pipelineDeleted(input.pipelineId) };
   // No attempt is handed out while the pipeline is inactive (PollForTask checks); the running ones are canceled
   // now, or left to finish with cancelActive false (the model's doc).
-  const canceled = written === 'ok' && cancelActive ? await cancelRunning(ctx, input.pipelineId) : 0;
+  let canceled = 0;
+  if (written === 'ok') {
+    const open = await openInstances(ctx, input.pipelineId);
+    if (cancelActive) canceled = await cancelRunning(ctx, input.pipelineId, open);
+    await park(ctx, input.pipelineId, open.heads); // out of the ready index while inactive
+  }
   return { ok: true, output: {}, log: { outcome: written === 'ok' ? 'deactivated' : 'never activated', canceled } };
 };
 
 /** The running instances (among the open ones of the run summary, read by key): CANCELED, with their attempts and tasks. */
-const cancelRunning = async (ctx: RequestContext, pipelineId: string): Promise<number> => {
-  const { open } = await ctx.stores.runs.summary(pipelineId);
-  const running = (await ctx.stores.runs.getInstances(pipelineId, open)).filter((i) => i.status === 'RUNNING');
+const cancelRunning = async (ctx: RequestContext, pipelineId: string, open: Awaited<ReturnType<typeof openInstances>>): Promise<number> => {
+  const running = open.instances.filter((i) => i.status === 'RUNNING');
+  const heads = new Map(open.heads.map((a) => [a.attemptId, a]));
   const at = ctx.now().toISOString();
   let canceled = 0;
   for (const i of running) {
-    const attempt = i.headAttempt === undefined ? undefined : await ctx.stores.runs.getAttempt(pipelineId, i.headAttempt);
+    const attempt = i.headAttempt === undefined ? undefined : heads.get(i.headAttempt);
     if (attempt?.status === 'RUNNING') {
       await ctx.stores.runs.cancelAttempt(pipelineId, attempt.attemptId, at);
       if (attempt.taskId) await ctx.stores.tasks.cancelTask(attempt.taskId);

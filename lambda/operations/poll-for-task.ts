@@ -13,6 +13,8 @@ import { newTaskId } from '../store/task-store';
 import type { Candidate } from '../store/run-store';
 import type { Operation, OperationResult, RequestContext } from './operation';
 import { invalidRequest, readDefinition, withActivationValues } from './pipeline-access';
+import { RUN_DEFAULTS } from '../runs/run-limits';
+import type { StoredInstance } from '../store/run-store';
 import { utf8Bytes, WORKER_GROUP_MAX_BYTES } from '../definitions/limits';
 import { expireLease, settleCandidate } from './run-progress';
 import { advanceMarker } from './schedule-progress';
@@ -38,56 +40,92 @@ const BATCH = 10;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Tries the candidates in order; the task object of the first one this caller wins, 'opened' when it opened due periods (look again at once), or undefined. */
-const takeOne = async (input: Input, ctx: RequestContext, evaluation: Evaluation, candidates: readonly Candidate[]): Promise<OperationResult | 'opened' | undefined> => {
+/**
+ * Claims a waiting attempt, then checks what the claim cannot: the pipeline (deleted: the attempt is CANCELED;
+ * inactive, or its component paused: the attempt is parked out of the ready index until activation or RESUME,
+ * so that no poller meets it again). Anything that fails after the claim puts the attempt back (release), so a
+ * claim is never followed by an attempt nobody holds. The claim's answer is the attempt with its instance's
+ * settings and period: the poll reads no attempt or instance item, and the definition from a cache of versions.
+ */
+const takeAttempt = async (input: Input, ctx: RequestContext, evaluation: Evaluation, c: Candidate): Promise<OperationResult | 'moved' | undefined> => {
+  const now = ctx.now();
+  const taskId = newTaskId(c.pipelineId);
+  // The claim takes the acknowledgement window of the limits (2 minutes); an activity's shorter one (relaxed limits) follows.
+  const claimed = await ctx.stores.runs.claim(c, { taskId, ...(input.hostname !== undefined && { hostname: input.hostname }), at: now.toISOString(), leaseUntil: new Date(now.getTime() + RUN_DEFAULTS.acknowledgeTimeoutMs).toISOString() });
+  if (!claimed) return undefined; // another poller took it
+  try {
+    const settings = claimed.run.settings.acknowledgeTimeoutMs === undefined ? (await ctx.stores.runs.getInstance(c.pipelineId, claimed.instanceId))?.settings : claimed.run.settings;
+    if (!settings) {
+      await ctx.stores.runs.release(c, taskId);
+      return undefined;
+    }
+    if (settings.acknowledgeTimeoutMs < RUN_DEFAULTS.acknowledgeTimeoutMs) await ctx.stores.runs.setLease(c.pipelineId, c.attemptId, taskId, new Date(now.getTime() + settings.acknowledgeTimeoutMs).toISOString());
+    // Checked after the claim: a DeletePipeline that returned before it is seen here, and nothing is handed out.
+    const pipeline = await ctx.stores.pipelines.get(c.pipelineId);
+    if (!pipeline || pipeline.state === PIPELINE_DELETED) {
+      await ctx.stores.runs.cancelAttempt(c.pipelineId, c.attemptId, now.toISOString());
+      return 'moved';
+    }
+    if (pipeline.state !== 'SCHEDULED' || !pipeline.active || pipeline.paused.includes(claimed.componentId)) {
+      await ctx.stores.runs.parkClaimed(c, taskId);
+      return 'moved';
+    }
+    const read = await readDefinition(ctx, pipeline, (p) => p.active);
+    if ('error' in read) {
+      await ctx.stores.runs.release(c, taskId);
+      return undefined;
+    }
+    const instance: StoredInstance = {
+      pipelineId: c.pipelineId,
+      runId: claimed.run.scheduledStartTime,
+      instanceId: claimed.instanceId,
+      componentId: claimed.componentId,
+      status: 'RUNNING',
+      settings,
+      scheduledStartTime: claimed.run.scheduledStartTime,
+      scheduledEndTime: claimed.run.scheduledEndTime,
+      attemptCount: claimed.number,
+      headAttempt: claimed.attemptId,
+    };
+    const taskObject = buildTaskObject(evaluation, withActivationValues(read.definition, read.pipeline), instance, claimed, taskId);
+    await ctx.stores.runs.instanceStarted(c.pipelineId, claimed.instanceId, claimed.attemptId);
+    await ctx.stores.tasks.putTask({ taskId, pipelineId: c.pipelineId, attemptId: claimed.attemptId, state: 'RUNNING', instance });
+    return { ok: true, output: { taskObject }, log: { pipelineId: c.pipelineId, attemptId: claimed.attemptId } };
+  } catch (err) {
+    await ctx.stores.runs.release(c, taskId).catch(() => undefined); // best effort: its lease passes otherwise
+    throw err;
+  }
+};
+
+/**
+ * Tries the candidates in order: the task object of the first one this caller wins; 'again' when it moved some
+ * out of the way (opened due periods, gave up a lease, settled, parked or canceled an attempt it could not hand
+ * out), so the poll looks again at once: no number of such items ahead of a claimable one can starve it.
+ */
+const takeOne = async (input: Input, ctx: RequestContext, evaluation: Evaluation, candidates: readonly Candidate[]): Promise<OperationResult | 'again' | undefined> => {
   const { accountId } = ctx.caller;
-  let opened = false;
+  let again = false;
   for (const c of candidates) {
     if (c.status === 'SCHEDULE') {
-      await advanceMarker(ctx, c, accountId); // a scheduled pipeline's next periods are due
-      opened = true;
+      await advanceMarker(ctx, c, accountId); // a pipeline's marker is due: its next periods, or a run cut short
+      again = true;
       continue;
     }
     if (c.status === 'RUNNING') {
       await expireLease(ctx, c, accountId); // its lease has passed
+      again = true;
       continue;
     }
     if (c.status !== 'WAITING_FOR_RUNNER') {
       await settleCandidate(ctx, c, accountId); // it ended, and the call that ended it died before the run moved on
+      again = true;
       continue;
     }
-    const now = ctx.now();
-    const pipeline = await ctx.stores.pipelines.get(c.pipelineId);
-    if (!pipeline || pipeline.state === PIPELINE_DELETED) {
-      await ctx.stores.runs.cancelAttempt(c.pipelineId, c.attemptId, now.toISOString());
-      continue;
-    }
-    if (pipeline.state !== 'SCHEDULED' || !pipeline.active) continue; // deactivated: its work waits
-    const attempt = await ctx.stores.runs.getAttempt(c.pipelineId, c.attemptId);
-    if (!attempt || pipeline.paused.includes(attempt.componentId)) continue; // paused: its work waits
-    const taskId = newTaskId();
-    const instance = await ctx.stores.runs.getInstance(c.pipelineId, attempt.instanceId);
-    if (!instance) continue;
-    // The task object is made before the claim: nothing after the claim can fail for what the definition holds
-    // (a field that cannot be evaluated, or is over the request's budget, is handed out as written).
-    const read = await readDefinition(ctx, pipeline, (p) => p.active);
-    if ('error' in read) continue;
-    const held = { ...attempt, status: 'RUNNING' as const, taskId, actualStartTime: now.toISOString(), ...(input.hostname !== undefined && { hostname: input.hostname }) };
-    const taskObject = buildTaskObject(evaluation, withActivationValues(read.definition, read.pipeline), instance, held, taskId);
-    const leaseUntil = new Date(now.getTime() + instance.settings.acknowledgeTimeoutMs).toISOString();
-    const claimed = await ctx.stores.runs.claim(c, { taskId, ...(input.hostname !== undefined && { hostname: input.hostname }), at: now.toISOString(), leaseUntil });
-    if (!claimed) continue; // another poller took it
-    // Checked after the claim: a DeletePipeline that returned before it is seen here, and nothing is handed out.
-    const after = await ctx.stores.pipelines.get(c.pipelineId);
-    if (!after || after.state === PIPELINE_DELETED) {
-      await ctx.stores.runs.cancelAttempt(c.pipelineId, c.attemptId, now.toISOString());
-      continue;
-    }
-    await ctx.stores.runs.instanceStarted(c.pipelineId, instance.instanceId, attempt.attemptId);
-    await ctx.stores.tasks.putTask({ taskId, pipelineId: c.pipelineId, attemptId: attempt.attemptId, state: 'RUNNING' });
-    return { ok: true, output: { taskObject }, log: { pipelineId: c.pipelineId, attemptId: attempt.attemptId } };
+    const taken = await takeAttempt(input, ctx, evaluation, c);
+    if (taken === 'moved') again = true;
+    else if (taken) return taken;
   }
-  return opened ? 'opened' : undefined;
+  return again ? 'again' : undefined;
 };
 
 const run = async (input: Input, ctx: RequestContext): Promise<OperationResult> => {
@@ -100,9 +138,9 @@ const run = async (input: Input, ctx: RequestContext): Promise<OperationResult> 
   for (;;) {
     const candidates = await ctx.stores.runs.candidates(ctx.caller.accountId, input.workerGroup, ctx.now().toISOString(), BATCH);
     const taken = await takeOne(input, ctx, evaluation, candidates);
-    if (taken !== undefined && taken !== 'opened') return taken;
+    if (taken !== undefined && taken !== 'again') return taken;
     if (Date.now() + POLL_INTERVAL_MS > waitUntil) return { ok: true, output: {}, log: { outcome: 'nothing ready' } };
-    if (taken !== 'opened') await sleep(POLL_INTERVAL_MS); // periods just opened: look again at once
+    if (taken !== 'again') await sleep(POLL_INTERVAL_MS); // something moved out of the way: look again at once
   }
 };
 

@@ -32,10 +32,8 @@ const run = async (input: Input, ctx: RequestContext): Promise<OperationResult> 
   const { task } = loaded;
   const { pipelineId } = task;
   if (task.state === 'CANCELED') return { ok: true, output: { canceled: true }, log: { pipelineId, outcome: 'canceled' } };
-  const attempt = await ctx.stores.runs.getAttempt(pipelineId, task.attemptId);
-  // A seeded task's attempt belongs to no instance: the default report timeout applies.
-  const instance = attempt?.instanceId ? await ctx.stores.runs.getInstance(pipelineId, attempt.instanceId) : undefined;
-  const timeoutMs = instance?.settings.reportProgressTimeoutMs ?? RUN_DEFAULTS.reportProgressTimeoutMs;
+  // A task of a run carries its instance's settings; a seeded task's attempt belongs to no instance: the default applies.
+  const timeoutMs = task.instance?.settings.reportProgressTimeoutMs ?? RUN_DEFAULTS.reportProgressTimeoutMs;
   const leaseUntil = new Date(ctx.now().getTime() + timeoutMs).toISOString();
   const result = await ctx.stores.runs.reportProgress(pipelineId, task.attemptId, task.taskId, leaseUntil, input.fields ?? []);
   return { ok: true, output: { canceled: result !== 'ok' }, log: { pipelineId, outcome: result } };

@@ -3,7 +3,7 @@
  * ran out): the state machine decides, the run store applies, each write by key and idempotent, so a retry of
  * the call that ended the attempt applies only what is still missing (docs/behaviour.md §8).
  */
-import type { AttemptStatus } from '../runs/run-model';
+import type { AttemptStatus, Instance } from '../runs/run-model';
 import { attemptEnded, AttemptOutcome, dependenciesMet, Effects, guardedFailed } from '../runs/transitions';
 import type { Candidate, StoredAttempt } from '../store/run-store';
 import type { Completion, Task } from '../store/task-store';
@@ -38,10 +38,10 @@ export const applyEffects = async (ctx: RequestContext, pipelineId: string, acco
   }
 };
 
-/** The run moves on from the end of attempt `attemptId` (read by key: its instance). */
-const attemptOver = async (ctx: RequestContext, pipelineId: string, accountId: string, attemptId: string, outcome: AttemptOutcome): Promise<void> => {
+/** The run moves on from the end of attempt `attemptId`: its instance as a task carries it, else read by key. */
+const attemptOver = async (ctx: RequestContext, pipelineId: string, accountId: string, attemptId: string, outcome: AttemptOutcome, known?: Instance): Promise<void> => {
   const parts = attemptParts(attemptId);
-  const instance = parts && (await ctx.stores.runs.getInstance(pipelineId, parts.instanceId));
+  const instance = parts && (known?.instanceId === parts.instanceId ? known : await ctx.stores.runs.getInstance(pipelineId, parts.instanceId));
   // The head check of each change keeps an outcome from applying twice, or after a later attempt was made.
   if (!parts || !instance) return;
   await applyEffects(ctx, pipelineId, accountId, attemptEnded(instance, parts.number, outcome, ctx.now()));
@@ -54,7 +54,7 @@ const attemptOver = async (ctx: RequestContext, pipelineId: string, accountId: s
  */
 export const finishRunTask = async (ctx: RequestContext, task: Task, completion: Completion): Promise<void> => {
   const outcome = OUTCOMES[completion.status];
-  if (outcome) await attemptOver(ctx, task.pipelineId, ctx.caller.accountId, task.attemptId, outcome);
+  if (outcome) await attemptOver(ctx, task.pipelineId, ctx.caller.accountId, task.attemptId, outcome, task.instance);
   await ctx.stores.runs.finishAttempt(task.pipelineId, task.attemptId, task.taskId, completion);
 };
 

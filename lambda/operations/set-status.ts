@@ -9,6 +9,7 @@ import type { StoredInstance } from '../store/run-store';
 import type { Operation, OperationResult, RequestContext } from './operation';
 import { invalidRequest, loadPipeline, pipelineDeleted, readDefinition, shownVersion } from './pipeline-access';
 import { applyEffects } from './run-progress';
+import { parkWaiting, unparkWaiting } from './parking';
 
 export const COMPONENT_STATUSES = ['PAUSE', 'RESUME'] as const;
 export const INSTANCE_STATUSES = ['TRY_CANCEL', 'RERUN', 'MARK_FINISHED'] as const;
@@ -35,8 +36,13 @@ const run = async (input: Input, ctx: RequestContext): Promise<OperationResult> 
     const components = new Set(read.definition.pipelineObjects.map((o) => o.id));
     const unknown = ids.filter((id) => !components.has(id));
     if (unknown.length > 0) return { ok: false, error: invalidRequest(refusalFor(unknown, 'components', input.status)) };
-    const written = await ctx.stores.pipelines.setPaused(pipelineId, ids, input.status === 'PAUSE');
-    return written === 'gone' ? { ok: false, error: pipelineDeleted(pipelineId) } : { ok: true, output: {}, log: { count: ids.length } };
+    const pausing = input.status === 'PAUSE';
+    // Out of the ready index after the pause is written; back into it before the resume is (parking.ts).
+    if (!pausing) await unparkWaiting(ctx, pipelineId, new Set(ids));
+    const written = await ctx.stores.pipelines.setPaused(pipelineId, ids, pausing);
+    if (written === 'gone') return { ok: false, error: pipelineDeleted(pipelineId) };
+    if (pausing) await parkWaiting(ctx, pipelineId, new Set(ids));
+    return { ok: true, output: {}, log: { count: ids.length } };
   }
   // Instances are read by key: what a call costs is what it names, never the pipeline's history.
   const known = new Set((await ctx.stores.runs.getInstances(pipelineId, ids.filter((id) => id.startsWith('@')))).map((i) => i.instanceId));

@@ -12,10 +12,9 @@ export const taskNotFound = () => modeledError('TaskNotFoundException', 'The spe
 
 /** The caller's task whose pipeline is live, or the answer to give instead. */
 export const loadTask = async (ctx: RequestContext, taskId: string): Promise<{ task: Task; refused?: undefined } | { refused: OperationResult }> => {
-  const task = await ctx.stores.tasks.getTask(taskId);
+  const { task, pipeline } = await ctx.stores.tasks.getTaskAndPipeline(taskId);
   if (!task) return { refused: { ok: false, error: taskNotFound() } };
   const { pipelineId } = task;
-  const pipeline = await ctx.stores.tasks.getPipeline(pipelineId);
   if (pipeline?.accountId !== undefined && pipeline.accountId !== ctx.caller.accountId) return { refused: { ok: false, error: taskNotFound() } };
   if (!pipeline) return { refused: { ok: false, log: { pipelineId }, error: pipelineNotFound(pipelineId) } };
   if (pipeline.deleted) return { refused: { ok: false, log: { pipelineId }, error: pipelineDeleted(pipelineId) } };

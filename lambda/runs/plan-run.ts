@@ -94,7 +94,9 @@ export const planInstances = (objects: Inheritance, activities: readonly Pipelin
       attemptCount: ready ? 1 : 0,
       ...(ready ? { headAttempt: first } : { pending }),
     });
-    if (ready) attempts.push({ attemptId: first, instanceId, componentId: o.id, number: 1, status: 'WAITING_FOR_RUNNER', workerGroup: settings.workerGroup, availableAt });
+    if (ready) {
+      attempts.push({ attemptId: first, instanceId, componentId: o.id, number: 1, status: 'WAITING_FOR_RUNNER', workerGroup: settings.workerGroup, availableAt, run: { settings, scheduledStartTime, scheduledEndTime } });
+    }
   }
   return { instances, attempts };
 };

@@ -73,6 +73,18 @@ export interface Attempt {
   readonly workerGroup: string;
   /** ISO 8601 UTC: when a runner may take it (later than now after a retryDelay). */
   readonly availableAt: string;
+  /**
+   * What the poll that takes it needs of its instance, copied when it is made (none of it changes): so that a
+   * claim's answer holds everything, and the poll reads no instance.
+   */
+  readonly run: RunOfAttempt;
+}
+
+/** An attempt's instance as it was made: its settings and period. */
+export interface RunOfAttempt {
+  readonly settings: ActivitySettings;
+  readonly scheduledStartTime: string;
+  readonly scheduledEndTime: string;
 }
 
 export interface Run {

@@ -47,7 +47,7 @@ const isFinal = (s: InstanceStatus) => FINAL_INSTANCE_STATUSES.includes(s);
 export const sibling = (instance: Pick<Instance, 'scheduledStartTime'>, componentId: string): string => instanceIdOf(componentId, instance.scheduledStartTime);
 
 /** Attempt `number` of an instance, waiting for a runner of its worker group from `availableAt`. */
-export const newAttempt = (i: Pick<Instance, 'instanceId' | 'componentId' | 'settings'>, number: number, availableAt: string): Attempt => ({
+export const newAttempt = (i: Pick<Instance, 'instanceId' | 'componentId' | 'settings' | 'scheduledStartTime' | 'scheduledEndTime'>, number: number, availableAt: string): Attempt => ({
   attemptId: attemptIdOf(i.instanceId, number),
   instanceId: i.instanceId,
   componentId: i.componentId,
@@ -55,6 +55,7 @@ export const newAttempt = (i: Pick<Instance, 'instanceId' | 'componentId' | 'set
   status: 'WAITING_FOR_RUNNER',
   workerGroup: i.settings.workerGroup,
   availableAt,
+  run: { settings: i.settings, scheduledStartTime: i.scheduledStartTime, scheduledEndTime: i.scheduledEndTime },
 });
 
 const finishedEffects = (instance: Instance, from: readonly InstanceStatus[], head?: string): Effects => ({

@@ -5,6 +5,7 @@
  * pipeline item is one conditional write; the crash-safe order of the multi-item calls is in
  * docs/behaviour.md (§ Pipelines: storage).
  */
+import { definitionCache } from './definition-cache';
 import {
   AttributeValue,
   BatchGetItemCommand,
@@ -282,9 +283,15 @@ export class DynamoDbPipelineStore implements PipelineStore {
   }
 
   async readDefinition(pipelineId: string, ref: VersionRef): Promise<Definition | 'changed'> {
+    const key = JSON.stringify([this.tables.definitions, pipelineId, ref.id, ref.chunks]);
+    const cached = definitionCache.get(key);
+    if (cached) return cached;
     const pieces = (await this.queryChunks(pipelineId, { version: ref.id })).map((i) => i[ATTR.data]?.S ?? '');
     if (pieces.length !== ref.chunks) return 'changed';
-    return JSON.parse(pieces.join('')) as Definition;
+    const text = pieces.join('');
+    const definition = JSON.parse(text) as Definition;
+    definitionCache.set(key, definition, text.length);
+    return definition;
   }
 
   private async guarded(update: Omit<ConstructorParameters<typeof UpdateItemCommand>[0], 'TableName' | 'Key'>, pipelineId: string): Promise<GuardedWrite> {

@@ -59,6 +59,9 @@ const attemptItem = (pipelineId: string, accountId: string, a: Attempt): Item =>
   [ATTR.workerGroup]: s(a.workerGroup),
   [ATTR.readyKey]: s(readyKeyOf(accountId, a.workerGroup)),
   [ATTR.availableAt]: s(a.availableAt),
+  [ATTR.settings]: s(JSON.stringify(a.run.settings)),
+  [ATTR.scheduledStartTime]: s(a.run.scheduledStartTime),
+  [ATTR.scheduledEndTime]: s(a.run.scheduledEndTime),
 });
 
 const toInstance = (item: Item): StoredInstance => ({
@@ -112,6 +115,11 @@ const toAttempt = (item: Item): StoredAttempt => {
     status,
     workerGroup: str(item, ATTR.workerGroup) ?? '',
     availableAt: str(item, ATTR.availableAt) ?? '',
+    run: {
+      settings: JSON.parse(str(item, ATTR.settings) ?? '{}'),
+      scheduledStartTime: str(item, ATTR.scheduledStartTime) ?? '',
+      scheduledEndTime: str(item, ATTR.scheduledEndTime) ?? str(item, ATTR.scheduledStartTime) ?? '',
+    },
     ...(status === 'RUNNING' && str(item, ATTR.availableAt) !== undefined && { leaseUntil: str(item, ATTR.availableAt) }),
     ...optional(item, ATTR.taskId, 'taskId'),
     ...optional(item, ATTR.hostname, 'hostname'),
@@ -231,9 +239,20 @@ export class DynamoDbRunStore implements RunStore {
   }
 
   async purgeRuns(pipelineId: string): Promise<void> {
-    const { instances, attempts, markers } = await this.objectsOf(pipelineId);
-    const keys = [...instances.map((i) => i.instanceId), ...attempts.map((a) => a.attemptId), ...markers.map((m) => m.markerId)].map((id) => ({ DeleteRequest: { Key: this.key(pipelineId, id) } }));
-    await batchWriteAll(this.client, this.tables.objects, keys, this.signal);
+    // Every item of the pipeline's partition: instances, attempts, markers and the run summary.
+    const items = await queryAll(
+      this.client,
+      {
+        TableName: this.tables.objects,
+        KeyConditionExpression: '#pid = :pid',
+        ExpressionAttributeNames: { '#pid': ATTR.pipelineId, '#oid': ATTR.objectId },
+        ExpressionAttributeValues: { ':pid': s(pipelineId) },
+        ProjectionExpression: '#pid, #oid',
+        ConsistentRead: true,
+      },
+      this.signal,
+    );
+    await batchWriteAll(this.client, this.tables.objects, items.map((i) => ({ DeleteRequest: { Key: this.key(pipelineId, str(i, ATTR.objectId)!) } })), this.signal);
   }
 
   async startRun(pipelineId: string, accountId: string, runId: string, instances: readonly Instance[], attempts: readonly Attempt[], openedAt = runId): Promise<void> {
@@ -329,21 +348,70 @@ export class DynamoDbRunStore implements RunStore {
     }));
   }
 
-  claim(c: Candidate, claim: Claim): Promise<boolean> {
-    return this.update(c.pipelineId, c.attemptId, {
-      expression: 'SET #status = :running, #task = :task, #start = :at, #at = :lease, #ack = :false' + (claim.hostname !== undefined ? ', #host = :host' : ''),
-      condition: '#status = :waiting AND #at = :seen',
-      names: { '#status': ATTR.status, '#task': ATTR.taskId, '#start': ATTR.actualStartTime, '#at': ATTR.availableAt, '#ack': ATTR.acknowledged, ...(claim.hostname !== undefined && { '#host': ATTR.hostname }) },
-      values: {
-        ':running': s('RUNNING'),
-        ':waiting': s('WAITING_FOR_RUNNER'),
-        ':task': s(claim.taskId),
-        ':at': s(claim.at),
-        ':lease': s(claim.leaseUntil),
-        ':seen': s(c.availableAt),
-        ':false': { BOOL: false },
-        ...(claim.hostname !== undefined && { ':host': s(claim.hostname) }),
-      },
+  async claim(c: Candidate, claim: Claim): Promise<StoredAttempt | undefined> {
+    try {
+      const res = await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tables.objects,
+          Key: this.key(c.pipelineId, c.attemptId),
+          UpdateExpression: 'SET #status = :running, #task = :task, #start = :at, #at = :lease, #ack = :false' + (claim.hostname !== undefined ? ', #host = :host' : ''),
+          // The arbiter between pollers: the attempt as this poller read it, still waiting, still in the index.
+          ConditionExpression: '#status = :waiting AND #at = :seen AND attribute_exists(#rk)',
+          ExpressionAttributeNames: { '#status': ATTR.status, '#task': ATTR.taskId, '#start': ATTR.actualStartTime, '#at': ATTR.availableAt, '#ack': ATTR.acknowledged, '#rk': ATTR.readyKey, ...(claim.hostname !== undefined && { '#host': ATTR.hostname }) },
+          ExpressionAttributeValues: {
+            ':running': s('RUNNING'),
+            ':waiting': s('WAITING_FOR_RUNNER'),
+            ':task': s(claim.taskId),
+            ':at': s(claim.at),
+            ':lease': s(claim.leaseUntil),
+            ':seen': s(c.availableAt),
+            ':false': { BOOL: false },
+            ...(claim.hostname !== undefined && { ':host': s(claim.hostname) }),
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+        { abortSignal: this.signal },
+      );
+      return res.Attributes ? toAttempt(res.Attributes) : undefined;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return undefined;
+      throw err;
+    }
+  }
+
+  setLease(pipelineId: string, attemptId: string, taskId: string, leaseUntil: string): Promise<boolean> {
+    return this.update(pipelineId, attemptId, {
+      expression: 'SET #at = :lease',
+      condition: '#status = :running AND #task = :task',
+      names: { '#status': ATTR.status, '#task': ATTR.taskId, '#at': ATTR.availableAt },
+      values: { ':running': s('RUNNING'), ':task': s(taskId), ':lease': s(leaseUntil) },
+    });
+  }
+
+  async parkClaimed(c: Candidate, taskId: string): Promise<void> {
+    await this.update(c.pipelineId, c.attemptId, {
+      expression: 'SET #status = :waiting, #at = :seen, #parked = #rk REMOVE #rk, #task, #start, #ack, #host',
+      condition: '#status = :running AND #task = :task',
+      names: { '#status': ATTR.status, '#at': ATTR.availableAt, '#parked': ATTR.parkedKey, '#rk': ATTR.readyKey, '#task': ATTR.taskId, '#start': ATTR.actualStartTime, '#ack': ATTR.acknowledged, '#host': ATTR.hostname },
+      values: { ':waiting': s('WAITING_FOR_RUNNER'), ':running': s('RUNNING'), ':seen': s(c.availableAt), ':task': s(taskId) },
+    });
+  }
+
+  park(pipelineId: string, attemptId: string): Promise<boolean> {
+    return this.update(pipelineId, attemptId, {
+      expression: 'SET #parked = #rk REMOVE #rk',
+      condition: '#status = :waiting AND attribute_exists(#rk)',
+      names: { '#status': ATTR.status, '#parked': ATTR.parkedKey, '#rk': ATTR.readyKey },
+      values: { ':waiting': s('WAITING_FOR_RUNNER') },
+    });
+  }
+
+  unpark(pipelineId: string, attemptId: string): Promise<boolean> {
+    return this.update(pipelineId, attemptId, {
+      expression: 'SET #rk = #parked REMOVE #parked',
+      condition: 'attribute_exists(#parked)',
+      names: { '#parked': ATTR.parkedKey, '#rk': ATTR.readyKey },
+      values: {},
     });
   }
 

@@ -4,6 +4,7 @@
  */
 import {
   AttributeValue,
+  BatchGetItemCommand,
   ConditionalCheckFailedException,
   type DynamoDBClient,
   GetItemCommand,
@@ -11,10 +12,17 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { ATTR, PIPELINE_DELETED, TABLES, TableNames } from './tables';
-import { isFinalStatus } from './task-store';
+import { isFinalStatus, pipelineIdHint } from './task-store';
 import type { CompleteResult, Completion, Pipeline, Task, TaskStore } from './task-store';
 
 type Item = Record<string, AttributeValue>;
+
+const PIPELINE_PROJECTION = `${ATTR.pipelineState}, ${ATTR.accountId}`;
+
+const toPipeline = (pipelineId: string, item: Item): Pipeline => {
+  const accountId = item[ATTR.accountId]?.S;
+  return { pipelineId, deleted: item[ATTR.pipelineState]?.S === PIPELINE_DELETED, ...(accountId !== undefined && { accountId }) };
+};
 
 const RUNNING = 'RUNNING';
 /** DynamoDB's limit on a partition key value, in UTF-8 bytes. */
@@ -39,19 +47,41 @@ export class DynamoDbTaskStore implements TaskStore {
     return Item ? toTask(Item) : undefined;
   }
 
+  async getTaskAndPipeline(taskId: string): Promise<{ task?: Task; pipeline?: Pipeline }> {
+    const hint = pipelineIdHint(taskId);
+    if (hint === undefined || Buffer.byteLength(taskId, 'utf8') > PARTITION_KEY_MAX_BYTES) {
+      const task = await this.getTask(taskId);
+      return task ? { task, pipeline: await this.getPipeline(task.pipelineId) } : {};
+    }
+    const res = await this.client.send(
+      new BatchGetItemCommand({
+        RequestItems: {
+          [this.tables.tasks]: { Keys: [{ [TABLES.tasks.partitionKey]: { S: taskId } }], ConsistentRead: true },
+          [this.tables.pipelines]: { Keys: [{ [TABLES.pipelines.partitionKey]: { S: hint } }], ConsistentRead: true, ProjectionExpression: PIPELINE_PROJECTION },
+        },
+      }),
+      { abortSignal: this.signal },
+    );
+    // Two keys are far under the engine's limits: an unprocessed key is read again the plain way.
+    const taskItem = res.Responses?.[this.tables.tasks]?.[0];
+    const task = taskItem ? toTask(taskItem) : res.UnprocessedKeys?.[this.tables.tasks] ? await this.getTask(taskId) : undefined;
+    if (!task) return {};
+    const pipelineItem = res.Responses?.[this.tables.pipelines]?.[0];
+    if (task.pipelineId !== hint || (!pipelineItem && res.UnprocessedKeys?.[this.tables.pipelines])) return { task, pipeline: await this.getPipeline(task.pipelineId) };
+    return { task, pipeline: pipelineItem ? toPipeline(task.pipelineId, pipelineItem) : undefined };
+  }
+
   async getPipeline(pipelineId: string): Promise<Pipeline | undefined> {
     const { Item } = await this.client.send(
       new GetItemCommand({
         TableName: this.tables.pipelines,
         Key: { [TABLES.pipelines.partitionKey]: { S: pipelineId } },
         ConsistentRead: true,
-        ProjectionExpression: `${ATTR.pipelineState}, ${ATTR.accountId}`,
+        ProjectionExpression: PIPELINE_PROJECTION,
       }),
       { abortSignal: this.signal },
     );
-    if (!Item) return undefined;
-    const accountId = Item[ATTR.accountId]?.S;
-    return { pipelineId, deleted: Item[ATTR.pipelineState]?.S === PIPELINE_DELETED, ...(accountId !== undefined && { accountId }) };
+    return Item ? toPipeline(pipelineId, Item) : undefined;
   }
 
   async completeTask(taskId: string, completion: Completion): Promise<CompleteResult> {
@@ -84,6 +114,7 @@ export class DynamoDbTaskStore implements TaskStore {
           [ATTR.attemptId]: { S: task.attemptId },
           [ATTR.taskStatus]: { S: task.state },
           [ATTR.fromRun]: { BOOL: true },
+          ...(task.instance !== undefined && { [ATTR.instance]: { S: JSON.stringify(task.instance) } }),
         },
         ConditionExpression: 'attribute_not_exists(#id)',
         ExpressionAttributeNames: { '#id': ATTR.taskId },
@@ -190,5 +221,6 @@ const toTask = (item: Item): Task => {
     state,
     ...(completion && { completion }),
     ...(item[ATTR.fromRun]?.BOOL && { fromRun: true }),
+    ...(item[ATTR.instance]?.S !== undefined && { instance: JSON.parse(item[ATTR.instance].S!) }),
   };
 };

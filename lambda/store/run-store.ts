@@ -147,10 +147,21 @@ export interface RunStore {
   getInstance(pipelineId: string, instanceId: string): Promise<StoredInstance | undefined>;
   /** Up to `limit` attempts of the account and worker group available at `now`, oldest first. */
   candidates(accountId: string, workerGroup: string, now: string, limit: number): Promise<Candidate[]>;
-  /** Takes a waiting attempt for a runner, if it is still the candidate read. */
-  claim(candidate: Candidate, claim: Claim): Promise<boolean>;
-  /** Puts a claimed attempt back, as the candidate it was (its pipeline turned out not to be running). */
+  /** Takes a waiting attempt for a runner, if it is still the candidate read: the attempt as claimed, or undefined. */
+  claim(candidate: Candidate, claim: Claim): Promise<StoredAttempt | undefined>;
+  /** Sets the lease of the runner holding `taskId` (the acknowledgement window, when an activity's is shorter than the claim's). */
+  setLease(pipelineId: string, attemptId: string, taskId: string, leaseUntil: string): Promise<boolean>;
+  /** Puts a claimed attempt back, as the candidate it was (what followed the claim failed). */
   release(candidate: Candidate, taskId: string): Promise<void>;
+  /**
+   * Puts a claimed attempt back, waiting but out of the ready index (its pipeline is inactive or its component
+   * paused), so that no poller meets it again until `unpark`.
+   */
+  parkClaimed(candidate: Candidate, taskId: string): Promise<void>;
+  /** A waiting attempt leaves the ready index until `unpark` (deactivation, PAUSE). */
+  park(pipelineId: string, attemptId: string): Promise<boolean>;
+  /** A parked attempt goes back into the ready index (activation, RESUME). */
+  unpark(pipelineId: string, attemptId: string): Promise<boolean>;
   /** A waiting or running attempt becomes CANCELED and leaves the ready index. */
   cancelAttempt(pipelineId: string, attemptId: string, at: string): Promise<boolean>;
   /**

@@ -82,6 +82,10 @@ export const ATTR = {
   fromRun: 'fromRun',
   lastHeartbeat: 'lastHeartbeat',
   paused: 'paused',
+  /** A task of a run: its attempt's instance as the poll saw it (JSON: settings and period), so that its end reads no instance. */
+  instance: 'instance',
+  /** A waiting attempt that cannot be claimed now (its pipeline inactive, its component paused): its readyKey, kept aside. */
+  parkedKey: 'parkedKey',
   /** An instance waiting on dependencies: the components (SS) not finished yet. */
   pending: 'pending',
   /** A pipeline's run summary: the instances not final yet (SS). */

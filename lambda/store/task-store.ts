@@ -4,9 +4,32 @@
  */
 
 import { randomBytes } from 'node:crypto';
+import type { Instance } from '../runs/run-model';
 
-/** Opaque and URL-safe, 512 characters, like the long encrypted task ids AWS hands out (see the API page's example). */
-export const newTaskId = (): string => randomBytes(384).toString('base64url');
+const TASK_ID_BYTES = 384;
+/** The pipeline ids a task id carries: ours are 23 characters; longer ones are not carried. */
+const CARRIED_PIPELINE_ID_BYTES = 64;
+
+/**
+ * Opaque and URL-safe, 512 characters, like the long encrypted task ids AWS hands out (see the API page's
+ * example). It carries its pipeline's id (a length byte, the id, then random bytes), so that the task and its
+ * pipeline can be read in one request; nothing trusts it: the task item's own pipelineId decides.
+ */
+export const newTaskId = (pipelineId = ''): string => {
+  const id = Buffer.from(pipelineId, 'utf8');
+  const carried = id.length <= CARRIED_PIPELINE_ID_BYTES ? id : Buffer.alloc(0);
+  return Buffer.concat([Buffer.from([carried.length]), carried, randomBytes(TASK_ID_BYTES - 1 - carried.length)]).toString('base64url');
+};
+
+/** The pipeline id a task id says it carries (a hint, checked against the task), or undefined. */
+export const pipelineIdHint = (taskId: string): string | undefined => {
+  if (taskId.length !== (TASK_ID_BYTES * 4) / 3 || !/^[A-Za-z0-9_-]+$/.test(taskId)) return undefined;
+  const bytes = Buffer.from(taskId, 'base64url');
+  const length = bytes[0];
+  if (length === 0 || length > CARRIED_PIPELINE_ID_BYTES) return undefined;
+  const id = bytes.subarray(1, 1 + length).toString('utf8');
+  return /^[\x21-\x7e]+$/.test(id) ? id : undefined;
+};
 
 /** What a task runner reports when it ends a task. */
 export type FinalStatus = 'FINISHED' | 'FAILED' | 'FALSE';
@@ -34,6 +57,8 @@ export interface Task {
   readonly completion?: Completion;
   /** True for a task PollForTask handed out from a run (a seeded task is not): its end moves the run on. */
   readonly fromRun?: boolean;
+  /** A task of a run: its attempt's instance as the poll saw it (settings, period), so that its end reads no instance. */
+  readonly instance?: Instance;
 }
 
 export interface Pipeline {
@@ -50,6 +75,8 @@ export type CompleteResult =
 
 export interface TaskStore {
   getTask(taskId: string): Promise<Task | undefined>;
+  /** The task and its pipeline, in one read when the task id carries its pipeline's id (else two). */
+  getTaskAndPipeline(taskId: string): Promise<{ task?: Task; pipeline?: Pipeline }>;
   getPipeline(pipelineId: string): Promise<Pipeline | undefined>;
   /** Atomically moves a RUNNING task to its completion; the task item is the arbiter of concurrent calls. */
   completeTask(taskId: string, completion: Completion): Promise<CompleteResult>;

@@ -40,6 +40,7 @@ class CrashAfterTaskWrite implements TaskStore {
   constructor(private readonly inner: TaskStore) {}
   getTask = (id: string) => this.inner.getTask(id);
   getPipeline = (id: string) => this.inner.getPipeline(id);
+  getTaskAndPipeline = (id: string) => this.inner.getTaskAndPipeline(id);
   completeTask = (id: string, c: Completion) => this.inner.completeTask(id, c);
   putTask = (t: Task) => this.inner.putTask(t);
   cancelTask = (id: string) => this.inner.cancelTask(id);

@@ -89,8 +89,13 @@ describe('DynamoDB requests of the pipeline calls (docs/behaviour.md §7)', () =
     });
     expect(await requestsOfOp('ValidatePipelineDefinition', { pipelineId: id, pipelineObjects: ON_DEMAND })).toEqual({ status: 200, requests: ['GetItem'] });
     expect(await requestsOfOp('GetPipelineDefinition', { pipelineId: id })).toEqual({ status: 200, requests: ['GetItem', 'Query'] });
-    // On demand: the run too, a Query of the pipeline's objects (is a run in progress?), then one PutItem per instance and per first attempt.
-    expect(await requestsOfOp('ActivatePipeline', { pipelineId: id })).toEqual({ status: 200, requests: ['GetItem', 'Query', 'UpdateItem', 'Query', 'PutItem', 'PutItem'] });
+    // On demand: the pipeline (its definition from the cache: GetPipelineDefinition read this version), the activation,
+    // then the run: the run summary, the worker group's repair marker armed, the run reserved, a PutItem per instance and
+    // per first attempt, the instances opened (the reservation cleared), the marker disarmed.
+    expect(await requestsOfOp('ActivatePipeline', { pipelineId: id })).toEqual({
+      status: 200,
+      requests: ['GetItem', 'UpdateItem', 'GetItem', 'UpdateItem', 'UpdateItem', 'PutItem', 'PutItem', 'UpdateItem', 'UpdateItem'],
+    });
     expect(await requestsOfOp('PutPipelineDefinition', { pipelineId: id, pipelineObjects: ON_DEMAND })).toEqual({
       status: 200,
       requests: ['GetItem', 'BatchWriteItem', 'UpdateItem', 'Query'],
@@ -100,12 +105,14 @@ describe('DynamoDB requests of the pipeline calls (docs/behaviour.md §7)', () =
       status: 200,
       requests: ['GetItem', 'BatchWriteItem', 'UpdateItem', 'Query', 'BatchWriteItem'], // the replaced latest (not active) is collected
     });
-    expect(await requestsOfOp('DescribeObjects', { pipelineId: id, objectIds: ['Hello'] })).toEqual({ status: 200, requests: ['GetItem', 'Query'] });
-    expect(await requestsOfOp('QueryObjects', { pipelineId: id, sphere: 'COMPONENT' })).toEqual({ status: 200, requests: ['GetItem', 'Query'] });
+    // Components: the pipeline, and the definition (a Query per MB, here from the cache of versions: read just above).
+    expect(await requestsOfOp('DescribeObjects', { pipelineId: id, objectIds: ['Hello'] })).toEqual({ status: 200, requests: ['GetItem'] });
+    expect(await requestsOfOp('QueryObjects', { pipelineId: id, sphere: 'COMPONENT' })).toEqual({ status: 200, requests: ['GetItem'] });
     expect(await requestsOfOp('AddTags', { pipelineId: id, tags: [{ key: 'k', value: 'v' }] })).toEqual({ status: 200, requests: ['GetItem', 'UpdateItem'] });
     expect(await requestsOfOp('RemoveTags', { pipelineId: id, tagKeys: ['k'] })).toEqual({ status: 200, requests: ['GetItem', 'UpdateItem'] });
-    // cancelActive (the default): and a Query of the run, to cancel what runs (nothing here).
-    expect(await requestsOfOp('DeactivatePipeline', { pipelineId: id })).toEqual({ status: 200, requests: ['GetItem', 'UpdateItem', 'Query'] });
+    // The pipeline, the deactivation, then the open instances (the run summary, the instances, their head attempts: by
+    // key) to cancel what runs (cancelActive, the default: nothing runs here) and park what waits (one attempt).
+    expect(await requestsOfOp('DeactivatePipeline', { pipelineId: id })).toEqual({ status: 200, requests: ['GetItem', 'UpdateItem', 'GetItem', 'BatchGetItem', 'BatchGetItem', 'UpdateItem'] });
     // The definitions, then the run history (here the run's instance and first attempt).
     expect(await requestsOfOp('DeletePipeline', { pipelineId: id })).toEqual({ status: 200, requests: ['GetItem', 'UpdateItem', 'Query', 'BatchWriteItem', 'Query', 'BatchWriteItem'] });
     expect(await requestsOfOp('DeletePipeline', { pipelineId: id })).toEqual({ status: 200, requests: ['GetItem', 'Query', 'Query'] });
@@ -127,18 +134,25 @@ describe('DynamoDB requests of the run calls (docs/behaviour.md §8)', () => {
       return { body: res.body, requests: counter.names.map((c) => c.replace(/Command$/, '')) };
     };
     const poll = await counted('PollForTask', { workerGroup: 'wg' });
-    // The ready index, the pipeline, the attempt, its instance, the definition (the task object is made before the claim),
-    // the claim, the pipeline again, the instance, the task.
-    expect(poll.requests).toEqual(['Query', 'GetItem', 'GetItem', 'GetItem', 'Query', 'UpdateItem', 'GetItem', 'UpdateItem', 'PutItem']);
+    // The ready index, the claim (its answer: the attempt with its instance's settings and period), the pipeline, the
+    // instance RUNNING, the task. The definition comes from the cache of versions (ActivatePipeline read this one).
+    expect(poll.requests).toEqual(['Query', 'UpdateItem', 'GetItem', 'UpdateItem', 'PutItem']);
     const { taskId } = poll.body.taskObject;
-    expect((await counted('ReportTaskProgress', { taskId })).requests).toEqual(['GetItem', 'GetItem', 'GetItem', 'GetItem', 'UpdateItem']);
-    // SetTaskStatus of a run task: the four of §3, then the attempt, the run (Query), per change its writes (here
-    // the instance FINISHED, and Next's first attempt: PutItem, UpdateItem), and the attempt out of the ready index.
+    // The task and its pipeline in one read (the task id carries the pipeline's id), the lease renewed.
+    expect((await counted('ReportTaskProgress', { taskId })).requests).toEqual(['BatchGetItem', 'UpdateItem']);
+    // SetTaskStatus of a run task: the task and pipeline, the task (the arbiter), the instance FINISHED, the run
+    // summary; Next hears of it (its pending set), gets its first attempt (PutItem, UpdateItem); last, the attempt.
     expect((await counted('SetTaskStatus', { taskId, taskStatus: 'FINISHED' })).requests).toEqual([
-      'GetItem', 'GetItem', 'UpdateItem', 'UpdateItem', 'GetItem', 'Query', 'UpdateItem', 'PutItem', 'UpdateItem', 'UpdateItem',
+      'BatchGetItem', 'UpdateItem', 'UpdateItem', 'UpdateItem', 'UpdateItem', 'PutItem', 'UpdateItem', 'UpdateItem',
     ]);
+    // A task with no dependents: poll 5 + progress 2 + finish 5 = 12 requests (issue 17's ceiling).
+    const next = await counted('PollForTask', { workerGroup: 'wg' });
+    const progress = await counted('ReportTaskProgress', { taskId: next.body.taskObject.taskId });
+    const finish = await counted('SetTaskStatus', { taskId: next.body.taskObject.taskId, taskStatus: 'FINISHED' });
+    expect([next.requests.length, progress.requests.length, finish.requests.length]).toEqual([5, 2, 5]);
     expect((await counted('ReportTaskRunnerHeartbeat', { taskrunnerId: 'r' })).requests).toEqual(['PutItem']);
-    expect((await counted('SetStatus', { pipelineId: id, objectIds: ['Hello'], status: 'PAUSE' })).requests).toEqual(['GetItem', 'Query', 'Query', 'UpdateItem']);
+    // PAUSE: the pipeline (the definition from the cache), the pause, the run summary (no open instance: nothing to park).
+    expect((await counted('SetStatus', { pipelineId: id, objectIds: ['Hello'], status: 'PAUSE' })).requests).toEqual(['GetItem', 'UpdateItem', 'GetItem']);
     const empty = await counted('PollForTask', { workerGroup: 'nobody' });
     expect(empty.body).toEqual({});
     expect(new Set(empty.requests)).toEqual(new Set(['Query'])); // an idle poll: one Query of the index a second

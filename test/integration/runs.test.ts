@@ -337,7 +337,8 @@ describe('a call that dies after ending an attempt and is never retried', () => 
   it('SetTaskStatus FINISHED: the task is FINISHED, its attempt still under its lease; once the lease passes a poll finishes the work: the dependents start', async () => {
     const r = await setUp([ON_DEMAND, shell('A'), shell('B', { dependsOn: { ref: 'A' } })]);
     const a = await r.poll();
-    const dying = dyingDispatcher(r, readsAttempt); // dies after the task's write, before the run moves on
+    const writesObjects = (command: string, input: Record<string, unknown>) => command === 'UpdateItemCommand' && input.TableName === engine.names.objects;
+    const dying = dyingDispatcher(r, writesObjects); // dies after the task's write, before the run moves on
     expect((await dying.call('SetTaskStatus', { taskId: a.taskId, taskStatus: 'FINISHED' })).status).toBe(500);
     dying.client.destroy();
     expect(await r.statuses('ATTEMPT')).toEqual({ '@A_2026-11-29T10:00:00_Attempt=1': 'RUNNING' });
