@@ -35,6 +35,9 @@ interface Input {
 export const POLL_WAIT_MS = 20_000;
 /** How often a waiting poll looks again: an attempt made ready is handed out within about this. */
 export const POLL_INTERVAL_MS = 1000;
+/** With relaxed limits, the lease a claim takes until the activity's own acknowledgement window is set. */
+const RELAXED_CLAIM_LEASE_MS = 10_000;
+
 /** Candidates read a round. */
 const BATCH = 10;
 
@@ -50,8 +53,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const takeAttempt = async (input: Input, ctx: RequestContext, evaluation: Evaluation, c: Candidate): Promise<OperationResult | 'moved' | undefined> => {
   const now = ctx.now();
   const taskId = newTaskId(c.pipelineId);
-  // The claim takes the acknowledgement window of the limits (2 minutes); an activity's shorter one (relaxed limits) follows.
-  const claimed = await ctx.stores.runs.claim(c, { taskId, ...(input.hostname !== undefined && { hostname: input.hostname }), at: now.toISOString(), leaseUntil: new Date(now.getTime() + RUN_DEFAULTS.acknowledgeTimeoutMs).toISOString() });
+  // The claim takes the acknowledgement window before the activity's settings are known: the limits' 2 minutes, or
+  // with relaxed limits a short one; an activity whose window differs (relaxed limits only) has it set right after.
+  const claimLeaseMs = ctx.limits.relaxed ? RELAXED_CLAIM_LEASE_MS : RUN_DEFAULTS.acknowledgeTimeoutMs;
+  const claimed = await ctx.stores.runs.claim(c, { taskId, ...(input.hostname !== undefined && { hostname: input.hostname }), at: now.toISOString(), leaseUntil: new Date(now.getTime() + claimLeaseMs).toISOString() });
   if (!claimed) return undefined; // another poller took it
   try {
     const settings = claimed.run.settings.acknowledgeTimeoutMs === undefined ? (await ctx.stores.runs.getInstance(c.pipelineId, claimed.instanceId))?.settings : claimed.run.settings;
@@ -59,7 +64,7 @@ const takeAttempt = async (input: Input, ctx: RequestContext, evaluation: Evalua
       await ctx.stores.runs.release(c, taskId);
       return undefined;
     }
-    if (settings.acknowledgeTimeoutMs < RUN_DEFAULTS.acknowledgeTimeoutMs) await ctx.stores.runs.setLease(c.pipelineId, c.attemptId, taskId, new Date(now.getTime() + settings.acknowledgeTimeoutMs).toISOString());
+    if (settings.acknowledgeTimeoutMs !== claimLeaseMs) await ctx.stores.runs.setLease(c.pipelineId, c.attemptId, taskId, new Date(now.getTime() + settings.acknowledgeTimeoutMs).toISOString());
     // Checked after the claim: a DeletePipeline that returned before it is seen here, and nothing is handed out.
     const pipeline = await ctx.stores.pipelines.get(c.pipelineId);
     if (!pipeline || pipeline.state === PIPELINE_DELETED) {

@@ -103,7 +103,17 @@ describe('planRun', () => {
       ['@B_2026-11-29T10:00:00', 'WAITING_ON_DEPENDENCIES', 0],
     ]);
     expect(run.attempts).toEqual([
-      { attemptId: '@A_2026-11-29T10:00:00_Attempt=1', instanceId: '@A_2026-11-29T10:00:00', componentId: 'A', number: 1, status: 'WAITING_FOR_RUNNER', workerGroup: 'wg', availableAt: AT.toISOString() },
+      {
+        attemptId: '@A_2026-11-29T10:00:00_Attempt=1',
+        instanceId: '@A_2026-11-29T10:00:00',
+        componentId: 'A',
+        number: 1,
+        status: 'WAITING_FOR_RUNNER',
+        workerGroup: 'wg',
+        availableAt: AT.toISOString(),
+        // What a poll needs of its instance travels with it.
+        run: { settings: byComponent(run.instances, 'A').settings, scheduledStartTime: AT.toISOString(), scheduledEndTime: AT.toISOString() },
+      },
     ]);
   });
 
@@ -187,6 +197,7 @@ describe('the state machine: each event a few writes by key', () => {
           status: 'WAITING_FOR_RUNNER',
           workerGroup: 'wg',
           availableAt: '2026-11-29T10:10:00.000Z',
+          run: { settings: a.settings, scheduledStartTime: a.scheduledStartTime, scheduledEndTime: a.scheduledEndTime },
         },
       },
     ]);
