@@ -29,8 +29,15 @@ export const maxActiveRuns = (definition: Definition): number => {
   return Number.isNaN(n) ? ON_DEMAND_MAX_ACTIVE.default : Math.min(ON_DEMAND_MAX_ACTIVE.maximum, Math.max(1, n));
 };
 
-/** The runs in progress: the distinct runs of the instances not final (an instance id ends with its run's time). */
-export const activeRuns = (summary: RunSummary): number => new Set(summary.open.map((id) => id.slice(-19))).size;
+/**
+ * The runs in progress: the distinct runs of the instances not final (an instance id ends with its run's time),
+ * and a run being written (it is open as soon as its writer ends, possibly before this caller reserves the next).
+ */
+export const activeRuns = (summary: RunSummary): number => {
+  const runs = new Set(summary.open.map((id) => id.slice(-19)));
+  if (summary.pendingRun !== undefined) runs.add(summary.pendingRun.slice(0, 19));
+  return runs.size;
+};
 
 /** The next run's start: now to the second, or a second after the latest run if that is not earlier. */
 const nextStart = (now: Date, last: string | undefined): string => {

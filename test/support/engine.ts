@@ -13,6 +13,7 @@ import { DynamoDbTaskStore } from '../../lambda/store/dynamodb-task-store';
 import type { RunLimits } from '../../lambda/runs/run-limits';
 import { ATTR, TABLES, tableNamesFromEnv, TableNames } from '../../lambda/store/tables';
 import type { TaskStore } from '../../lambda/store/task-store';
+import type { RunStore } from '../../lambda/store/run-store';
 import { dynamoDbClient, ensureTables } from '../../local/dynamodb';
 import { startEngine } from '../../local/engine';
 import { defaultSeedAccount, EMPTY_PLAN, seed, SeededTask, SeedPlan } from '../../tools/seeding';
@@ -69,12 +70,12 @@ export const TEST_CALLER = { accountId: defaultSeedAccount(), userId: process.en
 
 export const dispatcherFor = (
   engine: TestEngine,
-  overrides: { client?: DynamoDBClient; store?: TaskStore; logger?: Logger; now?: () => Date; caller?: Caller; limits?: RunLimits } = {},
+  overrides: { client?: DynamoDBClient; store?: TaskStore; runs?: (inner: RunStore) => RunStore; logger?: Logger; now?: () => Date; caller?: Caller; limits?: RunLimits } = {},
 ): Dispatch => {
   const dispatch = createDispatcher({
     stores: (signal) => ({
       pipelines: new DynamoDbPipelineStore(overrides.client ?? engine.client, engine.names, signal),
-      runs: new DynamoDbRunStore(overrides.client ?? engine.client, engine.names, signal),
+      runs: (overrides.runs ?? ((r) => r))(new DynamoDbRunStore(overrides.client ?? engine.client, engine.names, signal)),
       tasks: overrides.store ?? new DynamoDbTaskStore(overrides.client ?? engine.client, engine.names, signal),
     }),
     now: overrides.now ?? (() => new Date()),

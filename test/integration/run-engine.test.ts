@@ -1,0 +1,337 @@
+/**
+ * The run engine under races and crashes, on a real engine (docs/behaviour.md §8): joins that cannot lose an
+ * update, polls that unclaimable work cannot starve, a new run per activation, claims and leases that one caller
+ * wins, and request counts that do not grow with history.
+ */
+import { BatchWriteItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { countRequests, dispatcherFor, startTestEngine, TestEngine } from '../support/engine';
+import { createPipeline, newCaller, object, op } from '../support/pipelines';
+import type { Caller } from '../../lambda/identity';
+import { DynamoDbRunStore } from '../../lambda/store/dynamodb-run-store';
+import type { RunStore } from '../../lambda/store/run-store';
+import { DynamoDbPipelineStore } from '../../lambda/store/dynamodb-pipeline-store';
+import { ATTR } from '../../lambda/store/tables';
+import { dynamoDbClient } from '../../local/dynamodb';
+
+jest.setTimeout(60_000);
+
+let engine: TestEngine;
+beforeAll(async () => {
+  engine = await startTestEngine();
+});
+afterAll(() => engine.close());
+
+const clock = (start = '2026-11-29T10:00:00.000Z') => {
+  let t = new Date(start).getTime();
+  return { now: () => new Date(t), advance: (ms: number) => (t += ms) };
+};
+const shell = (id: string, extra: Record<string, string | { ref: string } | { ref: string }[]> = {}) => object(id, { type: 'ShellCommandActivity', command: `echo ${id}`, ...(extra as Record<string, string>) });
+const DEFAULT = (workerGroup = 'wg', extra: Record<string, string> = {}) => object('Default', { scheduleType: 'ondemand', workerGroup, failureAndRerunMode: 'CASCADE', ...extra });
+
+const setUp = async (objects: ReturnType<typeof object>[], options: { runs?: (inner: RunStore) => RunStore; caller?: Caller } = {}) => {
+  const time = clock();
+  const caller = options.caller ?? newCaller();
+  const dispatch = dispatcherFor(engine, { now: time.now, ...(options.runs && { runs: options.runs }) });
+  const call = (operation: string, input: Record<string, unknown>, budgetMs?: number) => op(dispatch, operation, input, caller, budgetMs);
+  const pipelineId = await createPipeline(dispatch, caller);
+  expect((await call('PutPipelineDefinition', { pipelineId, pipelineObjects: objects })).body.errored).toBe(false);
+  expect((await call('ActivatePipeline', { pipelineId })).status).toBe(200);
+  const poll = async (workerGroup = 'wg') => (await call('PollForTask', { workerGroup, hostname: 'h' }, 3000)).body.taskObject;
+  const describe = async (ids: string[]) =>
+    Object.fromEntries(((await call('DescribeObjects', { pipelineId, objectIds: ids })).body.pipelineObjects as { id: string; fields: { key: string; stringValue?: string }[] }[]).map((o) => [o.id, o.fields.find((f) => f.key === '@status')?.stringValue]));
+  const ids = async (sphere: string) => (await call('QueryObjects', { pipelineId, sphere, limit: 1000 })).body.ids as string[];
+  return { time, caller, dispatch, call, pipelineId, poll, describe, ids };
+};
+
+const at = (id: string) => `@${id}_2026-11-29T10:00:00`;
+
+describe('joins: a dependency finishing is one conditional write per dependent, never lost', () => {
+  /** J depends on D0..Dn-1; each D is polled, so their SetTaskStatus calls can be ordered by the test. */
+  const join = (n: number) => [DEFAULT(), ...Array.from({ length: n }, (_, i) => shell(`D${i}`)), shell('J', { dependsOn: Array.from({ length: n }, (_, i) => ({ ref: `D${i}` })) })];
+
+  /**
+   * The held writer: D0's SetTaskStatus is stopped at the store port right before it tells J (between what it
+   * read and what it writes), every other dependency finishes meanwhile, then D0 goes on.
+   */
+  it.each([2, 3, 5])('%i-way: one finishing call held at the store port while the others finish: J ready exactly once', async (n) => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let held = false;
+    let reached!: () => void;
+    const arrived = new Promise<void>((resolve) => (reached = resolve));
+    const holding = (inner: RunStore): RunStore =>
+      new Proxy(inner, {
+        get(target, prop, receiver) {
+          const value = Reflect.get(target, prop, receiver) as unknown;
+          if (prop !== 'dependencyFinished' || typeof value !== 'function') return typeof value === 'function' ? value.bind(target) : value;
+          return async (pipelineId: string, instanceId: string, finished: string) => {
+            if (finished === 'D0' && !held) {
+              held = true;
+              reached();
+              await gate;
+            }
+            return (value as RunStore['dependencyFinished']).call(target, pipelineId, instanceId, finished);
+          };
+        },
+      });
+    const r = await setUp(join(n), { runs: holding });
+    const tasks = [];
+    for (let i = 0; i < n; i++) tasks.push(await r.poll());
+    const byComponent = new Map(tasks.map((t) => [t.attemptId.slice(1, t.attemptId.indexOf('_')), t]));
+    const first = r.call('SetTaskStatus', { taskId: byComponent.get('D0')!.taskId, taskStatus: 'FINISHED' });
+    await arrived;
+    for (let i = 1; i < n; i++) expect((await r.call('SetTaskStatus', { taskId: byComponent.get(`D${i}`)!.taskId, taskStatus: 'FINISHED' })).status).toBe(200);
+    expect(await r.describe([at('J')])).toEqual({ [at('J')]: 'WAITING_ON_DEPENDENCIES' }); // D0 has not told it yet
+    release();
+    expect((await first).status).toBe(200);
+    expect(await r.describe([at('J'), `${at('J')}_Attempt=1`, `${at('J')}_Attempt=2`])).toEqual({ [at('J')]: 'WAITING_FOR_RUNNER', [`${at('J')}_Attempt=1`]: 'WAITING_FOR_RUNNER' });
+    // A retry of every call (their answers were lost) changes nothing.
+    for (const t of tasks) expect((await r.call('SetTaskStatus', { taskId: t.taskId, taskStatus: 'FINISHED' })).status).toBe(200);
+    expect((await r.ids('ATTEMPT')).filter((id) => id.startsWith(at('J')))).toEqual([`${at('J')}_Attempt=1`]);
+  });
+
+  it('10 rounds of A and B finishing at the same moment (concurrent SetTaskStatus calls): C ready exactly once each time', async () => {
+    for (let round = 0; round < 10; round++) {
+      const r = await setUp([DEFAULT(), shell('A'), shell('B'), shell('C', { dependsOn: [{ ref: 'A' }, { ref: 'B' }] })]);
+      const [a, b] = [await r.poll(), await r.poll()];
+      const answers = await Promise.all([a, b].map((t) => r.call('SetTaskStatus', { taskId: t.taskId, taskStatus: 'FINISHED' })));
+      expect(answers.map((x) => x.status)).toEqual([200, 200]);
+      expect(await r.describe([at('C')])).toEqual({ [at('C')]: 'WAITING_FOR_RUNNER' });
+      expect((await r.ids('ATTEMPT')).filter((id) => id.startsWith(at('C')))).toEqual([`${at('C')}_Attempt=1`]);
+    }
+  });
+});
+
+describe('PollForTask is never starved by work it cannot hand out', () => {
+  it('40 attempts of a deactivated pipeline ahead of one claimable attempt: one poll hands out the claimable one, and parks the 40', async () => {
+    const caller = newCaller();
+    const blocked = await setUp([DEFAULT('shared'), ...Array.from({ length: 40 }, (_, i) => shell(`X${i}`))], { caller });
+    // Deactivated as a crash would leave it: the pipeline INACTIVE, its 40 attempts still in the ready index.
+    await new DynamoDbPipelineStore(engine.client, engine.names).deactivate(blocked.pipelineId, false);
+    blocked.time.advance(1000);
+    const ready = await setUp([DEFAULT('shared'), shell('Ok')], { caller });
+    ready.time.advance(2000);
+    const task = await ready.poll('shared');
+    expect(task?.attemptId).toBe(`${at('Ok')}_Attempt=1`);
+    // They left the index: the next poll of the group finds nothing, and reactivation puts them back.
+    expect(await ready.poll('shared')).toBeUndefined();
+    expect((await blocked.call('ActivatePipeline', { pipelineId: blocked.pipelineId })).status).toBe(200);
+    expect((await blocked.poll('shared'))?.attemptId).toMatch(/^@X\d+_2026-11-29T10:00:00_Attempt=1$/);
+  });
+
+  it('PAUSE parks a component\'s waiting attempts; RESUME puts them back', async () => {
+    const r = await setUp([DEFAULT(), shell('A'), shell('B')]);
+    await r.call('SetStatus', { pipelineId: r.pipelineId, objectIds: ['A', 'B'], status: 'PAUSE' });
+    expect(await r.poll()).toBeUndefined();
+    await r.call('SetStatus', { pipelineId: r.pipelineId, objectIds: ['B'], status: 'RESUME' });
+    expect((await r.poll())?.attemptId).toBe(`${at('B')}_Attempt=1`);
+    expect(await r.poll()).toBeUndefined();
+  });
+});
+
+describe('a new run on every activation', () => {
+  it('activating again within the same second, once the run ended, starts a run a second later: ids unique per activation', async () => {
+    const r = await setUp([DEFAULT(), shell('A')]);
+    const t = await r.poll();
+    await r.call('SetTaskStatus', { taskId: t.taskId, taskStatus: 'FINISHED' });
+    expect((await r.call('ActivatePipeline', { pipelineId: r.pipelineId })).status).toBe(200); // the clock has not moved
+    expect(await r.ids('INSTANCE')).toEqual([at('A'), '@A_2026-11-29T10:00:01']);
+    expect((await r.poll())?.attemptId).toBe('@A_2026-11-29T10:00:01_Attempt=1');
+  });
+
+  it('while a run is in progress, activation is refused with a 400 (maxActiveInstances 1, the default); with 2, a second run starts', async () => {
+    const one = await setUp([DEFAULT(), shell('A')]);
+    const refused = await one.call('ActivatePipeline', { pipelineId: one.pipelineId });
+    expect(refused.status).toBe(400);
+    expect(refused.body).toEqual({ __type: 'InvalidRequestException', message: expect.stringMatching(/1 run is in progress and Default's maxActiveInstances is 1/) });
+    const two = await setUp([DEFAULT('wg', { maxActiveInstances: '2' }), shell('A')]);
+    expect((await two.call('ActivatePipeline', { pipelineId: two.pipelineId })).status).toBe(200);
+    expect((await two.call('ActivatePipeline', { pipelineId: two.pipelineId })).status).toBe(400);
+    expect(await two.ids('INSTANCE')).toEqual([at('A'), '@A_2026-11-29T10:00:01']);
+  });
+
+  it('concurrent activations of an idle pipeline start exactly maxActiveInstances runs', async () => {
+    const r = await setUp([DEFAULT('wg', { maxActiveInstances: '3' }), shell('A')]);
+    const t = await r.poll();
+    await r.call('SetTaskStatus', { taskId: t.taskId, taskStatus: 'FINISHED' });
+    const answers = await Promise.all(Array.from({ length: 6 }, () => r.call('ActivatePipeline', { pipelineId: r.pipelineId })));
+    expect(answers.filter((a) => a.status === 200)).toHaveLength(3);
+    expect(await r.ids('INSTANCE')).toHaveLength(4);
+  });
+});
+
+describe('claims and leases: one caller wins, by the conditions of the store', () => {
+  const store = () => new DynamoDbRunStore(engine.client, engine.names);
+
+  it('a claim of a candidate read before another claim (or release) fails: the condition on status and availableAt', async () => {
+    const r = await setUp([DEFAULT(), shell('A')]);
+    const [c] = await store().candidates(r.caller.accountId, 'wg', '2026-11-29T10:00:00.000Z', 10);
+    const claims = await Promise.all(Array.from({ length: 8 }, (_, i) => store().claim(c, { taskId: `t${i}`, at: '2026-11-29T10:00:00.000Z', leaseUntil: '2026-11-29T10:02:00.000Z' })));
+    expect(claims.filter((x) => x !== undefined)).toHaveLength(1);
+    const winner = claims.findIndex((x) => x !== undefined);
+    await store().release(c, `t${winner}`);
+    // Released with the availableAt it was read with: a claim of a stale candidate (other availableAt) still fails.
+    expect(await store().claim({ ...c, availableAt: '2026-11-29T09:59:59.000Z' }, { taskId: 'late', at: '2026-11-29T10:00:00.000Z', leaseUntil: '2026-11-29T10:02:00.000Z' })).toBeUndefined();
+    expect(await store().claim(c, { taskId: 'again', at: '2026-11-29T10:00:00.000Z', leaseUntil: '2026-11-29T10:02:00.000Z' })).toBeDefined();
+  });
+
+  it('a lease renewed after it was read cannot be expired (the guard #at = :seen); another task cannot renew it', async () => {
+    const r = await setUp([DEFAULT(), shell('A')]);
+    const t = await r.poll();
+    const [pipelineId, attemptId] = [r.pipelineId, t.attemptId];
+    const before = (await store().getAttempt(pipelineId, attemptId))!;
+    expect(await store().reportProgress(pipelineId, attemptId, 'another-task', '2026-11-29T11:00:00.000Z', [])).toBe('lost');
+    expect(await store().reportProgress(pipelineId, attemptId, t.taskId, '2026-11-29T10:30:00.000Z', [])).toBe('ok');
+    expect(await store().expire({ pipelineId, attemptId, availableAt: before.availableAt, status: 'RUNNING' }, '2026-11-29T10:05:00.000Z', '2026-11-29T10:05:30.000Z')).toBe(false);
+    expect(await store().expire({ pipelineId, attemptId, availableAt: '2026-11-29T10:30:00.000Z', status: 'RUNNING' }, '2026-11-29T10:31:00.000Z', '2026-11-29T10:31:30.000Z')).toBe(true);
+  });
+
+  it('a claim whose pipeline is deleted meanwhile cancels the attempt: nothing is handed out after DeletePipeline returned', async () => {
+    const r = await setUp([DEFAULT(), shell('A')]);
+    await r.call('DeletePipeline', { pipelineId: r.pipelineId });
+    expect(await r.poll()).toBeUndefined();
+  });
+});
+
+describe('cost that does not grow with history', () => {
+  /** `count` ended instances and attempts of old runs, written straight into the pipeline's partition. */
+  const seedHistory = async (pipelineId: string, count: number) => {
+    const items: Record<string, AttributeValue>[] = [];
+    for (let i = 0; items.length < count; i++) {
+      const time = new Date(Date.UTC(2020, 0, 1) + i * 1000).toISOString();
+      const instanceId = `@A_${time.slice(0, 19)}`;
+      const base = { [ATTR.pipelineId]: { S: pipelineId }, [ATTR.componentId]: { S: 'A' } };
+      items.push({ ...base, [ATTR.objectId]: { S: instanceId }, [ATTR.sphere]: { S: 'INSTANCE' }, [ATTR.status]: { S: 'FINISHED' }, [ATTR.settings]: { S: '{}' }, [ATTR.scheduledStartTime]: { S: time }, [ATTR.attemptCount]: { N: '1' } });
+      items.push({ ...base, [ATTR.objectId]: { S: `${instanceId}_Attempt=1` }, [ATTR.sphere]: { S: 'ATTEMPT' }, [ATTR.status]: { S: 'FINISHED' }, [ATTR.instanceId]: { S: instanceId }, [ATTR.attemptNumber]: { N: '1' } });
+    }
+    for (let i = 0; i < items.length; i += 25) {
+      await engine.client.send(new BatchWriteItemCommand({ RequestItems: { [engine.names.objects]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) } }));
+    }
+  };
+
+  /** Each run call's requests on a pipeline with `history` items of old runs. */
+  const requestsWith = async (history: number) => {
+    const r = await setUp([DEFAULT(), shell('B'), shell('C', { dependsOn: { ref: 'B' } })]);
+    await seedHistory(r.pipelineId, history);
+    const client = dynamoDbClient(engine.endpoint);
+    const counter = countRequests(client);
+    const counted = dispatcherFor(engine, { client, now: r.time.now });
+    const count = async (operation: string, input: Record<string, unknown>) => {
+      counter.reset();
+      const res = await op(counted, operation, input, r.caller, 3000);
+      return { body: res.body, requests: [...counter.names] };
+    };
+    const poll = await count('PollForTask', { workerGroup: 'wg' });
+    const taskId = poll.body.taskObject.taskId;
+    const out = {
+      poll: poll.requests,
+      progress: (await count('ReportTaskProgress', { taskId })).requests,
+      finish: (await count('SetTaskStatus', { taskId, taskStatus: 'FINISHED' })).requests,
+      setStatus: (await count('SetStatus', { pipelineId: r.pipelineId, objectIds: [at('C')], status: 'TRY_CANCEL' })).requests,
+      describePipelines: (await count('DescribePipelines', { pipelineIds: [r.pipelineId] })).requests,
+      describeObjects: (await count('DescribeObjects', { pipelineId: r.pipelineId, objectIds: [at('B'), `${at('B')}_Attempt=1`] })).requests,
+      queryObjects: (await count('QueryObjects', { pipelineId: r.pipelineId, sphere: 'INSTANCE', limit: 10 })).requests,
+    };
+    client.destroy();
+    return out;
+  };
+
+  it('each run call makes the same requests with 10 and with 5,000 history items', async () => {
+    const fresh = await requestsWith(10);
+    const old = await requestsWith(5000);
+    expect(old).toEqual(fresh);
+    expect(fresh.poll).toHaveLength(5);
+  });
+});
+
+describe('crashes between the writes of ActivatePipeline and PollForTask, never retried', () => {
+  /** A dispatcher on the run's clock whose engine client fails the requests `fails` picks (for good once `forever`). */
+  const failingDispatcher = (r: { time: { now: () => Date } }, fails: (command: string, input: Record<string, unknown>) => boolean, forever = true) => {
+    const client = dynamoDbClient(engine.endpoint);
+    let dead = false;
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const now = fails(context.commandName ?? '', args.input as Record<string, unknown>);
+        dead ||= now && forever;
+        if (dead || now) throw new Error('simulated crash');
+        return next(args);
+      },
+      { step: 'initialize', name: 'failOnRequest' },
+    );
+    return { dispatch: dispatcherFor(engine, { client, now: r.time.now }), client };
+  };
+  const isWrite = (command: string) => ['PutItemCommand', 'UpdateItemCommand', 'BatchWriteItemCommand'].includes(command);
+  const nthWrite = (n: number) => {
+    let writes = 0;
+    return (command: string) => isWrite(command) && ++writes === n;
+  };
+
+  /** Works the pipeline's run to its end with healthy calls, the clock moving; the instances' statuses at the end. */
+  const workToTheEnd = async (r: Awaited<ReturnType<typeof setUp>>) => {
+    for (let round = 0; round < 40; round++) {
+      const task = await r.poll();
+      if (task) await r.call('SetTaskStatus', { taskId: task.taskId, taskStatus: 'FINISHED' });
+      else r.time.advance(60_000);
+      const ids = await r.ids('INSTANCE');
+      const statuses = ids.length === 0 ? {} : await r.describe(ids);
+      if (ids.length > 0 && Object.values(statuses).every((s) => s === 'FINISHED')) return statuses;
+    }
+    return r.describe(await r.ids('INSTANCE'));
+  };
+
+  const RUN = [DEFAULT(), shell('A'), shell('B', { dependsOn: { ref: 'A' } }), shell('C')];
+  // The writes of an on-demand activation here: the pipeline, the repair marker, the reservation, 3 instances,
+  // 2 first attempts, the instances opened, the marker disarmed.
+  it.each(Array.from({ length: 10 }, (_, i) => i + 1))('ActivatePipeline dies at its write %i: the next poll of the worker group finishes the run, which then runs to its end', async (n) => {
+    const time = clock();
+    const caller = newCaller();
+    const healthy = dispatcherFor(engine, { now: time.now });
+    const pipelineId = await createPipeline(healthy, caller);
+    await op(healthy, 'PutPipelineDefinition', { pipelineId, pipelineObjects: RUN }, caller);
+    const dying = failingDispatcher({ time }, nthWrite(n));
+    const answer = await op(dying.dispatch, 'ActivatePipeline', { pipelineId }, caller);
+    dying.client.destroy();
+    const call = (operation: string, input: Record<string, unknown>, budgetMs?: number) => op(healthy, operation, input, caller, budgetMs);
+    const r = {
+      time,
+      call,
+      poll: async () => (await call('PollForTask', { workerGroup: 'wg' }, 3000)).body.taskObject,
+      ids: async (sphere: string) => (await call('QueryObjects', { pipelineId, sphere, limit: 1000 })).body.ids as string[],
+      describe: async (ids: string[]) =>
+        Object.fromEntries(((await call('DescribeObjects', { pipelineId, objectIds: ids })).body.pipelineObjects as { id: string; fields: { key: string; stringValue?: string }[] }[]).map((o) => [o.id, o.fields.find((f) => f.key === '@status')?.stringValue])),
+    } as unknown as Awaited<ReturnType<typeof setUp>>;
+    expect(answer.status).toBe(500);
+    time.advance(31_000); // past the repair marker's time
+    if (n <= 3) {
+      // Died before the run was reserved (the n-th write is the one not made): no run, nothing waits; the activation
+      // did not happen, or happened without a run, and the marker armed for a repair finds nothing to repair.
+      expect(await r.ids('INSTANCE')).toEqual([]);
+      return;
+    }
+    expect(await workToTheEnd(r)).toEqual({ [at('A')]: 'FINISHED', [at('B')]: 'FINISHED', [at('C')]: 'FINISHED' });
+  });
+
+  it.each(Array.from({ length: 3 }, (_, i) => i + 1))('PollForTask dies at its write %i (claim, instance, task): the attempt comes back when its lease passes, and the run ends', async (n) => {
+    const r = await setUp([DEFAULT('wg', { retryDelay: '2 minutes' }), shell('A')]);
+    const dying = failingDispatcher(r, nthWrite(n));
+    expect((await op(dying.dispatch, 'PollForTask', { workerGroup: 'wg' }, r.caller, 3000)).status).toBe(500);
+    dying.client.destroy();
+    expect(await workToTheEnd(r)).toEqual({ [at('A')]: 'FINISHED' });
+  });
+
+  it('a claim whose next read fails puts the attempt back at once: the next poll hands it out', async () => {
+    const r = await setUp([DEFAULT(), shell('A')]);
+    let claimed = false;
+    const failing = failingDispatcher(
+      r,
+      (command, input) => {
+        if (command === 'UpdateItemCommand' && input.TableName === engine.names.objects) claimed = true;
+        return claimed && command === 'GetItemCommand' && input.TableName === engine.names.pipelines && !(claimed = false);
+      },
+      false,
+    );
+    expect((await op(failing.dispatch, 'PollForTask', { workerGroup: 'wg' }, r.caller, 3000)).status).toBe(500);
+    failing.client.destroy();
+    expect((await r.poll())?.attemptId).toBe(`${at('A')}_Attempt=1`);
+  });
+});
