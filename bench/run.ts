@@ -46,6 +46,7 @@ import { runRunners } from '../tools/load/runners';
 import { EMPTY_PLAN, newAttemptId, newPipelineId, newTaskId, seed, SeedPlan, writeTasks } from '../tools/seeding';
 import { dataPipelineClient } from '../tools/targets';
 import { startCountingProxy } from './counting-proxy';
+import { HISTORY_ITEMS, measureHistory } from './history';
 
 const ROOT = join(__dirname, '..');
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
@@ -307,6 +308,14 @@ const countRequests = async () => {
   }
 };
 
+/** Engine requests of one task's loop: the poll that hands it out, one progress report, the SetTaskStatus that ends it. */
+const perTask = (rows: Record<string, { total: number }>) => {
+  const poll = rows['PollForTask (handing out)'].total;
+  const progress = rows.ReportTaskProgress.total;
+  const finish = rows['SetTaskStatus (a task of a run)'].total;
+  return { poll, progress, finish, total: poll + progress + finish };
+};
+
 const measureBundle = async () => {
   await buildHandler();
   await bundleLikeHandler(join(__dirname, 'bare-dynamodb-client.ts'), BARE_BUNDLE);
@@ -337,6 +346,8 @@ const main = async () => {
   const bundle = await measureBundle();
   process.stderr.write('DynamoDB requests per outcome ...\n');
   const requestsPerCall = await countRequests();
+  process.stderr.write(`the run calls on a pipeline with ${HISTORY_ITEMS} history items and on a fresh one ...\n`);
+  const history = await measureHistory();
   process.stderr.write(`throughput: SetTaskStatus and UpdateItem in turn, ${SLICE_SEC} s at a time, ${WARMUP_SLICES} slices each to warm up, ${SLICES} measured, at concurrency ${CONCURRENCY} ...\n`);
   const throughput = await measureThroughput();
   const results = {
@@ -344,6 +355,8 @@ const main = async () => {
     machine: { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model },
     throughput,
     requestsPerCall,
+    requestsPerTask: perTask(requestsPerCall),
+    history,
     bundle,
   };
   writeFileSync(join(__dirname, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
@@ -357,6 +370,8 @@ const main = async () => {
     [`runner loop, ${t.runnerLoop.runners} runners`, `${t.runnerLoop.tasksPerSec} tasks/s (${t.runnerLoop.tasks} tasks; ratio to UpdateItem/s ${t.runnerLoop.ratioToEngineUpdateItem}; task p50 ${t.runnerLoop.taskLatencyMs.p50.toFixed(1)} ms)`],
     ['local endpoint memory', `${t.memory.idleRssMiB} MiB idle, ${t.memory.peakRssMiB} MiB peak under load`],
     ...Object.entries(requestsPerCall).map(([k, v]) => [`requests: ${k}`, Object.entries(v).map(([a, b]) => `${a} ${b}`).join(', ')]),
+    ['requests per task (poll + progress + finish)', `${results.requestsPerTask.total} (${results.requestsPerTask.poll} + ${results.requestsPerTask.progress} + ${results.requestsPerTask.finish}; a task with no dependents)`],
+    ...Object.entries(history).map(([call, h]) => [`history ${HISTORY_ITEMS} vs fresh: ${call}`, `${h.historyMs} vs ${h.freshMs} ms (ratio ${h.ratio}); requests ${h.historyRequests} vs ${h.freshRequests}`]),
     ['handler bundle', `${bundle.handlerBytes} bytes (bare DynamoDB client: ${bundle.bareClientBytes})`],
     ['cold import, median of ' + bundle.runs, `${bundle.handlerImportMs} ms vs ${bundle.bareClientImportMs} ms bare client: ratio ${bundle.importRatio}`],
   ];

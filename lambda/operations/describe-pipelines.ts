@@ -72,9 +72,12 @@ const run = async (input: Input, ctx: RequestContext): Promise<OperationResult> 
       if (!('error' in read)) await finishPendingRun(ctx, id, ctx.caller.accountId, read.definition, summary);
       summary = await ctx.stores.runs.summary(id);
     }
-    if (p.state === 'SCHEDULED' && (await advanceDueMarkers(ctx, id, ctx.caller.accountId))) summary = await ctx.stores.runs.summary(id);
+    if (p.state === 'SCHEDULED') {
+      const { markers, advanced } = await advanceDueMarkers(ctx, id, ctx.caller.accountId);
+      if (advanced) summary = await ctx.stores.runs.summary(id);
+      if (scheduleFinished(markers, summary)) finished.add(id);
+    }
     health.set(id, pipelineHealth(Object.values(summary.health)));
-    if (p.state === 'SCHEDULED' && scheduleFinished(await ctx.stores.runs.markersOf(id), summary)) finished.add(id);
   }
   return { ok: true, output: { pipelineDescriptionList: ids.map((id) => describePipeline(found.get(id)!, health.get(id), finished.has(id))) }, log: { count: ids.length } };
 };

@@ -69,10 +69,11 @@ export const advanceMarker = async (ctx: RequestContext, marker: Candidate, acco
   await ctx.stores.runs.advanceSchedule(marker, await openDuePeriods(ctx, marker.pipelineId, accountId, read.definition));
 };
 
-/** Opens what is due on the pipeline (its markers whose time has come); true when any marker was due. */
-export const advanceDueMarkers = async (ctx: RequestContext, pipelineId: string, accountId: string): Promise<boolean> => {
+/** Opens what is due on the pipeline (its markers whose time has come); its markers after that, and whether any was due. */
+export const advanceDueMarkers = async (ctx: RequestContext, pipelineId: string, accountId: string): Promise<{ markers: ScheduleMarker[]; advanced: boolean }> => {
   const now = ctx.now().toISOString();
-  const due = (await ctx.stores.runs.markersOf(pipelineId)).filter((m) => m.availableAt !== undefined && m.availableAt <= now);
+  const markers = await ctx.stores.runs.markersOf(pipelineId);
+  const due = markers.filter((m) => m.availableAt !== undefined && m.availableAt <= now);
   for (const m of due) await advanceMarker(ctx, { pipelineId: m.pipelineId, attemptId: m.markerId, availableAt: m.availableAt!, status: 'SCHEDULE' }, accountId);
-  return due.length > 0;
+  return due.length > 0 ? { markers: await ctx.stores.runs.markersOf(pipelineId), advanced: true } : { markers, advanced: false };
 };

@@ -1,0 +1,132 @@
+/**
+ * The run calls on a pipeline with a long history against the same calls on a fresh one, side by side in one
+ * run: median latency of each call and the DynamoDB requests it makes (counted at a proxy in front of the
+ * engine). A call reads what it touches, by key, so the ratio should stay near 1 (issue 17: within 1.2).
+ */
+import { BatchWriteItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import {
+  ActivatePipelineCommand,
+  CreatePipelineCommand,
+  DataPipelineClient,
+  DescribeObjectsCommand,
+  DescribePipelinesCommand,
+  PollForTaskCommand,
+  PutPipelineDefinitionCommand,
+  QueryObjectsCommand,
+  ReportTaskProgressCommand,
+  SetTaskStatusCommand,
+} from '@aws-sdk/client-data-pipeline';
+import { ATTR, tableNamesFromEnv } from '../lambda/store/tables';
+import { dynamoDbClient } from '../local/dynamodb';
+import { startEngine } from '../local/engine';
+import { startLocalEndpoint } from '../local/endpoint';
+import { dataPipelineClient } from '../tools/targets';
+import { startCountingProxy } from './counting-proxy';
+
+export const HISTORY_ITEMS = 5000;
+const CYCLES = Number(process.env.BENCH_HISTORY_CYCLES ?? 30);
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const round = (x: number, digits = 2) => Number(x.toFixed(digits));
+
+/** `count` ended instances and attempts of old runs, written straight into the pipeline's partition. */
+const seedHistory = async (db: ReturnType<typeof dynamoDbClient>, table: string, pipelineId: string, count: number) => {
+  const items: Record<string, AttributeValue>[] = [];
+  for (let i = 0; items.length < count; i++) {
+    const time = new Date(Date.UTC(2020, 0, 1) + i * 1000).toISOString();
+    const instanceId = `@B_${time.slice(0, 19)}`;
+    const base = { [ATTR.pipelineId]: { S: pipelineId }, [ATTR.componentId]: { S: 'B' } };
+    items.push({ ...base, [ATTR.objectId]: { S: instanceId }, [ATTR.sphere]: { S: 'INSTANCE' }, [ATTR.status]: { S: 'FINISHED' }, [ATTR.settings]: { S: '{}' }, [ATTR.scheduledStartTime]: { S: time }, [ATTR.attemptCount]: { N: '1' } });
+    items.push({ ...base, [ATTR.objectId]: { S: `${instanceId}_Attempt=1` }, [ATTR.sphere]: { S: 'ATTEMPT' }, [ATTR.status]: { S: 'FINISHED' }, [ATTR.instanceId]: { S: instanceId }, [ATTR.attemptNumber]: { N: '1' } });
+  }
+  for (let i = 0; i < items.length; i += 25) {
+    await db.send(new BatchWriteItemCommand({ RequestItems: { [table]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) } }));
+  }
+};
+
+const CALLS = ['PollForTask', 'ReportTaskProgress', 'SetTaskStatus', 'DescribePipelines', 'DescribeObjects', 'QueryObjects'] as const;
+type Call = (typeof CALLS)[number];
+
+/** Runs of B then C (C depends on B), one activation a cycle; each call timed and its engine requests counted. */
+const cycles = async (sdk: DataPipelineClient, pipelineId: string, workerGroup: string, take: () => Record<string, number>) => {
+  const samples = Object.fromEntries(CALLS.map((c) => [c, { ms: [] as number[], requests: [] as number[] }])) as Record<Call, { ms: number[]; requests: number[] }>;
+  const timed = async <T>(call: Call, f: () => Promise<T>): Promise<T> => {
+    take();
+    const t = process.hrtime.bigint();
+    const out = await f();
+    samples[call].ms.push(Number(process.hrtime.bigint() - t) / 1e6);
+    samples[call].requests.push(Object.values(take()).reduce((a, b) => a + b, 0));
+    return out;
+  };
+  for (let i = 0; i < CYCLES; i++) {
+    await sdk.send(new ActivatePipelineCommand({ pipelineId }));
+    for (let step = 0; step < 2; step++) {
+      const { taskObject } = await timed('PollForTask', () => sdk.send(new PollForTaskCommand({ workerGroup, hostname: 'bench' })));
+      if (!taskObject?.taskId) throw new Error('no task handed out');
+      await timed('ReportTaskProgress', () => sdk.send(new ReportTaskProgressCommand({ taskId: taskObject.taskId })));
+      await timed('SetTaskStatus', () => sdk.send(new SetTaskStatusCommand({ taskId: taskObject.taskId, taskStatus: 'FINISHED' })));
+      const instanceId = taskObject.attemptId!.replace(/_Attempt=\d+$/, '');
+      await timed('DescribeObjects', () => sdk.send(new DescribeObjectsCommand({ pipelineId, objectIds: [instanceId, taskObject.attemptId!] })));
+    }
+    await timed('DescribePipelines', () => sdk.send(new DescribePipelinesCommand({ pipelineIds: [pipelineId] })));
+    await timed('QueryObjects', () => sdk.send(new QueryObjectsCommand({ pipelineId, sphere: 'INSTANCE', limit: 10 })));
+  }
+  return samples;
+};
+
+export const measureHistory = async () => {
+  const engine = await startEngine({ host: '127.0.0.1', port: 0 });
+  const proxy = await startCountingProxy(engine.url);
+  const endpoint = await startLocalEndpoint({ host: '127.0.0.1', dynamodbHost: '127.0.0.1', port: 0, dynamodbPort: 0, dynamodbEndpoint: proxy.url });
+  const names = tableNamesFromEnv(process.env);
+  const db = dynamoDbClient(engine.url);
+  const sdk = dataPipelineClient(endpoint.apiUrl, { maxAttempts: 1 });
+  try {
+    const pipelineWith = async (history: number) => {
+      const workerGroup = `history-${history}`;
+      const { pipelineId } = await sdk.send(new CreatePipelineCommand({ name: workerGroup, uniqueId: workerGroup }));
+      const field = (key: string, stringValue: string) => ({ key, stringValue });
+      await sdk.send(
+        new PutPipelineDefinitionCommand({
+          pipelineId: pipelineId!,
+          pipelineObjects: [
+            { id: 'Default', name: 'Default', fields: [field('scheduleType', 'ondemand'), field('workerGroup', workerGroup)] },
+            { id: 'B', name: 'B', fields: [field('type', 'ShellCommandActivity'), field('command', 'true')] },
+            { id: 'C', name: 'C', fields: [field('type', 'ShellCommandActivity'), field('command', 'true'), { key: 'dependsOn', refValue: 'B' }] },
+          ],
+        }),
+      );
+      await seedHistory(db, names.objects, pipelineId!, history);
+      return { pipelineId: pipelineId!, workerGroup };
+    };
+    const fresh = await pipelineWith(10);
+    const old = await pipelineWith(HISTORY_ITEMS);
+    // Warm both (JIT, caches), then measure them in turn.
+    await cycles(sdk, fresh.pipelineId, fresh.workerGroup, proxy.take);
+    const freshSamples = await cycles(sdk, fresh.pipelineId, fresh.workerGroup, proxy.take);
+    const oldSamples = await cycles(sdk, old.pipelineId, old.workerGroup, proxy.take);
+    return Object.fromEntries(
+      CALLS.map((c) => {
+        const f = median(freshSamples[c].ms);
+        const o = median(oldSamples[c].ms);
+        return [c, { freshMs: round(f), historyMs: round(o), ratio: round(o / f), freshRequests: median(freshSamples[c].requests), historyRequests: median(oldSamples[c].requests) }];
+      }),
+    ) as Record<Call, { freshMs: number; historyMs: number; ratio: number; freshRequests: number; historyRequests: number }>;
+  } finally {
+    sdk.destroy();
+    db.destroy();
+    await endpoint.close();
+    await proxy.close();
+    await engine.close();
+  }
+};
+
+if (require.main === module) {
+  measureHistory().then(
+    (r) => console.log(JSON.stringify(r, null, 2)),
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}
