@@ -186,10 +186,32 @@ describe('claims and leases: one caller wins, by the conditions of the store', (
     expect(await store().expire({ pipelineId, attemptId, availableAt: '2026-11-29T10:30:00.000Z', status: 'RUNNING' }, '2026-11-29T10:31:00.000Z', '2026-11-29T10:31:30.000Z')).toBe(true);
   });
 
-  it('a claim whose pipeline is deleted meanwhile cancels the attempt: nothing is handed out after DeletePipeline returned', async () => {
-    const r = await setUp([DEFAULT(), shell('A')]);
-    await r.call('DeletePipeline', { pipelineId: r.pipelineId });
-    expect(await r.poll()).toBeUndefined();
+  it('a DeletePipeline that returns between a claim and the read after it: nothing is handed out (the post-claim check)', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let reached!: () => void;
+    const claimed = new Promise<void>((resolve) => (reached = resolve));
+    const holdAfterClaim = (inner: RunStore): RunStore =>
+      new Proxy(inner, {
+        get(target, prop, receiver) {
+          const value = Reflect.get(target, prop, receiver) as unknown;
+          if (prop !== 'claim' || typeof value !== 'function') return typeof value === 'function' ? value.bind(target) : value;
+          return async (...args: Parameters<RunStore['claim']>) => {
+            const won = await (value as RunStore['claim']).apply(target, args);
+            if (won) {
+              reached();
+              await gate;
+            }
+            return won;
+          };
+        },
+      });
+    const r = await setUp([DEFAULT(), shell('A')], { runs: holdAfterClaim });
+    const polling = r.call('PollForTask', { workerGroup: 'wg' }, 3000);
+    await claimed;
+    expect((await op(dispatcherFor(engine, { now: r.time.now }), 'DeletePipeline', { pipelineId: r.pipelineId }, r.caller)).status).toBe(200);
+    release();
+    expect((await polling).body).toEqual({});
   });
 });
 
