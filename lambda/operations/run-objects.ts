@@ -48,16 +48,3 @@ export const describeAttempt = (a: StoredAttempt, instance: StoredInstance | und
     ...(a.reported ?? []),
   ],
 });
-
-/** The run objects of a sphere, described, in id order. */
-export const runObjects = (objects: { instances: StoredInstance[]; attempts: StoredAttempt[] }, sphere: 'INSTANCE' | 'ATTEMPT'): PipelineObject[] => {
-  if (sphere === 'INSTANCE') return objects.instances.map(describeInstance);
-  const byId = new Map(objects.instances.map((i) => [i.instanceId, i]));
-  return objects.attempts.map((a) => describeAttempt(a, byId.get(a.instanceId)));
-};
-
-/** Every instance and attempt of the runs, described (the runtime objects expressions and DescribeObjects see). */
-export const allRunObjects = (objects: { instances: StoredInstance[]; attempts: StoredAttempt[] }): PipelineObject[] => [
-  ...runObjects(objects, 'INSTANCE'),
-  ...runObjects(objects, 'ATTEMPT'),
-];

@@ -21,7 +21,7 @@ import { batchGetAll, batchWriteAll, queryAll } from './dynamodb-requests';
 import type { Attempt, AttemptStatus, Instance, InstanceStatus } from '../runs/run-model';
 import { healthOf, HealthStatus, InstanceChange } from '../runs/transitions';
 import { FINAL_INSTANCE_STATUSES } from '../runs/run-model';
-import type { Candidate, Claim, MarkerKind, ProgressResult, RunnerRecord, RunObjects, RunStore, RunSummary, ScheduleMarker, StoredAttempt, StoredInstance } from './run-store';
+import type { Candidate, Claim, MarkerKind, ProgressResult, RunnerRecord, RunStore, RunSummary, ScheduleMarker, StoredAttempt, StoredInstance } from './run-store';
 import { ATTR, READY_INDEX, TableNames } from './tables';
 
 type Item = Record<string, AttributeValue>;
@@ -260,25 +260,6 @@ export class DynamoDbRunStore implements RunStore {
     for (const a of attempts) await this.putIfAbsent(attemptItem(pipelineId, accountId, a));
   }
 
-  async objectsOf(pipelineId: string): Promise<RunObjects> {
-    const items = await queryAll(
-      this.client,
-      {
-        TableName: this.tables.objects,
-        KeyConditionExpression: '#pid = :pid',
-        ExpressionAttributeNames: { '#pid': ATTR.pipelineId },
-        ExpressionAttributeValues: { ':pid': s(pipelineId) },
-        ConsistentRead: true,
-      },
-      this.signal,
-    );
-    return {
-      instances: items.filter((i) => str(i, ATTR.sphere) === 'INSTANCE').map(toInstance),
-      attempts: items.filter((i) => str(i, ATTR.sphere) === 'ATTEMPT').map(toAttempt),
-      markers: items.filter((i) => str(i, ATTR.sphere) === SCHEDULE).map(toMarker),
-    };
-  }
-
   async armSchedule(pipelineId: string, accountId: string, workerGroup: string, availableAt: string, firstActivation: string, resumeFrom?: string, kind: MarkerKind = 'schedule'): Promise<void> {
     await this.client.send(
       new UpdateItemCommand({
@@ -469,17 +450,6 @@ export class DynamoDbRunStore implements RunStore {
       condition: '#status IN (:waiting, :deps)',
       names: { '#status': ATTR.status, '#head': ATTR.headAttempt },
       values: { ':running': s('RUNNING'), ':head': s(attemptId), ':waiting': s('WAITING_FOR_RUNNER'), ':deps': s('WAITING_ON_DEPENDENCIES') },
-    });
-  }
-
-  setInstanceStatus(pipelineId: string, instanceId: string, from: readonly InstanceStatus[], to: InstanceStatus): Promise<boolean> {
-    const values: Item = { ':to': s(to) };
-    from.forEach((f, i) => (values[`:f${i}`] = s(f)));
-    return this.update(pipelineId, instanceId, {
-      expression: 'SET #status = :to',
-      condition: `#status IN (${from.map((_, i) => `:f${i}`).join(', ')})`,
-      names: { '#status': ATTR.status },
-      values,
     });
   }
 

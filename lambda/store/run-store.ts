@@ -3,7 +3,7 @@
  * The DynamoDB adapter implements it; operations never see items.
  */
 import type { Field } from '../definitions/definition';
-import type { Attempt, AttemptStatus, Instance, InstanceStatus } from '../runs/run-model';
+import type { Attempt, AttemptStatus, Instance } from '../runs/run-model';
 import type { HealthStatus, InstanceChange } from '../runs/transitions';
 
 export interface StoredInstance extends Instance {
@@ -92,12 +92,6 @@ export interface RunSummary {
   readonly periods: Readonly<Record<string, string>>;
 }
 
-export interface RunObjects {
-  readonly instances: StoredInstance[];
-  readonly attempts: StoredAttempt[];
-  readonly markers: ScheduleMarker[];
-}
-
 export interface RunStore {
   /** Deletes every instance and attempt of the pipeline (DeletePipeline: its run history). */
   purgeRuns(pipelineId: string): Promise<void>;
@@ -110,8 +104,6 @@ export interface RunStore {
    * `openedAt`: when it opened (the instances' @actualStartTime), the run's id (its start) by default.
    */
   startRun(pipelineId: string, accountId: string, runId: string, instances: readonly Instance[], attempts: readonly Attempt[], openedAt?: string): Promise<void>;
-  /** Every instance and attempt of the pipeline (every run), and its schedule markers: for DeletePipeline alone. */
-  objectsOf(pipelineId: string): Promise<RunObjects>;
   /** The pipeline's run summary (empty when it never ran). */
   summary(pipelineId: string): Promise<RunSummary>;
   /** The summaries of several pipelines, in one read. */
@@ -177,5 +169,4 @@ export interface RunStore {
   apply(pipelineId: string, accountId: string, changes: readonly InstanceChange[], at: string): Promise<void>;
   /** Moves the instance of a claimed attempt to RUNNING (if it was waiting), its head attempt that one. (Its @actualStartTime is its run's start.) */
   instanceStarted(pipelineId: string, instanceId: string, attemptId: string): Promise<void>;
-  setInstanceStatus(pipelineId: string, instanceId: string, from: readonly InstanceStatus[], to: InstanceStatus): Promise<boolean>;
 }

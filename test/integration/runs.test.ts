@@ -313,7 +313,9 @@ describe('DeactivatePipeline during a run', () => {
     const r = await setUp([ON_DEMAND, shell('A')]);
     await r.call('DeletePipeline', { pipelineId: r.pipelineId });
     const store = new DynamoDbRunStore(engine.client, engine.names);
-    expect(await store.objectsOf(r.pipelineId)).toEqual({ instances: [], attempts: [], markers: [] });
+    expect(await store.pageObjects(r.pipelineId, undefined, 100)).toEqual({ instances: [], attempts: [] });
+    expect(await store.markersOf(r.pipelineId)).toEqual([]);
+    expect(await store.summary(r.pipelineId)).toEqual({ open: [], health: {}, periods: {} });
   });
 });
 
