@@ -174,6 +174,10 @@ const dependencyCycles = (objects: Inheritance): Map<string, string[]> => {
   return found;
 };
 
+/** dp-object-schedule's "On-demand with explicit Schedule object": the Schedule of an on-demand pipeline. */
+const ON_DEMAND_PERIOD = 'ONDEMAND_PERIOD';
+const ON_DEMAND_ACTIVATION_TIME = 'ONDEMAND_ACTIVATION_TIME';
+
 /** Fields whose value is a reference to another object; a string there that names an object is read as one. */
 const REFERENCE_FIELDS = ['parent', 'schedule', 'runsOn', 'dependsOn', 'input', 'output', 'precondition', 'onFail', 'onSuccess', 'onLateAction'];
 
@@ -271,8 +275,12 @@ export const validateDefinition = (def: Definition, limits: RunLimits = { relaxe
           const group = settingsOf(objects, o, new Set(), limits).workerGroup;
           if (utf8Bytes(group) > WORKER_GROUP_MAX_BYTES) err(`LIMIT_EXCEEDED: the worker group its tasks go to takes ${utf8Bytes(group)} UTF-8 bytes; at most ${WORKER_GROUP_MAX_BYTES} are allowed.`);
         }
-        if (type.category === 'activity' && inherited(o, 'workerGroup') === undefined && inherited(o, 'runsOn') !== undefined) {
-          warnings.add(o.id, `RESOURCE_NOT_PROVISIONED: the activity runs on a resource ('runsOn'); this backend provisions no resources, so only activities with a 'workerGroup' are handed to task runners.`);
+        if (type.category === 'activity' && inherited(o, 'runsOn') !== undefined) {
+          const group = settingsOf(objects, o, new Set(), limits).workerGroup;
+          warnings.add(
+            o.id,
+            `RESOURCE_NOT_PROVISIONED: the activity runs on a resource ('runsOn'), which this backend does not start: its tasks go to worker group '${group.slice(0, 64)}' (the resource's workerGroup, else its id) for a task runner you start there${inherited(o, 'workerGroup') !== undefined ? "; its 'workerGroup' is ignored, as the guide says when runsOn is given" : ''}.`,
+          );
         }
       }
     }
@@ -316,7 +324,8 @@ export const validateDefinition = (def: Definition, limits: RunLimits = { relaxe
     const err = (m: string) => errors.add(o.id, m);
     const value = (key: string) => inherited(o, key)?.stringValue;
     const period = value('period');
-    if (period !== undefined && !hasExpression(period)) {
+    // dp-object-schedule, "On-demand with explicit Schedule object": an on-demand pipeline may name one so.
+    if (period !== undefined && !hasExpression(period) && period !== ON_DEMAND_PERIOD) {
       const p = parsePeriod(period);
       // With relaxed limits a period may be in seconds and has no minimum (docs/behaviour.md §10).
       const relaxedSeconds = limits.relaxed && periodSeconds(period) !== undefined;
@@ -329,8 +338,8 @@ export const validateDefinition = (def: Definition, limits: RunLimits = { relaxe
       if (v !== undefined && !hasExpression(v) && !parseDateTime(v)) err(`INVALID_FIELD_VALUE: '${key}' value must be a literal datetime value.`);
     }
     const startAt = value('startAt');
-    if (startAt !== undefined && !hasExpression(startAt) && startAt !== 'FIRST_ACTIVATION_DATE_TIME') {
-      err(`INVALID_FIELD_VALUE: 'startAt' must be FIRST_ACTIVATION_DATE_TIME.`);
+    if (startAt !== undefined && !hasExpression(startAt) && startAt !== 'FIRST_ACTIVATION_DATE_TIME' && startAt !== ON_DEMAND_ACTIVATION_TIME) {
+      err(`INVALID_FIELD_VALUE: 'startAt' must be FIRST_ACTIVATION_DATE_TIME (or ONDEMAND_ACTIVATION_TIME, with period ONDEMAND_PERIOD).`);
     }
     if (startAt !== undefined && value('startDateTime') !== undefined) err(`INVALID_FIELD_VALUE: use either 'startAt' or 'startDateTime', not both.`);
     const occurrences = value('occurrences');

@@ -36,9 +36,11 @@ export const settingsOf = (objects: Inheritance, o: PipelineObject, activityIds:
   const maximumRetries = Number.isNaN(retries) || retries < 0 ? RUN_DEFAULTS.maximumRetries : retries;
   const retryDelayMs = periodMs(value('retryDelay'), limits) ?? RUN_DEFAULTS.retryDelayMs;
   const reportProgressTimeoutMs = periodMs(value('reportProgressTimeout'), limits) ?? RUN_DEFAULTS.reportProgressTimeoutMs;
+  // dp-object-shellcommandactivity: "If you provide a runsOn value and workerGroup exists, workerGroup is ignored."
+  // No resource is started here: the task goes to the resource's workerGroup, else to its id.
   const runsOn = refOf(objects, objects.field(o, 'runsOn'));
   const resource = runsOn === undefined ? undefined : objects.get(runsOn);
-  const workerGroup = value('workerGroup') ?? (resource && objects.field(resource, 'workerGroup')?.stringValue) ?? runsOn ?? '';
+  const workerGroup = runsOn !== undefined ? ((resource && objects.field(resource, 'workerGroup')?.stringValue) ?? runsOn) : (value('workerGroup') ?? '');
   return {
     workerGroup,
     maximumRetries: limits.relaxed ? maximumRetries : Math.min(maximumRetries, RUN_LIMITS.maximumRetries),

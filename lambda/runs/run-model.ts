@@ -19,7 +19,7 @@ export const FINAL_INSTANCE_STATUSES: readonly InstanceStatus[] = ['FINISHED', '
 
 /** What an activity's fields (own, parent chain, Default) say about running it. */
 export interface ActivitySettings {
-  /** Where its tasks are routed: `workerGroup`, else the `runsOn` resource's worker group or id (no resource is provisioned). */
+  /** Where its tasks are routed: the `runsOn` resource's worker group or id (no resource is provisioned), else `workerGroup`. */
   readonly workerGroup: string;
   readonly maximumRetries: number;
   readonly retryDelayMs: number;

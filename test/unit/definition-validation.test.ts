@@ -144,3 +144,21 @@ describe('refusals (nothing is saved)', () => {
     });
   });
 });
+
+describe("the guide's own words (issue 18)", () => {
+  it('dp-object-schedule, "On-demand with explicit Schedule object": period ONDEMAND_PERIOD, startAt ONDEMAND_ACTIVATION_TIME', () => {
+    const d = def(
+      obj('Default', { scheduleType: 'ondemand', workerGroup: 'wg', schedule: { ref: 'DefaultSchedule' } }),
+      obj('DefaultSchedule', { type: 'Schedule', period: 'ONDEMAND_PERIOD', startAt: 'ONDEMAND_ACTIVATION_TIME' }),
+      obj('A', { type: 'ShellCommandActivity', command: 'x' }),
+    );
+    expect(report(d).errors).toEqual([]);
+  });
+
+  it('dp-object-shellcommandactivity: "If you provide a runsOn value and workerGroup exists, workerGroup is ignored" (the warning says where its tasks go)', () => {
+    const d = def(obj('Default', { scheduleType: 'ondemand' }), obj('Box', { type: 'Ec2Resource', role: 'r', resourceRole: 'r' }), obj('A', { type: 'ShellCommandActivity', command: 'x', workerGroup: 'mine', runsOn: { ref: 'Box' } }));
+    expect(report(d).warnings.find((w) => w.id === 'A')?.messages).toEqual([
+      "RESOURCE_NOT_PROVISIONED: the activity runs on a resource ('runsOn'), which this backend does not start: its tasks go to worker group 'Box' (the resource's workerGroup, else its id) for a task runner you start there; its 'workerGroup' is ignored, as the guide says when runsOn is given.",
+    ]);
+  });
+});

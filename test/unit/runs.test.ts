@@ -117,7 +117,7 @@ describe('planRun', () => {
     ]);
   });
 
-  it('routes by workerGroup (inherited, exact), else by the runsOn resource\'s workerGroup, else by its id', () => {
+  it('routes by the runsOn resource\'s workerGroup, else its id, when runsOn is given; else by workerGroup (inherited, exact)', () => {
     const run = planned(
       def(
         object('Default', { scheduleType: 'ondemand' }),
@@ -127,12 +127,15 @@ describe('planRun', () => {
         object('Tagged', { type: 'Ec2Resource', role: 'r', resourceRole: 'r', workerGroup: 'box-group' }),
         shell('OnBox', { runsOn: { ref: 'Box' } }),
         shell('OnTagged', { runsOn: { ref: 'Tagged' } }),
+        // dp-object-shellcommandactivity: "If you provide a runsOn value and workerGroup exists, workerGroup is ignored."
+        shell('Both', { runsOn: { ref: 'Box' }, workerGroup: 'ignored' }),
       ),
     );
     expect(run.instances.map((i) => [i.componentId, i.settings.workerGroup])).toEqual([
       ['Inherits', 'Group-A'],
       ['OnBox', 'Box'],
       ['OnTagged', 'box-group'],
+      ['Both', 'Box'],
     ]);
   });
 
