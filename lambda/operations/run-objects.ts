@@ -6,6 +6,7 @@
 import type { Field, PipelineObject } from '../definitions/definition';
 import type { StoredAttempt, StoredInstance } from '../store/run-store';
 import { fieldTime } from './describe-pipelines';
+import { instanceIdOf } from '../runs/run-model';
 
 const str = (key: string, value: string | undefined): Field[] => (value === undefined ? [] : [{ key, stringValue: value }]);
 const time = (key: string, value: string | undefined): Field[] => str(key, value === undefined ? undefined : fieldTime(value));
@@ -25,6 +26,8 @@ export const describeInstance = (i: StoredInstance): PipelineObject => ({
     ...time('@actualEndTime', i.actualEndTime),
     ...str('@attemptCount', String(i.attemptCount)),
     ...str('workerGroup', i.settings.workerGroup || undefined),
+    // The guide's runtime slot: the dependencies (their instances in this run) it still waits on.
+    ...(i.status === 'WAITING_ON_DEPENDENCIES' ? (i.pending ?? []).flatMap((c) => ref('@waitingOn', instanceIdOf(c, i.scheduledStartTime))) : []),
   ],
 });
 

@@ -82,6 +82,8 @@ describe('joins: a dependency finishing is one conditional write per dependent, 
     await arrived;
     for (let i = 1; i < n; i++) expect((await r.call('SetTaskStatus', { taskId: byComponent.get(`D${i}`)!.taskId, taskStatus: 'FINISHED' })).status).toBe(200);
     expect(await r.describe([at('J')])).toEqual({ [at('J')]: 'WAITING_ON_DEPENDENCIES' }); // D0 has not told it yet
+    const waitingOn = (await r.call('DescribeObjects', { pipelineId: r.pipelineId, objectIds: [at('J')] })).body.pipelineObjects[0].fields.filter((f: { key: string }) => f.key === '@waitingOn');
+    expect(waitingOn).toEqual([{ key: '@waitingOn', refValue: at('D0') }]);
     release();
     expect((await first).status).toBe(200);
     expect(await r.describe([at('J'), `${at('J')}_Attempt=1`, `${at('J')}_Attempt=2`])).toEqual({ [at('J')]: 'WAITING_FOR_RUNNER', [`${at('J')}_Attempt=1`]: 'WAITING_FOR_RUNNER' });
