@@ -100,9 +100,10 @@ const refusalOf = (def: Definition): string | undefined => {
 
 /**
  * What is wrong with the expressions of a value, without evaluating them: syntax, unknown functions and
- * argument counts, and `myX` names that are neither a parameter nor a field of the object (`known`).
+ * argument counts (errors), and `myX` names that have no value (`known`: a parameter declared or given a value, or
+ * a field of the object): `unvalued` says what those are at this stage.
  */
-const expressionProblems = (key: string, value: string, known: (name: string) => boolean, budget: EvaluationBudget): string[] => {
+const expressionProblems = (key: string, value: string, known: (name: string) => boolean, budget: EvaluationBudget, unvalued: (name: string) => void): string[] => {
   const failed = (err: unknown) => {
     if (err instanceof ExpressionError) return [`INVALID_EXPRESSION: field '${key}': ${err.message}`];
     throw err;
@@ -117,11 +118,10 @@ const expressionProblems = (key: string, value: string, known: (name: string) =>
     if (!('expression' in part)) return [];
     try {
       const ast = parseExpression(part.expression, budget);
-      const names = pathsOf(ast)
-        .map((p) => p[0])
-        .filter((name) => name.replace(/^\*/, '').startsWith('my') && !known(name) && !known(name.replace(/^\*/, '')))
-        .map((name) => `INVALID_EXPRESSION: field '${key}' refers to '${name}', which is neither a parameter nor a field of this object.`);
-      return [...unknownFunctions(ast).map((m) => `INVALID_EXPRESSION: field '${key}': ${m}.`), ...names];
+      for (const name of pathsOf(ast).map((p) => p[0])) {
+        if (name.replace(/^\*/, '').startsWith('my') && !known(name) && !known(name.replace(/^\*/, ''))) unvalued(name);
+      }
+      return unknownFunctions(ast).map((m) => `INVALID_EXPRESSION: field '${key}': ${m}.`);
     } catch (err) {
       return failed(err);
     }
@@ -185,7 +185,12 @@ const REFERENCE_FIELDS = ['parent', 'schedule', 'runsOn', 'dependsOn', 'input', 
 const RUN_PERIOD_FIELDS = ['retryDelay', 'reportProgressTimeout', 'attemptTimeout', 'lateAfterTimeout'] as const;
 
 /** `limits`: with relaxed limits (docs/behaviour.md §8) periods may be in seconds and dp-limits.md's run limits do not apply. */
-export const validateDefinition = (def: Definition, limits: RunLimits = { relaxed: false }): ValidationOutcome => {
+/**
+ * `stage`: `save` (PutPipelineDefinition, ValidatePipelineDefinition) or `activate`. A `#{myX}` with no value yet
+ * (no parameter object, no value, no field of that name) is a warning when saved, since its value may come at
+ * activation (ActivatePipeline `parameterValues`), and an error when activated (docs/decisions.md, issue 18).
+ */
+export const validateDefinition = (def: Definition, limits: RunLimits = { relaxed: false }, stage: 'save' | 'activate' = 'save'): ValidationOutcome => {
   const refusal = refusalOf(def);
   if (refusal) return { refusal };
   const errors = new Collector('errors');
@@ -199,7 +204,8 @@ export const validateDefinition = (def: Definition, limits: RunLimits = { relaxe
   }
   const objects = new Inheritance(def.pipelineObjects);
   const parents = new Set(def.pipelineObjects.flatMap((o) => objects.parentOf(o) ?? []));
-  const parameterIds = new Set(def.parameterObjects.map((p) => p.id));
+  // The AWS CLI puts `--parameter-values` without parameter objects, as AWS's own walkthroughs do: a value gives a name.
+  const parameterIds = new Set([...def.parameterObjects.map((p) => p.id), ...def.parameterValues.map((v) => v.id)]);
   /** The preconditions some object names in its `precondition` field. */
   const guarding = new Set(objects.all().flatMap((o) => preconditionsOf(objects, o).map((p) => p.id)));
   const inherited = (o: PipelineObject, key: string): Field | undefined => objects.field(o, key);
@@ -211,9 +217,6 @@ export const validateDefinition = (def: Definition, limits: RunLimits = { relaxe
   for (const p of def.parameterObjects) {
     if (seenParameters.has(p.id)) errors.add(p.id, `DUPLICATE_OBJECT_ID: more than one parameter object has the id '${p.id}'.`);
     seenParameters.add(p.id);
-  }
-  for (const v of def.parameterValues) {
-    if (!parameterIds.has(v.id)) errors.add(v.id, `UNDECLARED_PARAMETER: a value is given for '${v.id}', which no parameter object declares.`);
   }
   return { report: { errors: errors.list(), warnings: warnings.list() } };
 
@@ -239,7 +242,11 @@ export const validateDefinition = (def: Definition, limits: RunLimits = { relaxe
         err(`REFERENCE_TO_NONEXISTENT_OBJECT: field '${f.key}' refers to '${f.refValue}', which is not an object of this pipeline.`);
       }
       if (f.stringValue?.includes('#{')) {
-        for (const problem of expressionProblems(f.key, f.stringValue, (name) => parameterIds.has(name) || inherited(o, name) !== undefined, budget)) err(problem);
+        const unvalued = (name: string) =>
+          stage === 'activate'
+            ? err(`INVALID_EXPRESSION: field '${f.key}' refers to '${name}', which has no value: no parameter object declares it, no value is given for it, and the object has no field of that name.`)
+            : warnings.add(o.id, `UNDECLARED_PARAMETER: field '${f.key}' refers to '${name}', which has no value yet: give one when you activate (parameterValues), or declare it with a default.`);
+        for (const problem of expressionProblems(f.key, f.stringValue, (name) => parameterIds.has(name) || inherited(o, name) !== undefined, budget, unvalued)) err(problem);
       }
     }
     const parent = o.fields.find((f) => f.key === 'parent');

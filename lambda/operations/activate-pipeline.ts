@@ -53,7 +53,7 @@ const run = async (input: Input, ctx: RequestContext): Promise<OperationResult> 
     if (read.version) {
       // Values given at activation stand in for those saved with the definition.
       const definition = input.parameterValues ? { ...read.definition, parameterValues: input.parameterValues } : read.definition;
-      const validated = validateDefinition(definition, ctx.limits);
+      const validated = validateDefinition(definition, ctx.limits, 'activate');
       const errors = validated.refusal ?? (validated.report.errors.length > 0 ? reportSummary(validated.report) : undefined);
       if (errors !== undefined) {
         return { ok: false, error: invalidRequest(`The pipeline definition has validation errors and cannot be activated: ${errors}`) };
