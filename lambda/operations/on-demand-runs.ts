@@ -20,8 +20,12 @@ import { SETTLE_AFTER_MS } from './run-progress';
 /** dp-concepts-schedules: "The default value for this slot is 1 for on-demand pipelines and can have a maximum value of 5". */
 export const ON_DEMAND_MAX_ACTIVE = { default: 1, maximum: 5 } as const;
 
-/** Activations that race each other for the next run: each round rereads the summary. */
-const ROUNDS = 5;
+/**
+ * Activations that race each other for the next run: each round rereads the summary, and each round one of them
+ * wins, so a caller is through (started, or refused at maxActiveInstances) within as many rounds as there are
+ * callers ahead of it; the request's deadline bounds the rest.
+ */
+const ROUNDS = 64;
 
 export const maxActiveRuns = (definition: Definition): number => {
   const value = new Inheritance(definition.pipelineObjects).get(DEFAULT_OBJECT_ID)?.fields.find((f) => f.key === 'maxActiveInstances')?.stringValue;

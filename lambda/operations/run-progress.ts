@@ -28,7 +28,10 @@ export const attemptParts = (attemptId: string): { instanceId: string; number: n
 export const applyEffects = async (ctx: RequestContext, pipelineId: string, accountId: string, effects: Effects): Promise<void> => {
   const now = ctx.now();
   const at = now.toISOString();
-  await ctx.stores.runs.apply(pipelineId, accountId, effects.changes, at);
+  const held = await ctx.stores.runs.apply(pipelineId, accountId, effects.changes, at);
+  // Dependents hear of a finish only while the instance holds it: a stale repeat (a late SetTaskStatus of an
+  // attempt replaced by a rerun) must not start them.
+  if (effects.notify.length > 0 && !held[0]) return;
   for (const id of effects.notify) {
     const ready = await ctx.stores.runs.dependencyFinished(pipelineId, id, effects.finished!);
     if (ready) await ctx.stores.runs.apply(pipelineId, accountId, [dependenciesMet(ready, now)], at);

@@ -453,7 +453,8 @@ export class DynamoDbRunStore implements RunStore {
     });
   }
 
-  async apply(pipelineId: string, accountId: string, changes: readonly InstanceChange[], at: string): Promise<void> {
+  async apply(pipelineId: string, accountId: string, changes: readonly InstanceChange[], at: string): Promise<boolean[]> {
+    const held: boolean[] = [];
     for (const c of changes) {
       // The attempt first: it is what runners take, and a crash before the instance's own change leaves work a
       // runner can still do (the instance catches up when its attempt is claimed).
@@ -493,12 +494,15 @@ export class DynamoDbRunStore implements RunStore {
       });
       // The summary follows the instance; a retry whose instance write finds it done already still writes it
       // (a crash may have come between the two), provided the instance is in the status this change gave it.
-      const done = applied || (await this.getInstance(pipelineId, c.instanceId))?.status === c.to;
+      const now = applied ? undefined : await this.getInstance(pipelineId, c.instanceId);
+      const done = applied || (now?.status === c.to && (c.head === undefined || now.headAttempt === c.head));
+      held.push(done);
       if (done && final) await this.instanceEnded(pipelineId, c.instanceId, c.to);
       else if (done && (c.to === 'WAITING_FOR_RUNNER' || c.to === 'WAITING_ON_DEPENDENCIES') && c.from.every((f) => FINAL_INSTANCE_STATUSES.includes(f))) {
         await this.instancesOpened(pipelineId, [c.instanceId]); // a rerun: live again
       }
     }
+    return held;
   }
 
   /** A final instance leaves the open set; its component's health is what it ended as. */

@@ -165,8 +165,11 @@ export interface RunStore {
   settled(pipelineId: string, attemptId: string): Promise<void>;
   /** Renews the lease of the runner holding `taskId` and keeps the fields it reported. */
   reportProgress(pipelineId: string, attemptId: string, taskId: string, leaseUntil: string, fields: readonly Field[]): Promise<ProgressResult>;
-  /** Applies the instance changes of a transition (and the attempts they create); each write is idempotent. */
-  apply(pipelineId: string, accountId: string, changes: readonly InstanceChange[], at: string): Promise<void>;
+  /**
+   * Applies the instance changes of a transition (and the attempts they create); each write is idempotent. Per
+   * change, whether the instance holds it now (written by this call, or found so: a retry after a crash).
+   */
+  apply(pipelineId: string, accountId: string, changes: readonly InstanceChange[], at: string): Promise<boolean[]>;
   /** Moves the instance of a claimed attempt to RUNNING (if it was waiting), its head attempt that one. (Its @actualStartTime is its run's start.) */
   instanceStarted(pipelineId: string, instanceId: string, attemptId: string): Promise<void>;
 }

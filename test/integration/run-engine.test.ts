@@ -359,3 +359,18 @@ describe('crashes between the writes of ActivatePipeline and PollForTask, never 
     expect((await r.poll())?.attemptId).toBe(`${at('A')}_Attempt=1`);
   });
 });
+
+describe('a late repeat of an old attempt', () => {
+  it('SetTaskStatus FINISHED repeated for an attempt a RERUN replaced does not start the dependents', async () => {
+    const r = await setUp([DEFAULT(), shell('A'), shell('C', { dependsOn: { ref: 'A' } })]);
+    const a1 = await r.poll();
+    await r.call('SetTaskStatus', { taskId: a1.taskId, taskStatus: 'FINISHED' });
+    const c1 = await r.poll(); // C's first attempt
+    await r.call('SetTaskStatus', { taskId: c1.taskId, taskStatus: 'FINISHED' });
+    await r.call('SetStatus', { pipelineId: r.pipelineId, objectIds: [at('A')], status: 'RERUN' });
+    await r.call('SetStatus', { pipelineId: r.pipelineId, objectIds: [at('C')], status: 'RERUN' }); // C waits on A again
+    expect(await r.describe([at('A'), at('C')])).toEqual({ [at('A')]: 'WAITING_FOR_RUNNER', [at('C')]: 'WAITING_ON_DEPENDENCIES' });
+    expect((await r.call('SetTaskStatus', { taskId: a1.taskId, taskStatus: 'FINISHED' })).status).toBe(200); // an SDK retry, late
+    expect(await r.describe([at('A'), at('C')])).toEqual({ [at('A')]: 'WAITING_FOR_RUNNER', [at('C')]: 'WAITING_ON_DEPENDENCIES' });
+  });
+});
