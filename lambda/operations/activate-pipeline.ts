@@ -69,6 +69,8 @@ const run = async (input: Input, ctx: RequestContext): Promise<OperationResult> 
       ...(input.parameterValues !== undefined && { parameterValues: input.parameterValues }),
     });
     if (written === 'ok') {
+      // A poller that claimed one of them before the pipeline was active parked it again: put those back too.
+      if (pipeline.state === 'INACTIVE') await unparkWaiting(ctx, input.pipelineId);
       const run = !read.version
         ? 'no definition'
         : isOnDemand(read.definition)

@@ -4,7 +4,9 @@
  * instances of the run summary name them, read by key. Crash-safe by order: deactivation and PAUSE change the
  * pipeline first and park after (an attempt a crash left in the index is parked by the poller that claims it);
  * activation and RESUME put attempts back first and change the pipeline after (a crash leaves the pipeline as
- * it was, its attempts parked again by pollers).
+ * it was, its attempts parked again by pollers), then once more: a poller that claimed one in between, while the
+ * pipeline was still inactive, parked it again. (A crash after the change and before that second pass, with such a
+ * poll in between, leaves that attempt parked until the next deactivation and activation: the one window left.)
  */
 import type { StoredAttempt, StoredInstance } from '../store/run-store';
 import type { RequestContext } from './operation';

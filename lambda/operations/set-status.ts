@@ -41,7 +41,9 @@ const run = async (input: Input, ctx: RequestContext): Promise<OperationResult> 
     if (!pausing) await unparkWaiting(ctx, pipelineId, new Set(ids));
     const written = await ctx.stores.pipelines.setPaused(pipelineId, ids, pausing);
     if (written === 'gone') return { ok: false, error: pipelineDeleted(pipelineId) };
+    // Pausing, park them; resuming, put back those a poller parked again before the resume was written.
     if (pausing) await parkWaiting(ctx, pipelineId, new Set(ids));
+    else await unparkWaiting(ctx, pipelineId, new Set(ids));
     return { ok: true, output: {}, log: { count: ids.length } };
   }
   // Instances are read by key: what a call costs is what it names, never the pipeline's history.
