@@ -6,7 +6,9 @@
  *   proxy in front of the engine;
  * - the handler bundle's size, and its cold import time in a fresh Node process against the bare
  *   DynamoDB client's bundle, as a ratio;
- * - peak memory (VmHWM) of the local endpoint process under load.
+ * - peak memory (VmHWM) of the local endpoint process under load;
+ * - the hostile corpus of issue 16 (tools/hostile) against an endpoint of its own: the slowest request of any
+ *   case and how much memory the corpus leaves behind.
  * See bench/README.md for how to read the figures.
  */
 import { ChildProcess, execFile, spawn } from 'node:child_process';
@@ -44,6 +46,7 @@ import { buildHandler, bundleLikeHandler } from '../tools/build-handler';
 import { LoadOptions, LoadResult, newLatencyHistogram, runLoad } from '../tools/load/driver';
 import { runRunners } from '../tools/load/runners';
 import { EMPTY_PLAN, newAttemptId, newPipelineId, newTaskId, seed, SeedPlan, writeTasks } from '../tools/seeding';
+import { runHostile } from '../tools/hostile/run';
 import { dataPipelineClient } from '../tools/targets';
 import { startCountingProxy } from './counting-proxy';
 import { HISTORY_ITEMS, measureHistory } from './history';
@@ -340,6 +343,36 @@ const measureBundle = async () => {
   };
 };
 
+/**
+ * The hostile corpus (tools/hostile/corpus.ts) against `npm start --relaxed-limits` in a process of its own, run
+ * as `npm run fuzz -- --requests 0` runs it: the slowest request of any case (setup excluded) and the memory the
+ * process holds after the corpus, once idle (V8 gives memory back some seconds after the work that took it).
+ */
+const measureHostile = async () => {
+  // The lowest reading over 45 s of quiet, not the first one within the fuzz's 100 MB bound: the residue is the figure.
+  const r = await runHostile({ requests: 0, seed: 1, settleMs: 45_000, settleWithinMiB: 0 });
+  const timed = r.cases.filter((c) => c.requests > 0).sort((a, b) => b.ms - a.ms);
+  const m = r.memory!;
+  return {
+    cases: r.cases.length,
+    failed: r.cases.filter((c) => !c.passed).map((c) => c.name),
+    worstRequest: { ms: round(timed[0].ms, 1), case: timed[0].name },
+    nextWorst: timed.slice(1, 4).map((c) => ({ ms: round(c.ms, 1), case: c.name })),
+    memory: {
+      beforeMiB: round(m.beforeMiB, 1),
+      peakMiB: round(m.peakMiB, 1),
+      peakDuring: m.peakDuring,
+      endMiB: round(m.endMiB, 1),
+      afterMiB: round(m.afterMiB, 1),
+      growthMiB: round(m.growthMiB, 1),
+      settledOverSec: 45,
+      // What the corpus's pipelines hold in the tables: the engine keeps it in memory, so it is part of the growth.
+      storedMiB: m.storedMiB === undefined ? null : round(m.storedMiB, 1),
+    },
+    stoppedOnSigtermMs: r.stop?.ms,
+  };
+};
+
 const main = async () => {
   process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN'; // the in-process endpoint used for counting
   process.stderr.write('bundle: size and cold import ...\n');
@@ -350,6 +383,8 @@ const main = async () => {
   const history = await measureHistory();
   process.stderr.write(`throughput: SetTaskStatus and UpdateItem in turn, ${SLICE_SEC} s at a time, ${WARMUP_SLICES} slices each to warm up, ${SLICES} measured, at concurrency ${CONCURRENCY} ...\n`);
   const throughput = await measureThroughput();
+  process.stderr.write('hostile corpus (issue 16): slowest request and memory left behind ...\n');
+  const hostile = await measureHostile();
   const results = {
     measuredAt: new Date().toISOString(),
     machine: { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model },
@@ -358,6 +393,7 @@ const main = async () => {
     requestsPerTask: perTask(requestsPerCall),
     history,
     bundle,
+    hostile,
   };
   writeFileSync(join(__dirname, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
 
@@ -374,6 +410,10 @@ const main = async () => {
     ...Object.entries(history).map(([call, h]) => [`history ${HISTORY_ITEMS} vs fresh: ${call}`, `${h.historyMs} vs ${h.freshMs} ms (ratio ${h.ratio}); requests ${h.historyRequests} vs ${h.freshRequests}`]),
     ['handler bundle', `${bundle.handlerBytes} bytes (bare DynamoDB client: ${bundle.bareClientBytes})`],
     ['cold import, median of ' + bundle.runs, `${bundle.handlerImportMs} ms vs ${bundle.bareClientImportMs} ms bare client: ratio ${bundle.importRatio}`],
+    [
+      `hostile corpus, ${hostile.cases} cases`,
+      `slowest request ${hostile.worstRequest.ms} ms (${hostile.worstRequest.case}); memory ${hostile.memory.beforeMiB} MiB before, peak ${hostile.memory.peakMiB}, ${hostile.memory.afterMiB} MiB after (${hostile.memory.growthMiB >= 0 ? '+' : ''}${hostile.memory.growthMiB} MiB: the lowest in ${hostile.memory.settledOverSec} s idle; the tables hold ${hostile.memory.storedMiB} MiB)${hostile.failed.length ? `; FAILED: ${hostile.failed.join(', ')}` : ''}`,
+    ],
   ];
   const width = Math.max(...lines.map(([k]) => k.length));
   console.log(lines.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n'));

@@ -22,11 +22,6 @@ export interface RawAnswer {
   readonly dropped?: string;
   /** Set when no answer came within the client's time limit (the request was then abandoned). */
   readonly timedOut?: boolean;
-  /**
-   * Set when the first try met a keep-alive socket the server had just closed (ECONNRESET before any byte of
-   * an answer) and was sent again: a race of idle sockets, not a drop, but counted so that it is never hidden.
-   */
-  readonly staleSocketRetry?: boolean;
 }
 
 export interface RawClientOptions {
@@ -59,9 +54,12 @@ export class RawClient {
     this.accessKey = options.accessKey === undefined ? 'hostile' : options.accessKey;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.ownsAgent = agent === undefined;
-    // Node's agent drops an idle socket a second before the server's `Keep-Alive: timeout` hint, which keeps
-    // most stale-socket races away; the rest are retried once and counted (staleSocketRetry).
-    this.agent = agent ?? new Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 64 });
+    // With a `timeout`, Node's agent drops an idle socket a second before the server's `Keep-Alive: timeout`
+    // hint (without one it ignores the hint), so a request never goes out on a socket the server is closing: a
+    // reset is the server's doing, and nothing is retried (a retry would hide a connection dropped while the
+    // server held the request). The timeout itself only closes idle sockets: a request in flight is bounded by
+    // this client's own timer.
+    this.agent = agent ?? new Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 64, timeout: 60_000 });
   }
 
   /** Another account (access key) on the same sockets. */
@@ -70,14 +68,9 @@ export class RawClient {
   }
 
   /** POSTs `body` (an object is serialized; a string is sent as it is) to DataPipeline.<operation>. */
-  async call(operation: string, body: unknown = {}, options: { timeoutMs?: number } = {}): Promise<RawAnswer> {
+  call(operation: string, body: unknown = {}, options: { timeoutMs?: number } = {}): Promise<RawAnswer> {
     const payload = Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
-    const first = await this.once(operation, payload, options.timeoutMs ?? this.timeoutMs);
-    if (first.stale) return { ...(await this.once(operation, payload, options.timeoutMs ?? this.timeoutMs)).answer, staleSocketRetry: true };
-    return first.answer;
-  }
-
-  private once(operation: string, payload: Buffer, timeoutMs: number): Promise<{ answer: RawAnswer; stale?: boolean }> {
+    const timeoutMs = options.timeoutMs ?? this.timeoutMs;
     const started = performance.now();
     const headers: Record<string, string | number> = {
       'X-Amz-Target': `DataPipeline.${operation}`,
@@ -89,11 +82,11 @@ export class RawClient {
       let settled = false;
       let received = 0;
       let answered = false;
-      const finish = (answer: Omit<RawAnswer, 'ms' | 'requestBytes'>, stale = false) => {
+      const finish = (answer: Omit<RawAnswer, 'ms' | 'requestBytes'>) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        resolve({ answer: { ...answer, ms: performance.now() - started, requestBytes: payload.length }, stale });
+        resolve({ ...answer, ms: performance.now() - started, requestBytes: payload.length });
       };
       const req = request(
         { host: this.url.hostname, port: this.url.port || 80, method: 'POST', path: '/', headers, agent: this.agent },
@@ -125,8 +118,8 @@ export class RawClient {
         req.destroy();
       }, timeoutMs);
       req.on('error', (err: NodeJS.ErrnoException) => {
-        const stale = req.reusedSocket && !answered && err.code === 'ECONNRESET';
-        finish({ status: 0, body: undefined, bytes: received, dropped: err.code ?? err.message }, stale);
+        const where = answered ? 'while the answer came' : req.reusedSocket ? 'before an answer, on a kept-alive socket' : 'before an answer';
+        finish({ status: 0, body: undefined, bytes: received, dropped: `${err.code ?? err.message} ${where}` });
       });
       req.end(payload);
     });
