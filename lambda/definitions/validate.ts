@@ -6,6 +6,7 @@
  *   cannot be activated.
  * Messages start with a code in capitals, the way AWS writes them (`INVALID_FIELD_VALUE: ...`).
  */
+import { cut } from '../model/text';
 import { DEFAULT_OBJECT_ID, Definition, Field, PipelineObject } from './definition';
 import { Inheritance } from './inheritance';
 import { DEFINITION_LIMITS as L, utf8Bytes, WORKER_GROUP_MAX_BYTES } from './limits';
@@ -37,7 +38,7 @@ export type ValidationOutcome = { readonly refusal: string } | { readonly refusa
 export const VALIDATION_MESSAGE_LIMITS = { perObject: 50, perAnswer: 500, chars: 1000 } as const;
 
 /** A message quotes names from the definition (up to 10,240 characters each): cut, so it stays under the model's 10,000. */
-const bounded = (message: string): string => (message.length > VALIDATION_MESSAGE_LIMITS.chars ? `${message.slice(0, VALIDATION_MESSAGE_LIMITS.chars)}…` : message);
+const bounded = (message: string): string => (message.length > VALIDATION_MESSAGE_LIMITS.chars ? `${cut(message, VALIDATION_MESSAGE_LIMITS.chars)}…` : message);
 
 /** Messages per object id, each once, at most VALIDATION_MESSAGE_LIMITS; what is left out is counted and said. */
 class Collector {
@@ -162,7 +163,7 @@ const dependencyCycles = (objects: Inheritance): Map<string, string[]> => {
       const seen = state.get(target);
       if (seen === 'open') {
         const cycle = [...path.slice(path.indexOf(target)), target];
-        const shown = (cycle.length > 12 ? [...cycle.slice(0, 5), '...', ...cycle.slice(-5)] : cycle).map((id) => (id.length > 64 ? `${id.slice(0, 64)}…` : id));
+        const shown = (cycle.length > 12 ? [...cycle.slice(0, 5), '...', ...cycle.slice(-5)] : cycle).map((id) => (id.length > 64 ? `${cut(id, 64)}…` : id));
         for (const id of cycle) if (!found.has(id)) found.set(id, shown);
       } else if (seen === undefined) {
         state.set(target, 'open');
@@ -229,8 +230,8 @@ export const validateDefinition = (def: Definition, limits: RunLimits = { relaxe
     for (const f of o.fields) {
       const value = f.stringValue ?? f.refValue ?? '';
       objectBytes += utf8Bytes(f.key) + utf8Bytes(value);
-      if (utf8Bytes(f.key) > L.idOrFieldNameBytes) err(`LIMIT_EXCEEDED: field name '${f.key.slice(0, 64)}' is longer than ${L.idOrFieldNameBytes} UTF-8 bytes.`);
-      if (utf8Bytes(value) > L.fieldValueBytes) err(`LIMIT_EXCEEDED: the value of field '${f.key.slice(0, 64)}' is longer than ${L.fieldValueBytes} UTF-8 bytes.`);
+      if (utf8Bytes(f.key) > L.idOrFieldNameBytes) err(`LIMIT_EXCEEDED: field name '${cut(f.key, 64)}' is longer than ${L.idOrFieldNameBytes} UTF-8 bytes.`);
+      if (utf8Bytes(value) > L.fieldValueBytes) err(`LIMIT_EXCEEDED: the value of field '${cut(f.key, 64)}' is longer than ${L.fieldValueBytes} UTF-8 bytes.`);
     }
     if (objectBytes > L.objectBytes) err(`LIMIT_EXCEEDED: the object's fields take ${objectBytes} UTF-8 bytes; at most ${L.objectBytes} are allowed.`);
 
@@ -286,7 +287,7 @@ export const validateDefinition = (def: Definition, limits: RunLimits = { relaxe
           const group = settingsOf(objects, o, new Set(), limits).workerGroup;
           warnings.add(
             o.id,
-            `RESOURCE_NOT_PROVISIONED: the activity runs on a resource ('runsOn'), which this backend does not start: its tasks go to worker group '${group.slice(0, 64)}' (the resource's workerGroup, else its id) for a task runner you start there${inherited(o, 'workerGroup') !== undefined ? "; its 'workerGroup' is ignored, as the guide says when runsOn is given" : ''}.`,
+            `RESOURCE_NOT_PROVISIONED: the activity runs on a resource ('runsOn'), which this backend does not start: its tasks go to worker group '${cut(group, 64)}' (the resource's workerGroup, else its id) for a task runner you start there${inherited(o, 'workerGroup') !== undefined ? "; its 'workerGroup' is ignored, as the guide says when runsOn is given" : ''}.`,
           );
         }
       }
@@ -295,7 +296,7 @@ export const validateDefinition = (def: Definition, limits: RunLimits = { relaxe
     for (const [key, allowed] of Object.entries(ENUM_FIELDS)) {
       const value = o.fields.find((f) => f.key === key)?.stringValue;
       if (value !== undefined && !hasExpression(value) && !allowed.includes(value.toLowerCase())) {
-        err(`INVALID_FIELD_VALUE: '${key}' must be one of ${allowed.join(', ')}, not '${value.slice(0, 64)}'.`);
+        err(`INVALID_FIELD_VALUE: '${key}' must be one of ${allowed.join(', ')}, not '${cut(value, 64)}'.`);
       }
     }
   }
@@ -314,14 +315,14 @@ export const validateDefinition = (def: Definition, limits: RunLimits = { relaxe
       if (ms === undefined && periodSeconds(v) !== undefined) {
         err(`INVALID_FIELD_VALUE: '${key}' is given in seconds, which only an endpoint with relaxed limits accepts (npm start -- --relaxed-limits); give it in minutes or longer.`);
       } else if (ms === undefined) {
-        err(`INVALID_FIELD_VALUE: '${key}' must be a period ("N minutes|hours|days|weeks|months|years"), not '${v.slice(0, 64)}'.`);
+        err(`INVALID_FIELD_VALUE: '${key}' must be a period ("N minutes|hours|days|weeks|months|years"), not '${cut(v, 64)}'.`);
       } else if (key === 'retryDelay' && !limits.relaxed && ms < RUN_LIMITS.minimumRetryDelayMs) {
         err(`LIMIT_EXCEEDED: 'retryDelay' must be at least ${RUN_LIMITS.minimumRetryDelayMs / 60_000} minutes (the minimum delay between retry attempts).`);
       }
     }
     const retries = own('maximumRetries');
     if (retries !== undefined && !/^\s*\d+\s*$/.test(retries)) {
-      err(`INVALID_FIELD_VALUE: 'maximumRetries' must be a whole number, not '${retries.slice(0, 64)}'.`);
+      err(`INVALID_FIELD_VALUE: 'maximumRetries' must be a whole number, not '${cut(retries, 64)}'.`);
     } else if (retries !== undefined && !limits.relaxed && Number(retries) > RUN_LIMITS.maximumRetries) {
       err(`LIMIT_EXCEEDED: 'maximumRetries' is ${Number(retries)}; at most ${RUN_LIMITS.maximumRetries} retries of an activity are allowed.`);
     }
@@ -336,7 +337,7 @@ export const validateDefinition = (def: Definition, limits: RunLimits = { relaxe
       const p = parsePeriod(period);
       // With relaxed limits a period may be in seconds and has no minimum (docs/behaviour.md §10).
       const relaxedSeconds = limits.relaxed && periodSeconds(period) !== undefined;
-      if (!p && !relaxedSeconds) err(`INVALID_FIELD_VALUE: 'period' must be "N minutes|hours|days|weeks|months|years", not '${period.slice(0, 64)}'.`);
+      if (!p && !relaxedSeconds) err(`INVALID_FIELD_VALUE: 'period' must be "N minutes|hours|days|weeks|months|years", not '${cut(period, 64)}'.`);
       else if (p && !limits.relaxed && p.minutes < L.minimumPeriodMinutes) err(`INVALID_FIELD_VALUE: 'period' must be at least ${L.minimumPeriodMinutes} minutes.`);
       else if ((p?.count ?? periodSeconds(period)) === 0) err(`INVALID_FIELD_VALUE: 'period' must be longer than zero.`);
     }
@@ -364,7 +365,7 @@ export const validateDefinition = (def: Definition, limits: RunLimits = { relaxe
   function checkParameter(id: string, attributes: readonly { key: string; stringValue: string }[]): void {
     const type = attributes.find((a) => a.key === 'type')?.stringValue;
     if (type !== undefined && !(PARAMETER_TYPES as readonly string[]).includes(type)) {
-      errors.add(id, `INVALID_FIELD_VALUE: parameter type must be one of ${PARAMETER_TYPES.join(', ')}, not '${type.slice(0, 64)}'.`);
+      errors.add(id, `INVALID_FIELD_VALUE: parameter type must be one of ${PARAMETER_TYPES.join(', ')}, not '${cut(type, 64)}'.`);
     }
   }
 };

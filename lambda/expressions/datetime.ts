@@ -2,6 +2,7 @@
  * DateTime values of expressions (dp-expressions-functions: "YYYY-MM-DDTHH:MM:SS" in UTC; the functions are
  * Joda Time's): an instant and the time zone its fields are read in (UTC unless `inTimeZone` changed it).
  */
+import { cut } from '../model/text';
 import { ExpressionError } from './errors';
 
 export interface DateTime {
@@ -56,7 +57,7 @@ const LISTED_ZONES = new Map<string, string>([...Intl.supportedValuesOf('timeZon
 const aliases = new Map<string, string | undefined>();
 
 const notAZone = (zone: string) =>
-  new ExpressionError(`'${zone.slice(0, MAX_ZONE_NAME_LENGTH)}${zone.length > MAX_ZONE_NAME_LENGTH ? '…' : ''}' is not a time zone (an IANA name such as 'America/Los_Angeles', or 'UTC').`);
+  new ExpressionError(`'${cut(zone, MAX_ZONE_NAME_LENGTH)}${zone.length > MAX_ZONE_NAME_LENGTH ? '…' : ''}' is not a time zone (an IANA name such as 'America/Los_Angeles', or 'UTC').`);
 
 /**
  * The zone's name as the IANA list writes it (any letter case accepted), or as Intl resolves an alias; an

@@ -9,6 +9,7 @@
  * (./budget.ts) over everything the request evaluates. Recursion follows the nesting of expressions and of
  * fields, both bounded before they are entered.
  */
+import { cut } from '../model/text';
 import { EVALUATION_LIMITS, EvaluationBudget } from './budget';
 import { canonicalZone, DateTime, dateTime, dateTimeText, dayOfWeek, dayOfYear, fieldsOf, formatDateTime, fromFields, parseDateTimeValue, plus } from './datetime';
 import { ExpressionError } from './errors';
@@ -47,7 +48,7 @@ export const valueText = (v: Value): string => {
 const asDateTime = (v: Value, fn: string): DateTime => {
   if (isDateTime(v)) return v;
   const parsed = typeof v === 'string' ? parseDateTimeValue(v) : undefined;
-  if (!parsed) throw new ExpressionError(`${fn}() needs a DateTime ("YYYY-MM-DDTHH:MM:SS"), not '${valueText(v).slice(0, 64)}'.`);
+  if (!parsed) throw new ExpressionError(`${fn}() needs a DateTime ("YYYY-MM-DDTHH:MM:SS"), not '${cut(valueText(v), 64)}'.`);
   return parsed;
 };
 
@@ -57,7 +58,7 @@ const isNumeric = (v: Value): boolean => typeof v === 'number' || (typeof v === 
 
 const asNumber = (v: Value, what: string): number => {
   const n = typeof v === 'number' ? v : isNumeric(v) ? Number(v) : NaN;
-  if (Number.isNaN(n)) throw new ExpressionError(`${what} needs a number, not '${valueText(v).slice(0, 64)}'.`);
+  if (Number.isNaN(n)) throw new ExpressionError(`${what} needs a number, not '${cut(valueText(v), 64)}'.`);
   return n;
 };
 

@@ -8,6 +8,7 @@
  * calls and unary minus nest, at most EVALUATION_LIMITS.nesting deep, checked before the parser descends; each
  * token is a step of the request's budget.
  */
+import { cut } from '../model/text';
 import { EVALUATION_LIMITS, EvaluationBudget } from './budget';
 import { ExpressionError } from './errors';
 
@@ -30,7 +31,7 @@ const NAME = /\*?@?[A-Za-z_][A-Za-z0-9_]*/y;
 const NAME_START = /[@A-Za-z_]/;
 
 /** A short piece of the text for messages: an expression may be megabytes long. */
-const excerpt = (text: string): string => (text.length > 64 ? `${text.slice(0, 64)}…` : text);
+const excerpt = (text: string): string => (text.length > 64 ? `${cut(text, 64)}…` : text);
 
 const afterOperand = (tokens: readonly Token[]): boolean => {
   const last = tokens[tokens.length - 1];
@@ -72,7 +73,7 @@ const tokenize = (text: string, budget: EvaluationBudget): Token[] => {
       out.push({ kind: 'punct', value: c });
       i++;
     } else {
-      throw new ExpressionError(`unexpected '${c}' in '${excerpt(text)}'.`);
+      throw new ExpressionError(`unexpected '${String.fromCodePoint(text.codePointAt(i)!)}' in '${excerpt(text)}'.`);
     }
   }
   return out;

@@ -7,6 +7,7 @@ import { list, optional, required, SHAPES, structure } from '../model/shapes';
 import type { PipelineObject } from '../definitions/definition';
 import { Evaluation } from '../expressions/evaluate';
 import { decodeMarker, encodeMarker } from './markers';
+import { payloadBytes } from '../protocol/aws-json';
 import type { Operation, OperationResult, RequestContext } from './operation';
 import { evaluatedObjects } from './object-expressions';
 import { runObjectsById } from './run-reads';
@@ -23,7 +24,8 @@ export const MAX_DESCRIBED_OBJECTS = 100;
 export const DESCRIBE_PAGE_BYTES = 4 * 1024 * 1024;
 const ALONE_BYTES = 5 * 1024 * 1024;
 
-const jsonBytes = (o: unknown): number => Buffer.byteLength(JSON.stringify(o));
+/** As the answer guard counts them: in API Gateway's proxy result, where quotes and backslashes count twice. */
+const jsonBytes = (o: unknown): number => payloadBytes(JSON.stringify(o));
 
 export const DESCRIBE_OBJECTS_INPUT = structure({
   pipelineId: required(SHAPES.id),

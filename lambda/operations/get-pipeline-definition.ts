@@ -1,4 +1,5 @@
 /** GetPipelineDefinition: the latest definition (default) or the active one, exactly as it was put. */
+import { cut } from '../model/text';
 import { optional, required, SHAPES, structure } from '../model/shapes';
 import type { Operation, OperationResult, RequestContext } from './operation';
 import { invalidRequest, loadPipeline, readDefinition } from './pipeline-access';
@@ -15,7 +16,7 @@ interface Input {
 const run = async (input: Input, ctx: RequestContext): Promise<OperationResult> => {
   const which = input.version ?? 'latest';
   if (!(VERSIONS as readonly string[]).includes(which)) {
-    return { ok: false, error: invalidRequest(`Version '${which.slice(0, 64)}' is not valid: use latest or active.`) };
+    return { ok: false, error: invalidRequest(`Version '${cut(which, 64)}' is not valid: use latest or active.`) };
   }
   const loaded = await loadPipeline(ctx, input.pipelineId);
   if (loaded.error) return { ok: false, error: loaded.error };

@@ -3,6 +3,7 @@
  * definition order, with an opaque marker. COMPONENT: the objects of the active definition, else the latest.
  * INSTANCE and ATTEMPT: the pipeline's instances and attempts, every run, in id order.
  */
+import { cut } from '../model/text';
 import { list, optional, required, SHAPES, structure } from '../model/shapes';
 import type { Operation, OperationResult, RequestContext } from './operation';
 import { decodeMarker, encodeMarker } from './markers';
@@ -37,7 +38,7 @@ interface Input {
 
 const run = async (input: Input, ctx: RequestContext): Promise<OperationResult> => {
   if (!(SPHERES as readonly string[]).includes(input.sphere)) {
-    return { ok: false, error: invalidRequest(`Sphere '${input.sphere.slice(0, 32)}' is not valid: use ${SPHERES.join(', ')}.`) };
+    return { ok: false, error: invalidRequest(`Sphere '${cut(input.sphere, 32)}' is not valid: use ${SPHERES.join(', ')}.`) };
   }
   if (input.limit !== undefined && input.limit < 1) return { ok: false, error: invalidRequest(`limit must be at least 1; it is ${input.limit}.`) };
   const limit = Math.min(input.limit ?? DEFAULT_LIMIT, MAX_LIMIT);

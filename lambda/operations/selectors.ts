@@ -2,6 +2,7 @@
  * QueryObjects' selectors (service model: Query, Selector, Operator): which fields each operator acts on, and
  * whether an object matches. All selectors must match; a field the object does not have fails its selector.
  */
+import { cut } from '../model/text';
 import type { PipelineObject } from '../definitions/definition';
 
 export const MAX_SELECTORS = 10;
@@ -31,10 +32,10 @@ export const conditionsOf = (selectors: readonly Selector[]): Condition[] | stri
     if (s.fieldName === undefined) return `${at} has no fieldName.`;
     const type = s.operator?.type;
     if (type === undefined) return `${at} has no operator type.`;
-    if (!(OPERATOR_TYPES as readonly string[]).includes(type)) return `${at}: operator type '${type.slice(0, 32)}' is not one of ${OPERATOR_TYPES.join(', ')}.`;
+    if (!(OPERATOR_TYPES as readonly string[]).includes(type)) return `${at}: operator type '${cut(type, 32)}' is not one of ${OPERATOR_TYPES.join(', ')}.`;
     const values = s.operator?.values ?? [];
     const fields = type === 'EQ' || type === 'REF_EQ' ? EQ_FIELDS : TIME_FIELDS;
-    if (!fields.includes(s.fieldName)) return `${at}: ${type} acts on ${fields.join(', ')}; not on '${s.fieldName.slice(0, 64)}'.`;
+    if (!fields.includes(s.fieldName)) return `${at}: ${type} acts on ${fields.join(', ')}; not on '${cut(s.fieldName, 64)}'.`;
     const needed = type === 'BETWEEN' ? 2 : type === 'LE' || type === 'GE' ? 1 : undefined;
     if (needed !== undefined ? values.length !== needed : values.length === 0) {
       return `${at}: ${type} takes ${needed ?? 'at least one'} value${needed === 1 ? '' : 's'}; it has ${values.length}.`;

@@ -3,6 +3,7 @@
  * RERUN and MARK_FINISHED on instances, as the run's state machine says (lambda/runs/transitions.ts). The ids
  * are all components or all instances, never a mix (the model's doc); an unknown id is refused.
  */
+import { cut } from '../model/text';
 import { ID_LIST, required, SHAPES, structure } from '../model/shapes';
 import { cancel, markFinished, rerun, sibling } from '../runs/transitions';
 import type { StoredInstance } from '../store/run-store';
@@ -23,7 +24,7 @@ interface Input {
 const run = async (input: Input, ctx: RequestContext): Promise<OperationResult> => {
   const forComponents = (COMPONENT_STATUSES as readonly string[]).includes(input.status);
   if (!forComponents && !(INSTANCE_STATUSES as readonly string[]).includes(input.status)) {
-    return { ok: false, error: invalidRequest(`Status '${input.status.slice(0, 32)}' is not valid: use PAUSE or RESUME for components, TRY_CANCEL, RERUN or MARK_FINISHED for instances.`) };
+    return { ok: false, error: invalidRequest(`Status '${cut(input.status, 32)}' is not valid: use PAUSE or RESUME for components, TRY_CANCEL, RERUN or MARK_FINISHED for instances.`) };
   }
   if (input.objectIds.length === 0) return { ok: false, error: invalidRequest('objectIds must name at least one object.') };
   const loaded = await loadPipeline(ctx, input.pipelineId);
@@ -90,7 +91,7 @@ const endLiveAttempt = async (ctx: RequestContext, pipelineId: string, instance:
 const refusalFor = (unknown: readonly string[], expected: string, status: string): string => {
   // Instance and attempt ids start with @; component ids as put (a component id starting with @ is refused by neither).
   const mixed = expected === 'components' ? unknown.some((id) => id.startsWith('@')) : unknown.some((id) => !id.startsWith('@'));
-  const shown = unknown.slice(0, 5).map((id) => id.slice(0, 128)).join(', ');
+  const shown = unknown.slice(0, 5).map((id) => cut(id, 128)).join(', ');
   return mixed
     ? `${status} acts on ${expected} only, and the ids may not mix components and instances: ${shown}.`
     : `No such ${expected === 'components' ? 'component' : 'instance'} in the pipeline: ${shown}.`;

@@ -1,4 +1,5 @@
 /** Tag rules shared by CreatePipeline, AddTags and RemoveTags (the model's tagList: at most 10). */
+import { cut } from '../model/text';
 import type { Tag } from '../store/pipeline-store';
 import type { OperationResult, RequestContext } from './operation';
 import { invalidRequest, loadPipeline, pipelineDeleted } from './pipeline-access';
@@ -9,7 +10,7 @@ const RESERVED_PREFIX = 'aws:';
 /** The first reserved key in `tags`, if any (`aws:` in any case is AWS's own). */
 export const reservedKeyIn = (keys: readonly string[]): string | undefined => keys.find((k) => k.toLowerCase().startsWith(RESERVED_PREFIX));
 
-export const reservedKeyMessage = (key: string) => `Tag key '${key.slice(0, 128)}' is not allowed: keys starting with '${RESERVED_PREFIX}' are reserved for AWS.`;
+export const reservedKeyMessage = (key: string) => `Tag key '${cut(key, 128)}' is not allowed: keys starting with '${RESERVED_PREFIX}' are reserved for AWS.`;
 
 /** `base` with `added` applied in order: a key already there takes the new value in its place; new keys go last. */
 export const mergeTags = (base: readonly Tag[], added: readonly Tag[]): Tag[] => {

@@ -9,6 +9,7 @@ import type { StoredAttempt, StoredInstance } from '../store/run-store';
 import { fieldTime } from './describe-pipelines';
 import type { Evaluation } from '../expressions/evaluate';
 import { evaluatedObjects } from './object-expressions';
+import { payloadBytes } from '../protocol/aws-json';
 import { preconditionsOf } from '../runs/plan-run';
 
 /** The fields of an object with what it inherits: its own first, then each key it does not set, nearest first. */
@@ -29,6 +30,12 @@ export const resolvedFields = (objects: Inheritance, o: PipelineObject): Field[]
 
 const str = (key: string, stringValue: string): Field => ({ key, stringValue });
 const ref = (key: string, refValue: string): Field => ({ key, refValue });
+
+/**
+ * The bytes (as the answer carries them) of the attempt, instance and component, and of the objects they refer to
+ * added while under this: the rest are left out. With expressions' text budget, the answer stays under Lambda's.
+ */
+export const TASK_OBJECT_REFERENCED_BYTES = 3 * 1024 * 1024;
 
 export const buildTaskObject = (evaluation: Evaluation, definition: Definition, instance: StoredInstance, attempt: StoredAttempt, taskId: string) => {
   const objects = new Inheritance(definition.pipelineObjects);
@@ -55,10 +62,17 @@ export const buildTaskObject = (evaluation: Evaluation, definition: Definition, 
       ...(attempt.actualStartTime !== undefined ? [str('@actualStartTime', fieldTime(attempt.actualStartTime))] : []),
     ],
   };
-  // The objects the component refers to (its resource, data nodes, schedule...), resolved the same way.
+  // The objects the component refers to (its resource, data nodes, schedule...), resolved the same way, while
+  // the task object stays under its bound (a definition can make every object's chain long: docs/behaviour.md §11).
+  let bytes = payloadBytes(JSON.stringify(Object.values(map)));
   for (const f of componentFields) {
     const target = f.refValue === undefined ? undefined : objects.get(f.refValue);
-    if (target && !map[target.id]) map[target.id] = { id: target.id, name: target.name, fields: resolvedFields(objects, target) };
+    if (!target || map[target.id]) continue;
+    const referenced = { id: target.id, name: target.name, fields: resolvedFields(objects, target) };
+    const size = payloadBytes(JSON.stringify(referenced));
+    if (bytes + size > TASK_OBJECT_REFERENCED_BYTES) continue;
+    map[target.id] = referenced;
+    bytes += size;
   }
   // Expressions evaluated as AWS does before handing the task out: each object in its own context, in the run's period.
   // A precondition's `node` is the activity it guards (dp-pipeline-expressions: "node" in preconditions).

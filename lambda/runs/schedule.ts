@@ -6,6 +6,7 @@
  * `maxActiveInstances` (at most 5) instances not yet final; its activities' dependencies are the instances of the
  * same period. Periods already past are backfilled in order.
  */
+import { cut } from '../model/text';
 import type { Definition, PipelineObject } from '../definitions/definition';
 import { DEFAULT_OBJECT_ID } from '../definitions/definition';
 import { Inheritance } from '../definitions/inheritance';
@@ -45,14 +46,14 @@ export const scheduleOf = (objects: Inheritance, s: PipelineObject, ctx: Schedul
   const periodText = value('period') ?? '';
   const seconds = limits.relaxed ? periodSeconds(periodText) : undefined;
   const period = parsePeriod(periodText);
-  if (seconds === undefined && !period) return { refusal: `Schedule ${s.id} has no period this backend can run ('${periodText.slice(0, 32)}').` };
+  if (seconds === undefined && !period) return { refusal: `Schedule ${s.id} has no period this backend can run ('${cut(periodText, 32)}').` };
   const startText = value('startDateTime');
   const start = value('startAt') === 'FIRST_ACTIVATION_DATE_TIME' ? ctx.firstActivation : startText !== undefined ? parseDateTime(startText) : undefined;
   if (!start) return { refusal: `Schedule ${s.id} has no start: give startDateTime or startAt FIRST_ACTIVATION_DATE_TIME.` };
   const endText = value('endDateTime');
   const occurrencesText = value('occurrences');
   const arithmetic = seconds !== undefined ? fixedPeriods(start, seconds * 1000) : calendarPeriods(start, period!);
-  if (!arithmetic) return { refusal: `Schedule ${s.id} has a period of zero length ('${periodText.slice(0, 32)}').` };
+  if (!arithmetic) return { refusal: `Schedule ${s.id} has a period of zero length ('${cut(periodText, 32)}').` };
   const end = endText === undefined ? undefined : parseDateTime(endText);
   return {
     id: s.id,

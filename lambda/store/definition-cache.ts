@@ -6,8 +6,11 @@
  */
 import type { Definition } from '../definitions/definition';
 
-/** UTF-16 units of definition text held at most: about 64 MB of the function's 512. */
-export const DEFINITION_CACHE_UNITS = 32 * 1024 * 1024;
+/**
+ * UTF-16 units of definition text held at most (the parsed objects take a few times that): a few definitions at the
+ * largest size a put takes, or hundreds of usual ones. Bounded so that memory comes back after a burst of large ones.
+ */
+export const DEFINITION_CACHE_UNITS = 4 * 1024 * 1024;
 
 export class DefinitionCache {
   private readonly entries = new Map<string, { definition: Definition; units: number }>();
