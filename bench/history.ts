@@ -3,7 +3,6 @@
  * run: median latency of each call and the DynamoDB requests it makes (counted at a proxy in front of the
  * engine). A call reads what it touches, by key, so the ratio should stay near 1 (issue 17: within 1.2).
  */
-import { BatchWriteItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import {
   ActivatePipelineCommand,
   CreatePipelineCommand,
@@ -16,7 +15,8 @@ import {
   ReportTaskProgressCommand,
   SetTaskStatusCommand,
 } from '@aws-sdk/client-data-pipeline';
-import { ATTR, tableNamesFromEnv } from '../lambda/store/tables';
+import { tableNamesFromEnv } from '../lambda/store/tables';
+import { writeRunHistory } from '../tools/seeding';
 import { dynamoDbClient } from '../local/dynamodb';
 import { startEngine } from '../local/engine';
 import { startLocalEndpoint } from '../local/endpoint';
@@ -28,21 +28,6 @@ const CYCLES = Number(process.env.BENCH_HISTORY_CYCLES ?? 30);
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const round = (x: number, digits = 2) => Number(x.toFixed(digits));
-
-/** `count` ended instances and attempts of old runs, written straight into the pipeline's partition. */
-const seedHistory = async (db: ReturnType<typeof dynamoDbClient>, table: string, pipelineId: string, count: number) => {
-  const items: Record<string, AttributeValue>[] = [];
-  for (let i = 0; items.length < count; i++) {
-    const time = new Date(Date.UTC(2020, 0, 1) + i * 1000).toISOString();
-    const instanceId = `@B_${time.slice(0, 19)}`;
-    const base = { [ATTR.pipelineId]: { S: pipelineId }, [ATTR.componentId]: { S: 'B' } };
-    items.push({ ...base, [ATTR.objectId]: { S: instanceId }, [ATTR.sphere]: { S: 'INSTANCE' }, [ATTR.status]: { S: 'FINISHED' }, [ATTR.settings]: { S: '{}' }, [ATTR.scheduledStartTime]: { S: time }, [ATTR.attemptCount]: { N: '1' } });
-    items.push({ ...base, [ATTR.objectId]: { S: `${instanceId}_Attempt=1` }, [ATTR.sphere]: { S: 'ATTEMPT' }, [ATTR.status]: { S: 'FINISHED' }, [ATTR.instanceId]: { S: instanceId }, [ATTR.attemptNumber]: { N: '1' } });
-  }
-  for (let i = 0; i < items.length; i += 25) {
-    await db.send(new BatchWriteItemCommand({ RequestItems: { [table]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) } }));
-  }
-};
 
 const CALLS = ['PollForTask', 'ReportTaskProgress', 'SetTaskStatus', 'DescribePipelines', 'DescribeObjects', 'QueryObjects'] as const;
 type Call = (typeof CALLS)[number];
@@ -96,7 +81,7 @@ export const measureHistory = async () => {
           ],
         }),
       );
-      await seedHistory(db, names.objects, pipelineId!, history);
+      await writeRunHistory(db, names.objects, pipelineId!, history, 'B');
       return { pipelineId: pipelineId!, workerGroup };
     };
     const fresh = await pipelineWith(10);

@@ -174,3 +174,21 @@ export const deleteTasks = async (client: DynamoDBClient, names: TableNames, tas
   ]);
 };
 
+
+/**
+ * `count` items of old, ended runs of `componentId` (an instance and its one attempt each), written straight into
+ * the pipeline's partition: a long history, for the tests and the bench that show calls do not read it.
+ */
+export const writeRunHistory = async (client: DynamoDBClient, table: string, pipelineId: string, count: number, componentId: string): Promise<void> => {
+  const items: Record<string, AttributeValue>[] = [];
+  for (let i = 0; items.length < count; i++) {
+    const time = new Date(Date.UTC(2020, 0, 1) + i * 1000).toISOString();
+    const instanceId = `@${componentId}_${time.slice(0, 19)}`;
+    const base = { [ATTR.pipelineId]: { S: pipelineId }, [ATTR.componentId]: { S: componentId } };
+    items.push({ ...base, [ATTR.objectId]: { S: instanceId }, [ATTR.sphere]: { S: 'INSTANCE' }, [ATTR.status]: { S: 'FINISHED' }, [ATTR.settings]: { S: '{}' }, [ATTR.scheduledStartTime]: { S: time }, [ATTR.attemptCount]: { N: '1' } });
+    items.push({ ...base, [ATTR.objectId]: { S: `${instanceId}_Attempt=1` }, [ATTR.sphere]: { S: 'ATTEMPT' }, [ATTR.status]: { S: 'FINISHED' }, [ATTR.instanceId]: { S: instanceId }, [ATTR.attemptNumber]: { N: '1' } });
+  }
+  for (let i = 0; i < items.length; i += 25) {
+    await client.send(new BatchWriteItemCommand({ RequestItems: { [table]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) } }));
+  }
+};

@@ -3,14 +3,13 @@
  * update, polls that unclaimable work cannot starve, a new run per activation, claims and leases that one caller
  * wins, and request counts that do not grow with history.
  */
-import { BatchWriteItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { countRequests, dispatcherFor, startTestEngine, TestEngine } from '../support/engine';
 import { createPipeline, newCaller, object, op } from '../support/pipelines';
 import type { Caller } from '../../lambda/identity';
 import { DynamoDbRunStore } from '../../lambda/store/dynamodb-run-store';
 import type { RunStore } from '../../lambda/store/run-store';
 import { DynamoDbPipelineStore } from '../../lambda/store/dynamodb-pipeline-store';
-import { ATTR } from '../../lambda/store/tables';
+import { writeRunHistory } from '../../tools/seeding';
 import { dynamoDbClient } from '../../local/dynamodb';
 
 jest.setTimeout(60_000);
@@ -218,25 +217,10 @@ describe('claims and leases: one caller wins, by the conditions of the store', (
 });
 
 describe('cost that does not grow with history', () => {
-  /** `count` ended instances and attempts of old runs, written straight into the pipeline's partition. */
-  const seedHistory = async (pipelineId: string, count: number) => {
-    const items: Record<string, AttributeValue>[] = [];
-    for (let i = 0; items.length < count; i++) {
-      const time = new Date(Date.UTC(2020, 0, 1) + i * 1000).toISOString();
-      const instanceId = `@A_${time.slice(0, 19)}`;
-      const base = { [ATTR.pipelineId]: { S: pipelineId }, [ATTR.componentId]: { S: 'A' } };
-      items.push({ ...base, [ATTR.objectId]: { S: instanceId }, [ATTR.sphere]: { S: 'INSTANCE' }, [ATTR.status]: { S: 'FINISHED' }, [ATTR.settings]: { S: '{}' }, [ATTR.scheduledStartTime]: { S: time }, [ATTR.attemptCount]: { N: '1' } });
-      items.push({ ...base, [ATTR.objectId]: { S: `${instanceId}_Attempt=1` }, [ATTR.sphere]: { S: 'ATTEMPT' }, [ATTR.status]: { S: 'FINISHED' }, [ATTR.instanceId]: { S: instanceId }, [ATTR.attemptNumber]: { N: '1' } });
-    }
-    for (let i = 0; i < items.length; i += 25) {
-      await engine.client.send(new BatchWriteItemCommand({ RequestItems: { [engine.names.objects]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) } }));
-    }
-  };
-
   /** Each run call's requests on a pipeline with `history` items of old runs. */
   const requestsWith = async (history: number) => {
     const r = await setUp([DEFAULT(), shell('B'), shell('C', { dependsOn: { ref: 'B' } })]);
-    await seedHistory(r.pipelineId, history);
+    await writeRunHistory(engine.client, engine.names.objects, r.pipelineId, history, 'A');
     const client = dynamoDbClient(engine.endpoint);
     const counter = countRequests(client);
     const counted = dispatcherFor(engine, { client, now: r.time.now });
