@@ -126,13 +126,22 @@ export const call = async (dispatch: Dispatch, input: Record<string, unknown>, o
 };
 
 /** What the logger writes (Powertools sends ERROR to stderr, the rest to stdout), one entry per line. */
+/**
+ * What the loggers write meanwhile: JSON lines. Node and the AWS SDK print warnings of their own on the same
+ * streams (`(node:1177) Warning: ...`), which are not log entries: they are let through, not captured.
+ */
 export const captureLog = () => {
   const lines: string[] = [];
-  const spies = [process.stdout, process.stderr].map((stream) =>
-    jest.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      lines.push(String(chunk));
-      return true;
-    }),
-  );
+  const spies = [process.stdout, process.stderr].map((stream) => {
+    const write = stream.write.bind(stream);
+    return jest.spyOn(stream, 'write').mockImplementation(((chunk: string | Uint8Array, ...rest: unknown[]) => {
+      const text = String(chunk);
+      if (text.startsWith('{')) {
+        lines.push(text);
+        return true;
+      }
+      return (write as (...args: unknown[]) => boolean)(chunk, ...rest);
+    }) as typeof stream.write);
+  });
   return { lines, restore: () => spies.forEach((s) => s.mockRestore()) };
 };
