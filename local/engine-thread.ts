@@ -45,11 +45,31 @@ const run = (port: NonNullable<typeof parentPort>, data: EngineThreadData) => {
   server.once('error', (err) => send({ startError: err.message }));
   server.listen(data.port, data.host, () => send({ listening: (server.address() as AddressInfo).port }));
   const answers = new Outbox<EngineAnswer>((batch) => send(batch));
+  /** What a request gets once the engine is closing, or when dynalite throws instead of answering: a 500, as a server would. */
+  const unavailable = (request: EngineRequest, why: string): EngineAnswer => ({
+    id: request.id,
+    statusCode: 500,
+    headers: { 'content-type': 'application/x-amz-json-1.0' },
+    body: JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: why }),
+  });
+  let closing = false;
   port.on('message', (m: HandlerThreadMessage) => {
     if (m !== 'close') {
-      for (const request of m) serveInProcess(listener, request, (a) => answers.push(a));
+      // A request can still arrive after close (a long poll that outlives the endpoint's stop): answered, never a throw.
+      for (const request of m) {
+        if (closing) {
+          answers.push(unavailable(request, 'The engine is closed.'));
+          continue;
+        }
+        try {
+          serveInProcess(listener, request, (a) => answers.push(a));
+        } catch (err) {
+          answers.push(unavailable(request, err instanceof Error ? err.message : String(err)));
+        }
+      }
       return;
     }
+    closing = true;
     server.closeAllConnections();
     server.close(() => send({ closed: true }));
   });
