@@ -4,7 +4,13 @@
  * are all components or all instances, never a mix (the model's doc); an unknown id is refused.
  */
 import { cut } from '../model/text';
-import { ID_LIST, required, SHAPES, structure } from '../model/shapes';
+import { list, required, SHAPES, structure } from '../model/shapes';
+
+/**
+ * Ids a SetStatus call takes (docs/behaviour.md §11): each instance is a few reads and writes by key, so a
+ * thousand stay well within the request's deadline; the model sets no bound.
+ */
+export const MAX_SET_STATUS_IDS = 1000;
 import { cancel, markFinished, rerun, sibling } from '../runs/transitions';
 import type { StoredInstance } from '../store/run-store';
 import type { Operation, OperationResult, RequestContext } from './operation';
@@ -79,13 +85,19 @@ const change = async (ctx: RequestContext, pipelineId: string, instance: StoredI
   return undefined;
 };
 
-/** The attempt still waiting or running of an instance that is canceled or marked finished: CANCELED, and its task. */
+/**
+ * The attempt still waiting or running of an instance that is canceled or marked finished: CANCELED, and its task.
+ * The task first (the arbiter with SetTaskStatus): if the runner's outcome is already there, the attempt keeps it.
+ */
 const endLiveAttempt = async (ctx: RequestContext, pipelineId: string, instance: StoredInstance, at: string) => {
   if (instance.headAttempt === undefined) return;
   const attempt = await ctx.stores.runs.getAttempt(pipelineId, instance.headAttempt);
   if (!attempt || (attempt.status !== 'WAITING_FOR_RUNNER' && attempt.status !== 'RUNNING')) return;
+  if (attempt.taskId) {
+    const task = await ctx.stores.tasks.cancelTask(attempt.taskId);
+    if (task && task.state !== 'CANCELED') return; // the runner's SetTaskStatus won: its call records the attempt
+  }
   await ctx.stores.runs.cancelAttempt(pipelineId, attempt.attemptId, at);
-  if (attempt.taskId) await ctx.stores.tasks.cancelTask(attempt.taskId);
 };
 
 const refusalFor = (unknown: readonly string[], expected: string, status: string): string => {
@@ -98,7 +110,7 @@ const refusalFor = (unknown: readonly string[], expected: string, status: string
 };
 
 export const SetStatus: Operation<Input> = {
-  input: structure({ pipelineId: required(SHAPES.id), objectIds: required(ID_LIST), status: required(SHAPES.string) }),
+  input: structure({ pipelineId: required(SHAPES.id), objectIds: required(list(SHAPES.id, { max: MAX_SET_STATUS_IDS })), status: required(SHAPES.string) }),
   infoKeys: (i) => ({ pipelineId: i.pipelineId, status: i.status, count: i.objectIds.length }),
   run,
 };

@@ -133,7 +133,8 @@ export const rerun = (instance: Instance, statusOf: (componentId: string) => Ins
 
 /** SetStatus MARK_FINISHED: the instance is FINISHED as if its attempt had succeeded; its dependents hear of it. */
 export const markFinished = (instance: Instance): Effects =>
-  instance.status === 'FINISHED' ? { changes: [], notify: [] } : finishedEffects(instance, [instance.status]);
+  // From any live status, not only the one read: a poll may claim its attempt meanwhile (WAITING_FOR_RUNNER -> RUNNING).
+  instance.status === 'FINISHED' ? { changes: [], notify: [] } : finishedEffects(instance, isFinal(instance.status) ? [instance.status] : LIVE_STATUSES);
 
 /** SetStatus TRY_CANCEL: a live instance is CANCELED; with cascade, its consumers CASCADE_FAILED. */
 export const cancel = (instance: Instance): InstanceChange[] =>
