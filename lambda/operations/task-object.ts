@@ -64,10 +64,12 @@ export const buildTaskObject = (evaluation: Evaluation, definition: Definition, 
   };
   // The objects the component refers to (its resource, data nodes, schedule...), resolved the same way, while
   // the task object stays under its bound (a definition can make every object's chain long: docs/behaviour.md §11).
-  let bytes = payloadBytes(JSON.stringify(Object.values(map)));
+  // Measured only when there is something to add: most polls hand out a component that refers to nothing.
+  let bytes: number | undefined;
   for (const f of componentFields) {
     const target = f.refValue === undefined ? undefined : objects.get(f.refValue);
     if (!target || map[target.id]) continue;
+    bytes ??= payloadBytes(JSON.stringify(Object.values(map)));
     const referenced = { id: target.id, name: target.name, fields: resolvedFields(objects, target) };
     const size = payloadBytes(JSON.stringify(referenced));
     if (bytes + size > TASK_OBJECT_REFERENCED_BYTES) continue;
