@@ -62,15 +62,16 @@ const run = async (input: Input, ctx: RequestContext): Promise<OperationResult> 
       if (refusal !== undefined) return { ok: false, error: invalidRequest(refusal) };
     }
     // A deactivated pipeline's parked attempts go back into the ready index before it is active again (parking.ts).
-    if (pipeline.state === 'INACTIVE') await unparkWaiting(ctx, input.pipelineId);
+    if (pipeline.state === 'INACTIVE') await unparkWaiting(ctx, input.pipelineId, undefined, pipeline.paused);
     const written = await ctx.stores.pipelines.activate(input.pipelineId, read.version, {
       at: ctx.now().toISOString(),
       ...(start !== undefined && { startTime: new Date(start).toISOString() }),
       ...(input.parameterValues !== undefined && { parameterValues: input.parameterValues }),
     });
     if (written === 'ok') {
-      // A poller that claimed one of them before the pipeline was active parked it again: put those back too.
-      if (pipeline.state === 'INACTIVE') await unparkWaiting(ctx, input.pipelineId);
+      // Put back whatever a deactivation or a poller parked after this call read the pipeline (parking.ts): even
+      // when it read the pipeline active, a deactivation may have come between that read and this write.
+      await unparkWaiting(ctx, input.pipelineId, undefined, pipeline.paused);
       const run = !read.version
         ? 'no definition'
         : isOnDemand(read.definition)

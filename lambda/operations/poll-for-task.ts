@@ -18,6 +18,7 @@ import type { StoredInstance } from '../store/run-store';
 import { utf8Bytes, WORKER_GROUP_MAX_BYTES } from '../definitions/limits';
 import { expireLease, settleCandidate } from './run-progress';
 import { advanceMarker } from './schedule-progress';
+import { claimable, recheckParked } from './parking';
 import { buildTaskObject } from './task-object';
 
 export const POLL_FOR_TASK_INPUT = structure({
@@ -71,8 +72,9 @@ const takeAttempt = async (input: Input, ctx: RequestContext, evaluation: Evalua
       await ctx.stores.runs.cancelAttempt(c.pipelineId, c.attemptId, now.toISOString());
       return 'moved';
     }
-    if (pipeline.state !== 'SCHEDULED' || !pipeline.active || pipeline.paused.includes(claimed.componentId)) {
+    if (!claimable(pipeline, claimed.componentId)) {
       await ctx.stores.runs.parkClaimed(c, taskId);
+      await recheckParked(ctx, c.pipelineId, [claimed]); // an activation or RESUME written meanwhile puts it back
       return 'moved';
     }
     const read = await readDefinition(ctx, pipeline, (p) => p.active);

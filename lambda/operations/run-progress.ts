@@ -61,8 +61,20 @@ export const finishRunTask = async (ctx: RequestContext, task: Task, completion:
   await ctx.stores.runs.finishAttempt(task.pipelineId, task.attemptId, task.taskId, completion);
 };
 
-/** An ended attempt the ready index still offers (a lease given up whose consequences a call did not finish): they are applied, then it leaves. */
+/**
+ * An ended attempt the ready index still offers (a lease given up whose consequences a call did not finish): they
+ * are applied, then it leaves. A lease given up (TIMEDOUT) asks its task first (the arbiter with SetTaskStatus):
+ * canceled now, the run moves on from the timeout; already final, the runner's SetTaskStatus won, and its outcome
+ * is applied instead (the attempt records it).
+ */
 export const settleAttempt = async (ctx: RequestContext, accountId: string, attempt: StoredAttempt): Promise<void> => {
+  if (attempt.status === 'TIMEDOUT' && attempt.taskId !== undefined) {
+    const task = await ctx.stores.tasks.cancelTask(attempt.taskId);
+    if (task !== undefined && task.state !== 'CANCELED' && task.completion) {
+      await finishRunTask({ ...ctx, caller: { ...ctx.caller, accountId } }, task, task.completion);
+      return;
+    }
+  }
   const outcome = OUTCOMES[attempt.status];
   if (outcome) await attemptOver(ctx, attempt.pipelineId, accountId, attempt.attemptId, outcome);
   await ctx.stores.runs.settled(attempt.pipelineId, attempt.attemptId);
@@ -75,21 +87,16 @@ export const settleCandidate = async (ctx: RequestContext, candidate: Candidate,
 };
 
 /**
- * A RUNNING attempt whose lease has passed. Its task decides first (the task item is the arbiter with
- * SetTaskStatus): canceled now, the attempt is given up (TIMEDOUT) and the run moves on (a retry or a failure);
- * already final, a SetTaskStatus won and died before finishing, and its outcome is applied instead.
+ * A RUNNING attempt whose lease has passed. The attempt decides first: its write (TIMEDOUT, on condition that
+ * the lease is still the one read) and ReportTaskProgress's renewal (on condition that it is still RUNNING) are
+ * one item's conditional writes, so exactly one of them wins, and a runner told to go on is never given up.
+ * Then it is settled: its task canceled, or its SetTaskStatus applied if that won the task (settleAttempt). A
+ * crash in between leaves it in the ready index, due in SETTLE_AFTER_MS, for a poller to settle.
  */
 export const expireLease = async (ctx: RequestContext, candidate: Candidate, accountId: string): Promise<void> => {
   const attempt = await ctx.stores.runs.getAttempt(candidate.pipelineId, candidate.attemptId);
   if (!attempt || attempt.status !== 'RUNNING' || attempt.availableAt !== candidate.availableAt) return; // renewed or ended meanwhile
-  if (attempt.taskId !== undefined) {
-    const task = await ctx.stores.tasks.cancelTask(attempt.taskId);
-    if (task !== undefined && task.state !== 'CANCELED' && task.completion) {
-      await finishRunTask({ ...ctx, caller: { ...ctx.caller, accountId } }, task, task.completion);
-      return;
-    }
-  }
   const now = ctx.now();
   if (!(await ctx.stores.runs.expire(candidate, now.toISOString(), settleFrom(now)))) return;
-  await settleCandidate(ctx, candidate, accountId);
+  await settleAttempt(ctx, accountId, { ...attempt, status: 'TIMEDOUT' });
 };

@@ -633,7 +633,7 @@ export class DynamoDbRunStore implements RunStore {
 
   async finishAttempt(pipelineId: string, attemptId: string, taskId: string, completion: { status: string; endTime: string; errorId?: string; errorMessage?: string; errorStackTrace?: string }): Promise<boolean> {
     const names: Record<string, string> = { '#status': ATTR.status, '#end': ATTR.endTime, '#task': ATTR.taskId, '#rk': ATTR.readyKey, '#at': ATTR.availableAt };
-    const values: Item = { ':status': s(completion.status), ':end': s(completion.endTime), ':running': s('RUNNING'), ':task': s(taskId) };
+    const values: Item = { ':status': s(completion.status), ':end': s(completion.endTime), ':running': s('RUNNING'), ':timedout': s('TIMEDOUT'), ':task': s(taskId) };
     const set = ['#status = :status', '#end = :end'];
     const remove = ['#rk', '#at'];
     for (const [attr, value] of [
@@ -649,7 +649,8 @@ export class DynamoDbRunStore implements RunStore {
     }
     return this.update(pipelineId, attemptId, {
       expression: `SET ${set.join(', ')} REMOVE ${remove.join(', ')}`,
-      condition: '#status = :running AND #task = :task',
+      // TIMEDOUT too: a lease given up whose task the runner's SetTaskStatus won (run-progress.ts settleAttempt).
+      condition: '#status IN (:running, :timedout) AND #task = :task',
       names,
       values,
     });

@@ -90,11 +90,12 @@ describe('DynamoDB requests of the pipeline calls (docs/behaviour.md §7)', () =
     expect(await requestsOfOp('ValidatePipelineDefinition', { pipelineId: id, pipelineObjects: ON_DEMAND })).toEqual({ status: 200, requests: ['GetItem'] });
     expect(await requestsOfOp('GetPipelineDefinition', { pipelineId: id })).toEqual({ status: 200, requests: ['GetItem', 'Query'] });
     // On demand: the pipeline (its definition from the cache: GetPipelineDefinition read this version), the activation,
-    // then the run: the run summary, the worker group's repair marker armed, the run reserved, a PutItem per instance and
-    // per first attempt, the instances opened (the reservation cleared), the marker disarmed.
+    // the run summary (no open instance: no parked attempt to put back), then the run: the run summary, the worker
+    // group's repair marker armed, the run reserved, a PutItem per instance and per first attempt, the instances opened
+    // (the reservation cleared), the marker disarmed.
     expect(await requestsOfOp('ActivatePipeline', { pipelineId: id })).toEqual({
       status: 200,
-      requests: ['GetItem', 'UpdateItem', 'GetItem', 'UpdateItem', 'UpdateItem', 'PutItem', 'PutItem', 'UpdateItem', 'UpdateItem'],
+      requests: ['GetItem', 'UpdateItem', 'GetItem', 'GetItem', 'UpdateItem', 'UpdateItem', 'PutItem', 'PutItem', 'UpdateItem', 'UpdateItem'],
     });
     expect(await requestsOfOp('PutPipelineDefinition', { pipelineId: id, pipelineObjects: ON_DEMAND })).toEqual({
       status: 200,
@@ -111,8 +112,9 @@ describe('DynamoDB requests of the pipeline calls (docs/behaviour.md §7)', () =
     expect(await requestsOfOp('AddTags', { pipelineId: id, tags: [{ key: 'k', value: 'v' }] })).toEqual({ status: 200, requests: ['GetItem', 'UpdateItem'] });
     expect(await requestsOfOp('RemoveTags', { pipelineId: id, tagKeys: ['k'] })).toEqual({ status: 200, requests: ['GetItem', 'UpdateItem'] });
     // The pipeline, the deactivation, then the open instances (the run summary, the instances, their head attempts: by
-    // key) to cancel what runs (cancelActive, the default: nothing runs here) and park what waits (one attempt).
-    expect(await requestsOfOp('DeactivatePipeline', { pipelineId: id })).toEqual({ status: 200, requests: ['GetItem', 'UpdateItem', 'GetItem', 'BatchGetItem', 'BatchGetItem', 'UpdateItem'] });
+    // key) to cancel what runs (cancelActive, the default: nothing runs here) and park what waits (one attempt), and
+    // the pipeline read again (an activation written meanwhile would have the attempt put back).
+    expect(await requestsOfOp('DeactivatePipeline', { pipelineId: id })).toEqual({ status: 200, requests: ['GetItem', 'UpdateItem', 'GetItem', 'BatchGetItem', 'BatchGetItem', 'UpdateItem', 'GetItem'] });
     // The definitions, then the run history (here the run's instance and first attempt).
     expect(await requestsOfOp('DeletePipeline', { pipelineId: id })).toEqual({ status: 200, requests: ['GetItem', 'UpdateItem', 'Query', 'BatchWriteItem', 'Query', 'BatchWriteItem'] });
     expect(await requestsOfOp('DeletePipeline', { pipelineId: id })).toEqual({ status: 200, requests: ['GetItem', 'Query', 'Query'] });

@@ -11,6 +11,7 @@ import type { RunStore } from '../../lambda/store/run-store';
 import { DynamoDbPipelineStore } from '../../lambda/store/dynamodb-pipeline-store';
 import { writeRunHistory } from '../../tools/seeding';
 import { dynamoDbClient } from '../../local/dynamodb';
+import { holdAt } from '../support/hold';
 
 jest.setTimeout(60_000);
 
@@ -53,37 +54,18 @@ describe('joins: a dependency finishing is one conditional write per dependent, 
    * read and what it writes), every other dependency finishes meanwhile, then D0 goes on.
    */
   it.each([2, 3, 5])('%i-way: one finishing call held at the store port while the others finish: J ready exactly once', async (n) => {
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    let held = false;
-    let reached!: () => void;
-    const arrived = new Promise<void>((resolve) => (reached = resolve));
-    const holding = (inner: RunStore): RunStore =>
-      new Proxy(inner, {
-        get(target, prop, receiver) {
-          const value = Reflect.get(target, prop, receiver) as unknown;
-          if (prop !== 'dependencyFinished' || typeof value !== 'function') return typeof value === 'function' ? value.bind(target) : value;
-          return async (pipelineId: string, instanceId: string, finished: string) => {
-            if (finished === 'D0' && !held) {
-              held = true;
-              reached();
-              await gate;
-            }
-            return (value as RunStore['dependencyFinished']).call(target, pipelineId, instanceId, finished);
-          };
-        },
-      });
-    const r = await setUp(join(n), { runs: holding });
+    const hold = holdAt<RunStore>('dependencyFinished', { when: (args) => args[2] === 'D0' });
+    const r = await setUp(join(n), { runs: hold.wrap });
     const tasks = [];
     for (let i = 0; i < n; i++) tasks.push(await r.poll());
     const byComponent = new Map(tasks.map((t) => [t.attemptId.slice(1, t.attemptId.indexOf('_')), t]));
     const first = r.call('SetTaskStatus', { taskId: byComponent.get('D0')!.taskId, taskStatus: 'FINISHED' });
-    await arrived;
+    await hold.arrived;
     for (let i = 1; i < n; i++) expect((await r.call('SetTaskStatus', { taskId: byComponent.get(`D${i}`)!.taskId, taskStatus: 'FINISHED' })).status).toBe(200);
     expect(await r.describe([at('J')])).toEqual({ [at('J')]: 'WAITING_ON_DEPENDENCIES' }); // D0 has not told it yet
     const waitingOn = (await r.call('DescribeObjects', { pipelineId: r.pipelineId, objectIds: [at('J')] })).body.pipelineObjects[0].fields.filter((f: { key: string }) => f.key === '@waitingOn');
     expect(waitingOn).toEqual([{ key: '@waitingOn', refValue: at('D0') }]);
-    release();
+    hold.release();
     expect((await first).status).toBe(200);
     expect(await r.describe([at('J'), `${at('J')}_Attempt=1`, `${at('J')}_Attempt=2`])).toEqual({ [at('J')]: 'WAITING_FOR_RUNNER', [`${at('J')}_Attempt=1`]: 'WAITING_FOR_RUNNER' });
     // A retry of every call (their answers were lost) changes nothing.
@@ -127,6 +109,117 @@ describe('PollForTask is never starved by work it cannot hand out', () => {
     await r.call('SetStatus', { pipelineId: r.pipelineId, objectIds: ['B'], status: 'RESUME' });
     expect((await r.poll())?.attemptId).toBe(`${at('B')}_Attempt=1`);
     expect(await r.poll()).toBeUndefined();
+  });
+});
+
+describe('parking under contrary calls: whatever their order, the attempts are claimable when the pipeline ends active', () => {
+  /** A store whose first `method` call after `arm()` is held (holdAt). */
+  const armedHold = (method: keyof RunStore & string, options: Parameters<typeof holdAt>[1] = {}) => {
+    let armed = false;
+    return { ...holdAt<RunStore>(method, { ...options, armed: () => armed }), arm: () => (armed = true) };
+  };
+
+  it('DeactivatePipeline held before it parks while ActivatePipeline completes: the deactivation puts the attempt back (it re-reads the pipeline)', async () => {
+    const hold = armedHold('park');
+    const r = await setUp([DEFAULT(), shell('A')], { runs: hold.wrap });
+    hold.arm();
+    const deactivating = r.call('DeactivatePipeline', { pipelineId: r.pipelineId });
+    await hold.arrived;
+    expect((await r.call('ActivatePipeline', { pipelineId: r.pipelineId })).status).toBe(200);
+    hold.release();
+    expect((await deactivating).status).toBe(200);
+    expect((await r.poll())?.attemptId).toBe(`${at('A')}_Attempt=1`);
+  });
+
+  it('ActivatePipeline that read the pipeline active, held before its write while DeactivatePipeline completes: the activation puts the attempt back', async () => {
+    const hold = armedHold('summary'); // the activation's first read after the pipeline's (its runs in progress)
+    const r = await setUp([DEFAULT('wg', { maxActiveInstances: '2' }), shell('A')], { runs: hold.wrap });
+    hold.arm();
+    const activating = r.call('ActivatePipeline', { pipelineId: r.pipelineId });
+    await hold.arrived;
+    expect((await r.call('DeactivatePipeline', { pipelineId: r.pipelineId })).status).toBe(200);
+    hold.release();
+    expect((await activating).status).toBe(200);
+    const handed = [(await r.poll())?.attemptId, (await r.poll())?.attemptId];
+    expect(handed).toContain(`${at('A')}_Attempt=1`);
+  });
+
+  it('a poller that claimed an attempt of an inactive pipeline, held before it parks it while ActivatePipeline completes: the attempt is handed out', async () => {
+    const hold = armedHold('parkClaimed');
+    const r = await setUp([DEFAULT(), shell('A')], { runs: hold.wrap });
+    await new DynamoDbPipelineStore(engine.client, engine.names).deactivate(r.pipelineId, false); // as a crash leaves it: still in the index
+    hold.arm();
+    const polling = r.poll();
+    await hold.arrived;
+    expect((await r.call('ActivatePipeline', { pipelineId: r.pipelineId })).status).toBe(200);
+    hold.release();
+    const handed = (await polling) ?? (await r.poll());
+    expect(handed?.attemptId).toBe(`${at('A')}_Attempt=1`);
+  });
+
+  it('PAUSE held before it parks while RESUME completes: the attempt is put back', async () => {
+    const hold = armedHold('park');
+    const r = await setUp([DEFAULT(), shell('A')], { runs: hold.wrap });
+    hold.arm();
+    const pausing = r.call('SetStatus', { pipelineId: r.pipelineId, objectIds: ['A'], status: 'PAUSE' });
+    await hold.arrived;
+    expect((await r.call('SetStatus', { pipelineId: r.pipelineId, objectIds: ['A'], status: 'RESUME' })).status).toBe(200);
+    hold.release();
+    expect((await pausing).status).toBe(200);
+    expect((await r.poll())?.attemptId).toBe(`${at('A')}_Attempt=1`);
+  });
+});
+
+describe('a lease given up while its runner reports: one conditional write on the attempt decides, and the runner hears it', () => {
+  const ACK_WINDOW_PASSED = 3 * 60_000; // past the 2-minute acknowledgement window
+
+  it('the renewal wins (the poller held after reading the passed lease): the task goes on and its outcome counts', async () => {
+    let armed = false;
+    const hold = holdAt<RunStore>('getAttempt', { armed: () => armed, after: () => true }); // after its read
+    const r = await setUp([DEFAULT(), shell('A')], { runs: hold.wrap });
+    const t = await r.poll();
+    r.time.advance(ACK_WINDOW_PASSED);
+    armed = true;
+    const polling = r.poll(); // meets the passed lease, reads the attempt: held
+    await hold.arrived;
+    expect((await r.call('ReportTaskProgress', { taskId: t.taskId })).body).toEqual({ canceled: false });
+    hold.release();
+    expect(await polling).toBeUndefined();
+    expect((await r.call('ReportTaskProgress', { taskId: t.taskId })).body).toEqual({ canceled: false });
+    expect((await r.call('SetTaskStatus', { taskId: t.taskId, taskStatus: 'FINISHED' })).status).toBe(200);
+    expect(await r.describe([at('A'), `${at('A')}_Attempt=1`])).toEqual({ [at('A')]: 'FINISHED', [`${at('A')}_Attempt=1`]: 'FINISHED' });
+    expect(await r.ids('ATTEMPT')).toEqual([`${at('A')}_Attempt=1`]);
+  });
+
+  it('the expiry wins the attempt, the runner then reports canceled; a SetTaskStatus that wins the task before the expiry cancels it counts', async () => {
+    let armed = false;
+    const hold = holdAt<RunStore>('expire', { armed: () => armed, after: (won) => won === true });
+    const r = await setUp([DEFAULT(), shell('A')], { runs: hold.wrap });
+    const t = await r.poll();
+    r.time.advance(ACK_WINDOW_PASSED);
+    armed = true;
+    const polling = r.poll();
+    await hold.arrived; // the attempt is TIMEDOUT; its task not canceled yet
+    expect((await r.call('ReportTaskProgress', { taskId: t.taskId })).body).toEqual({ canceled: true });
+    expect((await r.call('SetTaskStatus', { taskId: t.taskId, taskStatus: 'FINISHED' })).status).toBe(200);
+    hold.release();
+    expect(await polling).toBeUndefined();
+    expect(await r.describe([at('A'), `${at('A')}_Attempt=1`])).toEqual({ [at('A')]: 'FINISHED', [`${at('A')}_Attempt=1`]: 'FINISHED' });
+    r.time.advance(60_000); // past the settling delay: nothing is left in the index to settle or retry
+    expect(await r.poll()).toBeUndefined();
+    expect(await r.ids('ATTEMPT')).toEqual([`${at('A')}_Attempt=1`]);
+  });
+
+  it('the expiry wins and the runner stays silent: its task is canceled and the run retries', async () => {
+    const r = await setUp([DEFAULT('wg', { maximumRetries: '1' }), shell('A')]);
+    const t = await r.poll();
+    r.time.advance(ACK_WINDOW_PASSED);
+    const retried = await r.poll(); // gives the lease up, then (after the retry delay) hands out the retry
+    r.time.advance(15 * 60_000);
+    const next = retried ?? (await r.poll());
+    expect(next?.attemptId).toBe(`${at('A')}_Attempt=2`);
+    expect((await r.call('ReportTaskProgress', { taskId: t.taskId })).body).toEqual({ canceled: true });
+    expect(await r.describe([`${at('A')}_Attempt=1`])).toEqual({ [`${at('A')}_Attempt=1`]: 'TIMEDOUT' });
   });
 });
 
@@ -188,30 +281,12 @@ describe('claims and leases: one caller wins, by the conditions of the store', (
   });
 
   it('a DeletePipeline that returns between a claim and the read after it: nothing is handed out (the post-claim check)', async () => {
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    let reached!: () => void;
-    const claimed = new Promise<void>((resolve) => (reached = resolve));
-    const holdAfterClaim = (inner: RunStore): RunStore =>
-      new Proxy(inner, {
-        get(target, prop, receiver) {
-          const value = Reflect.get(target, prop, receiver) as unknown;
-          if (prop !== 'claim' || typeof value !== 'function') return typeof value === 'function' ? value.bind(target) : value;
-          return async (...args: Parameters<RunStore['claim']>) => {
-            const won = await (value as RunStore['claim']).apply(target, args);
-            if (won) {
-              reached();
-              await gate;
-            }
-            return won;
-          };
-        },
-      });
-    const r = await setUp([DEFAULT(), shell('A')], { runs: holdAfterClaim });
+    const hold = holdAt<RunStore>('claim', { after: (won) => won !== undefined });
+    const r = await setUp([DEFAULT(), shell('A')], { runs: hold.wrap });
     const polling = r.call('PollForTask', { workerGroup: 'wg' }, 3000);
-    await claimed;
+    await hold.arrived;
     expect((await op(dispatcherFor(engine, { now: r.time.now }), 'DeletePipeline', { pipelineId: r.pipelineId }, r.caller)).status).toBe(200);
-    release();
+    hold.release();
     expect((await polling).body).toEqual({});
   });
 });
