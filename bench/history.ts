@@ -25,6 +25,7 @@ import { startCountingProxy } from './counting-proxy';
 
 export const HISTORY_ITEMS = 5000;
 const CYCLES = Number(process.env.BENCH_HISTORY_CYCLES ?? 30);
+const WARM_CYCLES = 10;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const round = (x: number, digits = 2) => Number(x.toFixed(digits));
@@ -32,9 +33,11 @@ const round = (x: number, digits = 2) => Number(x.toFixed(digits));
 const CALLS = ['PollForTask', 'ReportTaskProgress', 'SetTaskStatus', 'DescribePipelines', 'DescribeObjects', 'QueryObjects'] as const;
 type Call = (typeof CALLS)[number];
 
-/** Runs of B then C (C depends on B), one activation a cycle; each call timed and its engine requests counted. */
-const cycles = async (sdk: DataPipelineClient, pipelineId: string, workerGroup: string, take: () => Record<string, number>) => {
-  const samples = Object.fromEntries(CALLS.map((c) => [c, { ms: [] as number[], requests: [] as number[] }])) as Record<Call, { ms: number[]; requests: number[] }>;
+type Samples = Record<Call, { ms: number[]; requests: number[] }>;
+const newSamples = (): Samples => Object.fromEntries(CALLS.map((c) => [c, { ms: [] as number[], requests: [] as number[] }])) as Samples;
+
+/** One run of B then C (C depends on B), from its activation; each call timed and its engine requests counted. */
+const cycle = async (sdk: DataPipelineClient, pipelineId: string, workerGroup: string, take: () => Record<string, number>, samples: Samples) => {
   const timed = async <T>(call: Call, f: () => Promise<T>): Promise<T> => {
     take();
     const t = process.hrtime.bigint();
@@ -43,20 +46,17 @@ const cycles = async (sdk: DataPipelineClient, pipelineId: string, workerGroup: 
     samples[call].requests.push(Object.values(take()).reduce((a, b) => a + b, 0));
     return out;
   };
-  for (let i = 0; i < CYCLES; i++) {
-    await sdk.send(new ActivatePipelineCommand({ pipelineId }));
-    for (let step = 0; step < 2; step++) {
-      const { taskObject } = await timed('PollForTask', () => sdk.send(new PollForTaskCommand({ workerGroup, hostname: 'bench' })));
-      if (!taskObject?.taskId) throw new Error('no task handed out');
-      await timed('ReportTaskProgress', () => sdk.send(new ReportTaskProgressCommand({ taskId: taskObject.taskId })));
-      await timed('SetTaskStatus', () => sdk.send(new SetTaskStatusCommand({ taskId: taskObject.taskId, taskStatus: 'FINISHED' })));
-      const instanceId = taskObject.attemptId!.replace(/_Attempt=\d+$/, '');
-      await timed('DescribeObjects', () => sdk.send(new DescribeObjectsCommand({ pipelineId, objectIds: [instanceId, taskObject.attemptId!] })));
-    }
-    await timed('DescribePipelines', () => sdk.send(new DescribePipelinesCommand({ pipelineIds: [pipelineId] })));
-    await timed('QueryObjects', () => sdk.send(new QueryObjectsCommand({ pipelineId, sphere: 'INSTANCE', limit: 10 })));
+  await sdk.send(new ActivatePipelineCommand({ pipelineId }));
+  for (let step = 0; step < 2; step++) {
+    const { taskObject } = await timed('PollForTask', () => sdk.send(new PollForTaskCommand({ workerGroup, hostname: 'bench' })));
+    if (!taskObject?.taskId) throw new Error('no task handed out');
+    await timed('ReportTaskProgress', () => sdk.send(new ReportTaskProgressCommand({ taskId: taskObject.taskId })));
+    await timed('SetTaskStatus', () => sdk.send(new SetTaskStatusCommand({ taskId: taskObject.taskId, taskStatus: 'FINISHED' })));
+    const instanceId = taskObject.attemptId!.replace(/_Attempt=\d+$/, '');
+    await timed('DescribeObjects', () => sdk.send(new DescribeObjectsCommand({ pipelineId, objectIds: [instanceId, taskObject.attemptId!] })));
   }
-  return samples;
+  await timed('DescribePipelines', () => sdk.send(new DescribePipelinesCommand({ pipelineIds: [pipelineId] })));
+  await timed('QueryObjects', () => sdk.send(new QueryObjectsCommand({ pipelineId, sphere: 'INSTANCE', limit: 10 })));
 };
 
 export const measureHistory = async () => {
@@ -86,10 +86,13 @@ export const measureHistory = async () => {
     };
     const fresh = await pipelineWith(10);
     const old = await pipelineWith(HISTORY_ITEMS);
-    // Warm both (JIT, caches), then measure them in turn.
-    await cycles(sdk, fresh.pipelineId, fresh.workerGroup, proxy.take);
-    const freshSamples = await cycles(sdk, fresh.pipelineId, fresh.workerGroup, proxy.take);
-    const oldSamples = await cycles(sdk, old.pipelineId, old.workerGroup, proxy.take);
+    // Warm both (JIT, caches), then measure them cycle by cycle in turn: drift over the run falls on both alike.
+    const [freshSamples, oldSamples, warm] = [newSamples(), newSamples(), newSamples()];
+    for (let i = 0; i < WARM_CYCLES; i++) for (const p of [fresh, old]) await cycle(sdk, p.pipelineId, p.workerGroup, proxy.take, warm);
+    for (let i = 0; i < CYCLES; i++) {
+      await cycle(sdk, fresh.pipelineId, fresh.workerGroup, proxy.take, freshSamples);
+      await cycle(sdk, old.pipelineId, old.workerGroup, proxy.take, oldSamples);
+    }
     return Object.fromEntries(
       CALLS.map((c) => {
         const f = median(freshSamples[c].ms);

@@ -12,7 +12,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { positiveNumber } from './cli-numbers';
+import { positiveNumber } from './cli';
 import { runLoad } from './load/driver';
 import { htmlReport } from './load/html-report';
 import { freshShare, KINDS, parseMix, prepareMix } from './load/mix';

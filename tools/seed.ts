@@ -7,7 +7,7 @@
  */
 import { createWriteStream } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { wholeNumber } from './cli-numbers';
+import { wholeNumber } from './cli';
 import { seed, SeedPlan } from './seeding';
 import { resolveTables } from './targets';
 

@@ -18,6 +18,7 @@ import {
   ReportTaskProgressCommand,
   SetTaskStatusCommand,
 } from '@aws-sdk/client-data-pipeline';
+import { LOCAL_PROGRAM_ENV, localProgramArgs } from '../../local/program';
 
 const ROOT = join(__dirname, '..', '..');
 const READY = /endpoint (http:\/\/[0-9.]+:\d+) \|/;
@@ -33,10 +34,10 @@ afterAll(() => {
 
 const start = (dir: string, port: number) =>
   new Promise<{ child: ChildProcess; url: string }>((resolve, reject) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), DYNAMODB_PORT: '0' };
+    const env: NodeJS.ProcessEnv = { ...process.env, ...LOCAL_PROGRAM_ENV, PORT: String(port), DYNAMODB_PORT: '0' };
     delete env.DYNAMODB_ENDPOINT;
     delete env.TABLE_PREFIX;
-    const child = spawn(process.execPath, ['--require', 'tsx/cjs', 'local/main.ts', '--data', dir, '--relaxed-limits'], { cwd: ROOT, env, stdio: 'pipe' });
+    const child = spawn(process.execPath, localProgramArgs(['--data', dir, '--relaxed-limits']), { cwd: ROOT, env, stdio: 'pipe' });
     let out = '';
     child.stdout!.on('data', (c: Buffer) => {
       out += c.toString();

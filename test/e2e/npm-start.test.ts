@@ -20,6 +20,7 @@ import {
 } from '@aws-sdk/client-data-pipeline';
 import { tableNamesFromEnv } from '../../lambda/store/tables';
 import { dynamoDbClient } from '../../local/dynamodb';
+import { LOCAL_PROGRAM_ENV, localProgramArgs } from '../../local/program';
 import { EMPTY_PLAN, seed } from '../../tools/seeding';
 
 const ROOT = join(__dirname, '..', '..');
@@ -35,13 +36,13 @@ interface Started {
 /** Runs `npm start` itself, or (faster) the program it execs. */
 const start = (args: string[], via: 'npm' | 'node' = 'node'): Promise<Started> =>
   new Promise((resolve, reject) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', DYNAMODB_PORT: '0' };
+    const env: NodeJS.ProcessEnv = { ...process.env, ...(via === 'node' && LOCAL_PROGRAM_ENV), PORT: '0', DYNAMODB_PORT: '0' };
     delete env.DYNAMODB_ENDPOINT;
     delete env.TABLE_PREFIX;
     const child =
       via === 'npm'
         ? spawn('npm', ['start', '--silent', '--', ...args], { cwd: ROOT, env, stdio: 'pipe' })
-        : spawn(process.execPath, ['--require', 'tsx/cjs', 'local/main.ts', ...args], { cwd: ROOT, env, stdio: 'pipe' });
+        : spawn(process.execPath, localProgramArgs(args), { cwd: ROOT, env, stdio: 'pipe' });
     let out = '';
     const onData = (chunk: Buffer) => {
       out += chunk.toString();

@@ -4,7 +4,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { EXPIRY_ATTRIBUTE, TABLE_KEYS, TABLES } from '../../lambda/store/tables';
 import { GATEWAY_ERRORS, gatewayErrorTemplate } from '../../lib/gateway-responses';
-import { STAGE_THROTTLING, TaskRunnerStack } from '../../lib/task-runner-stack';
+import { DEFAULT_MEMORY_MB, STAGE_THROTTLING, TaskRunnerStack } from '../../lib/task-runner-stack';
 
 const synth = (sandbox: boolean) => {
   const app = new App({ builtinCloudFormationValidation: false, context: { 'aws:cdk:bundling-stacks': [] } });
@@ -52,13 +52,13 @@ describe('the function', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
-      MemorySize: 512,
+      MemorySize: DEFAULT_MEMORY_MB,
       Timeout: 15,
       TracingConfig: { Mode: 'Active' },
       LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: Match.stringLikeRegexp('^HandlerLogs') } },
       Environment: {
         Variables: Match.objectLike({
-          NODE_OPTIONS: '--enable-source-maps',
+          NODE_OPTIONS: '--enable-source-maps --max-old-space-size=160',
           POWERTOOLS_SERVICE_NAME: 'datapipeline-task-runner',
           PIPELINES_TABLE: { Ref: Match.stringLikeRegexp('^PipelinesTable') },
           TASKS_TABLE: { Ref: Match.stringLikeRegexp('^TasksTable') },
@@ -158,6 +158,14 @@ it('relaxes the run limits only when asked (-c relaxedLimits=true)', () => {
   expect(env(template).RELAXED_LIMITS).toBeUndefined();
   const app2 = new App({ builtinCloudFormationValidation: false, context: { 'aws:cdk:bundling-stacks': [] } });
   expect(env(Template.fromStack(new TaskRunnerStack(app2, 'Relaxed', { relaxedLimits: true }))).RELAXED_LIMITS).toBe('true');
+});
+
+it('takes its memory from -c memorySize (the V8 heap bound follows it), and refuses one below 256 MB', () => {
+  const fn = (t: Template) => Object.values(t.findResources('AWS::Lambda::Function'))[0].Properties;
+  const app2 = new App({ builtinCloudFormationValidation: false, context: { 'aws:cdk:bundling-stacks': [] } });
+  const props = fn(Template.fromStack(new TaskRunnerStack(app2, 'Bigger', { memorySize: 1024 })));
+  expect([props.MemorySize, props.Environment.Variables.NODE_OPTIONS]).toEqual([1024, '--enable-source-maps --max-old-space-size=928']);
+  expect(() => new TaskRunnerStack(app2, 'Small', { memorySize: 128 })).toThrow('memorySize must be a whole number of MB from 256 to 10240, not 128');
 });
 
 it('outputs the endpoint URL, the table names and the region', () => {

@@ -12,10 +12,11 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { TABLE_KEYS, tableNamesFromEnv } from '../../lambda/store/tables';
 import { dynamoDbClient } from '../../local/dynamodb';
+import { parseFlags, runTool, UsageError, usageText, wholeNumber } from '../cli';
+import { LOCAL_PROGRAM_ENV, localProgramArgs } from '../../local/program';
 import { HOSTILE_CORPUS, HostileCase, illFormedStrings, SetupFailed } from './corpus';
 import { FuzzRequest, fuzzRequests, learnFrom, prepareWorld, World } from './fuzz';
 import { describeAnswer, RawAnswer, RawClient } from './raw-client';
@@ -62,13 +63,13 @@ const READY = /DataPipeline endpoint (http:\/\/[0-9.]+:\d+) \| DynamoDB engine (
 /** `npm start --relaxed-limits`'s program on free ports, its ready line read as test/e2e/npm-start.test.ts does. */
 export const spawnEndpoint = (options: { relaxed?: boolean } = {}): Promise<SpawnedEndpoint> =>
   new Promise((resolve, reject) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', DYNAMODB_PORT: '0', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+    const env: NodeJS.ProcessEnv = { ...process.env, ...LOCAL_PROGRAM_ENV, PORT: '0', DYNAMODB_PORT: '0', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
     // Only errors are logged: the 500s are what a run must explain, and a quiet child costs the run no CPU.
     env.POWERTOOLS_LOG_LEVEL = 'ERROR';
     delete env.POWERTOOLS_DEV;
     delete env.DYNAMODB_ENDPOINT;
     delete env.TABLE_PREFIX;
-    const args = ['--require', 'tsx/cjs', 'local/main.ts', ...(options.relaxed === false ? [] : ['--relaxed-limits'])];
+    const args = localProgramArgs(options.relaxed === false ? [] : ['--relaxed-limits']);
     const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let ready = false;
@@ -615,31 +616,14 @@ const FLAGS = {
   settle: { type: 'string', help: 'seconds to wait, idle, for a spawned endpoint\'s memory to come back', default: '60' },
   'no-corpus': { type: 'boolean', help: 'skip the corpus', default: 'off' },
   json: { type: 'boolean', help: 'print the report as JSON (one object) instead of text', default: 'off' },
-  help: { type: 'boolean', help: 'print this text and exit', default: '' },
+  help: { type: 'boolean', help: 'print this text and exit' },
 } as const;
 
 export const usage = (): string =>
-  [
-    'usage: npm run fuzz -- [--endpoint URL | --spawn] [--requests N] [--seed S] [--concurrency C] [--cases PREFIX] [--no-corpus] [--settle SECONDS] [--json]',
-    ...Object.entries(FLAGS).map(([name, f]) => `  --${name.padEnd(12)} ${f.help}${f.default ? ` (default: ${f.default})` : ''}`),
-  ].join('\n');
-
-class UsageError extends Error {}
-
-const wholeNumber = (name: string, value: string, min: number, max: number): number => {
-  const n = Number(value);
-  if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max) throw new UsageError(`--${name} takes a whole number from ${min} to ${max}, not ${JSON.stringify(value)}`);
-  return n;
-};
+  usageText('npm run fuzz -- [--endpoint URL | --spawn] [--requests N] [--seed S] [--concurrency C] [--cases PREFIX] [--no-corpus] [--settle SECONDS] [--json]', FLAGS);
 
 export const parseCommandLine = (argv: string[]) => {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    values = parseArgs({ args: argv, options: Object.fromEntries(Object.entries(FLAGS).map(([k, f]) => [k, { type: f.type }])), strict: true, allowPositionals: false }).values;
-  } catch (err) {
-    // Node names the flag in its message: "Unknown option '--x'", "Option '--seed <value>' argument missing".
-    throw new UsageError((err as Error).message.split('\n')[0]);
-  }
+  const values = parseFlags(argv, FLAGS);
   if (values.endpoint !== undefined && values.spawn) throw new UsageError('--endpoint and --spawn exclude each other: give one');
   if (values.endpoint !== undefined) {
     let url: URL;
@@ -651,15 +635,14 @@ export const parseCommandLine = (argv: string[]) => {
     if (url.protocol !== 'http:') throw new UsageError(`--endpoint takes an http:// URL, not ${JSON.stringify(values.endpoint)}`);
   }
   return {
-    help: values.help === true,
     json: values.json === true,
     endpoint: values.endpoint as string | undefined,
-    requests: wholeNumber('requests', String(values.requests ?? '2000'), 0, 1_000_000),
-    seed: wholeNumber('seed', String(values.seed ?? '1'), -(2 ** 31), 2 ** 31 - 1),
-    concurrency: wholeNumber('concurrency', String(values.concurrency ?? '4'), 1, 64),
+    requests: wholeNumber('requests', values.requests as string | undefined, 2000),
+    seed: wholeNumber('seed', values.seed as string | undefined, 1, 2 ** 31 - 1, -(2 ** 31)),
+    concurrency: wholeNumber('concurrency', values.concurrency as string | undefined, 4, 64, 1),
     cases: values.cases as string | undefined,
     skipCorpus: values['no-corpus'] === true,
-    settleMs: wholeNumber('settle', String(values.settle ?? '60'), 0, 3600) * 1000,
+    settleMs: wholeNumber('settle', values.settle as string | undefined, 60, 3600) * 1000,
   };
 };
 
@@ -697,18 +680,7 @@ export const summaryText = (r: HostileReport): string => {
 };
 
 const main = async () => {
-  let options: ReturnType<typeof parseCommandLine>;
-  try {
-    options = parseCommandLine(process.argv.slice(2));
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    console.error(`fuzz: ${err.message}\n${usage()}`);
-    process.exit(2);
-  }
-  if (options.help) {
-    console.log(usage());
-    return;
-  }
+  const options = parseCommandLine(process.argv.slice(2));
   const say = (line: string) => (options.json ? process.stderr : process.stdout).write(`${line}\n`);
   let lastTick = 0;
   const report = await runHostile({
@@ -732,9 +704,4 @@ const main = async () => {
   process.exitCode = report.failures.length > 0 ? 1 : 0;
 };
 
-if (require.main === module) {
-  main().catch((err: unknown) => {
-    console.error(`fuzz: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
-    process.exit(2);
-  });
-}
+if (require.main === module) runTool('fuzz', usage(), main);

@@ -116,7 +116,8 @@ export const runRunners = async (sdk: DataPipelineClient, options: RunnersOption
   let requests = 0;
   let errors = 0;
   let stop = false;
-  let doneAtMs: number | undefined;
+  /** When the last task's SetTaskStatus answered: the rate counts the work, not the check that follows it. */
+  let lastTaskAtMs: number | undefined;
   /** Aborts the long polls still waiting when the run ends. */
   const ending = new AbortController();
   setMaxListeners(0, ending.signal); // every call in flight listens to it
@@ -175,6 +176,7 @@ export const runRunners = async (sdk: DataPipelineClient, options: RunnersOption
       );
       if (set) {
         tasksCompleted++;
+        if (tasksCompleted === total) lastTaskAtMs = elapsedMs();
         taskHistogram.recordValue(Math.max(1, Number(process.hrtime.bigint() - t0) / 1000));
       }
     }
@@ -201,7 +203,6 @@ export const runRunners = async (sdk: DataPipelineClient, options: RunnersOption
         if (final) {
           for (const [k, v] of final) finalStatuses.set(k, v);
           stoppedBy = 'done';
-          doneAtMs = elapsedMs();
           break;
         }
       }
@@ -212,7 +213,7 @@ export const runRunners = async (sdk: DataPipelineClient, options: RunnersOption
   })();
   await watch;
   await Promise.all(fleet);
-  const durationSec = (doneAtMs ?? elapsedMs()) / 1000;
+  const durationSec = (stoppedBy === 'done' && lastTaskAtMs !== undefined ? lastTaskAtMs : elapsedMs()) / 1000;
   if (finalStatuses.size === 0) for (const [k, v] of (await allFinal()) ?? new Map()) finalStatuses.set(k, v);
 
   const byStatus: Record<string, number> = {};
