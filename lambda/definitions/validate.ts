@@ -17,7 +17,7 @@ import { ExpressionError } from '../expressions/errors';
 import { unknownFunctions } from '../expressions/evaluate';
 import { parseExpression, pathsOf, templateParts } from '../expressions/parse';
 import { periodMs, periodSeconds, RUN_LIMITS, type RunLimits } from '../runs/run-limits';
-import { isRunnerChecked, preconditionsOf, RUNNER_CHECKED_TYPES, settingsOf } from '../runs/plan-run';
+import { isRunnerChecked, preconditionsOf, settingsOf } from '../runs/plan-run';
 
 export interface ObjectMessages {
   readonly id: string;
@@ -276,7 +276,7 @@ export const validateDefinition = (def: Definition, limits: RunLimits = { relaxe
         }
         if (type.category === 'schedule') checkSchedule(o);
         if (type.category === 'precondition' && guarding.has(o.id) && !isRunnerChecked(objects, o)) {
-          warnings.add(o.id, `PRECONDITION_NOT_CHECKED: a ${typeName} precondition${RUNNER_CHECKED_TYPES.includes(typeName) ? ' without a workerGroup' : ''} is checked by AWS itself; this backend cannot check it and counts it as met.`);
+          warnings.add(o.id, `PRECONDITION_NOT_CHECKED: a ${typeName} precondition is checked by AWS itself; this backend cannot check it and counts it as met.`);
         }
         if (type.category === 'activity' || (type.category === 'precondition' && isRunnerChecked(objects, o))) {
           // The worker group a task goes to is part of DynamoDB keys (docs/behaviour.md, Limits).

@@ -67,17 +67,19 @@ export const planInstances = (objects: Inheritance, activities: readonly Pipelin
   const availableAt = readyAt.toISOString();
   const instances: Instance[] = [];
   const attempts: Attempt[] = [];
-  // The preconditions runners check get an instance of their own in the run (one per precondition, shared by the activities that name it).
-  const checked = new Map<string, PipelineObject>();
+  // The preconditions runners check get an instance of their own in the run (one per precondition, shared by the
+  // activities that name it), on their own worker group, else on that of the first activity naming them.
+  const checked = new Map<string, { p: PipelineObject; activityGroup: string }>();
   const withPreconditions = activities.map((o) => {
     const pre = checkedPreconditionsOf(objects, o);
-    for (const p of pre) checked.set(p.id, p);
-    return { o, settings: { ...settingsOf(objects, o, activityIds, limits), preconditions: pre.map((p) => p.id) } as ActivitySettings };
+    const settings = settingsOf(objects, o, activityIds, limits);
+    for (const p of pre) if (!checked.has(p.id)) checked.set(p.id, { p, activityGroup: settings.workerGroup });
+    return { o, settings: { ...settings, preconditions: pre.map((p) => p.id) } as ActivitySettings };
   });
-  const preconditionSettings = [...checked.values()].map((p) => ({
-    o: p,
-    settings: { ...settingsOf(objects, p, new Set(), limits), ...preconditionTimeout(objects, p, limits) } as ActivitySettings,
-  }));
+  const preconditionSettings = [...checked.values()].map(({ p, activityGroup }) => {
+    const own = settingsOf(objects, p, new Set(), limits);
+    return { o: p, settings: { ...own, workerGroup: own.workerGroup || activityGroup, ...preconditionTimeout(objects, p, limits) } as ActivitySettings };
+  });
   const all = [...preconditionSettings, ...withPreconditions];
   const edges = runEdges(all.map(({ o, settings }) => ({ id: o.id, settings })));
   for (const { o, settings: own } of all) {
@@ -146,12 +148,15 @@ export const workerGroupsOf = (definition: Definition, limits: RunLimits): strin
   return [...new Set(activitiesOf(objects).map((a) => settingsOf(objects, a, new Set(), limits).workerGroup))];
 };
 
-/** Precondition types a task runner can check (dp-concepts-preconditions: ShellCommandPrecondition, and Exists run by a worker group). */
+/**
+ * The user-managed preconditions, which a task runner checks (dp-concepts-preconditions: they "only run on the
+ * computational resource that you specify using the runsOn or workerGroup fields. The workerGroup resource is
+ * derived from the activity that uses the precondition"). The system-managed ones need AWS itself.
+ */
 export const RUNNER_CHECKED_TYPES: readonly string[] = ['ShellCommandPrecondition', 'Exists'];
 
-/** Whether a task runner checks this precondition: one of those types, with a worker group (own or inherited). */
-export const isRunnerChecked = (objects: Inheritance, p: PipelineObject): boolean =>
-  RUNNER_CHECKED_TYPES.includes(objects.type(p)?.stringValue ?? '') && objects.field(p, 'workerGroup') !== undefined;
+/** Whether a task runner checks this precondition: a user-managed one, on its own worker group or its activity's. */
+export const isRunnerChecked = (objects: Inheritance, p: PipelineObject): boolean => RUNNER_CHECKED_TYPES.includes(objects.type(p)?.stringValue ?? '');
 
 /** The preconditions an object names (`precondition`, references or strings naming an object). */
 export const preconditionsOf = (objects: Inheritance, o: PipelineObject): PipelineObject[] =>

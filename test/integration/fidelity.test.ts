@@ -41,3 +41,40 @@ describe('parameters as the AWS CLI puts them (--parameter-values, no parameter 
     expect((await call('PollForTask', { workerGroup: 'wg-params' }, 3000)).body.taskObject.objects.Copy.fields).toContainEqual({ key: 'command', stringValue: 'aws s3 cp s3://x/ .' });
   });
 });
+
+describe('user-managed preconditions (dp-concepts-preconditions)', () => {
+  it('"The workerGroup resource is derived from the activity that uses the precondition": a ShellCommandPrecondition without one runs as a task on its activity\'s worker group, first', async () => {
+    const { call, pipelineId } = await setUp();
+    const put = await call('PutPipelineDefinition', {
+      pipelineId,
+      pipelineObjects: [
+        object('Default', { scheduleType: 'ondemand' }),
+        object('Ready', { type: 'ShellCommandPrecondition', command: 'test -f /tmp/ready' }),
+        object('Work', { type: 'ShellCommandActivity', command: 'echo go', workerGroup: 'wg-derived', precondition: { ref: 'Ready' } }),
+      ],
+    });
+    expect(put.body).toEqual({ errored: false, validationErrors: [], validationWarnings: [] });
+    expect((await call('ActivatePipeline', { pipelineId })).status).toBe(200);
+    const check = (await call('PollForTask', { workerGroup: 'wg-derived' }, 3000)).body.taskObject;
+    expect(check.attemptId).toMatch(/^@Ready_.*_Attempt=1$/);
+    expect(check.objects.Ready.fields).toContainEqual({ key: 'command', stringValue: 'test -f /tmp/ready' });
+    expect((await call('PollForTask', { workerGroup: 'wg-derived' }, 1500)).body).toEqual({}); // the activity waits for it
+    expect((await call('SetTaskStatus', { taskId: check.taskId, taskStatus: 'FINISHED' })).status).toBe(200);
+    expect((await call('PollForTask', { workerGroup: 'wg-derived' }, 3000)).body.taskObject.attemptId).toMatch(/^@Work_.*_Attempt=1$/);
+  });
+
+  it('a system-managed precondition (S3KeyExists) is not a task: a warning, and it counts as met', async () => {
+    const { call, pipelineId } = await setUp();
+    const put = await call('PutPipelineDefinition', {
+      pipelineId,
+      pipelineObjects: [
+        object('Default', { scheduleType: 'ondemand', workerGroup: 'wg-system' }),
+        object('Key', { type: 'S3KeyExists', s3Key: 's3://bucket/key' }),
+        object('Work', { type: 'ShellCommandActivity', command: 'echo go', precondition: { ref: 'Key' } }),
+      ],
+    });
+    expect(put.body.validationWarnings).toEqual([{ id: 'Key', warnings: [expect.stringMatching(/^PRECONDITION_NOT_CHECKED/)] }]);
+    expect((await call('ActivatePipeline', { pipelineId })).status).toBe(200);
+    expect((await call('PollForTask', { workerGroup: 'wg-system' }, 3000)).body.taskObject.attemptId).toMatch(/^@Work_.*_Attempt=1$/);
+  });
+});
