@@ -81,6 +81,22 @@ export class Inheritance {
     return [];
   }
 
+  /** The fields of an object with what it inherits: its own first, then each key it does not set, nearest first. */
+  resolvedFields(o: PipelineObject): Field[] {
+    const out: Field[] = [];
+    const seen = new Set<string>();
+    for (const c of this.chain(o)) {
+      const keys = new Set(c.fields.map((f) => f.key));
+      for (const key of keys) {
+        if (seen.has(key) || key === 'parent') continue;
+        if (c !== o && key === 'type') continue; // type is inherited through parent only; Default's would be wrong
+        seen.add(key);
+        out.push(...c.fields.filter((f) => f.key === key));
+      }
+    }
+    return out;
+  }
+
   /** `type`, through `parent` only: the Default object sets no type for everyone. */
   type(o: PipelineObject): Field | undefined {
     for (const c of this.chain(o)) {

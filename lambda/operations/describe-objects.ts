@@ -11,6 +11,8 @@ import { payloadBytes } from '../protocol/aws-json';
 import type { Operation, OperationResult, RequestContext } from './operation';
 import { evaluatedObjects } from './object-expressions';
 import { runObjectsById } from './run-reads';
+import { withComponentFields } from './run-objects';
+import { Inheritance } from '../definitions/inheritance';
 import { loadPipeline, readDefinition, shownVersion, withActivationValues } from './pipeline-access';
 
 export const MAX_DESCRIBED_OBJECTS = 100;
@@ -50,7 +52,8 @@ const run = async (input: Input, ctx: RequestContext): Promise<OperationResult> 
   // Instance and attempt ids start with @ (component ids cannot be looked up this way anyway).
   const runtime: PipelineObject[] = [];
   if (input.objectIds.some((id) => id.startsWith('@'))) {
-    runtime.push(...(await runObjectsById(ctx, input.pipelineId, input.objectIds)));
+    const objects = new Inheritance(read.definition.pipelineObjects);
+    runtime.push(...(await runObjectsById(ctx, input.pipelineId, input.objectIds)).map((o) => withComponentFields(objects, o)));
     for (const o of runtime) byId.set(o.id, o);
   }
   const found = [...new Set(input.objectIds)].flatMap((id) => {

@@ -7,6 +7,20 @@ import type { Field, PipelineObject } from '../definitions/definition';
 import type { StoredAttempt, StoredInstance } from '../store/run-store';
 import { fieldTime } from './describe-pipelines';
 import { instanceIdOf } from '../runs/run-model';
+import type { Inheritance } from '../definitions/inheritance';
+
+/**
+ * A run object as its instance sees itself: its component's fields (resolved: own, parent chain, Default) that
+ * its own runtime fields do not set, then those. So `command` shows on an instance and its attempts, and with
+ * `evaluateExpressions` is evaluated in the instance's context (its `@scheduledStartTime`).
+ */
+export const withComponentFields = (objects: Inheritance, o: PipelineObject): PipelineObject => {
+  const parent = o.fields.find((f) => f.key === '@componentParent')?.refValue;
+  const component = parent === undefined ? undefined : objects.get(parent);
+  if (!component) return o;
+  const own = new Set(o.fields.map((f) => f.key));
+  return { ...o, fields: [...objects.resolvedFields(component).filter((f) => !own.has(f.key)), ...o.fields] };
+};
 
 const str = (key: string, value: string | undefined): Field[] => (value === undefined ? [] : [{ key, stringValue: value }]);
 const time = (key: string, value: string | undefined): Field[] => str(key, value === undefined ? undefined : fieldTime(value));

@@ -3,7 +3,7 @@
  * reference, each with its inherited fields resolved (own, parent chain, Default) and its expressions evaluated,
  * so that a runner can run a ShellCommandActivity's `command` from it alone.
  */
-import type { Definition, Field, PipelineObject } from '../definitions/definition';
+import type { Definition, Field } from '../definitions/definition';
 import { Inheritance } from '../definitions/inheritance';
 import type { StoredAttempt, StoredInstance } from '../store/run-store';
 import { fieldTime } from './describe-pipelines';
@@ -11,22 +11,6 @@ import type { Evaluation } from '../expressions/evaluate';
 import { evaluatedObjects } from './object-expressions';
 import { payloadBytes } from '../protocol/aws-json';
 import { preconditionsOf } from '../runs/plan-run';
-
-/** The fields of an object with what it inherits: its own first, then each key it does not set, nearest first. */
-export const resolvedFields = (objects: Inheritance, o: PipelineObject): Field[] => {
-  const out: Field[] = [];
-  const seen = new Set<string>();
-  for (const c of objects.chain(o)) {
-    const keys = new Set(c.fields.map((f) => f.key));
-    for (const key of keys) {
-      if (seen.has(key) || key === 'parent') continue;
-      if (c !== o && key === 'type') continue; // type is inherited through parent only; Default's would be wrong
-      seen.add(key);
-      out.push(...c.fields.filter((f) => f.key === key));
-    }
-  }
-  return out;
-};
 
 const str = (key: string, stringValue: string): Field => ({ key, stringValue });
 const ref = (key: string, refValue: string): Field => ({ key, refValue });
@@ -40,7 +24,7 @@ export const TASK_OBJECT_REFERENCED_BYTES = 3 * 1024 * 1024;
 export const buildTaskObject = (evaluation: Evaluation, definition: Definition, instance: StoredInstance, attempt: StoredAttempt, taskId: string) => {
   const objects = new Inheritance(definition.pipelineObjects);
   const component = objects.get(attempt.componentId);
-  const componentFields = component ? resolvedFields(objects, component) : [];
+  const componentFields = component ? objects.resolvedFields(component) : [];
   const period = [str('@scheduledStartTime', fieldTime(instance.scheduledStartTime)), str('@scheduledEndTime', fieldTime(instance.scheduledEndTime))];
   const runtime = (sphere: string, status: string): Field[] => [str('@sphere', sphere), str('@status', status), ...period];
   const map: Record<string, { id: string; name: string; fields: Field[] }> = {};
@@ -70,7 +54,7 @@ export const buildTaskObject = (evaluation: Evaluation, definition: Definition, 
     const target = f.refValue === undefined ? undefined : objects.get(f.refValue);
     if (!target || map[target.id]) continue;
     bytes ??= payloadBytes(JSON.stringify(Object.values(map)));
-    const referenced = { id: target.id, name: target.name, fields: resolvedFields(objects, target) };
+    const referenced = { id: target.id, name: target.name, fields: objects.resolvedFields(target) };
     const size = payloadBytes(JSON.stringify(referenced));
     if (bytes + size > TASK_OBJECT_REFERENCED_BYTES) continue;
     map[target.id] = referenced;

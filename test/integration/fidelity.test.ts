@@ -78,3 +78,31 @@ describe('user-managed preconditions (dp-concepts-preconditions)', () => {
     expect((await call('PollForTask', { workerGroup: 'wg-system' }, 3000)).body.taskObject.attemptId).toMatch(/^@Work_.*_Attempt=1$/);
   });
 });
+
+describe('DescribeObjects of instances and attempts: the component\'s fields as the instance sees them', () => {
+  it('shows `command` on the instance and its attempt, as written, and with evaluateExpressions in the instance\'s context', async () => {
+    const { call, pipelineId } = await setUp();
+    await call('PutPipelineDefinition', {
+      pipelineId,
+      pipelineObjects: [
+        object('Default', { scheduleType: 'ondemand', workerGroup: 'wg-describe' }),
+        object('Dated', { type: 'ShellCommandActivity', command: "echo #{format(@scheduledStartTime, 'YYYY-MM-dd')}", directoryPath: 's3://b/#{@scheduledStartTime}' }),
+      ],
+    });
+    expect((await call('ActivatePipeline', { pipelineId })).status).toBe(200);
+    const [instanceId] = (await call('QueryObjects', { pipelineId, sphere: 'INSTANCE' })).body.ids as string[];
+    const attemptId = `${instanceId}_Attempt=1`;
+    const start = instanceId.slice(instanceId.lastIndexOf('_') + 1);
+    const fieldsOf = async (evaluateExpressions: boolean) =>
+      Object.fromEntries(
+        ((await call('DescribeObjects', { pipelineId, objectIds: [instanceId, attemptId], evaluateExpressions })).body.pipelineObjects as { id: string; fields: { key: string; stringValue?: string }[] }[]).map((o) => [
+          o.id,
+          Object.fromEntries(o.fields.filter((f) => ['command', 'directoryPath', 'type', '@status', 'workerGroup'].includes(f.key)).map((f) => [f.key, f.stringValue])),
+        ]),
+      );
+    const asWritten = { command: "echo #{format(@scheduledStartTime, 'YYYY-MM-dd')}", directoryPath: 's3://b/#{@scheduledStartTime}', type: 'ShellCommandActivity', workerGroup: 'wg-describe' };
+    expect(await fieldsOf(false)).toEqual({ [instanceId]: { ...asWritten, '@status': 'WAITING_FOR_RUNNER' }, [attemptId]: { ...asWritten, '@status': 'WAITING_FOR_RUNNER' } });
+    const evaluated = { command: `echo ${start.slice(0, 10)}`, directoryPath: `s3://b/${start}`, type: 'ShellCommandActivity', workerGroup: 'wg-describe' };
+    expect(await fieldsOf(true)).toEqual({ [instanceId]: { ...evaluated, '@status': 'WAITING_FOR_RUNNER' }, [attemptId]: { ...evaluated, '@status': 'WAITING_FOR_RUNNER' } });
+  });
+});
