@@ -19,7 +19,7 @@ const run = async (input: Input, ctx: RequestContext): Promise<OperationResult> 
   const loaded = await loadPipeline(ctx, input.pipelineId);
   if (loaded.error) return { ok: false, error: loaded.error };
   const cancelActive = input.cancelActive ?? true;
-  const written = await ctx.stores.pipelines.deactivate(input.pipelineId, cancelActive);
+  const written = await ctx.stores.pipelines.deactivate(input.pipelineId, cancelActive, ctx.now().toISOString());
   if (written === 'gone') return { ok: false, error: pipelineDeleted(input.pipelineId) };
   // No attempt is handed out while the pipeline is inactive (PollForTask checks); the running ones are canceled
   // now, or left to finish with cancelActive false (the model's doc).

@@ -11,7 +11,8 @@ import { payloadBytes } from '../protocol/aws-json';
 import type { Operation, OperationResult, RequestContext } from './operation';
 import { evaluatedObjects } from './object-expressions';
 import { runObjectsById } from './run-reads';
-import { withComponentFields } from './run-objects';
+import { componentRuntimeFields, runsAsTasks, withComponentFields } from './run-objects';
+import { isOnDemand } from '../runs/plan-run';
 import { Inheritance } from '../definitions/inheritance';
 import { loadPipeline, readDefinition, shownVersion, withActivationValues } from './pipeline-access';
 
@@ -50,11 +51,22 @@ const run = async (input: Input, ctx: RequestContext): Promise<OperationResult> 
   if ('error' in read) return { ok: false, error: read.error };
   const byId = new Map<string, PipelineObject>(read.definition.pipelineObjects.map((o) => [o.id, o]));
   // Instance and attempt ids start with @ (component ids cannot be looked up this way anyway).
+  const objects = new Inheritance(read.definition.pipelineObjects);
   const runtime: PipelineObject[] = [];
   if (input.objectIds.some((id) => id.startsWith('@'))) {
-    const objects = new Inheritance(read.definition.pipelineObjects);
     runtime.push(...(await runObjectsById(ctx, input.pipelineId, input.objectIds)).map((o) => withComponentFields(objects, o)));
     for (const o of runtime) byId.set(o.id, o);
+  }
+  // Components that run show their runtime fields, from the run summary (one read, by key).
+  const components = [...new Set(input.objectIds)].filter((id) => !id.startsWith('@') && byId.has(id) && runsAsTasks(objects, byId.get(id)!));
+  if (components.length > 0) {
+    const summary = await ctx.stores.runs.summary(input.pipelineId);
+    const onDemand = isOnDemand(read.definition);
+    for (const id of components) {
+      const o = byId.get(id)!;
+      const runtimeFields = componentRuntimeFields(objects, o, summary, read.pipeline, onDemand);
+      if (runtimeFields.length > 0) byId.set(id, { ...o, fields: [...o.fields, ...runtimeFields] });
+    }
   }
   const found = [...new Set(input.objectIds)].flatMap((id) => {
     const o = byId.get(id);

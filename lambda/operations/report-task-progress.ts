@@ -34,8 +34,9 @@ const run = async (input: Input, ctx: RequestContext): Promise<OperationResult> 
   if (task.state === 'CANCELED') return { ok: true, output: { canceled: true }, log: { pipelineId, outcome: 'canceled' } };
   // A task of a run carries its instance's settings; a seeded task's attempt belongs to no instance: the default applies.
   const timeoutMs = task.instance?.settings.reportProgressTimeoutMs ?? RUN_DEFAULTS.reportProgressTimeoutMs;
-  const leaseUntil = new Date(ctx.now().getTime() + timeoutMs).toISOString();
-  const result = await ctx.stores.runs.reportProgress(pipelineId, task.attemptId, task.taskId, leaseUntil, input.fields ?? []);
+  const now = ctx.now();
+  const leaseUntil = new Date(now.getTime() + timeoutMs).toISOString();
+  const result = await ctx.stores.runs.reportProgress(pipelineId, task.attemptId, task.taskId, leaseUntil, input.fields ?? [], now.toISOString());
   return { ok: true, output: { canceled: result !== 'ok' }, log: { pipelineId, outcome: result } };
 };
 

@@ -61,6 +61,8 @@ export interface Instance {
   readonly pending?: readonly string[];
   /** The attempt made last (absent while it waits on dependencies). */
   readonly headAttempt?: string;
+  /** While CASCADE_FAILED: the instance whose failure it follows. */
+  readonly cascadeFailedOn?: string;
 }
 
 export interface Attempt {

@@ -29,6 +29,8 @@ export interface InstanceChange {
   readonly attempt?: Attempt;
   /** Going back to WAITING_ON_DEPENDENCIES: the dependencies it waits on again. */
   readonly pending?: readonly string[];
+  /** Going to CASCADE_FAILED: the instance whose failure it follows. */
+  readonly cascadeFailedOn?: string;
 }
 
 /** What an event does: changes by key, then the dependents to tell that a dependency finished. */
@@ -65,8 +67,10 @@ const finishedEffects = (instance: Instance, from: readonly InstanceStatus[], he
 });
 
 /** Every activity downstream of the component, not final: CASCADE_FAILED (when the failed instance cascades). */
-export const cascadeChanges = (instance: Pick<Instance, 'scheduledStartTime' | 'settings'>): InstanceChange[] =>
-  instance.settings.cascade ? (instance.settings.downstream ?? []).map((d) => ({ instanceId: sibling(instance, d), from: LIVE_STATUSES, to: 'CASCADE_FAILED' as const })) : [];
+export const cascadeChanges = (instance: Pick<Instance, 'instanceId' | 'scheduledStartTime' | 'settings'>): InstanceChange[] =>
+  instance.settings.cascade
+    ? (instance.settings.downstream ?? []).map((d) => ({ instanceId: sibling(instance, d), from: LIVE_STATUSES, to: 'CASCADE_FAILED' as const, cascadeFailedOn: instance.instanceId }))
+    : [];
 
 /** What follows when attempt `number` of `instance` ends with `outcome` at `now`. */
 export const attemptEnded = (instance: Instance, number: number, outcome: AttemptOutcome, now: Date): Effects => {

@@ -76,6 +76,7 @@ const toRecord = (item: Item): PipelineRecord => {
     state: str(ATTR.pipelineState) ?? 'PENDING',
     creationTime: str(ATTR.creationTime) ?? '',
     ...(str(ATTR.lastActivationTime) !== undefined && { lastActivationTime: str(ATTR.lastActivationTime) }),
+    ...(str(ATTR.lastDeactivatedTime) !== undefined && { lastDeactivatedTime: str(ATTR.lastDeactivatedTime) }),
     ...(str(ATTR.activationValues) !== undefined && { activationValues: JSON.parse(str(ATTR.activationValues)!) }),
     ...(version(ATTR.latestVersion, ATTR.latestChunks) && { latest: version(ATTR.latestVersion, ATTR.latestChunks) }),
     ...(version(ATTR.activeVersion, ATTR.activeChunks) && { active: version(ATTR.activeVersion, ATTR.activeChunks) }),
@@ -336,14 +337,14 @@ export class DynamoDbPipelineStore implements PipelineStore {
     );
   }
 
-  deactivate(pipelineId: string, cancelActive: boolean): Promise<GuardedWrite> {
+  deactivate(pipelineId: string, cancelActive: boolean, at: string): Promise<GuardedWrite> {
     return this.guarded(
       {
-        UpdateExpression: 'SET #state = :inactive, #cancel = :cancel',
+        UpdateExpression: 'SET #state = :inactive, #cancel = :cancel, #off = :at',
         // A pipeline that was never activated stays PENDING: there is nothing to deactivate.
         ConditionExpression: `${LIVE} AND #state <> :pending`,
-        ExpressionAttributeNames: { ...LIVE_NAMES, '#cancel': ATTR.cancelActive },
-        ExpressionAttributeValues: { ...LIVE_VALUES, ':inactive': s('INACTIVE'), ':pending': s('PENDING'), ':cancel': { BOOL: cancelActive } },
+        ExpressionAttributeNames: { ...LIVE_NAMES, '#cancel': ATTR.cancelActive, '#off': ATTR.lastDeactivatedTime },
+        ExpressionAttributeValues: { ...LIVE_VALUES, ':inactive': s('INACTIVE'), ':pending': s('PENDING'), ':cancel': { BOOL: cancelActive }, ':at': s(at) },
       },
       pipelineId,
     );

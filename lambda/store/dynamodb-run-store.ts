@@ -78,13 +78,19 @@ const toInstance = (item: Item): StoredInstance => ({
   ...(str(item, ATTR.actualStartTime) !== undefined && { actualStartTime: str(item, ATTR.actualStartTime) }),
   ...(str(item, ATTR.endTime) !== undefined && { actualEndTime: str(item, ATTR.endTime) }),
   ...(item[ATTR.pending]?.SS !== undefined && { pending: item[ATTR.pending].SS }),
+  ...(str(item, ATTR.cascadeFailedOn) !== undefined && { cascadeFailedOn: str(item, ATTR.cascadeFailedOn) }),
 });
 
 /** `@Hello_2026-11-29T10:00:00` -> `Hello`: instance ids end with the run's time (19 characters). */
 export const componentOfInstance = (instanceId: string): string => instanceId.slice(1, -20);
+/** `@Hello_2026-11-29T10:00:00` -> `2026-11-29T10:00:00`. */
+const runStartOfInstance = (instanceId: string): string => instanceId.slice(-19);
 
 const SUMMARY_ID = '#summary';
 const HEALTH_PREFIX = 'health#';
+/** `<instanceId> <ISO time>` of the instance the health comes from (split at the last space: the time has none). */
+const HEALTH_FROM_PREFIX = 'healthFrom#';
+const COMPLETED_PREFIX = 'completed#';
 const PERIOD_PREFIX = 'period#';
 
 const prefixed = (item: Item | undefined, prefix: string): Record<string, string> =>
@@ -97,6 +103,10 @@ const prefixed = (item: Item | undefined, prefix: string): Record<string, string
 const toSummary = (item: Item | undefined): RunSummary => ({
   open: item?.[ATTR.open]?.SS ?? [],
   health: prefixed(item, HEALTH_PREFIX) as Record<string, HealthStatus>,
+  healthFrom: Object.fromEntries(
+    Object.entries(prefixed(item, HEALTH_FROM_PREFIX)).map(([c, v]) => [c, { instanceId: v.slice(0, v.lastIndexOf(' ')), at: v.slice(v.lastIndexOf(' ') + 1) }]),
+  ),
+  completed: prefixed(item, COMPLETED_PREFIX),
   periods: prefixed(item, PERIOD_PREFIX),
   ...(str(item ?? {}, ATTR.lastRunStart) !== undefined && { lastRunStart: str(item!, ATTR.lastRunStart) }),
   ...(str(item ?? {}, ATTR.pendingRun) !== undefined && { pendingRun: str(item!, ATTR.pendingRun) }),
@@ -130,6 +140,7 @@ const toAttempt = (item: Item): StoredAttempt => {
     ...optional(item, ATTR.errorStackTrace, 'errorStackTrace'),
     ...(item[ATTR.acknowledged]?.BOOL !== undefined && { acknowledged: item[ATTR.acknowledged].BOOL }),
     ...(str(item, ATTR.reported) !== undefined && { reported: JSON.parse(str(item, ATTR.reported)!) as Field[] }),
+    ...optional(item, ATTR.reportProgressTime, 'reportProgressTime'),
   };
 };
 
@@ -432,12 +443,12 @@ export class DynamoDbRunStore implements RunStore {
     });
   }
 
-  async reportProgress(pipelineId: string, attemptId: string, taskId: string, leaseUntil: string, fields: readonly Field[]): Promise<ProgressResult> {
+  async reportProgress(pipelineId: string, attemptId: string, taskId: string, leaseUntil: string, fields: readonly Field[], at: string): Promise<ProgressResult> {
     const renewed = await this.update(pipelineId, attemptId, {
-      expression: `SET #at = :lease, #ack = :true${fields.length > 0 ? ', #rep = :rep' : ''}`,
+      expression: `SET #at = :lease, #ack = :true, #rpt = :now${fields.length > 0 ? ', #rep = :rep' : ''}`,
       condition: '#status = :running AND #task = :task',
-      names: { '#status': ATTR.status, '#task': ATTR.taskId, '#at': ATTR.availableAt, '#ack': ATTR.acknowledged, ...(fields.length > 0 && { '#rep': ATTR.reported }) },
-      values: { ':running': s('RUNNING'), ':task': s(taskId), ':lease': s(leaseUntil), ':true': { BOOL: true }, ...(fields.length > 0 && { ':rep': s(JSON.stringify(fields)) }) },
+      names: { '#status': ATTR.status, '#task': ATTR.taskId, '#at': ATTR.availableAt, '#ack': ATTR.acknowledged, '#rpt': ATTR.reportProgressTime, ...(fields.length > 0 && { '#rep': ATTR.reported }) },
+      values: { ':running': s('RUNNING'), ':task': s(taskId), ':lease': s(leaseUntil), ':true': { BOOL: true }, ':now': s(at), ...(fields.length > 0 && { ':rep': s(JSON.stringify(fields)) }) },
     });
     if (renewed) return 'ok';
     const attempt = await this.getAttempt(pipelineId, attemptId);
@@ -475,6 +486,14 @@ export class DynamoDbRunStore implements RunStore {
         values[':at'] = s(at);
         set.push('#end = :at');
       }
+      if (c.to === 'CASCADE_FAILED' && c.cascadeFailedOn !== undefined) {
+        Object.assign(names, { '#cfo': ATTR.cascadeFailedOn });
+        values[':cfo'] = s(c.cascadeFailedOn);
+        set.push('#cfo = :cfo');
+      } else if (!final) {
+        names['#cfo'] = ATTR.cascadeFailedOn; // a rerun: it no longer follows that failure
+        remove.push('#cfo');
+      }
       if (c.to !== 'WAITING_ON_DEPENDENCIES' || (c.pending ?? []).length > 0) names['#pending'] = ATTR.pending;
       if (c.to === 'WAITING_ON_DEPENDENCIES' && (c.pending ?? []).length > 0) {
         values[':pending'] = { SS: [...c.pending!] };
@@ -497,7 +516,7 @@ export class DynamoDbRunStore implements RunStore {
       const now = applied ? undefined : await this.getInstance(pipelineId, c.instanceId);
       const done = applied || (now?.status === c.to && (c.head === undefined || now.headAttempt === c.head));
       held.push(done);
-      if (done && final) await this.instanceEnded(pipelineId, c.instanceId, c.to);
+      if (done && final) await this.instanceEnded(pipelineId, c.instanceId, c.to, at);
       else if (done && (c.to === 'WAITING_FOR_RUNNER' || c.to === 'WAITING_ON_DEPENDENCIES') && c.from.every((f) => FINAL_INSTANCE_STATUSES.includes(f))) {
         await this.instancesOpened(pipelineId, [c.instanceId]); // a rerun: live again
       }
@@ -505,15 +524,30 @@ export class DynamoDbRunStore implements RunStore {
     return held;
   }
 
-  /** A final instance leaves the open set; its component's health is what it ended as. */
-  private async instanceEnded(pipelineId: string, instanceId: string, status: InstanceStatus): Promise<void> {
+  /**
+   * A final instance leaves the open set; its component's health is what it ended as, from it, now; FINISHED, its
+   * run is the component's latest completed one. (Prefixed attributes: the ids are the components'.)
+   */
+  private async instanceEnded(pipelineId: string, instanceId: string, status: InstanceStatus, at: string): Promise<void> {
+    const component = componentOfInstance(instanceId);
+    const finished = status === 'FINISHED';
     await this.client.send(
       new UpdateItemCommand({
         TableName: this.tables.objects,
         Key: this.key(pipelineId, SUMMARY_ID),
-        UpdateExpression: 'DELETE #open :id SET #health = :health',
-        ExpressionAttributeNames: { '#open': ATTR.open, '#health': `${HEALTH_PREFIX}${componentOfInstance(instanceId)}` },
-        ExpressionAttributeValues: { ':id': { SS: [instanceId] }, ':health': s(healthOf(status)) },
+        UpdateExpression: `DELETE #open :id SET #health = :health, #from = :from${finished ? ', #done = :run' : ''}`,
+        ExpressionAttributeNames: {
+          '#open': ATTR.open,
+          '#health': `${HEALTH_PREFIX}${component}`,
+          '#from': `${HEALTH_FROM_PREFIX}${component}`,
+          ...(finished && { '#done': `${COMPLETED_PREFIX}${component}` }),
+        },
+        ExpressionAttributeValues: {
+          ':id': { SS: [instanceId] },
+          ':health': s(healthOf(status)),
+          ':from': s(`${instanceId} ${at}`),
+          ...(finished && { ':run': s(runStartOfInstance(instanceId)) }),
+        },
       }),
       { abortSignal: this.signal },
     );

@@ -30,6 +30,8 @@ export interface PipelineRecord {
   /** ISO 8601, UTC. */
   readonly creationTime: string;
   readonly lastActivationTime?: string;
+  /** ISO 8601, UTC: the latest DeactivatePipeline (the guide's `@lastDeactivatedTime`). */
+  readonly lastDeactivatedTime?: string;
   /** ActivatePipeline's parameterValues: they stand in for the definition's while this activation lasts. */
   readonly activationValues?: readonly { id: string; stringValue: string }[];
   readonly latest?: VersionRef;
@@ -77,7 +79,7 @@ export interface PipelineStore {
   readDefinition(pipelineId: string, version: VersionRef): Promise<Definition | 'changed'>;
   /** Activates the latest definition, provided it is still `expected` (undefined: no definition). */
   activate(pipelineId: string, expected: VersionRef | undefined, details: ActivationDetails): Promise<GuardedWrite>;
-  deactivate(pipelineId: string, cancelActive: boolean): Promise<GuardedWrite>;
+  deactivate(pipelineId: string, cancelActive: boolean, at: string): Promise<GuardedWrite>;
   /** Pauses (or resumes) components: SetStatus PAUSE and RESUME. */
   setPaused(pipelineId: string, componentIds: readonly string[], paused: boolean): Promise<GuardedWrite>;
   /** Replaces the tags, provided they are still `before`. */

@@ -27,6 +27,8 @@ export interface StoredAttempt extends Attempt {
   readonly leaseUntil?: string;
   readonly acknowledged?: boolean;
   readonly reported?: readonly Field[];
+  /** When its runner last reported progress. */
+  readonly reportProgressTime?: string;
 }
 
 /**
@@ -84,6 +86,10 @@ export interface RunSummary {
   readonly open: readonly string[];
   /** Per component: the health its latest ended instance gives (dp-interpret-health-status). */
   readonly health: Readonly<Record<string, HealthStatus>>;
+  /** Per component: that instance, and when it ended (`@healthStatusFromInstanceId`, `@healthStatusUpdatedTime`). */
+  readonly healthFrom: Readonly<Record<string, { readonly instanceId: string; readonly at: string }>>;
+  /** Per component: the scheduled start of its latest instance that ended FINISHED (`@latestCompletedRunTime`). */
+  readonly completed: Readonly<Record<string, string>>;
   /** The start of the latest on-demand run (runs are a second apart at least: their ids are unique). */
   readonly lastRunStart?: string;
   /** The start of an on-demand run whose writing began and has not been seen to end (a crash): finished by the next caller. */
@@ -164,7 +170,7 @@ export interface RunStore {
   /** An ended attempt whose consequences are applied leaves the ready index. */
   settled(pipelineId: string, attemptId: string): Promise<void>;
   /** Renews the lease of the runner holding `taskId` and keeps the fields it reported. */
-  reportProgress(pipelineId: string, attemptId: string, taskId: string, leaseUntil: string, fields: readonly Field[]): Promise<ProgressResult>;
+  reportProgress(pipelineId: string, attemptId: string, taskId: string, leaseUntil: string, fields: readonly Field[], at: string): Promise<ProgressResult>;
   /**
    * Applies the instance changes of a transition (and the attempts they create); each write is idempotent. Per
    * change, whether the instance holds it now (written by this call, or found so: a retry after a crash).

@@ -48,6 +48,7 @@ export const ATTR = {
   tags: 'tags',
   creationTime: 'creationTime',
   lastActivationTime: 'lastActivationTime',
+  lastDeactivatedTime: 'lastDeactivatedTime',
   latestVersion: 'latestVersion',
   latestChunks: 'latestChunks',
   activeVersion: 'activeVersion',
@@ -75,6 +76,10 @@ export const ATTR = {
   workerGroup: 'workerGroup',
   acknowledged: 'acknowledged',
   reported: 'reported',
+  /** An attempt's latest ReportTaskProgress (the guide's `reportProgressTime`). */
+  reportProgressTime: 'reportProgressTime',
+  /** A CASCADE_FAILED instance's: the instance whose failure it follows (the guide's `@cascadeFailedOn`). */
+  cascadeFailedOn: 'cascadeFailedOn',
   /** `<account>#<workerGroup>` while an attempt is waiting for a runner or leased to one: the key of the ready index. */
   readyKey: 'readyKey',
   /** When a runner may take the attempt: its ready time, or the end of its lease while RUNNING. */

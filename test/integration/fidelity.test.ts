@@ -106,3 +106,63 @@ describe('DescribeObjects of instances and attempts: the component\'s fields as 
     expect(await fieldsOf(true)).toEqual({ [instanceId]: { ...evaluated, '@status': 'WAITING_FOR_RUNNER' }, [attemptId]: { ...evaluated, '@status': 'WAITING_FOR_RUNNER' } });
   });
 });
+
+describe('runtime fields of the guide\'s object tables', () => {
+  it('@cascadeFailedOn on a CASCADE_FAILED instance, @finishedTime on ended instances and attempts, reportProgressTime on an attempt that reported', async () => {
+    const { call, pipelineId } = await setUp();
+    await call('PutPipelineDefinition', {
+      pipelineId,
+      pipelineObjects: [
+        object('Default', { scheduleType: 'ondemand', workerGroup: 'wg-runtime', failureAndRerunMode: 'CASCADE', maximumRetries: '0' }),
+        object('A', { type: 'ShellCommandActivity', command: 'false' }),
+        object('B', { type: 'ShellCommandActivity', command: 'echo b', dependsOn: { ref: 'A' } }),
+      ],
+    });
+    expect((await call('ActivatePipeline', { pipelineId })).status).toBe(200);
+    const task = (await call('PollForTask', { workerGroup: 'wg-runtime' }, 3000)).body.taskObject;
+    const fieldsOf = async (id: string) => {
+      const [o] = (await call('DescribeObjects', { pipelineId, objectIds: [id] })).body.pipelineObjects as { fields: { key: string; stringValue?: string; refValue?: string }[] }[];
+      return Object.fromEntries(o.fields.filter((f) => f.key.startsWith('@') || f.key === 'reportProgressTime').map((f) => [f.key, f.stringValue ?? f.refValue]));
+    };
+    expect((await fieldsOf(task.attemptId)).reportProgressTime).toBeUndefined();
+    expect((await call('ReportTaskProgress', { taskId: task.taskId })).body).toEqual({ canceled: false });
+    expect((await fieldsOf(task.attemptId)).reportProgressTime).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/);
+    expect((await fieldsOf(task.attemptId))['@finishedTime']).toBeUndefined();
+    expect((await call('SetTaskStatus', { taskId: task.taskId, taskStatus: 'FAILED', errorMessage: 'no' })).status).toBe(200);
+    const instanceA = task.attemptId.replace(/_Attempt=1$/, '');
+    const instanceB = instanceA.replace('@A_', '@B_');
+    const [a, attempt, b] = [await fieldsOf(instanceA), await fieldsOf(task.attemptId), await fieldsOf(instanceB)];
+    expect(a['@status']).toBe('FAILED');
+    expect(a['@finishedTime']).toBe(a['@actualEndTime']);
+    expect(attempt['@finishedTime']).toBe(attempt['@actualEndTime']);
+    expect(b).toMatchObject({ '@status': 'CASCADE_FAILED', '@cascadeFailedOn': instanceA });
+  });
+
+  it('a component shows the health of its latest ended instance (which, when), its active instances, its latest run and latest completed run, and the last deactivation', async () => {
+    const { call, pipelineId } = await setUp();
+    await call('PutPipelineDefinition', {
+      pipelineId,
+      pipelineObjects: [object('Default', { scheduleType: 'ondemand', workerGroup: 'wg-health', maxActiveInstances: '2' }), object('A', { type: 'ShellCommandActivity', command: 'true' })],
+    });
+    expect((await call('ActivatePipeline', { pipelineId })).status).toBe(200);
+    const componentFields = async () => {
+      const [o] = (await call('DescribeObjects', { pipelineId, objectIds: ['A'] })).body.pipelineObjects as { fields: { key: string; stringValue?: string; refValue?: string }[] }[];
+      return o.fields.filter((f) => f.key.startsWith('@'));
+    };
+    const [first] = (await call('QueryObjects', { pipelineId, sphere: 'INSTANCE' })).body.ids as string[];
+    const runTime = first.slice(-19);
+    expect(await componentFields()).toEqual([{ key: '@activeInstances', refValue: first }, { key: '@latestRunTime', stringValue: runTime }]);
+    const task = (await call('PollForTask', { workerGroup: 'wg-health' }, 3000)).body.taskObject;
+    expect((await call('SetTaskStatus', { taskId: task.taskId, taskStatus: 'FINISHED' })).status).toBe(200);
+    expect((await call('DeactivatePipeline', { pipelineId })).status).toBe(200);
+    const fields = Object.fromEntries((await componentFields()).map((f) => [f.key, f.stringValue ?? f.refValue]));
+    expect(fields).toEqual({
+      '@healthStatus': 'HEALTHY',
+      '@healthStatusFromInstanceId': first,
+      '@healthStatusUpdatedTime': expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/),
+      '@latestRunTime': runTime,
+      '@latestCompletedRunTime': runTime,
+      '@lastDeactivatedTime': expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/),
+    });
+  });
+});

@@ -106,8 +106,10 @@ describe('DynamoDB requests of the pipeline calls (docs/behaviour.md §7)', () =
       status: 200,
       requests: ['GetItem', 'BatchWriteItem', 'UpdateItem', 'Query', 'BatchWriteItem'], // the replaced latest (not active) is collected
     });
-    // Components: the pipeline, and the definition (a Query per MB, here from the cache of versions: read just above).
-    expect(await requestsOfOp('DescribeObjects', { pipelineId: id, objectIds: ['Hello'] })).toEqual({ status: 200, requests: ['GetItem'] });
+    // Components: the pipeline, and the definition (a Query per MB, here from the cache of versions: read just above);
+    // for an activity, the run summary (its runtime fields); for Default, nothing more.
+    expect(await requestsOfOp('DescribeObjects', { pipelineId: id, objectIds: ['Hello'] })).toEqual({ status: 200, requests: ['GetItem', 'GetItem'] });
+    expect(await requestsOfOp('DescribeObjects', { pipelineId: id, objectIds: ['Default'] })).toEqual({ status: 200, requests: ['GetItem'] });
     expect(await requestsOfOp('QueryObjects', { pipelineId: id, sphere: 'COMPONENT' })).toEqual({ status: 200, requests: ['GetItem'] });
     expect(await requestsOfOp('AddTags', { pipelineId: id, tags: [{ key: 'k', value: 'v' }] })).toEqual({ status: 200, requests: ['GetItem', 'UpdateItem'] });
     expect(await requestsOfOp('RemoveTags', { pipelineId: id, tagKeys: ['k'] })).toEqual({ status: 200, requests: ['GetItem', 'UpdateItem'] });

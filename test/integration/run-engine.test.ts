@@ -90,7 +90,7 @@ describe('PollForTask is never starved by work it cannot hand out', () => {
     const caller = newCaller();
     const blocked = await setUp([DEFAULT('shared'), ...Array.from({ length: 40 }, (_, i) => shell(`X${i}`))], { caller });
     // Deactivated as a crash would leave it: the pipeline INACTIVE, its 40 attempts still in the ready index.
-    await new DynamoDbPipelineStore(engine.client, engine.names).deactivate(blocked.pipelineId, false);
+    await new DynamoDbPipelineStore(engine.client, engine.names).deactivate(blocked.pipelineId, false, '2026-11-29T10:00:00.000Z');
     blocked.time.advance(1000);
     const ready = await setUp([DEFAULT('shared'), shell('Ok')], { caller });
     ready.time.advance(2000);
@@ -147,7 +147,7 @@ describe('parking under contrary calls: whatever their order, the attempts are c
   it('a poller that claimed an attempt of an inactive pipeline, held before it parks it while ActivatePipeline completes: the attempt is handed out', async () => {
     const hold = armedHold('parkClaimed');
     const r = await setUp([DEFAULT(), shell('A')], { runs: hold.wrap });
-    await new DynamoDbPipelineStore(engine.client, engine.names).deactivate(r.pipelineId, false); // as a crash leaves it: still in the index
+    await new DynamoDbPipelineStore(engine.client, engine.names).deactivate(r.pipelineId, false, '2026-11-29T10:00:00.000Z'); // as a crash leaves it: still in the index
     hold.arm();
     const polling = r.poll();
     await hold.arrived;
@@ -274,8 +274,8 @@ describe('claims and leases: one caller wins, by the conditions of the store', (
     const t = await r.poll();
     const [pipelineId, attemptId] = [r.pipelineId, t.attemptId];
     const before = (await store().getAttempt(pipelineId, attemptId))!;
-    expect(await store().reportProgress(pipelineId, attemptId, 'another-task', '2026-11-29T11:00:00.000Z', [])).toBe('lost');
-    expect(await store().reportProgress(pipelineId, attemptId, t.taskId, '2026-11-29T10:30:00.000Z', [])).toBe('ok');
+    expect(await store().reportProgress(pipelineId, attemptId, 'another-task', '2026-11-29T11:00:00.000Z', [], '2026-11-29T10:01:00.000Z')).toBe('lost');
+    expect(await store().reportProgress(pipelineId, attemptId, t.taskId, '2026-11-29T10:30:00.000Z', [], '2026-11-29T10:01:00.000Z')).toBe('ok');
     expect(await store().expire({ pipelineId, attemptId, availableAt: before.availableAt, status: 'RUNNING' }, '2026-11-29T10:05:00.000Z', '2026-11-29T10:05:30.000Z')).toBe(false);
     expect(await store().expire({ pipelineId, attemptId, availableAt: '2026-11-29T10:30:00.000Z', status: 'RUNNING' }, '2026-11-29T10:31:00.000Z', '2026-11-29T10:31:30.000Z')).toBe(true);
   });

@@ -315,7 +315,7 @@ describe('DeactivatePipeline during a run', () => {
     const store = new DynamoDbRunStore(engine.client, engine.names);
     expect(await store.pageObjects(r.pipelineId, undefined, 100)).toEqual({ instances: [], attempts: [] });
     expect(await store.markersOf(r.pipelineId)).toEqual([]);
-    expect(await store.summary(r.pipelineId)).toEqual({ open: [], health: {}, periods: {} });
+    expect(await store.summary(r.pipelineId)).toEqual({ open: [], health: {}, healthFrom: {}, completed: {}, periods: {} });
   });
 });
 
