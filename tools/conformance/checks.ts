@@ -1,6 +1,7 @@
 /** What every conformance case uses: its context, and checks that fail with a reason. */
 import type { DataPipelineClient } from '@aws-sdk/client-data-pipeline';
 import type { TablesTarget } from '../targets';
+import { randomBytes } from 'node:crypto';
 import type { Answer } from './probe';
 
 export interface CaseContext {
@@ -44,3 +45,24 @@ export const fails = (a: Answer, type: string, options: { typed?: ErrorClass; me
   }
 };
 
+
+/** A pipeline object as the API carries it. */
+export type Field = { key: string; stringValue?: string; refValue?: string };
+export type WireObject = { id: string; name: string; fields: Field[] };
+
+/** An object from `{key: value}`: a string is a stringValue, `{ref}` a refValue, a list one field per element. */
+export const obj = (id: string, fields: Record<string, string | { ref: string } | (string | { ref: string })[]>, name = id): WireObject => ({
+  id,
+  name,
+  fields: Object.entries(fields).flatMap(([key, v]) => [v].flat().map((x) => (typeof x === 'string' ? { key, stringValue: x } : { key, refValue: x.ref }))),
+});
+
+/** The output of a 200 answer; a check failure otherwise. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const out = (a: Answer): any => {
+  check(a.status === 200 && !a.error, `expected 200, got ${show(a)}`);
+  return a.output ?? {};
+};
+
+/** A name no other run of the cases uses (unique ids, worker groups). */
+export const fresh = () => `conformance-${randomBytes(6).toString('hex')}`;

@@ -3,7 +3,6 @@
  * own pipelines, with fresh uniqueIds, so it can run against any endpoint (ours, moto, an emulator, a deployed
  * stack) with no access to its tables.
  */
-import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -26,31 +25,18 @@ import {
   ValidatePipelineDefinitionCommand,
 } from '@aws-sdk/client-data-pipeline';
 import { definitionFromFile, DefinitionFile } from '../definition-file';
-import { Case, CaseContext, check, fails, show } from './checks';
-import { Answer, sendCommand } from './probe';
+import { Case, CaseContext, check, fails, Field, fresh, obj, out, WireObject } from './checks';
+import { sendCommand } from './probe';
 
 /** Definitions written for real accounts, shipped with the repository. */
 const REAL_DEFINITIONS = join(__dirname, '..', '..', 'test', 'fixtures', 'definitions');
 
-type Field = { key: string; stringValue?: string; refValue?: string };
-type WireObject = { id: string; name: string; fields: Field[] };
-const obj = (id: string, fields: Record<string, string | { ref: string }>, name = id): WireObject => ({
-  id,
-  name,
-  fields: Object.entries(fields).map(([key, v]) => (typeof v === 'string' ? { key, stringValue: v } : { key, refValue: v.ref })),
-});
 const ON_DEMAND = [
   obj('Default', { scheduleType: 'ondemand', workerGroup: 'conformance', failureAndRerunMode: 'CASCADE' }),
   obj('Hello', { type: 'ShellCommandActivity', command: 'echo hello' }, 'Say hello'),
   obj('Bye', { type: 'ShellCommandActivity', command: 'echo bye', parent: { ref: 'Hello' } }, 'Say bye'),
 ];
 
-const fresh = () => `conformance-${randomBytes(6).toString('hex')}`;
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const out = (a: Answer): any => {
-  check(a.status === 200 && !a.error, `expected 200, got ${show(a)}`);
-  return a.output ?? {};
-};
 /** Every pipeline the cases created, with the client that owns it, so that the run can delete them at the end. */
 const created: { sdk: DataPipelineClient; pipelineId: string }[] = [];
 

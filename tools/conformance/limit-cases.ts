@@ -4,7 +4,6 @@
  * the definition limits, which §7's cases check); an emulator that bounds its work differently fails them, and
  * the cases check the error's code, not our wording.
  */
-import { randomBytes } from 'node:crypto';
 import {
   ActivatePipelineCommand,
   CreatePipelineCommand,
@@ -17,24 +16,10 @@ import {
   ReportTaskRunnerHeartbeatCommand,
   ValidatePipelineDefinitionCommand,
 } from '@aws-sdk/client-data-pipeline';
-import { Case, CaseContext, check, fails, show } from './checks';
+import { Case, CaseContext, check, fails, fresh, obj, out, WireObject } from './checks';
 import { recordCreated } from './lifecycle-cases';
-import { Answer, sendCommand } from './probe';
+import { sendCommand } from './probe';
 
-type Field = { key: string; stringValue?: string; refValue?: string };
-type WireObject = { id: string; name: string; fields: Field[] };
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const out = (a: Answer): any => {
-  check(a.status === 200 && !a.error, `expected 200, got ${show(a)}`);
-  return a.output ?? {};
-};
-const obj = (id: string, fields: Record<string, string | { ref: string } | string[]>): WireObject => ({
-  id,
-  name: id,
-  fields: Object.entries(fields).flatMap(([key, v]) => [v].flat().map((x) => (typeof x === 'string' ? { key, stringValue: x } : { key, refValue: x.ref }))),
-});
-const fresh = () => `conformance-${randomBytes(6).toString('hex')}`;
 
 /** A pipeline with this definition (saved whatever its errors), and the answer of the put. */
 const withDefinition = async (ctx: CaseContext, pipelineObjects: WireObject[], parameterValues: { id: string; stringValue: string }[] = []) => {

@@ -2,7 +2,6 @@
  * docs/behaviour.md §8 (runs of on-demand pipelines) as black-box checks through the API alone. Each case
  * makes its own pipeline with a worker group of its own, so no other work can answer its polls.
  */
-import { randomBytes } from 'node:crypto';
 import {
   ActivatePipelineCommand,
   CreatePipelineCommand,
@@ -18,17 +17,11 @@ import {
   SetTaskStatusCommand,
   TaskObject,
 } from '@aws-sdk/client-data-pipeline';
-import { Case, CaseContext, check, fails, show } from './checks';
-import { Answer, sendCommand } from './probe';
+import { Case, CaseContext, check, fails, Field, out, fresh } from './checks';
+import { sendCommand } from './probe';
 import { recordCreated } from './lifecycle-cases';
 import { hasRelaxedLimits } from '../relaxed-limits';
 
-type Field = { key: string; stringValue?: string; refValue?: string };
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const out = (a: Answer): any => {
-  check(a.status === 200 && !a.error, `expected 200, got ${show(a)}`);
-  return a.output ?? {};
-};
 
 const fieldsOf = (record: Record<string, string>): Field[] => Object.entries(record).map(([key, stringValue]) => ({ key, stringValue }));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -38,7 +31,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * added to its Default object.
  */
 const activatedRun = async (ctx: CaseContext, defaults: Record<string, string> = {}) => {
-  const workerGroup = `conformance-${randomBytes(6).toString('hex')}`;
+  const workerGroup = fresh();
   const pipelineId: string = out(await sendCommand(ctx.sdk, new CreatePipelineCommand({ name: 'conformance-run', uniqueId: workerGroup }))).pipelineId;
   recordCreated(ctx.sdk, pipelineId);
   const objects = [
@@ -72,7 +65,7 @@ const relaxedLimits = (ctx: CaseContext): Promise<boolean> => {
   let known = RELAXED_PROBE.get(ctx.sdk);
   if (!known) {
     known = (async () => {
-      const pipelineId: string = out(await sendCommand(ctx.sdk, new CreatePipelineCommand({ name: 'conformance-probe', uniqueId: `probe-${randomBytes(6).toString('hex')}` }))).pipelineId;
+      const pipelineId: string = out(await sendCommand(ctx.sdk, new CreatePipelineCommand({ name: 'conformance-probe', uniqueId: fresh() }))).pipelineId;
       recordCreated(ctx.sdk, pipelineId);
       return hasRelaxedLimits(ctx.sdk, pipelineId);
     })();
@@ -245,7 +238,7 @@ export const RUN_CASES: readonly Case[] = [
     rule: 'PutPipelineDefinition reports maximumRetries above 5 and retryDelay under 2 minutes as LIMIT_EXCEEDED (dp-limits.md)',
     run: async (ctx) => {
       if (await relaxedLimits(ctx)) return { skip: 'the endpoint runs with relaxed limits, which lift these' };
-      const workerGroup = `conformance-${randomBytes(6).toString('hex')}`;
+      const workerGroup = fresh();
       const pipelineId: string = out(await sendCommand(ctx.sdk, new CreatePipelineCommand({ name: 'conformance-limits', uniqueId: workerGroup }))).pipelineId;
       recordCreated(ctx.sdk, pipelineId);
       const objects = [

@@ -3,7 +3,6 @@
  * alone. Schedules are placed relative to the endpoint's clock as the client sees it (a few minutes of skew do
  * not change the periods counted), each pipeline with a worker group of its own.
  */
-import { randomBytes } from 'node:crypto';
 import {
   ActivatePipelineCommand,
   CreatePipelineCommand,
@@ -15,28 +14,16 @@ import {
   SetTaskStatusCommand,
   TaskObject,
 } from '@aws-sdk/client-data-pipeline';
-import { Case, CaseContext, check, fails, show } from './checks';
+import { Case, CaseContext, check, fails, Field, obj, out, WireObject, fresh } from './checks';
 import { recordCreated } from './lifecycle-cases';
-import { Answer, sendCommand } from './probe';
+import { sendCommand } from './probe';
 
-type Field = { key: string; stringValue?: string; refValue?: string };
-type Obj = { id: string; name: string; fields: Field[] };
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const out = (a: Answer): any => {
-  check(a.status === 200 && !a.error, `expected 200, got ${show(a)}`);
-  return a.output ?? {};
-};
-const o = (id: string, fields: Record<string, string | { ref: string }>): Obj => ({
-  id,
-  name: id,
-  fields: Object.entries(fields).map(([key, v]) => (typeof v === 'string' ? { key, stringValue: v } : { key, refValue: v.ref })),
-});
 /** `YYYY-MM-DDTHH:MM:SS`, UTC, `minutes` from now. */
 const at = (minutes: number) => new Date(Date.now() + minutes * 60_000).toISOString().slice(0, 19);
 
 /** A pipeline of `objects` (a worker group of its own as `wg` on Default), put and activated. */
-const activated = async (ctx: CaseContext, objects: (wg: string) => Obj[], activate = true) => {
-  const wg = `conformance-${randomBytes(6).toString('hex')}`;
+const activated = async (ctx: CaseContext, objects: (wg: string) => WireObject[], activate = true) => {
+  const wg = fresh();
   const pipelineId: string = out(await sendCommand(ctx.sdk, new CreatePipelineCommand({ name: 'conformance-schedule', uniqueId: wg }))).pipelineId;
   recordCreated(ctx.sdk, pipelineId);
   const put = out(await sendCommand(ctx.sdk, new PutPipelineDefinitionCommand({ pipelineId, pipelineObjects: objects(wg) })));
@@ -53,7 +40,7 @@ export const SCHEDULE_CASES: readonly Case[] = [
     id: 'expr-evaluate-expression',
     rule: 'EvaluateExpression evaluates #{...} on a component (fields, parameters, date functions); an unknown object is TaskNotFoundException, an unknown function InvalidRequestException',
     run: async (ctx) => {
-      const p = await activated(ctx, (wg) => [o('Default', { scheduleType: 'ondemand', workerGroup: wg, myDay: '2011-05-24T17:10:00' }), o('A', { type: 'ShellCommandActivity', command: 'echo' })], false);
+      const p = await activated(ctx, (wg) => [obj('Default', { scheduleType: 'ondemand', workerGroup: wg, myDay: '2011-05-24T17:10:00' }), obj('A', { type: 'ShellCommandActivity', command: 'echo' })], false);
       const evaluate = (objectId: string, expression: string) => sendCommand(ctx.sdk, new EvaluateExpressionCommand({ pipelineId: p.pipelineId, objectId, expression }));
       const got = out(await evaluate('A', "#{@id} #{format(plusDays(myDay,1),'YYYY-MM-dd')} #{hour(myDay) + 1}")).evaluatedExpression;
       check(got === 'A 2011-05-25 18', `evaluated to ${JSON.stringify(got)}`);
@@ -65,9 +52,9 @@ export const SCHEDULE_CASES: readonly Case[] = [
     id: 'expr-validation',
     rule: 'PutPipelineDefinition reports an unknown function or a syntax error in #{...} as INVALID_EXPRESSION on the object',
     run: async (ctx) => {
-      const pipelineId: string = out(await sendCommand(ctx.sdk, new CreatePipelineCommand({ name: 'conformance-expr', uniqueId: `expr-${randomBytes(6).toString('hex')}` }))).pipelineId;
+      const pipelineId: string = out(await sendCommand(ctx.sdk, new CreatePipelineCommand({ name: 'conformance-expr', uniqueId: fresh() }))).pipelineId;
       recordCreated(ctx.sdk, pipelineId);
-      const objects = [o('Default', { scheduleType: 'ondemand', workerGroup: 'wg' }), o('A', { type: 'ShellCommandActivity', command: '#{noSuchFunction(1)} #{1 +}' })];
+      const objects = [obj('Default', { scheduleType: 'ondemand', workerGroup: 'wg' }), obj('A', { type: 'ShellCommandActivity', command: '#{noSuchFunction(1)} #{1 +}' })];
       const put = out(await sendCommand(ctx.sdk, new PutPipelineDefinitionCommand({ pipelineId, pipelineObjects: objects })));
       const messages: string[] = (put.validationErrors ?? []).flatMap((e: { errors?: string[] }) => e.errors ?? []);
       check(put.errored === true && messages.filter((m) => m.startsWith('INVALID_EXPRESSION')).length === 2, `errors ${JSON.stringify(messages)}`);
@@ -78,9 +65,9 @@ export const SCHEDULE_CASES: readonly Case[] = [
     rule: 'PollForTask hands out the attempt with its expressions evaluated (a field of a referenced object, an inherited field, a function of @scheduledStartTime)',
     run: async (ctx) => {
       const p = await activated(ctx, (wg) => [
-        o('Default', { scheduleType: 'ondemand', workerGroup: wg, myPrefix: 'in' }),
-        o('Data', { type: 'S3DataNode', directoryPath: 's3://bucket/#{myPrefix}' }),
-        o('A', { type: 'ShellCommandActivity', command: "echo #{input.directoryPath} #{format(@scheduledStartTime,'YYYY')}", input: { ref: 'Data' } }),
+        obj('Default', { scheduleType: 'ondemand', workerGroup: wg, myPrefix: 'in' }),
+        obj('Data', { type: 'S3DataNode', directoryPath: 's3://bucket/#{myPrefix}' }),
+        obj('A', { type: 'ShellCommandActivity', command: "echo #{input.directoryPath} #{format(@scheduledStartTime,'YYYY')}", input: { ref: 'Data' } }),
       ]);
       const task = await p.poll();
       const command = p.fieldOf(task, 'command');
@@ -93,9 +80,9 @@ export const SCHEDULE_CASES: readonly Case[] = [
     run: async (ctx) => {
       const start = at(-181);
       const p = await activated(ctx, (wg) => [
-        o('Default', { workerGroup: wg, schedule: { ref: 'Hourly' } }),
-        o('Hourly', { type: 'Schedule', period: '1 hours', startDateTime: start }),
-        o('A', { type: 'ShellCommandActivity', command: 'echo' }),
+        obj('Default', { workerGroup: wg, schedule: { ref: 'Hourly' } }),
+        obj('Hourly', { type: 'Schedule', period: '1 hours', startDateTime: start }),
+        obj('A', { type: 'ShellCommandActivity', command: 'echo' }),
       ]);
       const ids = await p.instances();
       check(ids.length === 4 && ids[0] === `@A_${start}`, `instances ${JSON.stringify(ids)}`);
@@ -109,9 +96,9 @@ export const SCHEDULE_CASES: readonly Case[] = [
     rule: 'a schedule far in the past opens at most 5 periods of an activity at a time (maxActiveInstances); the next opens once one ends',
     run: async (ctx) => {
       const p = await activated(ctx, (wg) => [
-        o('Default', { workerGroup: wg, schedule: { ref: 'Daily' } }),
-        o('Daily', { type: 'Schedule', period: '1 days', startDateTime: at(-30 * 24 * 60) }),
-        o('A', { type: 'ShellCommandActivity', command: 'echo' }),
+        obj('Default', { workerGroup: wg, schedule: { ref: 'Daily' } }),
+        obj('Daily', { type: 'Schedule', period: '1 days', startDateTime: at(-30 * 24 * 60) }),
+        obj('A', { type: 'ShellCommandActivity', command: 'echo' }),
       ]);
       check((await p.instances()).length === 5, `${(await p.instances()).length} instances`);
       const task = await p.poll();
@@ -125,9 +112,9 @@ export const SCHEDULE_CASES: readonly Case[] = [
     rule: "moto's test definition (hourly from 2012-12-12, parent and schedule written as strings) activates and hands out @SayHello_2012-12-12T00:00:00 first",
     run: async (ctx) => {
       const p = await activated(ctx, (wg) => [
-        o('Default', { workerGroup: wg }),
-        o('Schedule', { startDateTime: '2012-12-12T00:00:00', type: 'Schedule', period: '1 hour', endDateTime: '2012-12-21T18:00:00' }),
-        o('SayHello', { type: 'ShellCommandActivity', command: 'echo hello', parent: 'Default', schedule: 'Schedule' }),
+        obj('Default', { workerGroup: wg }),
+        obj('Schedule', { startDateTime: '2012-12-12T00:00:00', type: 'Schedule', period: '1 hour', endDateTime: '2012-12-21T18:00:00' }),
+        obj('SayHello', { type: 'ShellCommandActivity', command: 'echo hello', parent: 'Default', schedule: 'Schedule' }),
       ]);
       check((await p.instances()).length === 5, `${(await p.instances()).length} instances`);
       const task = await p.poll();
@@ -139,9 +126,9 @@ export const SCHEDULE_CASES: readonly Case[] = [
     rule: 'a finite schedule whose instances are all final leaves the pipeline FINISHED',
     run: async (ctx) => {
       const p = await activated(ctx, (wg) => [
-        o('Default', { workerGroup: wg, schedule: { ref: 'Once' } }),
-        o('Once', { type: 'Schedule', period: '1 days', startDateTime: at(-60), occurrences: '1' }),
-        o('A', { type: 'ShellCommandActivity', command: 'echo' }),
+        obj('Default', { workerGroup: wg, schedule: { ref: 'Once' } }),
+        obj('Once', { type: 'Schedule', period: '1 days', startDateTime: at(-60), occurrences: '1' }),
+        obj('A', { type: 'ShellCommandActivity', command: 'echo' }),
       ]);
       const task = await p.poll();
       out(await sendCommand(ctx.sdk, new SetTaskStatusCommand({ taskId: task!.taskId, taskStatus: 'FINISHED' })));
@@ -155,9 +142,9 @@ export const SCHEDULE_CASES: readonly Case[] = [
     rule: 'a ShellCommandPrecondition with a workerGroup is a task; the activity naming it waits until it is FINISHED, then is handed out',
     run: async (ctx) => {
       const p = await activated(ctx, (wg) => [
-        o('Default', { scheduleType: 'ondemand', workerGroup: wg }),
-        o('Ready', { type: 'ShellCommandPrecondition', command: 'true' }),
-        o('A', { type: 'ShellCommandActivity', command: 'echo', precondition: { ref: 'Ready' } }),
+        obj('Default', { scheduleType: 'ondemand', workerGroup: wg }),
+        obj('Ready', { type: 'ShellCommandPrecondition', command: 'true' }),
+        obj('A', { type: 'ShellCommandActivity', command: 'echo', precondition: { ref: 'Ready' } }),
       ]);
       const check1 = await p.poll();
       check(check1?.attemptId?.startsWith('@Ready_'), `handed out ${check1?.attemptId} before the precondition`);
