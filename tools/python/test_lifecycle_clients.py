@@ -119,6 +119,34 @@ class AwsCliLifecycle(unittest.TestCase):
         self.aws("delete-pipeline", "--pipeline-id", pipeline_id)
         self.assertNotIn(pipeline_id, [p["id"] for p in self.aws("list-pipelines")["pipelineIdList"]])
 
+    def test_the_walkthrough_parameter_values_without_parameter_objects(self):
+        """AWS's published walkthrough: a definition file that declares no parameters, put with --parameter-values,
+        answers errored: False; activated, its task carries the values, and list-runs shows the run (issue 18)."""
+        definition = {"objects": [
+            {"id": "Default", "scheduleType": "ondemand", "workerGroup": "cli-walkthrough"},
+            {"id": "CopyLogs", "type": "ShellCommandActivity", "command": "aws s3 cp #{myS3LogsPath} #{myRdsEndpoint}"},
+        ]}
+        pipeline_id = self.aws("create-pipeline", "--name", "walkthrough", "--unique-id", "cli-walkthrough")["pipelineId"]
+        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+            json.dump(definition, f)
+        try:
+            put = self.aws("put-pipeline-definition", "--pipeline-id", pipeline_id, "--pipeline-definition", f"file://{f.name}",
+                           "--parameter-values", "myS3LogsPath=s3://my-logs/", "myRdsEndpoint=db.example.com")
+        finally:
+            os.unlink(f.name)
+        self.assertEqual(put["errored"], False, put)
+        self.aws("activate-pipeline", "--pipeline-id", pipeline_id)
+        dp = boto3.client("datapipeline", endpoint_url=self.server.api, region_name="us-east-1",
+                          aws_access_key_id=self.env["AWS_ACCESS_KEY_ID"], aws_secret_access_key="x")
+        task = dp.poll_for_task(workerGroup="cli-walkthrough", hostname="cli-host")["taskObject"]
+        attempt = task["objects"][task["attemptId"]]
+        self.assertIn({"key": "command", "stringValue": "aws s3 cp s3://my-logs/ db.example.com"}, attempt["fields"])
+        dp.set_task_status(taskId=task["taskId"], taskStatus="FINISHED")
+        runs = subprocess.run(["aws", "datapipeline", "list-runs", "--pipeline-id", pipeline_id, "--endpoint-url", self.server.api],
+                              env=self.env, capture_output=True, text=True, timeout=60)
+        self.assertEqual(runs.returncode, 0, runs.stderr)
+        self.assertTrue(any("CopyLogs" in line and "FINISHED" in line for line in runs.stdout.splitlines()), runs.stdout)
+
     @unittest.skipUnless(os.path.isdir(SAMPLES), "test/fixtures/definitions is missing")
     def test_the_real_definitions_are_accepted_without_errors(self):
         def has_objects(path):
