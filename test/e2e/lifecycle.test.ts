@@ -61,7 +61,11 @@ it('create, define, validate, activate, describe, list, tag, deactivate, delete:
   expect((await sdk.send(new GetPipelineDefinitionCommand({ pipelineId, version: 'active' }))).pipelineObjects).toEqual(ON_DEMAND);
 
   const objects = await sdk.send(new DescribeObjectsCommand({ pipelineId, objectIds: ['Hello'] }));
-  expect(objects.pipelineObjects).toEqual([ON_DEMAND[1]]);
+  // Its fields as put, then its runtime fields (docs/behaviour.md §8): the run the activation opened.
+  const [instanceId] = (await sdk.send(new QueryObjectsCommand({ pipelineId, sphere: 'INSTANCE' }))).ids!.filter((id) => id.startsWith('@Hello_'));
+  expect(objects.pipelineObjects).toEqual([
+    { ...ON_DEMAND[1], fields: [...ON_DEMAND[1].fields, { key: '@activeInstances', refValue: instanceId }, { key: '@latestRunTime', stringValue: instanceId.slice(-19) }] },
+  ]);
   expect((await sdk.send(new QueryObjectsCommand({ pipelineId, sphere: 'COMPONENT', limit: 1 }))).ids).toEqual(['Default']);
 
   await sdk.send(new AddTagsCommand({ pipelineId, tags: [{ key: 'owner', value: 'me' }] }));
