@@ -1,25 +1,33 @@
 /**
- * `npm start`: the local endpoint on the embedded engine.
- *   --port N (PORT, 8080)  --dynamodb-port N (DYNAMODB_PORT, 8000)  --host H (HOST, 127.0.0.1)
- *   --dynamodb-host H (DYNAMODB_HOST, 127.0.0.1)  --data DIR (DATA_DIR; in memory when absent)
- *   --relaxed-limits (RELAXED_LIMITS=true): run limits for tests and demos (docs/behaviour.md §8)
+ * `npm start [-- --help]`: the local endpoint on the embedded engine. Flags (`npm start -- --help` lists them with
+ * their defaults) win over the environment variables named beside them.
  * The handler bundle is built first when its sources changed since the last build (tools/build-handler.ts).
  */
-import { parseArgs } from 'node:util';
 import { ensureHandlerBundle } from '../tools/build-handler';
+import { parseFlags, runTool, UsageError, usageText, wholeNumber } from '../tools/cli';
 import { startLocalEndpoint } from './endpoint';
 
+const FLAGS = {
+  port: { type: 'string', help: 'port of the Data Pipeline endpoint, 0 for a free one (PORT)', default: '8080' },
+  'dynamodb-port': { type: 'string', help: "port of the embedded DynamoDB engine, 0 for a free one (DYNAMODB_PORT)", default: '8000' },
+  host: { type: 'string', help: 'interface the endpoint listens on (HOST)', default: '127.0.0.1' },
+  'dynamodb-host': { type: 'string', help: 'interface the engine listens on; it has no authentication (DYNAMODB_HOST)', default: '127.0.0.1' },
+  data: { type: 'string', help: 'directory the engine keeps its tables in (DATA_DIR)', default: 'none: in memory' },
+  'relaxed-limits': { type: 'boolean', help: 'run limits for tests and demos: periods in seconds, no minimums (RELAXED_LIMITS=true)', default: 'off' },
+  help: { type: 'boolean', help: 'print this text and exit' },
+} as const;
+const USAGE = usageText('npm start -- [--port N] [--dynamodb-port N] [--host H] [--dynamodb-host H] [--data DIR] [--relaxed-limits]', FLAGS);
+
+const port = (name: string, value: string | undefined, fallback: number): number => {
+  const n = wholeNumber(name, value, fallback, 65535);
+  if (value !== undefined && String(n) !== value.trim()) throw new UsageError(`--${name} takes a port number, not ${JSON.stringify(value)}`);
+  return n;
+};
+
 const main = async () => {
-  const { values } = parseArgs({
-    options: {
-      port: { type: 'string' },
-      'dynamodb-port': { type: 'string' },
-      host: { type: 'string' },
-      'dynamodb-host': { type: 'string' },
-      'relaxed-limits': { type: 'boolean' },
-      data: { type: 'string' },
-    },
-  });
+  const values = parseFlags(process.argv.slice(2), FLAGS) as Record<string, string | undefined> & { 'relaxed-limits'?: boolean };
+  const apiPort = port('port', values.port ?? process.env.PORT, 8080);
+  const enginePort = port('dynamodb-port', values['dynamodb-port'] ?? process.env.DYNAMODB_PORT, 8000);
   // Readable logs on a terminal unless the user chose otherwise (POWERTOOLS_DEV pretty-prints the JSON).
   if (process.stdout.isTTY) process.env.POWERTOOLS_DEV ??= 'true';
   const dataDir = values.data ?? process.env.DATA_DIR;
@@ -28,10 +36,10 @@ const main = async () => {
   await ensureHandlerBundle();
   const endpoint = await startLocalEndpoint({
     host: values.host ?? process.env.HOST ?? '127.0.0.1',
-    port: Number(values.port ?? process.env.PORT ?? 8080),
+    port: apiPort,
     // The engine has no authentication: it stays on the loopback interface unless asked otherwise.
     dynamodbHost: values['dynamodb-host'] ?? process.env.DYNAMODB_HOST ?? '127.0.0.1',
-    dynamodbPort: Number(values['dynamodb-port'] ?? process.env.DYNAMODB_PORT ?? 8000),
+    dynamodbPort: enginePort,
     dataDir,
   });
   let stopping = false;
@@ -52,7 +60,4 @@ const main = async () => {
   );
 };
 
-main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+runTool('npm start', USAGE, main);

@@ -13,6 +13,10 @@ export interface Flag {
 }
 export type Flags = Readonly<Record<string, Flag>>;
 
+/** Where `npm start` serves by default (PORT and DYNAMODB_PORT move them, as for `npm start`): the tools' defaults. */
+export const LOCAL_ENDPOINT = `http://127.0.0.1:${process.env.PORT ?? 8080}`;
+export const LOCAL_ENGINE = process.env.DYNAMODB_ENDPOINT ?? `http://127.0.0.1:${process.env.DYNAMODB_PORT ?? 8000}`;
+
 /** A bad command line: exit 2 with the usage. */
 export class UsageError extends Error {}
 
@@ -33,10 +37,11 @@ export const parseFlags = (argv: readonly string[], flags: Flags): Record<string
 };
 
 /**
- * Runs a tool's main: `--help` (when declared) prints the usage; a UsageError is one line and the usage on
- * stderr, exit 2; any other error its message, exit 1.
+ * Runs a tool's main: `--help` prints the usage; a UsageError is one line and the usage on stderr, exit 2; any
+ * other error its message (what to do, when nothing answers), exit `failureCode` (1; the conformance suite keeps 1
+ * for failed cases and says 2).
  */
-export const runTool = (name: string, usage: string, main: () => Promise<void>): void => {
+export const runTool = (name: string, usage: string, main: () => Promise<void>, failureCode = 1): void => {
   if (process.argv.slice(2).includes('--help')) {
     console.log(usage);
     return;
@@ -46,9 +51,18 @@ export const runTool = (name: string, usage: string, main: () => Promise<void>):
       console.error(`${name}: ${err.message}\n${usage}`);
       process.exit(2);
     }
-    console.error(`${name}: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
-    process.exit(1);
+    if (refused(err)) console.error(`${name}: nothing answers at ${refused(err)}: is the endpoint running? \`npm start\` serves ${LOCAL_ENDPOINT} (its engine ${LOCAL_ENGINE}); give --endpoint for another.`);
+    else console.error(`${name}: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+    process.exit(failureCode);
   });
+};
+
+/** The address a connection was refused at, if that is what the error (or its cause) is. */
+const refused = (err: unknown): string | undefined => {
+  for (let e = err as { code?: string; address?: string; port?: number; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+    if (e.code === 'ECONNREFUSED') return e.address !== undefined ? `${e.address}:${e.port}` : 'the endpoint';
+  }
+  return undefined;
 };
 
 /** A whole number from 0 to `max`, or `fallback` when the option is absent. */

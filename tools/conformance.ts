@@ -1,5 +1,5 @@
 /**
- * `npm run conformance -- --endpoint URL [--dynamodb-endpoint URL | --stack NAME] [--cases PREFIX] [--json FILE]
+ * `npm run conformance -- [--endpoint URL] [--dynamodb-endpoint URL | --stack NAME] [--cases PREFIX] [--json FILE]
  *   [--markdown FILE] [--keep]`
  * Checks an endpoint (ours, local or deployed, or an emulator) against docs/behaviour.md through its API: one line
  * per case, a table per call, then `N passed, M failed, K skipped`; exits 1 on any failure (2 when it cannot run).
@@ -9,7 +9,8 @@
  * per-case tables (the README's moto table is made so).
  */
 import { writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { ListPipelinesCommand } from '@aws-sdk/client-data-pipeline';
+import { LOCAL_ENDPOINT, parseFlags, runTool, UsageError, usageText } from './cli';
 import { CASES } from './conformance/cases';
 import { deleteCreatedPipelines } from './conformance/lifecycle-cases';
 import { ConformanceReport, perCall, perCallTable, runConformance, summaryLine } from './conformance/run';
@@ -39,21 +40,27 @@ const markdownOf = (report: ConformanceReport): string => {
   return `${lines.join('\n')}\n`;
 };
 
+const FLAGS = {
+  endpoint: { type: 'string', help: 'the endpoint to check', default: `${LOCAL_ENDPOINT}, npm start's` },
+  'dynamodb-endpoint': { type: 'string', help: 'its engine, for the cases that seed tasks into the tables', default: 'none: those cases are skipped' },
+  stack: { type: 'string', help: "a deployed stack's tables instead of --dynamodb-endpoint", default: 'none' },
+  cases: { type: 'string', help: 'run only the cases whose id starts with this', default: 'all' },
+  json: { type: 'string', help: 'write every result to this file' },
+  markdown: { type: 'string', help: "write the per-call and per-case tables to this file (the README's moto table)" },
+  keep: { type: 'boolean', help: 'keep the pipelines the cases created', default: 'off' },
+  help: { type: 'boolean', help: 'print this text and exit' },
+} as const;
+const USAGE = usageText('npm run conformance -- [--endpoint URL] [--dynamodb-endpoint URL | --stack NAME] [--cases PREFIX] [--json FILE] [--markdown FILE] [--keep]', FLAGS);
+
 const main = async () => {
-  const { values } = parseArgs({
-    options: {
-      endpoint: { type: 'string' },
-      'dynamodb-endpoint': { type: 'string' },
-      stack: { type: 'string' },
-      cases: { type: 'string' },
-      json: { type: 'string' },
-      markdown: { type: 'string' },
-      keep: { type: 'boolean' },
-    },
-  });
-  if (!values.endpoint) throw new Error('--endpoint URL is required');
-  if (values.stack && values['dynamodb-endpoint']) throw new Error('give --stack or --dynamodb-endpoint, not both');
+  const values = parseFlags(process.argv.slice(2), FLAGS) as Record<string, string | undefined> & { keep?: boolean; endpoint: string };
+  values.endpoint ??= LOCAL_ENDPOINT;
+  if (values.stack && values['dynamodb-endpoint']) throw new UsageError('give --stack or --dynamodb-endpoint, not both');
   const sdk = dataPipelineClient(values.endpoint, { maxAttempts: 1 });
+  // Nothing answering is one line (runTool: what to do), not a hundred failed cases.
+  await sdk.send(new ListPipelinesCommand({})).catch((err: { code?: string; cause?: { code?: string } }) => {
+    if (err.code === 'ECONNREFUSED' || err.cause?.code === 'ECONNREFUSED') throw err;
+  });
   const withTables = values.stack !== undefined || values['dynamodb-endpoint'] !== undefined;
   const tables = withTables ? await resolveTables({ stack: values.stack, dynamodbEndpoint: values['dynamodb-endpoint'] }) : undefined;
   console.log(`conformance of ${values.endpoint} (tables: ${tables ? tables.description : 'none: the cases that seed tasks into the tables are skipped'})`);
@@ -61,7 +68,7 @@ const main = async () => {
   // Off AWS, another access key is another account (ours and LocalStack-style emulators); deployed there is one caller.
   const otherAccount = isLocal ? dataPipelineClient(values.endpoint, { maxAttempts: 1, credentials: OTHER_ACCOUNT_CREDENTIALS }) : undefined;
   const cases = CASES.filter((c) => c.id.startsWith(values.cases ?? ''));
-  if (cases.length === 0) throw new Error(`no case id starts with ${values.cases}`);
+  if (cases.length === 0) throw new UsageError(`no case id starts with ${values.cases}`);
   const report = await runConformance({ sdk, tables, endpoint: values.endpoint, isLocal, otherAccount }, (line) => console.log(line), cases);
   if (values.keep) console.log('kept the pipelines the cases created');
   else console.log(`deleted the ${await deleteCreatedPipelines()} pipelines the cases created`);
@@ -75,7 +82,4 @@ const main = async () => {
   process.exitCode = report.failed > 0 ? 1 : 0;
 };
 
-main().catch((err: unknown) => {
-  console.error(`conformance: ${err instanceof Error ? err.message : String(err)}`);
-  process.exit(2);
-});
+runTool('conformance', USAGE, main, 2);

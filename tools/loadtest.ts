@@ -11,11 +11,10 @@
  *   execute-api); its pipelines are deleted at the end unless --keep.
  */
 import { writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
-import { positiveNumber } from './cli';
+import { LOCAL_ENDPOINT, LOCAL_ENGINE, parseFlags, positiveNumber, runTool, UsageError, usageText } from './cli';
 import { runLoad } from './load/driver';
 import { htmlReport } from './load/html-report';
-import { freshShare, KINDS, parseMix, prepareMix } from './load/mix';
+import { freshShare, parseMix, prepareMix } from './load/mix';
 import { formatResult, progressPrinter } from './load/report';
 import { formatRunners, runRunners } from './load/runners';
 import { dataPipelineClient, describeStack, finishWithTables, resolveTables } from './targets';
@@ -23,39 +22,41 @@ import { dataPipelineClient, describeStack, finishWithTables, resolveTables } fr
 /** Without --requests or --rate, a closed-model run seeds this many fresh tasks (and stops if they run out). */
 const DEFAULT_POOL = 20_000;
 
+const FLAGS = {
+  mode: { type: 'string', help: 'settaskstatus (drive SetTaskStatus on seeded tasks) or runners (a fleet of task runners)', default: 'settaskstatus' },
+  endpoint: { type: 'string', help: 'the Data Pipeline endpoint', default: `${LOCAL_ENDPOINT}, npm start's` },
+  'dynamodb-endpoint': { type: 'string', help: 'settaskstatus: the engine to seed tasks into (DYNAMODB_ENDPOINT)', default: LOCAL_ENGINE },
+  stack: { type: 'string', help: "a deployed stack: its tables (settaskstatus) or its ApiUrl (runners)" },
+  concurrency: { type: 'string', help: 'settaskstatus: requests in flight', default: '16 (256 with --rate)' },
+  duration: { type: 'string', help: 'seconds to run at most', default: '10 (settaskstatus), 300 (runners)' },
+  requests: { type: 'string', help: 'settaskstatus: stop after this many requests' },
+  rate: { type: 'string', help: 'settaskstatus: requests per second (open model)' },
+  mix: { type: 'string', help: 'settaskstatus: outcome shares, e.g. finished=70,failed=20,unknown=10', default: 'finished=70,failed=20,unknown=10' },
+  pool: { type: 'string', help: 'settaskstatus: fresh tasks seeded for a closed-model run', default: String(DEFAULT_POOL) },
+  'timeout-ms': { type: 'string', help: 'settaskstatus: a request with no answer after this is an error', default: '10000' },
+  json: { type: 'string', help: 'write the result to this file' },
+  keep: { type: 'boolean', help: 'keep what the run wrote', default: 'off' },
+  pipelines: { type: 'string', help: 'runners: pipelines', default: '4' },
+  activities: { type: 'string', help: 'runners: activities per pipeline', default: '25' },
+  runners: { type: 'string', help: 'runners: task runners', default: '8' },
+  dependencies: { type: 'boolean', help: 'runners: each activity depends on the fifth before it', default: 'off' },
+  'fail-share': { type: 'string', help: 'runners: share of tasks reported FAILED, from 0 up to 1', default: '0' },
+  'heartbeat-sec': { type: 'string', help: 'runners: seconds between heartbeats', default: '60' },
+  report: { type: 'string', help: 'runners: write an HTML report with charts to this file' },
+  help: { type: 'boolean', help: 'print this text and exit' },
+} as const;
+const USAGE = usageText('npm run loadtest -- [--mode settaskstatus | runners] [--endpoint URL] [flags of the mode]', FLAGS);
+
 const main = async () => {
-  const { values } = parseArgs({
-    options: {
-      endpoint: { type: 'string' },
-      'dynamodb-endpoint': { type: 'string' },
-      stack: { type: 'string' },
-      concurrency: { type: 'string' },
-      duration: { type: 'string' },
-      requests: { type: 'string' },
-      rate: { type: 'string' },
-      mix: { type: 'string' },
-      json: { type: 'string' },
-      pool: { type: 'string' },
-      'timeout-ms': { type: 'string' },
-      keep: { type: 'boolean' },
-      mode: { type: 'string' },
-      pipelines: { type: 'string' },
-      activities: { type: 'string' },
-      runners: { type: 'string' },
-      dependencies: { type: 'boolean' },
-      'fail-share': { type: 'string' },
-      'heartbeat-sec': { type: 'string' },
-      report: { type: 'string' },
-    },
-  });
+  const values = parseFlags(process.argv.slice(2), FLAGS) as Record<string, string | undefined> & { keep?: boolean; dependencies?: boolean };
   const mode = values.mode ?? 'settaskstatus';
   // The runners mode needs only the API: a deployed stack's own URL (from its outputs) will do.
   if (mode === 'runners' && !values.endpoint && values.stack) values.endpoint = (await describeStack(values.stack)).apiUrl;
-  if (!values.endpoint) throw new Error(`--endpoint URL is required. Kinds for --mix: ${Object.keys(KINDS).join(', ')}`);
+  values.endpoint ??= LOCAL_ENDPOINT;
   if (mode === 'runners') return runnersMode(values as Record<string, string | boolean | undefined> & { endpoint: string });
-  if (mode !== 'settaskstatus') throw new Error(`--mode must be settaskstatus or runners, not ${mode}`);
-  if (values.report) throw new Error('--report draws the runners mode (--mode runners)');
-  if (values.stack && values['dynamodb-endpoint']) throw new Error('give --stack or --dynamodb-endpoint, not both');
+  if (mode !== 'settaskstatus') throw new UsageError(`--mode must be settaskstatus or runners, not ${mode}`);
+  if (values.report) throw new UsageError('--report draws the runners mode (--mode runners)');
+  if (values.stack && values['dynamodb-endpoint']) throw new UsageError('give --stack or --dynamodb-endpoint, not both');
   const requests = positiveNumber('requests', values.requests);
   const rate = positiveNumber('rate', values.rate);
   // Bounded always: 10 s by default, and at most 10 minutes however many requests are asked for.
@@ -88,7 +89,7 @@ const main = async () => {
 const runnersMode = async (values: Record<string, string | boolean | undefined> & { endpoint: string }) => {
   const num = (name: string, fallback: number) => positiveNumber(name, values[name] as string | undefined, fallback);
   const failShare = values['fail-share'] === undefined ? 0 : Number(values['fail-share']);
-  if (!(failShare >= 0 && failShare < 1)) throw new Error('--fail-share must be a number from 0 up to (not including) 1');
+  if (!(failShare >= 0 && failShare < 1)) throw new UsageError('--fail-share must be a number from 0 up to (not including) 1');
   const sdk = dataPipelineClient(values.endpoint, { maxAttempts: 1 });
   const options = {
     pipelines: Math.floor(num('pipelines', 4)),
@@ -118,7 +119,4 @@ const runnersMode = async (values: Record<string, string | boolean | undefined> 
   process.exitCode = result.check.ok ? 0 : 1;
 };
 
-main().catch((err: unknown) => {
-  console.error(`loadtest: ${err instanceof Error ? err.message : String(err)}`);
-  process.exit(1);
-});
+runTool('loadtest', USAGE, main);

@@ -1,5 +1,5 @@
 /**
- * `npm run runner -- --endpoint URL --worker-group WG [--hostname H] [--runner-id ID]`
+ * `npm run runner -- --worker-group WG [--endpoint URL] [--hostname H] [--runner-id ID]` (`--help` lists the defaults)
  * A minimal task runner, doing what AWS's Task Runner does for ShellCommandActivity: polls for a task of its
  * worker group, acknowledges it, runs its `command` (with its `scriptArgument`s as $1, $2, ...) in a shell,
  * reports progress while it runs (and stops it if the service says it was canceled), and ends the task FINISHED
@@ -10,7 +10,6 @@
  */
 import { spawn } from 'node:child_process';
 import { hostname as osHostname } from 'node:os';
-import { parseArgs } from 'node:util';
 import {
   PollForTaskCommand,
   ReportTaskProgressCommand,
@@ -18,17 +17,26 @@ import {
   SetTaskStatusCommand,
   TaskObject,
 } from '@aws-sdk/client-data-pipeline';
+import { LOCAL_ENDPOINT, parseFlags, runTool, UsageError, usageText } from './cli';
 import { dataPipelineClient } from './targets';
 
 const PROGRESS_EVERY_MS = 60_000; // the model's doc: "Task runners should call ReportTaskProgress every 60 seconds"
 const HEARTBEAT_EVERY_MS = 15 * 60_000;
 const STDERR_KEPT = 4000;
 
+const FLAGS = {
+  'worker-group': { type: 'string', help: 'the worker group to take tasks of (required)' },
+  endpoint: { type: 'string', help: 'the Data Pipeline endpoint', default: `${LOCAL_ENDPOINT}, npm start's` },
+  hostname: { type: 'string', help: 'the hostname PollForTask reports', default: 'this machine\'s' },
+  'runner-id': { type: 'string', help: 'the taskrunnerId of its heartbeats', default: 'runner-<hostname>-<pid>' },
+  help: { type: 'boolean', help: 'print this text and exit' },
+} as const;
+const USAGE = usageText('npm run runner -- --worker-group WG [--endpoint URL] [--hostname H] [--runner-id ID]', FLAGS);
+
 const main = async () => {
-  const { values } = parseArgs({
-    options: { endpoint: { type: 'string' }, 'worker-group': { type: 'string' }, hostname: { type: 'string' }, 'runner-id': { type: 'string' } },
-  });
-  if (!values.endpoint || !values['worker-group']) throw new Error('--endpoint URL and --worker-group WG are required');
+  const values = parseFlags(process.argv.slice(2), FLAGS) as Record<string, string | undefined>;
+  values.endpoint ??= LOCAL_ENDPOINT;
+  if (!values['worker-group']) throw new UsageError('--worker-group WG is required: the worker group of the activities it should run');
   const workerGroup = values['worker-group'];
   const hostname = values.hostname ?? osHostname();
   const runnerId = values['runner-id'] ?? `runner-${hostname}-${process.pid}`;
@@ -108,7 +116,4 @@ const main = async () => {
   }
 };
 
-main().catch((err: unknown) => {
-  console.error(`runner: ${err instanceof Error ? err.message : String(err)}`);
-  process.exit(1);
-});
+runTool('runner', USAGE, main);

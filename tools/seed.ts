@@ -1,28 +1,32 @@
 /**
  * `npm run seed -- [--pipelines N] [--deleted-pipelines N] [--missing-pipelines N] [--tasks-per-pipeline M]
- *                  [--canceled-tasks N] [--out FILE] [--stack NAME]`
- * Writes pipelines, RUNNING tasks and their attempts into the engine at DYNAMODB_ENDPOINT
- * (default http://127.0.0.1:8000), or into the tables of a deployed stack with `--stack`, and prints one
- * JSON line per task (to FILE with --out).
+ *                  [--canceled-tasks N] [--out FILE] [--dynamodb-endpoint URL | --stack NAME]`
+ * Writes pipelines, RUNNING tasks and their attempts into the engine at --dynamodb-endpoint (DYNAMODB_ENDPOINT,
+ * default http://127.0.0.1:8000: `npm start`'s), or into the tables of a deployed stack with `--stack`, and
+ * prints one JSON line per task (to FILE with --out).
  */
 import { createWriteStream } from 'node:fs';
-import { parseArgs } from 'node:util';
-import { wholeNumber } from './cli';
+import { parseFlags, runTool, UsageError, usageText, wholeNumber } from './cli';
 import { seed, SeedPlan } from './seeding';
 import { resolveTables } from './targets';
 
+const FLAGS = {
+  pipelines: { type: 'string', help: 'pipelines to write, each ACTIVE', default: '1' },
+  'deleted-pipelines': { type: 'string', help: 'pipelines marked deleted, with tasks (their calls answer PipelineDeletedException)', default: '0' },
+  'missing-pipelines': { type: 'string', help: 'tasks whose pipeline was never written (PipelineNotFoundException)', default: '0' },
+  'tasks-per-pipeline': { type: 'string', help: 'RUNNING tasks per pipeline', default: '1' },
+  'canceled-tasks': { type: 'string', help: 'CANCELED tasks', default: '0' },
+  out: { type: 'string', help: 'write the tasks, one JSON line each, to this file', default: 'standard output' },
+  'dynamodb-endpoint': { type: 'string', help: 'the engine to write to (DYNAMODB_ENDPOINT)', default: "http://127.0.0.1:8000, npm start's" },
+  stack: { type: 'string', help: "a deployed stack's tables instead (its outputs name them; your AWS credentials)", default: 'none' },
+  help: { type: 'boolean', help: 'print this text and exit' },
+} as const;
+const USAGE = usageText('npm run seed -- [--pipelines N] [--tasks-per-pipeline M] [...] [--out FILE] [--dynamodb-endpoint URL | --stack NAME]', FLAGS);
+
 const main = async () => {
-  const { values } = parseArgs({
-    options: {
-      pipelines: { type: 'string' },
-      'deleted-pipelines': { type: 'string' },
-      'missing-pipelines': { type: 'string' },
-      'tasks-per-pipeline': { type: 'string' },
-      'canceled-tasks': { type: 'string' },
-      out: { type: 'string' },
-      stack: { type: 'string' },
-    },
-  });
+  const values = parseFlags(process.argv.slice(2), FLAGS) as Record<string, string | undefined>;
+  if (values.stack !== undefined && values['dynamodb-endpoint'] !== undefined) throw new UsageError('--stack and --dynamodb-endpoint exclude each other: give one');
+  if (values['dynamodb-endpoint'] !== undefined && !/^https?:\/\/[^\s]+$/.test(values['dynamodb-endpoint'])) throw new UsageError(`--dynamodb-endpoint takes an http(s) URL, not ${JSON.stringify(values['dynamodb-endpoint'])}`);
   const plan: SeedPlan = {
     pipelines: wholeNumber('pipelines', values.pipelines, 1),
     deletedPipelines: wholeNumber('deleted-pipelines', values['deleted-pipelines'], 0),
@@ -30,7 +34,7 @@ const main = async () => {
     tasksPerPipeline: wholeNumber('tasks-per-pipeline', values['tasks-per-pipeline'], 1),
     canceledTasks: wholeNumber('canceled-tasks', values['canceled-tasks'], 0),
   };
-  const target = await resolveTables({ stack: values.stack });
+  const target = await resolveTables({ stack: values.stack, dynamodbEndpoint: values['dynamodb-endpoint'] });
   // Owned by the account the seeding credentials map to (locally) or the stack's account (deployed).
   const tasks = await seed(target.client, target.names, plan, { accountId: target.accountId });
   target.client.destroy();
@@ -42,7 +46,4 @@ const main = async () => {
   }
 };
 
-main().catch((err: unknown) => {
-  console.error(`seed: ${err instanceof Error ? err.message : String(err)}`);
-  process.exit(1);
-});
+runTool('seed', USAGE, main);
