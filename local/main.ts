@@ -56,7 +56,7 @@ const main = async () => {
   process.on('SIGTERM', () => stop('SIGTERM'));
   // Printed once the signals are handled: whoever waits for this line may stop the process at once.
   console.log(
-    `DataPipeline endpoint ${endpoint.apiUrl} | DynamoDB engine ${endpoint.dynamodbUrl} (${dataDir ? `data in ${dataDir}` : 'in memory'}) | Ctrl-C stops`,
+    `DataPipeline endpoint ${endpoint.apiUrl} | DynamoDB engine ${endpoint.dynamodbUrl} (${dataDir ? `data in ${dataDir}` : 'in memory'})${values['relaxed-limits'] || process.env.RELAXED_LIMITS === 'true' ? ' | relaxed limits' : ''} | Ctrl-C stops`,
   );
 };
 

@@ -90,7 +90,9 @@ it('`npm start` prints one ready line with both endpoints, serves the SDK, and o
   const client = sdk(s.apiUrl);
   expect((await client.send(new SetTaskStatusCommand({ taskId: task.taskId, taskStatus: 'FINISHED' }))).$metadata.httpStatusCode).toBe(200);
   client.destroy();
-  expect(s.output().split('\n').filter((l) => READY.test(l))).toHaveLength(1);
+  const ready = s.output().split('\n').filter((l) => READY.test(l));
+  expect(ready).toHaveLength(1);
+  expect(ready[0]).not.toMatch(/relaxed limits/);
   expect(await stop(s, 'SIGTERM')).toBe(0);
   expect(await listening(s.apiUrl)).toBe(false);
   expect(await listening(s.dynamodbUrl)).toBe(false);
@@ -151,8 +153,9 @@ it('with --host 0.0.0.0 exposes the API only: the engine stays on the loopback i
   }
 });
 
-it('with --relaxed-limits takes periods in seconds: the JS SDK runs a task loop with a retry a second later', async () => {
+it('with --relaxed-limits takes periods in seconds (its ready line says so): the JS SDK runs a task loop with a retry a second later', async () => {
   const s = await start(['--relaxed-limits']);
+  expect(s.output().split('\n').find((l) => READY.test(l))).toMatch(/ \| relaxed limits \| Ctrl-C stops$/);
   const client = sdk(s.apiUrl);
   try {
     const { pipelineId } = await client.send(new CreatePipelineCommand({ name: 'relaxed', uniqueId: 'relaxed' }));
