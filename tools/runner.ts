@@ -6,11 +6,15 @@
  * or FAILED (exit code and the end of stderr); a ShellCommandPrecondition's command ends it FINISHED (met) or
  * FALSE (not met yet). Heartbeats every 15 minutes. Ctrl-C (or SIGTERM) stops it
  * cleanly: no new task is taken, a command still running is stopped and its task reported FAILED.
- * It evaluates nothing itself: what it runs is what PollForTask handed out.
+ * It evaluates nothing itself: what it runs is what PollForTask handed out. It prints one line per task (time,
+ * pipeline, object, attempt, outcome, seconds), a summary when it stops, and once, at the start, a hint when no
+ * pipeline of its account names its worker group.
  */
 import { spawn } from 'node:child_process';
 import { hostname as osHostname } from 'node:os';
 import {
+  GetPipelineDefinitionCommand,
+  ListPipelinesCommand,
   PollForTaskCommand,
   ReportTaskProgressCommand,
   ReportTaskRunnerHeartbeatCommand,
@@ -58,6 +62,9 @@ const main = async () => {
   await heartbeat();
   const beating = setInterval(heartbeat, HEARTBEAT_EVERY_MS);
   console.log(`runner ${runnerId} polling ${values.endpoint} for worker group ${workerGroup} | Ctrl-C stops`);
+  const outcomes: Record<string, number> = {};
+  // Said once, at the start, while the first poll waits: a runner of the wrong account or group would wait silently.
+  void whyNothing(sdk, workerGroup).then((hint) => hint && console.log(hint), () => undefined);
   while (!stopping) {
     const polled = await sdk.send(new PollForTaskCommand({ workerGroup, hostname }), { abortSignal: polling.signal }).catch((err: Error) => {
       if (stopping) return undefined;
@@ -65,24 +72,29 @@ const main = async () => {
     });
     const taskObject = polled?.taskObject;
     if (!taskObject?.taskId) continue;
-    await runTask(taskObject, (s) => (stopCurrent = s), () => stopping);
+    const started = Date.now();
+    const outcome = await runTask(taskObject, (s) => (stopCurrent = s), () => stopping);
     stopCurrent = undefined;
+    outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+    const object = taskObject.attemptId!.replace(/^@/, '').replace(/_\d{4}-\d\d-\d\dT[\d:]+_Attempt=\d+$/, '');
+    console.log(`${new Date().toISOString().slice(11, 19)}  ${taskObject.pipelineId}  ${object}  ${taskObject.attemptId}  ${outcome}  ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
   clearInterval(beating);
   sdk.destroy();
-  console.log('stopped');
+  const total = Object.values(outcomes).reduce((a, b) => a + b, 0);
+  console.log(`stopped after ${total} task${total === 1 ? '' : 's'}${total ? `: ${Object.entries(outcomes).map(([k, n]) => `${n} ${k}`).join(', ')}` : ''}`);
 
-  async function runTask(task: TaskObject, onStop: (stop: () => void) => void, isStopping: () => boolean): Promise<void> {
+  /** Runs the task and reports its outcome; what it was (FINISHED, FAILED, FALSE, or CANCELED by the service). */
+  async function runTask(task: TaskObject, onStop: (stop: () => void) => void, isStopping: () => boolean): Promise<string> {
     const taskId = task.taskId!;
     const fields = task.objects?.[task.attemptId!]?.fields ?? [];
     const command = fields.find((f) => f.key === 'command')?.stringValue;
     const args = fields.filter((f) => f.key === 'scriptArgument').map((f) => f.stringValue ?? '');
-    if ((await sdk.send(new ReportTaskProgressCommand({ taskId }))).canceled) return;
+    if ((await sdk.send(new ReportTaskProgressCommand({ taskId }))).canceled) return 'CANCELED';
     if (command === undefined) {
       await sdk.send(new SetTaskStatusCommand({ taskId, taskStatus: 'FAILED', errorId: 'NoCommand', errorMessage: 'The task has no command (scriptUri is not supported by this runner).' }));
-      return;
+      return 'FAILED';
     }
-    console.log(`${task.attemptId}: ${command}`);
     const child = spawn('/bin/sh', ['-c', command, 'sh', ...args], { stdio: ['ignore', 'inherit', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => {
@@ -100,7 +112,7 @@ const main = async () => {
     }, PROGRESS_EVERY_MS);
     const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
     clearInterval(progress);
-    if (canceled) return; // the service canceled it: nothing to report (SetTaskStatus's doc)
+    if (canceled) return 'CANCELED'; // the service canceled it: nothing to report (SetTaskStatus's doc)
     const ok = code === 0 && !isStopping();
     // A precondition's command that exits non-zero means "not met yet" (FALSE: the service checks again later).
     const precondition = fields.find((f) => f.key === 'type')?.stringValue === 'ShellCommandPrecondition' && !isStopping();
@@ -112,8 +124,22 @@ const main = async () => {
           : { taskId, taskStatus: status },
       ),
     );
-    console.log(`${task.attemptId}: ${status}`);
+    return status;
   }
+};
+
+/**
+ * Whether any pipeline of this account (the access key is the account) sends work to the worker group, from its
+ * first page of pipelines (up to 25 definitions read): a line saying what to check when none does.
+ */
+const whyNothing = async (sdk: ReturnType<typeof dataPipelineClient>, workerGroup: string): Promise<string | undefined> => {
+  const ids = ((await sdk.send(new ListPipelinesCommand({}))).pipelineIdList ?? []).map((p) => p.id!).slice(0, 25);
+  if (ids.length === 0) return `no pipeline in this account (its access key is the account): put and activate one whose activities have workerGroup '${workerGroup}'`;
+  for (const pipelineId of ids) {
+    const definition = await sdk.send(new GetPipelineDefinitionCommand({ pipelineId })).catch(() => undefined);
+    if (definition?.pipelineObjects?.some((o) => o.fields?.some((f) => f.key === 'workerGroup' && f.stringValue === workerGroup))) return undefined;
+  }
+  return `none of this account's pipelines${ids.length === 25 ? ' (the first 25)' : ''} names worker group '${workerGroup}': waiting anyway (an activity's runsOn resource's workerGroup, or its id, counts too)`;
 };
 
 runTool('runner', USAGE, main);

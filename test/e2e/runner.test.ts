@@ -65,5 +65,30 @@ it('runs each activity\'s command in order of dependencies, reports FAILED with 
     expect(await exited).toBe(0);
   }
   expect(output).toContain('SIGINT: stopping');
+  // One line per task: time, pipeline, object, attempt, outcome, seconds; then the summary.
+  expect(output).toMatch(new RegExp(`\\d\\d:\\d\\d:\\d\\d  ${pipelineId}  First  @First_[^ ]+_Attempt=1  FINISHED  \\d+\\.\\d s`));
+  expect(output).toMatch(new RegExp(`  ${pipelineId}  Broken  @Broken_[^ ]+_Attempt=1  FAILED  `));
+  expect(output).toContain('stopped after 3 tasks: 2 FINISHED, 1 FAILED');
+  expect(output).not.toContain('no pipeline in this account');
   expect(existsSync(out)).toBe(true);
+});
+
+it('says once, at the start, when no pipeline of its account names its worker group (a key of another account polls silently otherwise)', async () => {
+  const runner: ChildProcess = spawn(process.execPath, [require.resolve('tsx/cli'), 'tools/runner.ts', '--endpoint', endpoint.apiUrl, '--worker-group', 'nobody-uses-this'], {
+    cwd: join(__dirname, '..', '..'),
+    env: { ...process.env, AWS_ACCESS_KEY_ID: 'AKIARUNNERLONELY0001', AWS_SECRET_ACCESS_KEY: 'x' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  runner.stdout!.on('data', (c: Buffer) => (output += c.toString()));
+  runner.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+  try {
+    await until(() => output.includes('no pipeline in this account'));
+  } finally {
+    const exited = new Promise<number | null>((resolve) => runner.on('exit', (code) => resolve(code)));
+    runner.kill('SIGINT');
+    expect(await exited).toBe(0);
+  }
+  expect(output).toContain("no pipeline in this account (its access key is the account): put and activate one whose activities have workerGroup 'nobody-uses-this'");
+  expect(output).toContain('stopped after 0 tasks');
 });
