@@ -8,7 +8,7 @@ import { LOCAL_BUNDLE_FILE } from '../lib/handler-bundle';
 import { tableNamesFromEnv, TABLES, TableKey } from '../lambda/store/tables';
 import { dynamoDbClient, ensureTables, LOCAL_AWS_ENV, quietNodeVersionNotice } from './dynamodb';
 import { Engine, startEngine } from './engine';
-import { createHttpDoor } from './http-door';
+import { AnsweredRequest, createHttpDoor } from './http-door';
 
 export interface LocalEndpointOptions {
   /** Where the API listens. */
@@ -22,6 +22,8 @@ export interface LocalEndpointOptions {
   /** Use this DynamoDB-compatible endpoint instead of starting the embedded engine. */
   readonly dynamodbEndpoint?: string;
   readonly dataDir?: string;
+  /** Told of each request once answered (npm start's one line a request on a terminal). */
+  readonly onAnswered?: (r: AnsweredRequest) => void;
 }
 
 /** How long a stop waits for requests in flight before cutting their connections. */
@@ -79,7 +81,7 @@ export const startLocalEndpoint = async (options: LocalEndpointOptions): Promise
   client.destroy();
 
   const handler = bundle.createHandler(process.env, { dynamoDbRequestHandler: engine?.requestHandler });
-  const server = createHttpDoor(handler, (err) => console.error('local endpoint: unexpected error', err));
+  const server = createHttpDoor(handler, (err) => console.error('local endpoint: unexpected error', err), undefined, options.onAnswered);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolve());

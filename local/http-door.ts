@@ -8,7 +8,7 @@ import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import type { ProxyHandler } from '../lambda/handler';
 import { FUNCTION_TIMEOUT_SECONDS } from '../lib/function-settings';
-import { localIdentity } from '../lambda/identity';
+import { DEFAULT_ACCOUNT, localIdentity } from '../lambda/identity';
 import { CONTENT_TYPE, INTERNAL_ERROR_MESSAGE } from '../lambda/protocol/aws-json';
 
 export type { ProxyHandler };
@@ -147,15 +147,38 @@ const proxyEvent = (req: IncomingMessage, body: Buffer, requestId: string): APIG
   };
 };
 
+/** What the door saw of one request, once answered: what a person watching `npm start` wants to read. */
+export interface AnsweredRequest {
+  readonly at: Date;
+  readonly account: string;
+  /** The X-Amz-Target's operation, as sent (cut at 64 characters), or `-`. */
+  readonly operation: string;
+  readonly status: number;
+  readonly ms: number;
+  readonly requestId: string;
+}
+
+/** `12:00:01.234  123456789012  PollForTask  200  20015 ms  <request id>` */
+export const requestLine = (r: AnsweredRequest): string =>
+  `${r.at.toISOString().slice(11, 23)}  ${r.account}  ${r.operation.padEnd(26)}  ${r.status}  ${String(r.ms).padStart(6)} ms  ${r.requestId}`;
+
 export const createHttpDoor = (
   handler: ProxyHandler,
   onError: (err: unknown) => void,
   limits: { maxInFlightBodyBytes: number } = { maxInFlightBodyBytes: MAX_IN_FLIGHT_BODY_BYTES },
+  onAnswered?: (r: AnsweredRequest) => void,
 ): Server => {
   const inFlight = new InFlightBytes(limits.maxInFlightBodyBytes);
   const server = createServer(async (req, res) => {
     const requestId = randomUUID();
     const held = { bytes: 0 };
+    if (onAnswered) {
+      const at = new Date();
+      res.once('finish', () => {
+        const target = String(req.headers['x-amz-target'] ?? '-');
+        onAnswered({ at, account: localIdentity(req.headers.authorization).accountId ?? DEFAULT_ACCOUNT, operation: target.slice(target.indexOf('.') + 1, target.indexOf('.') + 65) || '-', status: res.statusCode, ms: Date.now() - at.getTime(), requestId });
+      });
+    }
     try {
       const path = (req.url ?? '/').split('?')[0];
       if (req.method !== 'POST' || path !== '/') {

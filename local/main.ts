@@ -6,6 +6,7 @@
 import { ensureHandlerBundle } from '../tools/build-handler';
 import { parseFlags, runTool, UsageError, usageText, wholeNumber } from '../tools/cli';
 import { startLocalEndpoint } from './endpoint';
+import { AnsweredRequest, requestLine } from './http-door';
 
 const FLAGS = {
   port: { type: 'string', help: 'port of the Data Pipeline endpoint, 0 for a free one (PORT)', default: '8080' },
@@ -28,8 +29,12 @@ const main = async () => {
   const values = parseFlags(process.argv.slice(2), FLAGS) as Record<string, string | undefined> & { 'relaxed-limits'?: boolean };
   const apiPort = port('port', values.port ?? process.env.PORT, 8080);
   const enginePort = port('dynamodb-port', values['dynamodb-port'] ?? process.env.DYNAMODB_PORT, 8000);
-  // Readable logs on a terminal unless the user chose otherwise (POWERTOOLS_DEV pretty-prints the JSON).
-  if (process.stdout.isTTY) process.env.POWERTOOLS_DEV ??= 'true';
+  // On a terminal, one line a request (time, account, operation, status, ms, request id) instead of the handler's
+  // JSON lines, unless the user asked for them (POWERTOOLS_LOG_LEVEL, e.g. DEBUG; or POWERTOOLS_DEV): then those,
+  // pretty-printed. Not on a terminal (a pipe, a file, CI): the JSON lines, as in Lambda.
+  const oneLine = process.stdout.isTTY && process.env.POWERTOOLS_LOG_LEVEL === undefined && process.env.POWERTOOLS_DEV === undefined;
+  if (oneLine) process.env.POWERTOOLS_LOG_LEVEL = 'WARN';
+  else if (process.stdout.isTTY) process.env.POWERTOOLS_DEV ??= 'true';
   const dataDir = values.data ?? process.env.DATA_DIR;
   // Read by the handler bundle when it loads (lambda/runs/run-limits.ts): periods in seconds, no minimums.
   if (values['relaxed-limits']) process.env.RELAXED_LIMITS = 'true';
@@ -41,6 +46,7 @@ const main = async () => {
     dynamodbHost: values['dynamodb-host'] ?? process.env.DYNAMODB_HOST ?? '127.0.0.1',
     dynamodbPort: enginePort,
     dataDir,
+    ...(oneLine && { onAnswered: (r: AnsweredRequest) => console.log(requestLine(r)) }),
   });
   let stopping = false;
   const stop = (signal: string) => {
