@@ -61,7 +61,7 @@ export interface SpawnedEndpoint {
 const READY = /DataPipeline endpoint (http:\/\/[0-9.]+:\d+) \| DynamoDB engine (http:\/\/[0-9.]+:\d+)/;
 
 /** `npm start --relaxed-limits`'s program on free ports, its ready line read as test/e2e/npm-start.test.ts does. */
-export const spawnEndpoint = (options: { relaxed?: boolean } = {}): Promise<SpawnedEndpoint> =>
+export const spawnEndpoint = (options: { relaxed?: boolean; dataDir?: string } = {}): Promise<SpawnedEndpoint> =>
   new Promise((resolve, reject) => {
     const env: NodeJS.ProcessEnv = { ...process.env, ...LOCAL_PROGRAM_ENV, PORT: '0', DYNAMODB_PORT: '0', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
     // Only errors are logged: the 500s are what a run must explain, and a quiet child costs the run no CPU.
@@ -69,7 +69,7 @@ export const spawnEndpoint = (options: { relaxed?: boolean } = {}): Promise<Spaw
     delete env.POWERTOOLS_DEV;
     delete env.DYNAMODB_ENDPOINT;
     delete env.TABLE_PREFIX;
-    const args = localProgramArgs(options.relaxed === false ? [] : ['--relaxed-limits']);
+    const args = localProgramArgs([...(options.relaxed === false ? [] : ['--relaxed-limits']), ...(options.dataDir !== undefined ? ['--data', options.dataDir] : [])]);
     const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let ready = false;
