@@ -69,7 +69,7 @@ it(`the endpoint's memory comes back within ${MAX_RSS_GROWTH_MB} MB of its level
   const back = await rssComesBackTo(endpoint!.pid, beforeMiB + MAX_RSS_GROWTH_MIB, 60_000);
   process.stderr.write(`hostile.test: memory ${beforeMiB.toFixed(1)} MiB before, ${back.lowestMiB.toFixed(1)} MiB after\n`);
   expect(back.lowestMiB - beforeMiB).toBeLessThanOrEqual(MAX_RSS_GROWTH_MIB);
-});
+}, 90_000);
 
 it('exits 0 on SIGTERM sent while long polls and costly evaluations are in flight', async () => {
   expect((await stopWhileBusy(endpoint!, client)).code).toBe(0);
