@@ -7,6 +7,8 @@ import { optional, required, SHAPES, structure } from '../model/shapes';
 import { openInstances, park } from './parking';
 import type { Operation, OperationResult, RequestContext } from './operation';
 import { loadPipeline, pipelineDeleted } from './pipeline-access';
+import { endLiveAttempt } from './run-progress';
+import { cancel } from '../runs/transitions';
 
 export const DEACTIVATE_PIPELINE_INPUT = structure({ pipelineId: required(SHAPES.id), cancelActive: optional(SHAPES.boolean) });
 
@@ -32,19 +34,17 @@ const run = async (input: Input, ctx: RequestContext): Promise<OperationResult> 
   return { ok: true, output: {}, log: { outcome: written === 'ok' ? 'deactivated' : 'never activated', canceled } };
 };
 
-/** The running instances (among the open ones of the run summary, read by key): CANCELED, with their attempts and tasks. */
+/**
+ * The running instances (among the open ones of the run summary, read by key): CANCELED as TRY_CANCEL cancels
+ * them, their task first (a runner whose SetTaskStatus already won keeps its outcome), and with cascade their
+ * consumers CASCADE_FAILED, so that the run ends and the pipeline can be activated again.
+ */
 const cancelRunning = async (ctx: RequestContext, pipelineId: string, open: Awaited<ReturnType<typeof openInstances>>): Promise<number> => {
-  const running = open.instances.filter((i) => i.status === 'RUNNING');
-  const heads = new Map(open.heads.map((a) => [a.attemptId, a]));
   const at = ctx.now().toISOString();
   let canceled = 0;
-  for (const i of running) {
-    const attempt = i.headAttempt === undefined ? undefined : heads.get(i.headAttempt);
-    if (attempt?.status === 'RUNNING') {
-      await ctx.stores.runs.cancelAttempt(pipelineId, attempt.attemptId, at);
-      if (attempt.taskId) await ctx.stores.tasks.cancelTask(attempt.taskId);
-    }
-    await ctx.stores.runs.apply(pipelineId, ctx.caller.accountId, [{ instanceId: i.instanceId, from: ['RUNNING'], to: 'CANCELED' }], at);
+  for (const i of open.instances.filter((x) => x.status === 'RUNNING')) {
+    if ((await endLiveAttempt(ctx, pipelineId, i, at)) === 'runner') continue;
+    await ctx.stores.runs.apply(pipelineId, ctx.caller.accountId, cancel(i), at);
     canceled++;
   }
   return canceled;

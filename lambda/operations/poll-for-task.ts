@@ -20,6 +20,7 @@ import { expireLease, settleCandidate } from './run-progress';
 import { advanceMarker } from './schedule-progress';
 import { claimable, recheckParked } from './parking';
 import { buildTaskObject } from './task-object';
+import { FINAL_INSTANCE_STATUSES } from '../runs/run-model';
 
 export const POLL_FOR_TASK_INPUT = structure({
   workerGroup: required(SHAPES.string),
@@ -95,13 +96,29 @@ const takeAttempt = async (input: Input, ctx: RequestContext, evaluation: Evalua
       headAttempt: claimed.attemptId,
     };
     const taskObject = buildTaskObject(evaluation, withActivationValues(read.definition, read.pipeline), instance, claimed, taskId);
-    await ctx.stores.runs.instanceStarted(c.pipelineId, claimed.instanceId, claimed.attemptId);
+    if (!(await ctx.stores.runs.instanceStarted(c.pipelineId, claimed.instanceId, claimed.attemptId)) && (await outlived(ctx, c.pipelineId, claimed))) {
+      await ctx.stores.runs.cancelAttempt(c.pipelineId, c.attemptId, now.toISOString());
+      return 'moved';
+    }
     await ctx.stores.tasks.putTask({ taskId, pipelineId: c.pipelineId, attemptId: claimed.attemptId, state: 'RUNNING', instance });
     return { ok: true, output: { taskObject }, log: { pipelineId: c.pipelineId, attemptId: claimed.attemptId } };
   } catch (err) {
     await ctx.stores.runs.release(c, taskId).catch(() => undefined); // best effort: its lease passes otherwise
     throw err;
   }
+};
+
+/**
+ * Whether a claimed attempt outlived its instance: the instance ended (canceled, marked finished, failed) or has a
+ * later attempt, so no runner must get it. An attempt is written before its instance's change (the store's
+ * order), and an operator's change can land between a retry's two writes: such an attempt is left in the ready
+ * index. (An instance still RUNNING from the attempt before, whose change to this one has not landed yet, is not
+ * outlived: the attempt is handed out.)
+ */
+const outlived = async (ctx: RequestContext, pipelineId: string, claimed: { instanceId: string; number: number }): Promise<boolean> => {
+  const instance = await ctx.stores.runs.getInstance(pipelineId, claimed.instanceId);
+  if (!instance || FINAL_INSTANCE_STATUSES.includes(instance.status)) return true;
+  return instance.attemptCount > claimed.number;
 };
 
 /**
@@ -119,8 +136,8 @@ const takeOne = async (input: Input, ctx: RequestContext, evaluation: Evaluation
       continue;
     }
     if (c.status === 'RUNNING') {
-      await expireLease(ctx, c, accountId); // its lease has passed
-      again = true;
+      // Its lease has passed: given up, unless the request is near its end (then the next poll does it).
+      if ((await expireLease(ctx, c, accountId)) !== 'not now') again = true;
       continue;
     }
     if (c.status !== 'WAITING_FOR_RUNNER') {

@@ -80,6 +80,23 @@ export const settleAttempt = async (ctx: RequestContext, accountId: string, atte
   await ctx.stores.runs.settled(attempt.pipelineId, attempt.attemptId);
 };
 
+/**
+ * The live (waiting or running) head attempt of an instance an operator ends (TRY_CANCEL, MARK_FINISHED,
+ * DeactivatePipeline's cancelActive): its task first (the arbiter with SetTaskStatus), then the attempt CANCELED.
+ * 'runner' when the runner's SetTaskStatus had already won the task: its call records the attempt and moves the run.
+ */
+export const endLiveAttempt = async (ctx: RequestContext, pipelineId: string, instance: Pick<Instance, 'headAttempt'>, at: string): Promise<'ended' | 'runner'> => {
+  if (instance.headAttempt === undefined) return 'ended';
+  const attempt = await ctx.stores.runs.getAttempt(pipelineId, instance.headAttempt);
+  if (!attempt || (attempt.status !== 'WAITING_FOR_RUNNER' && attempt.status !== 'RUNNING')) return 'ended';
+  if (attempt.taskId) {
+    const task = await ctx.stores.tasks.cancelTask(attempt.taskId);
+    if (task && task.state !== 'CANCELED') return 'runner';
+  }
+  await ctx.stores.runs.cancelAttempt(pipelineId, attempt.attemptId, at);
+  return 'ended';
+};
+
 /** An ended attempt the ready index still offers: the call that ended it died before settling it. */
 export const settleCandidate = async (ctx: RequestContext, candidate: Candidate, accountId: string): Promise<void> => {
   const attempt = await ctx.stores.runs.getAttempt(candidate.pipelineId, candidate.attemptId);
@@ -93,10 +110,18 @@ export const settleCandidate = async (ctx: RequestContext, candidate: Candidate,
  * Then it is settled: its task canceled, or its SetTaskStatus applied if that won the task (settleAttempt). A
  * crash in between leaves it in the ready index, due in SETTLE_AFTER_MS, for a poller to settle.
  */
-export const expireLease = async (ctx: RequestContext, candidate: Candidate, accountId: string): Promise<void> => {
+export const expireLease = async (ctx: RequestContext, candidate: Candidate, accountId: string): Promise<'expired' | 'not now' | 'moved on'> => {
+  // What follows a timeout (a retry, or a failure and its cascade over the run) is bounded by the definition (100
+  // objects), not by the request: none is started in the last LEASE_RESERVE_MS of a request, so it answers in time
+  // (docs/behaviour.md §11); the next poll or read gives the lease up.
+  if (Date.now() > ctx.deadline - LEASE_RESERVE_MS) return 'not now';
   const attempt = await ctx.stores.runs.getAttempt(candidate.pipelineId, candidate.attemptId);
-  if (!attempt || attempt.status !== 'RUNNING' || attempt.availableAt !== candidate.availableAt) return; // renewed or ended meanwhile
+  if (!attempt || attempt.status !== 'RUNNING' || attempt.availableAt !== candidate.availableAt) return 'moved on'; // renewed or ended meanwhile
   const now = ctx.now();
-  if (!(await ctx.stores.runs.expire(candidate, now.toISOString(), settleFrom(now)))) return;
+  if (!(await ctx.stores.runs.expire(candidate, now.toISOString(), settleFrom(now)))) return 'moved on';
   await settleAttempt(ctx, accountId, { ...attempt, status: 'TIMEDOUT' });
+  return 'expired';
 };
+
+/** The time a request keeps for itself after giving up a lease, at most (a timeout's consequences take well under it). */
+export const LEASE_RESERVE_MS = 1500;

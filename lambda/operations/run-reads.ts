@@ -1,7 +1,8 @@
 /**
  * Instances and attempts as readers see them, read by key or a page at a time, never the whole history: a
- * RUNNING attempt whose lease has passed is given up first (as a poll would), so no reader sees an attempt
- * RUNNING beyond its lease; an attempt comes with its instance (for the period it shows).
+ * RUNNING attempt whose lease has passed is given up first (as a poll would, while the request has time: see
+ * expireLease), so a reader does not see an attempt RUNNING beyond its lease; an attempt comes with its instance
+ * (for the period it shows).
  */
 import type { PipelineObject } from '../definitions/definition';
 import type { StoredAttempt, StoredInstance } from '../store/run-store';
@@ -14,12 +15,16 @@ interface Read {
   readonly attempts: readonly StoredAttempt[];
 }
 
-/** Gives up the passed leases among `read`'s attempts; true when any was. */
+/**
+ * Gives up the passed leases among `read`'s attempts, while the request has time for it (expireLease: those left
+ * show RUNNING, past their lease, until the next poll or read); true when any was.
+ */
 const expirePassed = async (ctx: RequestContext, pipelineId: string, read: Read): Promise<boolean> => {
   const now = ctx.now().toISOString();
   const passed = read.attempts.filter((a) => a.status === 'RUNNING' && a.leaseUntil !== undefined && a.leaseUntil <= now);
-  for (const a of passed) await expireLease(ctx, { pipelineId, attemptId: a.attemptId, availableAt: a.leaseUntil!, status: 'RUNNING' }, ctx.caller.accountId);
-  return passed.length > 0;
+  let any = false;
+  for (const a of passed) if ((await expireLease(ctx, { pipelineId, attemptId: a.attemptId, availableAt: a.leaseUntil!, status: 'RUNNING' }, ctx.caller.accountId)) !== 'not now') any = true;
+  return any;
 };
 
 /** The described objects of `read`, with the instances its attempts belong to read by key when not among them. */

@@ -7,15 +7,23 @@ import { cut } from '../model/text';
 import { list, required, SHAPES, structure } from '../model/shapes';
 
 /**
- * Ids a SetStatus call takes (docs/behaviour.md §11): each instance is a few reads and writes by key, so a
- * thousand stay well within the request's deadline; the model sets no bound.
+ * Ids a SetStatus call takes (docs/behaviour.md §11): canceling an instance is about 7 requests by key (its attempt,
+ * task, instance, the run summary, a re-read), so 100 stay within the request's deadline deployed too (~5 ms a
+ * request); the model sets no bound.
  */
-export const MAX_SET_STATUS_IDS = 1000;
+export const MAX_SET_STATUS_IDS = 100;
+/**
+ * Instances one SetStatus call may change (docs/behaviour.md §11): those it names and, through their runs' edges,
+ * their consumers and dependents. A definition of 100 activities each consumed by many makes each cancel reach
+ * the whole run, so the ids alone do not bound the work: this does, each a few requests by key.
+ */
+export const MAX_SET_STATUS_CHANGES = 500;
 import { cancel, markFinished, rerun, sibling } from '../runs/transitions';
 import type { StoredInstance } from '../store/run-store';
 import type { Operation, OperationResult, RequestContext } from './operation';
 import { invalidRequest, loadPipeline, pipelineDeleted, readDefinition, shownVersion } from './pipeline-access';
-import { applyEffects } from './run-progress';
+import { applyEffects, endLiveAttempt } from './run-progress';
+import { FINAL_INSTANCE_STATUSES } from '../runs/run-model';
 import { parkWaiting, unparkWaiting } from './parking';
 
 export const COMPONENT_STATUSES = ['PAUSE', 'RESUME'] as const;
@@ -54,20 +62,27 @@ const run = async (input: Input, ctx: RequestContext): Promise<OperationResult> 
     return { ok: true, output: {}, log: { count: ids.length } };
   }
   // Instances are read by key: what a call costs is what it names, never the pipeline's history.
-  const known = new Set((await ctx.stores.runs.getInstances(pipelineId, ids.filter((id) => id.startsWith('@')))).map((i) => i.instanceId));
+  const named = await ctx.stores.runs.getInstances(pipelineId, ids.filter((id) => id.startsWith('@')));
+  const known = new Set(named.map((i) => i.instanceId));
   const unknown = ids.filter((id) => !known.has(id));
   if (unknown.length > 0) return { ok: false, error: invalidRequest(refusalFor(unknown, 'instances', input.status)) };
+  // The instances the call may change: those named and, through the run's edges, their downstream and dependents.
+  const touched = new Set(named.flatMap((i) => [i.instanceId, ...[...(i.settings.downstream ?? []), ...(i.settings.dependents ?? [])].map((c) => sibling(i, c))]));
+  if (touched.size > MAX_SET_STATUS_CHANGES) {
+    return { ok: false, error: invalidRequest(`${input.status} of these ${ids.length} instances may change ${touched.size} instances (their consumers and dependents); a call changes at most ${MAX_SET_STATUS_CHANGES}: name fewer instances at once.`) };
+  }
+  const cascaded = new Set<string>(); // consumers this call made CASCADE_FAILED already: each is written once
   for (const id of ids) {
     const instance = await ctx.stores.runs.getInstance(pipelineId, id); // each change sees the ones before it
     if (!instance) continue;
-    const refusal = await change(ctx, pipelineId, instance, input.status);
+    const refusal = await change(ctx, pipelineId, instance, input.status, cascaded);
     if (refusal !== undefined) return { ok: false, error: invalidRequest(refusal) };
   }
   return { ok: true, output: {}, log: { count: ids.length } };
 };
 
 /** One instance's change; a refusal when the state machine refuses it (a rerun blocked by a failed dependency). */
-const change = async (ctx: RequestContext, pipelineId: string, instance: StoredInstance, status: string): Promise<string | undefined> => {
+const change = async (ctx: RequestContext, pipelineId: string, instance: StoredInstance, status: string, cascaded: Set<string>): Promise<string | undefined> => {
   const now = ctx.now();
   const { accountId } = ctx.caller;
   if (status === 'RERUN') {
@@ -79,25 +94,20 @@ const change = async (ctx: RequestContext, pipelineId: string, instance: StoredI
     await ctx.stores.runs.apply(pipelineId, accountId, changes, now.toISOString());
     return undefined;
   }
-  await endLiveAttempt(ctx, pipelineId, instance, now.toISOString());
+  const at = now.toISOString();
+  // The attempt's task first: a runner whose SetTaskStatus already won keeps that outcome on its attempt; the
+  // instance is then canceled (or finished) only if still live (a FINISHED one stays so).
+  await endLiveAttempt(ctx, pipelineId, instance, at);
   if (status === 'MARK_FINISHED') await applyEffects(ctx, pipelineId, accountId, markFinished(instance));
-  else await ctx.stores.runs.apply(pipelineId, accountId, cancel(instance), now.toISOString());
-  return undefined;
-};
-
-/**
- * The attempt still waiting or running of an instance that is canceled or marked finished: CANCELED, and its task.
- * The task first (the arbiter with SetTaskStatus): if the runner's outcome is already there, the attempt keeps it.
- */
-const endLiveAttempt = async (ctx: RequestContext, pipelineId: string, instance: StoredInstance, at: string) => {
-  if (instance.headAttempt === undefined) return;
-  const attempt = await ctx.stores.runs.getAttempt(pipelineId, instance.headAttempt);
-  if (!attempt || (attempt.status !== 'WAITING_FOR_RUNNER' && attempt.status !== 'RUNNING')) return;
-  if (attempt.taskId) {
-    const task = await ctx.stores.tasks.cancelTask(attempt.taskId);
-    if (task && task.state !== 'CANCELED') return; // the runner's SetTaskStatus won: its call records the attempt
+  else {
+    const changes = cancel(instance).filter((c) => c.to !== 'CASCADE_FAILED' || !cascaded.has(c.instanceId));
+    await ctx.stores.runs.apply(pipelineId, accountId, changes, at);
+    for (const c of changes) if (c.to === 'CASCADE_FAILED') cascaded.add(c.instanceId);
   }
-  await ctx.stores.runs.cancelAttempt(pipelineId, attempt.attemptId, at);
+  // A retry may have made the instance's next attempt between the read and the change: that one ends too.
+  const after = await ctx.stores.runs.getInstance(pipelineId, instance.instanceId);
+  if (after && after.headAttempt !== instance.headAttempt && FINAL_INSTANCE_STATUSES.includes(after.status)) await endLiveAttempt(ctx, pipelineId, after, at);
+  return undefined;
 };
 
 const refusalFor = (unknown: readonly string[], expected: string, status: string): string => {

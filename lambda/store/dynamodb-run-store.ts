@@ -455,8 +455,8 @@ export class DynamoDbRunStore implements RunStore {
     return attempt?.status === 'CANCELED' ? 'canceled' : 'lost';
   }
 
-  async instanceStarted(pipelineId: string, instanceId: string, attemptId: string): Promise<void> {
-    await this.update(pipelineId, instanceId, {
+  instanceStarted(pipelineId: string, instanceId: string, attemptId: string): Promise<boolean> {
+    return this.update(pipelineId, instanceId, {
       expression: 'SET #status = :running, #head = :head',
       condition: '#status IN (:waiting, :deps)',
       names: { '#status': ATTR.status, '#head': ATTR.headAttempt },

@@ -176,6 +176,9 @@ export interface RunStore {
    * change, whether the instance holds it now (written by this call, or found so: a retry after a crash).
    */
   apply(pipelineId: string, accountId: string, changes: readonly InstanceChange[], at: string): Promise<boolean[]>;
-  /** Moves the instance of a claimed attempt to RUNNING (if it was waiting), its head attempt that one. (Its @actualStartTime is its run's start.) */
-  instanceStarted(pipelineId: string, instanceId: string, attemptId: string): Promise<void>;
+  /**
+   * Moves the instance of a claimed attempt to RUNNING (if it was waiting), its head attempt that one; false when
+   * it was not waiting. (Its @actualStartTime is its run's start.)
+   */
+  instanceStarted(pipelineId: string, instanceId: string, attemptId: string): Promise<boolean>;
 }

@@ -419,6 +419,101 @@ describe('crashes between the writes of ActivatePipeline and PollForTask, never 
   });
 });
 
+describe('operators racing runners: DeactivatePipeline, TRY_CANCEL and a runner\'s SetTaskStatus', () => {
+  const CASCADING = (extra: Record<string, string> = {}) => DEFAULT('wg', { maximumRetries: '0', ...extra });
+
+  it('DeactivatePipeline (cancelActive) cancels the running instance and, with cascade, its consumers: the run ends, and the pipeline activates again', async () => {
+    const r = await setUp([CASCADING(), shell('A'), shell('B', { dependsOn: { ref: 'A' } })]);
+    expect((await r.poll())?.attemptId).toBe(`${at('A')}_Attempt=1`);
+    expect((await r.call('DeactivatePipeline', { pipelineId: r.pipelineId })).status).toBe(200);
+    expect(await r.describe([at('A'), at('B')])).toEqual({ [at('A')]: 'CANCELED', [at('B')]: 'CASCADE_FAILED' });
+    r.time.advance(1000);
+    expect((await r.call('ActivatePipeline', { pipelineId: r.pipelineId })).status).toBe(200);
+    expect((await r.poll())?.attemptId).toBe('@A_2026-11-29T10:00:01_Attempt=1');
+  });
+
+  it('DeactivatePipeline held after reading the attempt while the runner finishes it: the runner\'s FINISHED stands on task, attempt and instance', async () => {
+    let armed = false;
+    const hold = holdAt<RunStore>('getAttempt', { armed: () => armed, after: () => true });
+    const r = await setUp([CASCADING(), shell('A')], { runs: hold.wrap });
+    const t = await r.poll();
+    armed = true;
+    const deactivating = r.call('DeactivatePipeline', { pipelineId: r.pipelineId });
+    await hold.arrived;
+    expect((await r.call('SetTaskStatus', { taskId: t.taskId, taskStatus: 'FINISHED' })).status).toBe(200);
+    hold.release();
+    expect((await deactivating).status).toBe(200);
+    expect(await r.describe([at('A'), `${at('A')}_Attempt=1`])).toEqual({ [at('A')]: 'FINISHED', [`${at('A')}_Attempt=1`]: 'FINISHED' });
+  });
+
+  it('TRY_CANCEL held after reading the instance while the runner fails its attempt (a retry is made): the retry is canceled too, and never handed out', async () => {
+    let armed = false;
+    const hold = holdAt<RunStore>('getAttempt', { armed: () => armed });
+    const r = await setUp([DEFAULT('wg', { maximumRetries: '2', retryDelay: '2 minutes' }), shell('A')], { runs: hold.wrap });
+    const t = await r.poll();
+    armed = true;
+    const canceling = r.call('SetStatus', { pipelineId: r.pipelineId, objectIds: [at('A')], status: 'TRY_CANCEL' });
+    await hold.arrived; // it read the instance (head: attempt 1)
+    expect((await r.call('SetTaskStatus', { taskId: t.taskId, taskStatus: 'FAILED' })).status).toBe(200);
+    expect(await r.describe([at('A')])).toEqual({ [at('A')]: 'WAITING_FOR_RUNNER' }); // attempt 2, after retryDelay
+    hold.release();
+    expect((await canceling).status).toBe(200);
+    r.time.advance(3 * 60_000);
+    expect(await r.poll()).toBeUndefined();
+    expect(await r.describe([at('A'), `${at('A')}_Attempt=1`, `${at('A')}_Attempt=2`])).toEqual({
+      [at('A')]: 'CANCELED',
+      [`${at('A')}_Attempt=1`]: 'FAILED',
+      [`${at('A')}_Attempt=2`]: 'CANCELED',
+    });
+  });
+
+  it('an attempt left in the ready index under an instance that ended (an operator\'s change between a retry\'s two writes) is not handed out: the poll cancels it', async () => {
+    const r = await setUp([DEFAULT(), shell('A')]);
+    await new DynamoDbRunStore(engine.client, engine.names).apply(r.pipelineId, r.caller.accountId, [{ instanceId: at('A'), from: ['WAITING_FOR_RUNNER'], to: 'CANCELED' }], '2026-11-29T10:00:00.000Z');
+    expect(await r.poll()).toBeUndefined();
+    expect(await r.describe([`${at('A')}_Attempt=1`])).toEqual({ [`${at('A')}_Attempt=1`]: 'CANCELED' });
+  });
+});
+
+describe('SetStatus of instances: bounded work', () => {
+  it('more than 100 ids is refused before anything changes (the model\'s length message)', async () => {
+    const r = await setUp([DEFAULT(), shell('A')]);
+    const answer = await r.call('SetStatus', { pipelineId: r.pipelineId, objectIds: Array.from({ length: 101 }, (_, i) => `@X${i}`), status: 'TRY_CANCEL' });
+    expect([answer.status, answer.body.__type]).toEqual([400, 'InvalidRequestException']);
+  });
+
+  it('TRY_CANCEL of the heads of 5 runs, each with 20 consumers: every consumer CASCADE_FAILED (each written once a call)', async () => {
+    const consumers = Array.from({ length: 20 }, (_, i) => shell(`C${i}`, { dependsOn: { ref: 'A' } }));
+    const r = await setUp([DEFAULT('wg', { maxActiveInstances: '5' }), shell('A'), ...consumers]);
+    for (let run = 1; run < 5; run++) {
+      r.time.advance(1000);
+      expect((await r.call('ActivatePipeline', { pipelineId: r.pipelineId })).status).toBe(200);
+    }
+    const heads = (await r.ids('INSTANCE')).filter((id) => id.startsWith('@A_'));
+    expect(heads).toHaveLength(5);
+    expect((await r.call('SetStatus', { pipelineId: r.pipelineId, objectIds: heads, status: 'TRY_CANCEL' })).status).toBe(200);
+    const all = await r.ids('INSTANCE');
+    const statuses = { ...(await r.describe(all.slice(0, 100))), ...(await r.describe(all.slice(100))) };
+    expect(new Set(all.filter((id) => id.startsWith('@A_')).map((id) => statuses[id]))).toEqual(new Set(['CANCELED']));
+    expect(new Set(all.filter((id) => id.startsWith('@C')).map((id) => statuses[id]))).toEqual(new Set(['CASCADE_FAILED']));
+    expect(all.filter((id) => id.startsWith('@C'))).toHaveLength(100);
+  });
+});
+
+describe('giving up passed leases is bounded by the request\'s time', () => {
+  it('a read with less than 1.5 s before its deadline leaves a passed lease to the next read; one with time gives it up', async () => {
+    const r = await setUp([DEFAULT(), shell('A')]);
+    const t = await r.poll();
+    r.time.advance(3 * 60_000);
+    const status = async (budgetMs: number) => {
+      const answer = await r.call('DescribeObjects', { pipelineId: r.pipelineId, objectIds: [t.attemptId] }, budgetMs);
+      return (answer.body.pipelineObjects[0].fields as { key: string; stringValue?: string }[]).find((f) => f.key === '@status')?.stringValue;
+    };
+    expect(await status(1000)).toBe('RUNNING');
+    expect(await status(5000)).toBe('TIMEDOUT');
+  });
+});
+
 describe('a late repeat of an old attempt', () => {
   it('SetTaskStatus FINISHED repeated for an attempt a RERUN replaced does not start the dependents', async () => {
     const r = await setUp([DEFAULT(), shell('A'), shell('C', { dependsOn: { ref: 'A' } })]);
