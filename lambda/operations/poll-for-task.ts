@@ -52,7 +52,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * claim is never followed by an attempt nobody holds. The claim's answer is the attempt with its instance's
  * settings and period: the poll reads no attempt or instance item, and the definition from a cache of versions.
  */
-const takeAttempt = async (input: Input, ctx: RequestContext, evaluation: Evaluation, c: Candidate): Promise<OperationResult | 'moved' | undefined> => {
+const takeAttempt = async (input: Input, ctx: RequestContext, evaluation: Evaluation, c: Candidate, parked: Parked[]): Promise<OperationResult | 'moved' | undefined> => {
   const now = ctx.now();
   const taskId = newTaskId(c.pipelineId);
   // The claim takes the acknowledgement window before the activity's settings are known: the limits' 2 minutes, or
@@ -75,7 +75,7 @@ const takeAttempt = async (input: Input, ctx: RequestContext, evaluation: Evalua
     }
     if (!claimable(pipeline, claimed.componentId)) {
       await ctx.stores.runs.parkClaimed(c, taskId);
-      await recheckParked(ctx, c.pipelineId, [claimed]); // an activation or RESUME written meanwhile puts it back
+      parked.push({ pipelineId: c.pipelineId, attemptId: c.attemptId, componentId: claimed.componentId }); // re-read after the batch (takeOne)
       return 'moved';
     }
     const read = await readDefinition(ctx, pipeline, (p) => p.active);
@@ -127,6 +127,25 @@ const outlived = async (ctx: RequestContext, pipelineId: string, claimed: { inst
  * out), so the poll looks again at once: no number of such items ahead of a claimable one can starve it.
  */
 const takeOne = async (input: Input, ctx: RequestContext, evaluation: Evaluation, candidates: readonly Candidate[]): Promise<OperationResult | 'again' | undefined> => {
+  const parked: Parked[] = [];
+  try {
+    return await tryCandidates(input, ctx, evaluation, candidates, parked);
+  } finally {
+    // What this batch parked: each pipeline read again once, and what an activation or RESUME made claimable
+    // meanwhile put back (parking.ts).
+    for (const pipelineId of new Set(parked.map((p) => p.pipelineId))) await recheckParked(ctx, pipelineId, parked.filter((p) => p.pipelineId === pipelineId));
+  }
+};
+
+/** An attempt a poll parked: its pipeline and component. */
+interface Parked {
+  readonly pipelineId: string;
+  readonly attemptId: string;
+  readonly componentId: string;
+}
+
+/** takeOne's loop: the attempts it parks are noted in `parked`, for the re-read after it. */
+const tryCandidates = async (input: Input, ctx: RequestContext, evaluation: Evaluation, candidates: readonly Candidate[], parked: Parked[]): Promise<OperationResult | 'again' | undefined> => {
   const { accountId } = ctx.caller;
   let again = false;
   for (const c of candidates) {
@@ -145,7 +164,7 @@ const takeOne = async (input: Input, ctx: RequestContext, evaluation: Evaluation
       again = true;
       continue;
     }
-    const taken = await takeAttempt(input, ctx, evaluation, c);
+    const taken = await takeAttempt(input, ctx, evaluation, c, parked);
     if (taken === 'moved') again = true;
     else if (taken) return taken;
   }

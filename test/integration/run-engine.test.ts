@@ -94,7 +94,8 @@ describe('PollForTask is never starved by work it cannot hand out', () => {
     blocked.time.advance(1000);
     const ready = await setUp([DEFAULT('shared'), shell('Ok')], { caller });
     ready.time.advance(2000);
-    const task = await ready.poll('shared');
+    // A poll's whole wait (it answers as soon as it hands the task out): 40 claims and parks take a while on a slow engine.
+    const task = (await ready.call('PollForTask', { workerGroup: 'shared', hostname: 'h' }, 15_000)).body.taskObject;
     expect(task?.attemptId).toBe(`${at('Ok')}_Attempt=1`);
     // They left the index: the next poll of the group finds nothing, and reactivation puts them back.
     expect(await ready.poll('shared')).toBeUndefined();
