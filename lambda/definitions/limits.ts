@@ -11,6 +11,8 @@ export const DEFINITION_LIMITS = {
   objectBytes: 15360,
   /** Minimum scheduling interval. */
   minimumPeriodMinutes: 15,
+  /** dp-expressions-functions: "The minimum period is 15 minutes and the maximum period is 3 years." */
+  maximumPeriodYears: 3,
 } as const;
 
 export const utf8Bytes = (s: string): number => Buffer.byteLength(s, 'utf8');

@@ -340,6 +340,7 @@ export const validateDefinition = (def: Definition, limits: RunLimits = { relaxe
       if (!p && !relaxedSeconds) err(`INVALID_FIELD_VALUE: 'period' must be "N minutes|hours|days|weeks|months|years", not '${cut(period, 64)}'.`);
       else if (p && !limits.relaxed && p.minutes < L.minimumPeriodMinutes) err(`INVALID_FIELD_VALUE: 'period' must be at least ${L.minimumPeriodMinutes} minutes.`);
       else if ((p?.count ?? periodSeconds(period)) === 0) err(`INVALID_FIELD_VALUE: 'period' must be longer than zero.`);
+      else if (p && longerThanYears(p, L.maximumPeriodYears)) err(`INVALID_FIELD_VALUE: 'period' must be at most ${L.maximumPeriodYears} years.`);
     }
     for (const key of ['startDateTime', 'endDateTime']) {
       const v = value(key);
@@ -369,3 +370,7 @@ export const validateDefinition = (def: Definition, limits: RunLimits = { relaxe
     }
   }
 };
+
+/** Whether a period is longer than `years` (months and years by count; shorter units against 365-day years). */
+const longerThanYears = (p: { count: number; unit: string; minutes: number }, years: number): boolean =>
+  p.unit === 'month' ? p.count > 12 * years : p.unit === 'year' ? p.count > years : p.minutes > years * 365 * 24 * 60;

@@ -63,6 +63,8 @@ export const buildTaskObject = (evaluation: Evaluation, definition: Definition, 
   // Expressions evaluated as AWS does before handing the task out: each object in its own context, in the run's period.
   // A precondition's `node` is the activity it guards (dp-pipeline-expressions: "node" in preconditions).
   const guarded = objects.all().find((a) => preconditionsOf(objects, a).some((p) => p.id === attempt.componentId));
+  // A precondition's node (the data node or activity it guards) comes with it: a runner checks that node (Exists).
+  if (guarded && !map[guarded.id]) map[guarded.id] = { id: guarded.id, name: guarded.name, fields: objects.resolvedFields(guarded) };
   const evaluated = evaluatedObjects(evaluation, definition, Object.values(map), [map[instance.instanceId], map[attempt.attemptId]], period, guarded?.id);
   return { taskId, pipelineId: attempt.pipelineId, attemptId: attempt.attemptId, objects: Object.fromEntries(evaluated.map((o) => [o.id, o])) };
 };

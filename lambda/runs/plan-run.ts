@@ -30,6 +30,16 @@ export const refOf = (objects: Inheritance, f: Field | undefined): string | unde
 };
 
 /** The settings of an activity under the limits: retries at most 5 and 2 minutes apart, unless relaxed. */
+/** A resource's workerGroup from itself or its parents, not from Default. */
+const ownWorkerGroup = (objects: Inheritance, resource: PipelineObject): string | undefined => {
+  for (const c of objects.chain(resource)) {
+    if (c.id === DEFAULT_OBJECT_ID) break;
+    const f = objects.own(c, 'workerGroup')[0];
+    if (f?.stringValue !== undefined) return f.stringValue;
+  }
+  return undefined;
+};
+
 export const settingsOf = (objects: Inheritance, o: PipelineObject, activityIds: ReadonlySet<string>, limits: RunLimits): ActivitySettings => {
   const value = (key: string) => objects.field(o, key)?.stringValue;
   const retries = Number.parseInt(value('maximumRetries') ?? '', 10);
@@ -37,10 +47,11 @@ export const settingsOf = (objects: Inheritance, o: PipelineObject, activityIds:
   const retryDelayMs = periodMs(value('retryDelay'), limits) ?? RUN_DEFAULTS.retryDelayMs;
   const reportProgressTimeoutMs = periodMs(value('reportProgressTimeout'), limits) ?? RUN_DEFAULTS.reportProgressTimeoutMs;
   // dp-object-shellcommandactivity: "If you provide a runsOn value and workerGroup exists, workerGroup is ignored."
-  // No resource is started here: the task goes to the resource's workerGroup, else to its id.
+  // No resource is started here: the task goes to the resource's own workerGroup (set on it or its parents, not
+  // inherited from Default, whose workerGroup is the one runsOn makes ignored), else to its id.
   const runsOn = refOf(objects, objects.field(o, 'runsOn'));
   const resource = runsOn === undefined ? undefined : objects.get(runsOn);
-  const workerGroup = runsOn !== undefined ? ((resource && objects.field(resource, 'workerGroup')?.stringValue) ?? runsOn) : (value('workerGroup') ?? '');
+  const workerGroup = runsOn !== undefined ? ((resource && ownWorkerGroup(objects, resource)) ?? runsOn) : (value('workerGroup') ?? '');
   return {
     workerGroup,
     maximumRetries: limits.relaxed ? maximumRetries : Math.min(maximumRetries, RUN_LIMITS.maximumRetries),
@@ -166,9 +177,20 @@ export const preconditionsOf = (objects: Inheritance, o: PipelineObject): Pipeli
     return p ? [p] : [];
   });
 
-/** The preconditions of an activity that a runner checks; the others (S3KeyExists and the like need AWS) count as met. */
-export const checkedPreconditionsOf = (objects: Inheritance, o: PipelineObject): PipelineObject[] =>
-  preconditionsOf(objects, o).filter((p) => isRunnerChecked(objects, p));
+/**
+ * The preconditions of an activity that a runner checks: its own, and those of its input data nodes
+ * (dp-object-s3datanode: "A data node is not marked 'READY' until all preconditions have been met"); the others
+ * (S3KeyExists and the like need AWS) count as met.
+ */
+export const checkedPreconditionsOf = (objects: Inheritance, o: PipelineObject): PipelineObject[] => {
+  const inputs = objects.fields(o, 'input').flatMap((f) => {
+    const id = refOf(objects, f);
+    const node = id === undefined ? undefined : objects.get(id);
+    return node ? [node] : [];
+  });
+  const checked = [o, ...inputs].flatMap((x) => preconditionsOf(objects, x)).filter((p) => isRunnerChecked(objects, p));
+  return [...new Map(checked.map((p) => [p.id, p])).values()];
+};
 
 const preconditionTimeout = (objects: Inheritance, p: PipelineObject, limits: RunLimits): { preconditionTimeoutMs?: number } => {
   const ms = periodMs(objects.field(p, 'preconditionTimeout')?.stringValue, limits);

@@ -481,11 +481,11 @@ export class DynamoDbRunStore implements RunStore {
         Object.assign(values, { ':count': n(c.attempt.number), ':head': s(c.attempt.attemptId) });
         set.push('#count = :count', '#head = :head');
       }
+      names['#end'] = ATTR.endTime;
       if (final) {
-        names['#end'] = ATTR.endTime;
         values[':at'] = s(at);
         set.push('#end = :at');
-      }
+      } else remove.push('#end'); // live again (a rerun): it has not ended
       if (c.to === 'CASCADE_FAILED' && c.cascadeFailedOn !== undefined) {
         Object.assign(names, { '#cfo': ATTR.cascadeFailedOn });
         values[':cfo'] = s(c.cascadeFailedOn);

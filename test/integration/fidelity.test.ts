@@ -166,3 +166,63 @@ describe('runtime fields of the guide\'s object tables', () => {
     });
   });
 });
+
+describe('from a hostile reading of the guide', () => {
+  it('dp-object-s3datanode: "A data node is not marked \'READY\' until all preconditions have been met": an Exists on an activity\'s input runs first, with its node in the task', async () => {
+    const { call, pipelineId } = await setUp();
+    await call('PutPipelineDefinition', {
+      pipelineId,
+      pipelineObjects: [
+        object('Default', { scheduleType: 'ondemand' }),
+        object('InputData', { type: 'S3DataNode', directoryPath: 's3://bucket/in', precondition: { ref: 'Ready' } }),
+        object('Ready', { type: 'Exists' }),
+        object('Copy', { type: 'ShellCommandActivity', command: 'echo copy', input: { ref: 'InputData' }, workerGroup: 'wg-exists' }),
+      ],
+    });
+    expect((await call('ActivatePipeline', { pipelineId })).status).toBe(200);
+    const check = (await call('PollForTask', { workerGroup: 'wg-exists' }, 3000)).body.taskObject;
+    expect(check.attemptId).toMatch(/^@Ready_/);
+    expect(check.objects.InputData.fields).toContainEqual({ key: 'directoryPath', stringValue: 's3://bucket/in' });
+    expect((await call('PollForTask', { workerGroup: 'wg-exists' }, 1500)).body).toEqual({});
+    expect((await call('SetTaskStatus', { taskId: check.taskId, taskStatus: 'FINISHED' })).status).toBe(200);
+    expect((await call('PollForTask', { workerGroup: 'wg-exists' }, 3000)).body.taskObject.attemptId).toMatch(/^@Copy_/);
+  });
+
+  it('runsOn makes Default\'s workerGroup ignored: the task goes to the resource\'s id (a resource inherits no workerGroup from Default)', async () => {
+    const { call, pipelineId } = await setUp();
+    await call('PutPipelineDefinition', {
+      pipelineId,
+      pipelineObjects: [
+        object('Default', { scheduleType: 'ondemand', workerGroup: 'wg-default' }),
+        object('Box', { type: 'Ec2Resource', role: 'r', resourceRole: 'rr' }),
+        object('Work', { type: 'ShellCommandActivity', command: 'echo', runsOn: { ref: 'Box' } }),
+      ],
+    });
+    expect((await call('ActivatePipeline', { pipelineId })).status).toBe(200);
+    expect((await call('PollForTask', { workerGroup: 'wg-default' }, 1500)).body).toEqual({});
+    expect((await call('PollForTask', { workerGroup: 'Box' }, 3000)).body.taskObject.attemptId).toMatch(/^@Work_/);
+  });
+
+  it('dp-expressions-functions: "the maximum period is 3 years": 36 months and 3 years validate, 4 years and 157 weeks do not', async () => {
+    const { call, pipelineId } = await setUp();
+    const errorsOf = async (period: string) =>
+      ((await call('ValidatePipelineDefinition', { pipelineId, pipelineObjects: [object('S', { type: 'Schedule', period, startAt: 'FIRST_ACTIVATION_DATE_TIME' })] })).body.validationErrors as { errors: string[] }[]).flatMap((e) => e.errors);
+    expect(await errorsOf('3 years')).toEqual([]);
+    expect(await errorsOf('36 months')).toEqual([]);
+    expect(await errorsOf('4 years')).toEqual(["INVALID_FIELD_VALUE: 'period' must be at most 3 years."]);
+    expect(await errorsOf('157 weeks')).toEqual(["INVALID_FIELD_VALUE: 'period' must be at most 3 years."]);
+  });
+
+  it('RERUN of a failed instance clears its @actualEndTime (a live instance has not ended)', async () => {
+    const { call, pipelineId } = await setUp();
+    await call('PutPipelineDefinition', { pipelineId, pipelineObjects: [object('Default', { scheduleType: 'ondemand', workerGroup: 'wg-rerun', maximumRetries: '0' }), object('A', { type: 'ShellCommandActivity', command: 'false' })] });
+    expect((await call('ActivatePipeline', { pipelineId })).status).toBe(200);
+    const task = (await call('PollForTask', { workerGroup: 'wg-rerun' }, 3000)).body.taskObject;
+    await call('SetTaskStatus', { taskId: task.taskId, taskStatus: 'FAILED' });
+    const instance = task.attemptId.replace(/_Attempt=\d+$/, '');
+    const keys = async () => ((await call('DescribeObjects', { pipelineId, objectIds: [instance] })).body.pipelineObjects[0].fields as { key: string }[]).map((f) => f.key);
+    expect(await keys()).toContain('@actualEndTime');
+    expect((await call('SetStatus', { pipelineId, objectIds: [instance], status: 'RERUN' })).status).toBe(200);
+    expect(await keys()).not.toContain('@actualEndTime');
+  });
+});
