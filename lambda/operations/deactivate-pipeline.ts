@@ -41,9 +41,10 @@ const run = async (input: Input, ctx: RequestContext): Promise<OperationResult> 
  */
 const cancelRunning = async (ctx: RequestContext, pipelineId: string, open: Awaited<ReturnType<typeof openInstances>>): Promise<number> => {
   const at = ctx.now().toISOString();
+  const heads = new Map(open.heads.map((a) => [a.attemptId, a]));
   let canceled = 0;
   for (const i of open.instances.filter((x) => x.status === 'RUNNING')) {
-    if ((await endLiveAttempt(ctx, pipelineId, i, at)) === 'runner') continue;
+    if ((await endLiveAttempt(ctx, pipelineId, i, at, i.headAttempt === undefined ? undefined : heads.get(i.headAttempt))) === 'runner') continue;
     await ctx.stores.runs.apply(pipelineId, ctx.caller.accountId, cancel(i), at);
     canceled++;
   }

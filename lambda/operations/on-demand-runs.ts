@@ -13,6 +13,7 @@ import type { Definition } from '../definitions/definition';
 import { DEFAULT_OBJECT_ID } from '../definitions/definition';
 import { Inheritance } from '../definitions/inheritance';
 import { planRun, workerGroupsOf } from '../runs/plan-run';
+import { runStartOfInstance } from '../runs/run-model';
 import type { RunSummary } from '../store/run-store';
 import type { RequestContext } from './operation';
 import { SETTLE_AFTER_MS } from './run-progress';
@@ -38,7 +39,7 @@ export const maxActiveRuns = (definition: Definition): number => {
  * and a run being written (it is open as soon as its writer ends, possibly before this caller reserves the next).
  */
 export const activeRuns = (summary: RunSummary): number => {
-  const runs = new Set(summary.open.map((id) => id.slice(-19)));
+  const runs = new Set(summary.open.map(runStartOfInstance));
   if (summary.pendingRun !== undefined) runs.add(summary.pendingRun.slice(0, 19));
   return runs.size;
 };

@@ -12,13 +12,14 @@
  * a contrary call writes in that gap; the next deactivation and activation (or PAUSE and RESUME) mend it.
  */
 import type { PipelineRecord } from '../store/pipeline-store';
+import { componentOfInstance } from '../runs/run-model';
 import type { StoredAttempt, StoredInstance } from '../store/run-store';
 import type { RequestContext } from './operation';
 
 /** The pipeline's open instances (of these components, if given) and their head attempts: three reads, by key. */
 export const openInstances = async (ctx: RequestContext, pipelineId: string, components?: ReadonlySet<string>): Promise<{ instances: StoredInstance[]; heads: StoredAttempt[] }> => {
   const { open } = await ctx.stores.runs.summary(pipelineId);
-  const instances = await ctx.stores.runs.getInstances(pipelineId, components ? open.filter((id) => components.has(id.slice(1, -20))) : open);
+  const instances = await ctx.stores.runs.getInstances(pipelineId, components ? open.filter((id) => components.has(componentOfInstance(id))) : open);
   const ids = instances.flatMap((i) => (i.headAttempt === undefined ? [] : [i.headAttempt]));
   return { instances, heads: ids.length === 0 ? [] : (await ctx.stores.runs.getObjects(pipelineId, ids)).attempts };
 };

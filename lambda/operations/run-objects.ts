@@ -6,7 +6,7 @@
 import type { Field, PipelineObject } from '../definitions/definition';
 import type { StoredAttempt, StoredInstance } from '../store/run-store';
 import { fieldTime } from './describe-pipelines';
-import { FINAL_INSTANCE_STATUSES, instanceIdOf } from '../runs/run-model';
+import { componentOfInstance, FINAL_INSTANCE_STATUSES, instanceIdOf } from '../runs/run-model';
 import type { Inheritance } from '../definitions/inheritance';
 import type { PipelineRecord } from '../store/pipeline-store';
 import type { RunSummary } from '../store/run-store';
@@ -31,7 +31,7 @@ export const componentRuntimeFields = (objects: Inheritance, component: Pipeline
     ...str('@healthStatus', summary.health[id]),
     ...str('@healthStatusFromInstanceId', from?.instanceId),
     ...time('@healthStatusUpdatedTime', from?.at),
-    ...summary.open.filter((i) => i.slice(1, -20) === id).sort().flatMap((i) => ref('@activeInstances', i)),
+    ...summary.open.filter((i) => componentOfInstance(i) === id).sort().flatMap((i) => ref('@activeInstances', i)),
     ...time('@latestRunTime', latestRun),
     ...time('@latestCompletedRunTime', summary.completed[id]),
     ...time('@lastDeactivatedTime', pipeline.lastDeactivatedTime),

@@ -84,10 +84,11 @@ export const settleAttempt = async (ctx: RequestContext, accountId: string, atte
  * The live (waiting or running) head attempt of an instance an operator ends (TRY_CANCEL, MARK_FINISHED,
  * DeactivatePipeline's cancelActive): its task first (the arbiter with SetTaskStatus), then the attempt CANCELED.
  * 'runner' when the runner's SetTaskStatus had already won the task: its call records the attempt and moves the run.
+ * `read`: the head attempt, when the caller has just read it (its writes are conditional: a stale one changes nothing).
  */
-export const endLiveAttempt = async (ctx: RequestContext, pipelineId: string, instance: Pick<Instance, 'headAttempt'>, at: string): Promise<'ended' | 'runner'> => {
+export const endLiveAttempt = async (ctx: RequestContext, pipelineId: string, instance: Pick<Instance, 'headAttempt'>, at: string, read?: StoredAttempt): Promise<'ended' | 'runner'> => {
   if (instance.headAttempt === undefined) return 'ended';
-  const attempt = await ctx.stores.runs.getAttempt(pipelineId, instance.headAttempt);
+  const attempt = read?.attemptId === instance.headAttempt ? read : await ctx.stores.runs.getAttempt(pipelineId, instance.headAttempt);
   if (!attempt || (attempt.status !== 'WAITING_FOR_RUNNER' && attempt.status !== 'RUNNING')) return 'ended';
   if (attempt.taskId) {
     const task = await ctx.stores.tasks.cancelTask(attempt.taskId);

@@ -8,6 +8,7 @@
  */
 import type { Definition } from '../definitions/definition';
 import { isOnDemand } from '../runs/plan-run';
+import { componentOfInstance } from '../runs/run-model';
 import { OpenedSoFar, periodsToOpen, schedulesOf } from '../runs/schedule';
 import type { Candidate, RunSummary, ScheduleMarker } from '../store/run-store';
 import { PIPELINE_DELETED } from '../store/tables';
@@ -25,7 +26,7 @@ const contextOf = (markers: readonly ScheduleMarker[], now: Date) => {
 export const openedSoFar = (summary: RunSummary): OpenedSoFar => {
   const counts = new Map<string, number>();
   for (const id of summary.open) {
-    const component = id.slice(1, -20);
+    const component = componentOfInstance(id);
     counts.set(component, (counts.get(component) ?? 0) + 1);
   }
   return { openOf: (c) => counts.get(c) ?? 0, latestOf: (s) => summary.periods[s] };

@@ -96,6 +96,10 @@ export interface Run {
 
 /** `@Hello_2026-11-29T10:00:00`: AWS's instance id shape, from the component and the scheduled start. */
 export const instanceIdOf = (componentId: string, scheduledStartTime: string): string => `@${componentId}_${scheduledStartTime.slice(0, 19)}`;
+/** instanceIdOf's inverse: `@Hello_2026-11-29T10:00:00` -> `Hello` (the run's time is the last 19 characters). */
+export const componentOfInstance = (instanceId: string): string => instanceId.slice(1, -20);
+/** `@Hello_2026-11-29T10:00:00` -> `2026-11-29T10:00:00`. */
+export const runStartOfInstance = (instanceId: string): string => instanceId.slice(-19);
 
 /** `@Hello_2026-11-29T10:00:00_Attempt=1`. */
 export const attemptIdOf = (instanceId: string, number: number): string => `${instanceId}_Attempt=${number}`;

@@ -20,7 +20,7 @@ import type { Field } from '../definitions/definition';
 import { batchGetAll, batchWriteAll, queryAll } from './dynamodb-requests';
 import type { Attempt, AttemptStatus, Instance, InstanceStatus } from '../runs/run-model';
 import { healthOf, HealthStatus, InstanceChange } from '../runs/transitions';
-import { FINAL_INSTANCE_STATUSES } from '../runs/run-model';
+import { componentOfInstance, FINAL_INSTANCE_STATUSES, runStartOfInstance } from '../runs/run-model';
 import type { Candidate, Claim, MarkerKind, ProgressResult, RunnerRecord, RunStore, RunSummary, ScheduleMarker, StoredAttempt, StoredInstance } from './run-store';
 import { ATTR, READY_INDEX, TableNames } from './tables';
 
@@ -81,10 +81,6 @@ const toInstance = (item: Item): StoredInstance => ({
   ...(str(item, ATTR.cascadeFailedOn) !== undefined && { cascadeFailedOn: str(item, ATTR.cascadeFailedOn) }),
 });
 
-/** `@Hello_2026-11-29T10:00:00` -> `Hello`: instance ids end with the run's time (19 characters). */
-export const componentOfInstance = (instanceId: string): string => instanceId.slice(1, -20);
-/** `@Hello_2026-11-29T10:00:00` -> `2026-11-29T10:00:00`. */
-const runStartOfInstance = (instanceId: string): string => instanceId.slice(-19);
 
 const SUMMARY_ID = '#summary';
 const HEALTH_PREFIX = 'health#';

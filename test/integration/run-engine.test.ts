@@ -435,7 +435,7 @@ describe('operators racing runners: DeactivatePipeline, TRY_CANCEL and a runner\
 
   it('DeactivatePipeline held after reading the attempt while the runner finishes it: the runner\'s FINISHED stands on task, attempt and instance', async () => {
     let armed = false;
-    const hold = holdAt<RunStore>('getAttempt', { armed: () => armed, after: () => true });
+    const hold = holdAt<RunStore>('getObjects', { armed: () => armed, after: () => true }); // the open instances' head attempts
     const r = await setUp([CASCADING(), shell('A')], { runs: hold.wrap });
     const t = await r.poll();
     armed = true;

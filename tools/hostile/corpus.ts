@@ -138,6 +138,14 @@ const all =
   };
 
 const fieldOf = (o: { fields: { key: string; stringValue?: string }[] } | undefined, key: string) => o?.fields.filter((f) => f.key === key).map((f) => f.stringValue);
+/** The PollForTask answer's task object, if it handed one out. */
+const taskOf = (a: RawAnswer) => bodyOf(a).taskObject as { objects: Record<string, { fields: { key: string; stringValue?: string }[] }> } | undefined;
+/** A setup, then its pipeline activated. */
+const thenActivated = <T extends { pipelineId: string }>(setup: (client: RawClient) => Promise<T>) => async (client: RawClient): Promise<T> => {
+  const made = await setup(client);
+  await activate(client, made.pipelineId);
+  return made;
+};
 
 /** Lambda returns at most 6 MB; the endpoint keeps every answer under 6,283,264 bytes (§11). */
 const ANSWER_LIMIT = 6_283_264;
@@ -438,16 +446,12 @@ export const HOSTILE_CORPUS: readonly HostileCase[] = [
   {
     name: 'fan-out-9-depth-8-text-poll-for-task',
     covers: 'fan-out 9, depth 8 through PollForTask: the task handed out with the field as written',
-    setup: async (client) => {
-      const made = await fanOutText(client);
-      await activate(client, made.pipelineId);
-      return made;
-    },
+    setup: thenActivated(fanOutText),
     operation: 'PollForTask',
     body: (ctx) => ({ workerGroup: ctx.workerGroup, hostname: 'hostile' }),
     expect: ok,
     check: (a) => {
-      const task = bodyOf(a).taskObject as { objects: Record<string, { fields: { key: string; stringValue?: string }[] }> } | undefined;
+      const task = taskOf(a);
       if (!task) return 'no task handed out';
       const command = fieldOf(task.objects.A, 'command');
       return command?.[0] === 'echo #{f0}' ? undefined : `A's command should be as written, got ${JSON.stringify(command?.[0]?.slice(0, 80))}`;
@@ -504,7 +508,7 @@ export const HOSTILE_CORPUS: readonly HostileCase[] = [
     body: (ctx) => ({ workerGroup: ctx.workerGroup }),
     expect: ok,
     check: (a) => {
-      const task = bodyOf(a).taskObject as { objects: Record<string, { fields: { key: string; stringValue?: string }[] }> } | undefined;
+      const task = taskOf(a);
       const command = task && fieldOf(task.objects.Hello, 'command')?.[0];
       return command?.startsWith('echo 0001-01-01 00:00 0000-12-31T16:') ? undefined : `expected the first period's command, got ${JSON.stringify(command)}`;
     },
@@ -569,7 +573,7 @@ export const HOSTILE_CORPUS: readonly HostileCase[] = [
     body: (ctx) => ({ workerGroup: ctx.workerGroup }),
     expect: ok,
     check: (a) => {
-      const task = bodyOf(a).taskObject as { objects: Record<string, { fields: { key: string; stringValue?: string }[] }> } | undefined;
+      const task = taskOf(a);
       const command = task && fieldOf(task.objects.A, 'command')?.[0];
       return command === 'echo 0001-01-01T00:00:00' ? undefined : `expected the first period, got ${JSON.stringify(command)}`;
     },
@@ -697,16 +701,12 @@ export const HOSTILE_CORPUS: readonly HostileCase[] = [
   {
     name: 'dashes-and-parentheses-in-parameters-poll-for-task',
     covers: 'a 10,239-byte #{------...1} and nested parentheses through PollForTask after activation',
-    setup: async (client) => {
-      const made = await parameterHeld(client);
-      await activate(client, made.pipelineId);
-      return made;
-    },
+    setup: thenActivated(parameterHeld),
     operation: 'PollForTask',
     body: (ctx) => ({ workerGroup: ctx.workerGroup, hostname: 'hostile' }),
     expect: ok,
     check: (a) => {
-      const task = bodyOf(a).taskObject as { objects: Record<string, { fields: { key: string; stringValue?: string }[] }> } | undefined;
+      const task = taskOf(a);
       if (!task) return 'no task handed out: the attempt must be handed out with its fields as written';
       const command = fieldOf(task.objects.A, 'command');
       return command?.[0] === 'echo #{myDash}' ? undefined : `A's command should be as written, got ${JSON.stringify(command?.[0]?.slice(0, 80))}`;
