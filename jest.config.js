@@ -10,6 +10,9 @@ const project = (name, extra = {}) => ({
 });
 
 module.exports = {
+  // A guard against hangs, not a speed check: a hook that starts an engine thread or an endpoint can take many
+  // seconds on a loaded machine (jest's 5 s default cut a beforeAll short in CI, and the tests after it failed).
+  testTimeout: 60_000,
   projects: [project('unit'), project('integration'), project('e2e')],
   reporters: ['default', '<rootDir>/test/summary-reporter.js'],
 };

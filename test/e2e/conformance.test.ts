@@ -24,8 +24,6 @@ const contextFor = async (url: string) => ({
   isLocal: true,
 });
 
-jest.setTimeout(60_000);
-
 /** The items of a tool-written task, as the engine holds them now. */
 const itemsOf = (tables: TablesTarget, t: TablesTarget['ledger'][number]) =>
   Promise.all(

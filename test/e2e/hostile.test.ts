@@ -15,10 +15,6 @@ import { OPERATION_INPUTS } from '../../tools/hostile/fuzz';
 import { RawClient } from '../../tools/hostile/raw-client';
 import { MAX_RSS_GROWTH_MB, MAX_RSS_GROWTH_MIB, quietRss, rssComesBackTo, runCase, runFuzz, spawnEndpoint, SpawnedEndpoint, stopWhileBusy, warmUp } from '../../tools/hostile/run';
 
-// A case's setup can take several seconds on a busy 2-core machine (100 attempts through the task loop), and
-// a PollForTask that finds nothing waits about 14 s by design.
-jest.setTimeout(60_000);
-
 let endpoint: SpawnedEndpoint | undefined;
 let client: RawClient;
 let other: RawClient;

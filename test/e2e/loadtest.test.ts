@@ -14,7 +14,6 @@ beforeAll(async () => {
   endpoint = await startEndpoint();
 });
 afterAll(() => endpoint.close());
-jest.setTimeout(60_000);
 
 const tables = () => resolveTables({ dynamodbEndpoint: endpoint.dynamodbUrl });
 

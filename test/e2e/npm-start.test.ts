@@ -71,8 +71,6 @@ const seedOne = async (dynamodbUrl: string) => {
   return task;
 };
 
-jest.setTimeout(30_000);
-
 /** True when something accepts connections at the URL. */
 const listening = (url: string) =>
   new Promise<boolean>((resolve) => {

@@ -17,8 +17,6 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-jest.setTimeout(60_000);
-
 const until = async (condition: () => boolean | Promise<boolean>) => {
   while (!(await condition())) await new Promise((r) => setTimeout(r, 100));
 };

@@ -8,8 +8,6 @@ import { DESCRIBE_PAGE_BYTES } from '../../lambda/operations/describe-objects';
 import { MAX_REPORTED_FIELDS_BYTES } from '../../lambda/operations/report-task-progress';
 import { MAX_ANSWER_PAYLOAD_BYTES, encodeResult } from '../../lambda/protocol/aws-json';
 
-jest.setTimeout(60_000);
-
 let engine: TestEngine;
 beforeAll(async () => {
   engine = await startTestEngine();

@@ -13,8 +13,6 @@ import { writeRunHistory } from '../../tools/seeding';
 import { dynamoDbClient } from '../../local/dynamodb';
 import { holdAt } from '../support/hold';
 
-jest.setTimeout(60_000);
-
 let engine: TestEngine;
 beforeAll(async () => {
   engine = await startTestEngine();
