@@ -16,6 +16,7 @@ import { DescribeObjects } from './operations/describe-objects';
 import { EvaluateExpression } from './operations/evaluate-expression';
 import { DescribePipelines } from './operations/describe-pipelines';
 import { GetPipelineDefinition } from './operations/get-pipeline-definition';
+import { LIST_TASK_RUNNERS_TARGET, ListTaskRunners } from './operations/list-task-runners';
 import { ListPipelines } from './operations/list-pipelines';
 import { PollForTask } from './operations/poll-for-task';
 import { PutPipelineDefinition } from './operations/put-pipeline-definition';
@@ -55,6 +56,18 @@ const OPERATIONS: Readonly<Record<string, Operation<any>>> = {
 };
 
 export const SUPPORTED_OPERATIONS = Object.keys(OPERATIONS);
+
+/** Not AWS calls: each under a target of its own, outside the DataPipeline namespace (docs/behaviour.md §12). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const EXTENSIONS: Readonly<Record<string, Operation<any>>> = { [LIST_TASK_RUNNERS_TARGET]: ListTaskRunners };
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const operationOf = (headers: HttpRequest['headers']): [string | undefined, Operation<any> | undefined] => {
+  const target = headers['x-amz-target'];
+  if (target !== undefined && Object.hasOwn(EXTENSIONS, target)) return [target, EXTENSIONS[target]];
+  const name = readOperation(headers);
+  return [name, name !== undefined && Object.hasOwn(OPERATIONS, name) ? OPERATIONS[name] : undefined];
+};
 
 export interface DispatchDeps {
   /** The ports for one request; their DynamoDB requests are aborted by `signal` when the deadline passes. */
@@ -113,8 +126,7 @@ export const createDispatcher = (deps: DispatchDeps): Dispatch => {
       ...(invocation.invocationId && { function_request_id: invocation.invocationId }),
     };
     const caller = invocation.caller ?? callerOf(undefined);
-    const name = readOperation(request.headers);
-    const operation = name !== undefined && Object.hasOwn(OPERATIONS, name) ? OPERATIONS[name] : undefined;
+    const [name, operation] = operationOf(request.headers);
     if (operation === undefined) {
       const target = request.headers['x-amz-target'];
       logger.info('unknown operation', { ...keys, target: target === undefined ? undefined : clip(target, INFO_VALUE_CHARS) });

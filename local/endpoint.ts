@@ -81,7 +81,10 @@ export const startLocalEndpoint = async (options: LocalEndpointOptions): Promise
   client.destroy();
 
   const handler = bundle.createHandler(process.env, { dynamoDbRequestHandler: engine?.requestHandler });
-  const server = createHttpDoor(handler, (err) => console.error('local endpoint: unexpected error', err), undefined, options.onAnswered);
+  const server = createHttpDoor(handler, (err) => console.error('local endpoint: unexpected error', err), {
+    onAnswered: options.onAnswered,
+    listenHost: options.host,
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolve());

@@ -1,6 +1,6 @@
 /**
  * The local door: node:http in front of the Lambda handler, shaped like API Gateway's Lambda proxy
- * integration. It streams the body with a cap (Lambda's 6 MB payload limit) and never lets a slow or
+ * integration (POST /), and the console's files (GET /, local/console). It streams the body with a cap (Lambda's 6 MB payload limit) and never lets a slow or
  * vanished client take the process down.
  */
 import { randomUUID } from 'node:crypto';
@@ -10,6 +10,8 @@ import type { ProxyHandler } from '../lambda/handler';
 import { FUNCTION_TIMEOUT_SECONDS } from '../lib/function-settings';
 import { DEFAULT_ACCOUNT, localIdentity } from '../lambda/identity';
 import { CONTENT_TYPE, INTERNAL_ERROR_MESSAGE } from '../lambda/protocol/aws-json';
+import { CONSOLE_HEADERS, consoleAsset } from './console/assets';
+import { hostRefusal, originRefusal } from './console/guard';
 
 export type { ProxyHandler };
 
@@ -162,30 +164,56 @@ export interface AnsweredRequest {
 export const requestLine = (r: AnsweredRequest): string =>
   `${r.at.toISOString().slice(11, 23)}  ${r.account}  ${r.operation.padEnd(26)}  ${r.status}  ${String(r.ms).padStart(6)} ms  ${r.requestId}`;
 
-export const createHttpDoor = (
-  handler: ProxyHandler,
-  onError: (err: unknown) => void,
-  limits: { maxInFlightBodyBytes: number } = { maxInFlightBodyBytes: MAX_IN_FLIGHT_BODY_BYTES },
-  onAnswered?: (r: AnsweredRequest) => void,
-): Server => {
-  const inFlight = new InFlightBytes(limits.maxInFlightBodyBytes);
+export interface DoorOptions {
+  /** The cap on request bodies held at once (MAX_IN_FLIGHT_BODY_BYTES). */
+  readonly maxInFlightBodyBytes?: number;
+  /** Told of each request once answered (npm start's one line a request on a terminal). */
+  readonly onAnswered?: (r: AnsweredRequest) => void;
+  /** The interface the door listens on: a name given there is an allowed Host (local/console/guard.ts). */
+  readonly listenHost?: string;
+}
+
+/** A refusal of the browser guard (local/console/guard.ts): 403, with no CORS header. */
+const sendRefusal = (req: IncomingMessage, res: ServerResponse, requestId: string, message: string) => {
+  req.resume();
+  sendError(res, 403, 'AccessDeniedException', message, requestId);
+};
+
+/** GET and HEAD: the console's page and files (local/console), for an allowed Host only. */
+const serveConsole = (req: IncomingMessage, res: ServerResponse, path: string, listenHost: string, requestId: string) => {
+  req.resume();
+  const refusal = hostRefusal(req, listenHost);
+  if (refusal) return sendError(res, refusal.status, 'AccessDeniedException', refusal.message, requestId);
+  const asset = consoleAsset(path);
+  if (asset === undefined) return sendError(res, 404, 'UnknownOperationException', 'Not found: the console is at GET /, and the API at POST /.', requestId);
+  res.writeHead(200, { ...CONSOLE_HEADERS, 'Content-Type': asset.type, 'Content-Length': asset.body.length, 'x-amzn-RequestId': requestId });
+  res.end(req.method === 'HEAD' ? undefined : asset.body);
+};
+
+export const createHttpDoor = (handler: ProxyHandler, onError: (err: unknown) => void, options: DoorOptions = {}): Server => {
+  const { onAnswered, listenHost = '127.0.0.1' } = options;
+  const inFlight = new InFlightBytes(options.maxInFlightBodyBytes ?? MAX_IN_FLIGHT_BODY_BYTES);
   const server = createServer(async (req, res) => {
     const requestId = randomUUID();
     const held = { bytes: 0 };
     if (onAnswered) {
       const at = new Date();
       res.once('finish', () => {
-        const target = String(req.headers['x-amz-target'] ?? '-');
-        onAnswered({ at, account: localIdentity(req.headers.authorization).accountId ?? DEFAULT_ACCOUNT, operation: target.slice(target.indexOf('.') + 1, target.indexOf('.') + 65) || '-', status: res.statusCode, ms: Date.now() - at.getTime(), requestId });
+        const target = req.headers['x-amz-target']?.toString();
+        const operation = target !== undefined ? target.slice(target.indexOf('.') + 1, target.indexOf('.') + 65) : `${req.method} ${(req.url ?? '/').slice(0, 60)}`;
+        onAnswered({ at, account: localIdentity(req.headers.authorization).accountId ?? DEFAULT_ACCOUNT, operation: operation || '-', status: res.statusCode, ms: Date.now() - at.getTime(), requestId });
       });
     }
     try {
       const path = (req.url ?? '/').split('?')[0];
+      if (req.method === 'GET' || req.method === 'HEAD') return serveConsole(req, res, path, listenHost, requestId);
       if (req.method !== 'POST' || path !== '/') {
         req.resume();
-        sendError(res, 404, 'UnknownOperationException', 'This endpoint serves POST / only.', requestId);
+        sendError(res, 404, 'UnknownOperationException', 'This endpoint serves POST / (the API) and GET / (the console) only.', requestId);
         return;
       }
+      const refusal = originRefusal(req, listenHost);
+      if (refusal) return sendRefusal(req, res, requestId, refusal.message);
       const body = await readBody(req, res, requestId, inFlight, held);
       if (body === undefined) return;
       const result = await handler(proxyEvent(req, body, requestId), lambdaContext(requestId, Date.now()));

@@ -61,8 +61,10 @@ const main = async () => {
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
   // Printed once the signals are handled: whoever waits for this line may stop the process at once.
+  // The console is the same address in a browser; on every interface, the loopback one is where to open it.
+  const consoleUrl = `${endpoint.apiUrl.replace(/^http:\/\/(0\.0\.0\.0|\[?::\]?)(?=:)/, 'http://127.0.0.1')}/`;
   console.log(
-    `DataPipeline endpoint ${endpoint.apiUrl} | DynamoDB engine ${endpoint.dynamodbUrl} (${dataDir ? `data in ${dataDir}` : 'in memory'})${values['relaxed-limits'] || process.env.RELAXED_LIMITS === 'true' ? ' | relaxed limits' : ''} | Ctrl-C stops`,
+    `DataPipeline endpoint ${endpoint.apiUrl} | DynamoDB engine ${endpoint.dynamodbUrl} (${dataDir ? `data in ${dataDir}` : 'in memory'}) | console ${consoleUrl}${values['relaxed-limits'] || process.env.RELAXED_LIMITS === 'true' ? ' | relaxed limits' : ''} | Ctrl-C stops`,
   );
 };
 

@@ -21,8 +21,12 @@ import { batchGetAll, batchWriteAll, queryAll } from './dynamodb-requests';
 import type { Attempt, AttemptStatus, Instance, InstanceStatus } from '../runs/run-model';
 import { healthOf, HealthStatus, InstanceChange } from '../runs/transitions';
 import { componentOfInstance, FINAL_INSTANCE_STATUSES, runStartOfInstance } from '../runs/run-model';
-import type { Candidate, Claim, MarkerKind, ProgressResult, RunnerRecord, RunStore, RunSummary, ScheduleMarker, StoredAttempt, StoredInstance } from './run-store';
-import { ATTR, READY_INDEX, TableNames } from './tables';
+import { hourOf } from './run-store';
+import type { Candidate, Claim, MarkerKind, ProgressResult, RunnerRecord, RunnersSeen, RunStore, RunSummary, ScheduleMarker, StoredAttempt, StoredInstance } from './run-store';
+import { ATTR, EXPIRY_ATTRIBUTE, READY_INDEX, TableNames } from './tables';
+
+/** How long a runner's heartbeat is kept: the console shows the last hour's. */
+const RUNNER_RECORD_SECONDS = 24 * 3600;
 
 type Item = Record<string, AttributeValue>;
 const s = (value: string): AttributeValue => ({ S: value });
@@ -205,9 +209,13 @@ export class DynamoDbRunStore implements RunStore {
     }
   }
 
-  /** Runners are items of the objects table under a partition of their own per account (no pipeline id starts with #). */
-  private runnersPartition(accountId: string): string {
-    return `#runners#${accountId}`;
+  /**
+   * Runners are items of the objects table under partitions of their own (no pipeline id starts with #): one per
+   * account and hour, the hour of the heartbeat (`2026-12-07T10`), so that a read of recent runners reads recent
+   * hours only, whatever the account's history. Each item expires a day after its heartbeat (the table's TTL).
+   */
+  private runnersPartition(accountId: string, hour: string): string {
+    return `#runners#${accountId}#${hour}`;
   }
 
   async recordRunner(accountId: string, r: RunnerRecord): Promise<void> {
@@ -215,9 +223,10 @@ export class DynamoDbRunStore implements RunStore {
       new PutItemCommand({
         TableName: this.tables.objects,
         Item: {
-          ...this.key(this.runnersPartition(accountId), r.taskrunnerId),
+          ...this.key(this.runnersPartition(accountId, hourOf(r.at)), r.taskrunnerId),
           [ATTR.sphere]: s('RUNNER'),
           [ATTR.lastHeartbeat]: s(r.at),
+          [EXPIRY_ATTRIBUTE]: { N: String(Math.floor(Date.parse(r.at) / 1000) + RUNNER_RECORD_SECONDS) },
           ...(r.workerGroup !== undefined && { [ATTR.workerGroup]: s(r.workerGroup) }),
           ...(r.hostname !== undefined && { [ATTR.hostname]: s(r.hostname) }),
         },
@@ -226,23 +235,31 @@ export class DynamoDbRunStore implements RunStore {
     );
   }
 
-  async runnersOf(accountId: string): Promise<RunnerRecord[]> {
-    const res = await this.client.send(
-      new QueryCommand({
-        TableName: this.tables.objects,
-        KeyConditionExpression: '#pid = :pid',
-        ExpressionAttributeNames: { '#pid': ATTR.pipelineId },
-        ExpressionAttributeValues: { ':pid': s(this.runnersPartition(accountId)) },
-        ConsistentRead: true,
-      }),
-      { abortSignal: this.signal },
+  async runnersSeen(accountId: string, hours: readonly string[], limitPerHour: number): Promise<RunnersSeen> {
+    const pages = await Promise.all(
+      hours.map((hour) =>
+        this.client.send(
+          new QueryCommand({
+            TableName: this.tables.objects,
+            KeyConditionExpression: '#pid = :pid',
+            ExpressionAttributeNames: { '#pid': ATTR.pipelineId },
+            ExpressionAttributeValues: { ':pid': s(this.runnersPartition(accountId, hour)) },
+            Limit: limitPerHour,
+            ConsistentRead: true,
+          }),
+          { abortSignal: this.signal },
+        ),
+      ),
     );
-    return (res.Items ?? []).map((i) => ({
-      taskrunnerId: str(i, ATTR.objectId)!,
-      at: str(i, ATTR.lastHeartbeat) ?? '',
-      ...optional(i, ATTR.workerGroup, 'workerGroup'),
-      ...optional(i, ATTR.hostname, 'hostname'),
-    }));
+    const runners = pages.flatMap((page) =>
+      (page.Items ?? []).map((i) => ({
+        taskrunnerId: str(i, ATTR.objectId)!,
+        at: str(i, ATTR.lastHeartbeat) ?? '',
+        ...optional(i, ATTR.workerGroup, 'workerGroup'),
+        ...optional(i, ATTR.hostname, 'hostname'),
+      })),
+    );
+    return { runners, truncated: pages.some((page) => page.LastEvaluatedKey !== undefined) };
   }
 
   async purgeRuns(pipelineId: string): Promise<void> {

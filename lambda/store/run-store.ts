@@ -80,6 +80,15 @@ export interface RunnerRecord {
   readonly at: string;
 }
 
+export interface RunnersSeen {
+  readonly runners: readonly RunnerRecord[];
+  /** Some hour had more runners than were read. */
+  readonly truncated: boolean;
+}
+
+/** The hour a heartbeat at `at` (ISO 8601 UTC) is kept under: `2026-12-07T10`. */
+export const hourOf = (at: string): string => at.slice(0, 13);
+
 /** What a pipeline's runs come to, kept current by the transitions (one item: no call reads the history for it). */
 export interface RunSummary {
   /** The instances not final yet. */
@@ -103,8 +112,11 @@ export interface RunStore {
   purgeRuns(pipelineId: string): Promise<void>;
   /** Records a heartbeat (the last one wins). */
   recordRunner(accountId: string, runner: RunnerRecord): Promise<void>;
-  /** The runners of the account, as their last heartbeats described them. */
-  runnersOf(accountId: string): Promise<RunnerRecord[]>;
+  /**
+   * The runners whose heartbeats came in during these hours (`hourOf`), at most `limitPerHour` read of each hour;
+   * a runner seen in several hours appears once per hour.
+   */
+  runnersSeen(accountId: string, hours: readonly string[], limitPerHour: number): Promise<RunnersSeen>;
   /**
    * Writes a new run: its instances, then its attempts (each put only if absent, so a retry is harmless).
    * `openedAt`: when it opened (the instances' @actualStartTime), the run's id (its start) by default.

@@ -52,10 +52,11 @@ describe('the wire', () => {
     expect((await post('{}', { 'Content-Type': 'application/x-amz-json-1.1' })).body.__type).toBe('UnknownOperationException');
   });
 
-  it('serves POST / only', async () => {
-    const get = await post('', {}, 'GET');
+  it('serves POST / (the API) and GET of the console\'s files, nothing else', async () => {
+    const get = await post('', {}, 'GET', '/other');
     expect(get.status).toBe(404);
     expect(get.body.__type).toBe('UnknownOperationException');
+    expect((await post('{}', TARGET, 'PUT')).status).toBe(404);
     expect((await post('{}', TARGET, 'POST', '/other')).status).toBe(404);
   });
 });

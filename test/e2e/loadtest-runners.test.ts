@@ -9,21 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { htmlReport } from '../../tools/load/html-report';
 import { RunnersResult, runRunners } from '../../tools/load/runners';
+import { chromium } from '../support/chromium';
 import { RunningEndpoint, startEndpoint } from '../support/local-endpoint';
 
 jest.setTimeout(120_000);
 
-const chromium = (() => {
-  for (const name of ['chromium', 'chromium-browser']) {
-    try {
-      execFileSync('which', [name], { stdio: 'pipe' });
-      return name;
-    } catch {
-      // not this one
-    }
-  }
-  return undefined;
-})();
 
 let endpoint: RunningEndpoint;
 let result: RunnersResult;

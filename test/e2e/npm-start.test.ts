@@ -82,7 +82,7 @@ const listening = (url: string) =>
     socket.on('error', () => resolve(false));
   });
 
-it('`npm start` prints one ready line with both endpoints, serves the SDK, and on SIGTERM exits 0 leaving nothing listening', async () => {
+it('`npm start` prints one ready line with both endpoints and the console, serves the SDK and the console, and on SIGTERM exits 0 leaving nothing listening', async () => {
   const s = await start([], 'npm');
   const task = await seedOne(s.dynamodbUrl);
   const client = sdk(s.apiUrl);
@@ -91,6 +91,10 @@ it('`npm start` prints one ready line with both endpoints, serves the SDK, and o
   const ready = s.output().split('\n').filter((l) => READY.test(l));
   expect(ready).toHaveLength(1);
   expect(ready[0]).not.toMatch(/relaxed limits/);
+  // The console is at the same address: the ready line names it, and a browser gets the page there.
+  expect(ready[0]).toContain(` | console ${s.apiUrl}/ | `);
+  const page = await fetch(`${s.apiUrl}/`);
+  expect([page.status, page.headers.get('content-type')]).toEqual([200, 'text/html; charset=utf-8']);
   expect(await stop(s, 'SIGTERM')).toBe(0);
   expect(await listening(s.apiUrl)).toBe(false);
   expect(await listening(s.dynamodbUrl)).toBe(false);

@@ -56,9 +56,16 @@ describe('ReportTaskRunnerHeartbeat', () => {
     expect(await op(dispatch, 'ReportTaskRunnerHeartbeat', { taskrunnerId: 'runner-7', workerGroup: 'wg', hostname: 'h1' }, caller)).toEqual({ status: 200, body: { terminate: false } });
     time.advance(60_000);
     await op(dispatch, 'ReportTaskRunnerHeartbeat', { taskrunnerId: 'runner-7', workerGroup: 'wg', hostname: 'h2' }, caller);
-    const store = new DynamoDbRunStore(engine.client, engine.names);
-    expect(await store.runnersOf(caller.accountId)).toEqual([{ taskrunnerId: 'runner-7', workerGroup: 'wg', hostname: 'h2', at: '2026-11-29T10:01:00.000Z' }]);
-    expect(await store.runnersOf(newCaller().accountId)).toEqual([]);
+    const listed = await op(dispatch, 'DataPipelineLocal.ListTaskRunners', {}, caller);
+    expect(listed.body).toEqual({ taskRunners: [{ taskrunnerId: 'runner-7', workerGroup: 'wg', hostname: 'h2', lastHeartbeat: '2026-11-29T10:01:00.000Z' }], truncated: false });
+    expect((await op(dispatch, 'DataPipelineLocal.ListTaskRunners', {}, newCaller())).body).toEqual({ taskRunners: [], truncated: false });
+    // A heartbeat of the last hour still counts (kept under the previous hour's key); one older does not.
+    time.advance(60 * 60_000);
+    expect((await op(dispatch, 'DataPipelineLocal.ListTaskRunners', {}, caller)).body.taskRunners).toHaveLength(1);
+    time.advance(60_001);
+    expect((await op(dispatch, 'DataPipelineLocal.ListTaskRunners', {}, caller)).body.taskRunners).toEqual([]);
+    // Under AWS's own target the call does not exist.
+    expect((await op(dispatch, 'ListTaskRunners', {}, caller)).body.__type).toBe('UnknownOperationException');
     expect((await op(dispatch, 'ReportTaskRunnerHeartbeat', {}, caller)).body.__type).toBe('InvalidRequestException');
   });
 });

@@ -7,9 +7,10 @@ import type { Caller } from '../../lambda/identity';
 import { TEST_CALLER } from './engine';
 
 /** Calls `operation` as `caller`; the answer's status and body. */
+/** `operation` is a DataPipeline call's name, or a whole target (`DataPipelineLocal.ListTaskRunners`). */
 export const op = async (dispatch: Dispatch, operation: string, input: Record<string, unknown>, caller: Caller = TEST_CALLER, budgetMs?: number) => {
   const res = await dispatch(
-    { headers: { 'x-amz-target': `DataPipeline.${operation}` }, body: JSON.stringify(input) },
+    { headers: { 'x-amz-target': operation.includes('.') ? operation : `DataPipeline.${operation}` }, body: JSON.stringify(input) },
     `req-${randomBytes(4).toString('hex')}`,
     { caller, ...(budgetMs !== undefined && { budgetMs }) },
   );

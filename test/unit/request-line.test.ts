@@ -6,7 +6,7 @@ import { accountOfAccessKey } from '../../lambda/identity';
 
 it('reports each answered request: account of its key, operation, status, time taken, request id; formats one line', async () => {
   const seen: AnsweredRequest[] = [];
-  const door = createHttpDoor(async () => ({ statusCode: 400, headers: { 'x-amzn-RequestId': 'r' }, body: '{}' }), () => undefined, undefined, (r) => seen.push(r));
+  const door = createHttpDoor(async () => ({ statusCode: 400, headers: { 'x-amzn-RequestId': 'r' }, body: '{}' }), () => undefined, { onAnswered: (r) => seen.push(r) });
   await new Promise<void>((resolve) => door.listen(0, '127.0.0.1', () => resolve()));
   const { port } = door.address() as AddressInfo;
   const send = (headers: Record<string, string>) =>
