@@ -4,7 +4,7 @@
  * Chromium (Debian's `chromium`, when the machine has it; the browser part is skipped, saying so, without it).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { htmlReport } from '../../tools/load/html-report';
@@ -54,7 +54,19 @@ it('every task is handed out once and finished; the check reads all instances FI
     expect(pointsOf('throughput')).toBe(perSecond);
     expect(pointsOf('latency')).toBe(2 * perSecond);
     expect(pointsOf('distribution')).toBe(Object.keys(result.distribution).length * 10);
+    // Axes with round ticks: latency on a log scale from the power of ten just under the fastest call.
+    const ticksOf = (id: string, axis: 'x' | 'y') => new RegExp(`<svg id="${id}"[^>]*data-${axis}-ticks="([^"]*)"`).exec(dom)![1].split(' ').map(Number);
+    const fastest = Math.min(...result.timeline.flatMap((t) => Object.values(t.calls).map((c) => c.p50)).filter((v) => v > 0));
+    const latencyTicks = ticksOf('latency', 'y');
+    expect(latencyTicks[0]).toBeLessThanOrEqual(fastest);
+    expect(latencyTicks[0] * 10).toBeGreaterThan(fastest);
+    expect(ticksOf('throughput', 'y')[0]).toBe(0);
+    expect(ticksOf('distribution', 'x')).toEqual([0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100]);
     expect(dom).toContain('20 tasks in');
+    // A picture of it beside the console's, for a person to look at (CI keeps artifacts/).
+    const shots = join(__dirname, '..', '..', 'artifacts', 'report');
+    mkdirSync(shots, { recursive: true });
+    execFileSync(chromium!, ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--hide-scrollbars', `--user-data-dir=${join(dir, 'profile')}`, '--window-size=960,1250', `--screenshot=${join(shots, 'fleet-report.png')}`, `file://${file}`], { timeout: 60_000, stdio: 'ignore' });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
