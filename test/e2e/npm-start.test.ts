@@ -33,6 +33,23 @@ interface Started {
   output: () => string;
 }
 
+/**
+ * What a test started and has not seen exit: whatever happens to the test, it is killed after it (with its process
+ * group: `npm start` is npm, then the node it execs), so that a failing test cannot leave jest waiting.
+ */
+const running = new Set<ChildProcess>();
+afterEach(() => {
+  for (const child of running) {
+    if (child.exitCode !== null || child.signalCode !== null) continue;
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  running.clear();
+});
+
 /** Runs `npm start` itself, or (faster) the program it execs. */
 const start = (args: string[], via: 'npm' | 'node' = 'node'): Promise<Started> =>
   new Promise((resolve, reject) => {
@@ -41,8 +58,10 @@ const start = (args: string[], via: 'npm' | 'node' = 'node'): Promise<Started> =
     delete env.TABLE_PREFIX;
     const child =
       via === 'npm'
-        ? spawn('npm', ['start', '--silent', '--', ...args], { cwd: ROOT, env, stdio: 'pipe' })
-        : spawn(process.execPath, localProgramArgs(args), { cwd: ROOT, env, stdio: 'pipe' });
+        ? spawn('npm', ['start', '--silent', '--', ...args], { cwd: ROOT, env, stdio: 'pipe', detached: true })
+        : spawn(process.execPath, localProgramArgs(args), { cwd: ROOT, env, stdio: 'pipe', detached: true });
+    running.add(child);
+    child.once('exit', () => running.delete(child));
     let out = '';
     const onData = (chunk: Buffer) => {
       out += chunk.toString();
