@@ -44,14 +44,14 @@ import { dynamoDbClient } from '../local/dynamodb';
 import { startEngine } from '../local/engine';
 import { startLocalEndpoint } from '../local/endpoint';
 import { LOCAL_PROGRAM_ENV, localProgramArgs } from '../local/program';
-import { buildHandler, bundleLikeHandler } from '../tools/build-handler';
+import { buildHandler, bundleLikeHandler } from '../local/build-handler';
 import { LoadOptions, LoadResult, newLatencyHistogram, runLoad } from '../tools/load/driver';
 import { runRunners } from '../tools/load/runners';
 import { EMPTY_PLAN, newAttemptId, newPipelineId, newTaskId, seed, SeedPlan, writeTasks } from '../tools/seeding';
 import { runHostile } from '../tools/hostile/run';
 import { dataPipelineClient } from '../tools/targets';
 import { startCountingProxy } from './counting-proxy';
-import { parseFlags, runTool, usageText } from '../tools/cli';
+import { parseFlags, runTool, usageText } from '../local/cli';
 import { HISTORY_ITEMS, measureHistory } from './history';
 
 const ROOT = join(__dirname, '..');
@@ -78,7 +78,7 @@ const startServer = () =>
     delete env.POWERTOOLS_DEV;
     const child = spawn(process.execPath, localProgramArgs(), { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
     let out: string | undefined = '';
-    child.stdout!.on('data', (c: Buffer) => {
+    child.stdout.on('data', (c: Buffer) => {
       if (out === undefined) return; // ready: the rest is log output, read and dropped so the pipe never fills
       out += c.toString();
       const m = /endpoint (\S+) \| DynamoDB engine (\S+)/.exec(out);

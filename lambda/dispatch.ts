@@ -28,7 +28,7 @@ import { SetStatus } from './operations/set-status';
 import { SetTaskStatus } from './operations/set-task-status';
 import { ValidatePipelineDefinition } from './operations/validate-pipeline-definition';
 import { Caller, callerOf } from './identity';
-import type { RunLimits } from './runs/run-limits';
+import type { RunLimits } from './definitions/run-limits';
 import { encodeError, encodeResult, HttpRequest, HttpResponse, INTERNAL_ERROR_MESSAGE, readOperation } from './protocol/aws-json';
 
 // Each entry's input type is checked where the operation is defined; the table only needs to run it.
@@ -55,7 +55,7 @@ const OPERATIONS: Readonly<Record<string, Operation<any>>> = {
   ValidatePipelineDefinition,
 };
 
-export const SUPPORTED_OPERATIONS = Object.keys(OPERATIONS);
+const SUPPORTED_OPERATIONS = Object.keys(OPERATIONS);
 
 /** Not AWS calls: each under a target of its own, outside the DataPipeline namespace (docs/behaviour.md §12). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -77,7 +77,7 @@ export interface DispatchDeps {
   readonly limits: RunLimits;
 }
 
-export interface InvocationInfo {
+interface InvocationInfo {
   /** The Lambda invocation's id (logged as function_request_id). */
   readonly invocationId?: string;
   /** Milliseconds this invocation may still take before its answer must be on its way. */

@@ -5,14 +5,14 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBClient, DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { ANSWER_MARGIN_MS } from '../lib/function-settings';
+import { ANSWER_MARGIN_MS } from './function-settings';
 import { createDispatcher } from './dispatch';
 import { SERVICE_NAME } from './service-name';
 import { createDynamoDbClient } from './store/dynamodb-client';
 import { DynamoDbPipelineStore } from './store/dynamodb-pipeline-store';
 import { DynamoDbRunStore } from './store/dynamodb-run-store';
 import { DynamoDbTaskStore } from './store/dynamodb-task-store';
-import { runLimitsFromEnv } from './runs/run-limits';
+import { runLimitsFromEnv } from './definitions/run-limits';
 import { callerOf } from './identity';
 import { tableNamesFromEnv } from './store/tables';
 
@@ -26,6 +26,8 @@ const logger = new Logger({ serviceName });
  */
 const traced = (client: DynamoDBClient): DynamoDBClient => {
   if (!process.env.AWS_EXECUTION_ENV) return client;
+  // Loaded only on Lambda (a cold start elsewhere need not pay for it): a require, not an import.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { Tracer } = require('@aws-lambda-powertools/tracer') as typeof import('@aws-lambda-powertools/tracer');
   return new Tracer({ serviceName, captureHTTPsRequests: false }).captureAWSv3Client(client);
 };

@@ -28,7 +28,7 @@ export const callerOf = (identity: GatewayIdentity | null | undefined): Caller =
 };
 
 /** The access key id of a SigV4 `Authorization` header, or undefined when the request is not signed that way. */
-export const accessKeyOf = (authorization: string | undefined): string | undefined =>
+const accessKeyOf = (authorization: string | undefined): string | undefined =>
   authorization === undefined ? undefined : /^AWS4-HMAC-SHA256\s+Credential=([^/,\s]+)\//.exec(authorization)?.[1];
 
 /**

@@ -1,6 +1,6 @@
 /**
  * How the handler is bundled, written once: the CDK stack's NodejsFunction and the local build
- * (tools/build-handler.ts, which `npm start` and `npm test` run) both read these settings, so the local
+ * (local/build-handler.ts, which `npm start` and `npm test` run) both read these settings, so the local
  * endpoint serves the same code that deploys. Plain data: no CDK import, so the local build stays fast.
  */
 import * as path from 'node:path';
@@ -8,7 +8,7 @@ import * as path from 'node:path';
 export const HANDLER_ENTRY = path.join(__dirname, '..', 'lambda', 'handler.ts');
 
 /** Node 20 is the oldest runtime it must run on (this machine); Lambda runs a newer one. */
-export const HANDLER_TARGET = 'node20';
+const HANDLER_TARGET = 'node20';
 
 export const HANDLER_BUNDLING = {
   minify: true,

@@ -13,7 +13,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { SERVICE_NAME } from '../lambda/service-name';
 import { BY_ACCOUNT_INDEX, EXPIRY_ATTRIBUTE, READY_INDEX, TABLE_KEYS, TABLES, TableKey } from '../lambda/store/tables';
-import { FUNCTION_TIMEOUT_SECONDS } from './function-settings';
+import { FUNCTION_TIMEOUT_SECONDS } from '../lambda/function-settings';
 import { GATEWAY_ERRORS, gatewayErrorTemplate } from './gateway-responses';
 import { HANDLER_BUNDLING, HANDLER_ENTRY } from './handler-bundle';
 import { OUTPUT_API_URL, OUTPUT_REGION, tableOutputName } from './stack-outputs';
@@ -44,7 +44,7 @@ const memoryOf = (props: TaskRunnerStackProps): number => {
 };
 
 /** The DynamoDB actions the function calls, per table and per index: nothing else, no Scan, no wildcard. */
-export const TABLE_ACTIONS: Readonly<Record<TableKey, { table: string[]; indexes?: Record<string, string[]> }>> = {
+const TABLE_ACTIONS: Readonly<Record<TableKey, { table: string[]; indexes?: Record<string, string[]> }>> = {
   pipelines: {
     table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchGetItem'],
     indexes: { [BY_ACCOUNT_INDEX.name]: ['dynamodb:Query'] },
@@ -59,7 +59,7 @@ export const TABLE_ACTIONS: Readonly<Record<TableKey, { table: string[]; indexes
 
 /** The real service allows 10 SetTaskStatus calls a second per account with bursts of 100 (dp-limits); the stage throttles all calls. */
 export const STAGE_THROTTLING = { rateLimit: 100, burstLimit: 200 } as const;
-export const STAGE_NAME = 'v1';
+const STAGE_NAME = 'v1';
 
 export class TaskRunnerStack extends Stack {
   constructor(scope: Construct, id: string, props: TaskRunnerStackProps = {}) {

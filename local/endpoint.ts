@@ -52,6 +52,8 @@ const loadBundle = (): Bundle => {
   if (!existsSync(LOCAL_BUNDLE_FILE)) {
     throw new Error(`${LOCAL_BUNDLE_FILE} is missing: run \`npm run build\` first (npm start and npm test do).`);
   }
+  // The built file, whose path is known only now: a require, not an import.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require(LOCAL_BUNDLE_FILE) as Bundle;
 };
 

@@ -18,7 +18,7 @@ export interface EngineOptions {
   readonly dataDir?: string;
 }
 
-export type EngineRequestHandler = NonNullable<DynamoDBClientConfig['requestHandler']>;
+type EngineRequestHandler = NonNullable<DynamoDBClientConfig['requestHandler']>;
 
 export interface Engine {
   readonly url: string;

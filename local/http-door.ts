@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import type { ProxyHandler } from '../lambda/handler';
-import { FUNCTION_TIMEOUT_SECONDS } from '../lib/function-settings';
+import { FUNCTION_TIMEOUT_SECONDS } from '../lambda/function-settings';
 import { DEFAULT_ACCOUNT, localIdentity } from '../lambda/identity';
 import { CONTENT_TYPE, INTERNAL_ERROR_MESSAGE } from '../lambda/protocol/aws-json';
 import { CONSOLE_HEADERS, consoleAsset } from './console/assets';
@@ -23,10 +23,10 @@ export const MAX_BODY_BYTES = 6 * 1024 * 1024;
  * `ThrottlingException`, which the SDKs retry. Eight bodies at the 6 MB limit; without a cap, 80 concurrent
  * 6 MB requests took the process from 115 to 515 MB.
  */
-export const MAX_IN_FLIGHT_BODY_BYTES = 8 * MAX_BODY_BYTES;
+const MAX_IN_FLIGHT_BODY_BYTES = 8 * MAX_BODY_BYTES;
 
 /** A client has this long to send its whole request (API Gateway's integration timeout is 29 s). */
-export const REQUEST_TIMEOUT_MS = 30_000;
+const REQUEST_TIMEOUT_MS = 30_000;
 
 /**
  * After a 413, the rest of an oversized body is read and thrown away up to this many bytes, so that a
@@ -182,10 +182,15 @@ const sendRefusal = (req: IncomingMessage, res: ServerResponse, requestId: strin
 /** GET and HEAD: the console's page and files (local/console), for an allowed Host only. */
 const serveConsole = (req: IncomingMessage, res: ServerResponse, path: string, listenHost: string, requestId: string) => {
   req.resume();
+  // A person reads these in a browser tab: plain text (a browser shows an awsJson body as an invalid response).
+  const refuse = (status: number, type: string, message: string) => {
+    res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'x-amzn-RequestId': requestId, 'x-amzn-ErrorType': type, 'X-Content-Type-Options': 'nosniff' });
+    res.end(req.method === 'HEAD' ? undefined : `${message}\n`);
+  };
   const refusal = hostRefusal(req, listenHost);
-  if (refusal) return sendError(res, refusal.status, 'AccessDeniedException', refusal.message, requestId);
+  if (refusal) return refuse(refusal.status, 'AccessDeniedException', refusal.message);
   const asset = consoleAsset(path);
-  if (asset === undefined) return sendError(res, 404, 'UnknownOperationException', 'Not found: the console is at GET /, and the API at POST /.', requestId);
+  if (asset === undefined) return refuse(404, 'UnknownOperationException', 'Not found: the console is at GET /, and the API at POST /.');
   res.writeHead(200, { ...CONSOLE_HEADERS, 'Content-Type': asset.type, 'Content-Length': asset.body.length, 'x-amzn-RequestId': requestId });
   res.end(req.method === 'HEAD' ? undefined : asset.body);
 };
@@ -200,7 +205,8 @@ export const createHttpDoor = (handler: ProxyHandler, onError: (err: unknown) =>
       const at = new Date();
       res.once('finish', () => {
         const target = req.headers['x-amz-target']?.toString();
-        const operation = target !== undefined ? target.slice(target.indexOf('.') + 1, target.indexOf('.') + 65) : `${req.method} ${(req.url ?? '/').slice(0, 60)}`;
+        // The call; for the console's files, the method and path; `-` for a POST that names no call.
+        const operation = target !== undefined ? target.slice(target.indexOf('.') + 1, target.indexOf('.') + 65) : req.method === 'POST' ? '-' : `${req.method} ${(req.url ?? '/').slice(0, 60)}`;
         onAnswered({ at, account: localIdentity(req.headers.authorization).accountId ?? DEFAULT_ACCOUNT, operation: operation || '-', status: res.statusCode, ms: Date.now() - at.getTime(), requestId });
       });
     }

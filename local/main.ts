@@ -1,10 +1,10 @@
 /**
  * `npm start [-- --help]`: the local endpoint on the embedded engine. Flags (`npm start -- --help` lists them with
  * their defaults) win over the environment variables named beside them.
- * The handler bundle is built first when its sources changed since the last build (tools/build-handler.ts).
+ * The handler bundle is built first when its sources changed since the last build (local/build-handler.ts).
  */
-import { ensureHandlerBundle } from '../tools/build-handler';
-import { parseFlags, runTool, UsageError, usageText, wholeNumber } from '../tools/cli';
+import { ensureHandlerBundle } from './build-handler';
+import { parseFlags, runTool, UsageError, usageText, wholeNumber } from './cli';
 import { startLocalEndpoint } from './endpoint';
 import { AnsweredRequest, requestLine } from './http-door';
 
@@ -36,7 +36,7 @@ const main = async () => {
   if (oneLine) process.env.POWERTOOLS_LOG_LEVEL = 'WARN';
   else if (process.stdout.isTTY) process.env.POWERTOOLS_DEV ??= 'true';
   const dataDir = values.data ?? process.env.DATA_DIR;
-  // Read by the handler bundle when it loads (lambda/runs/run-limits.ts): periods in seconds, no minimums.
+  // Read by the handler bundle when it loads (lambda/definitions/run-limits.ts): periods in seconds, no minimums.
   if (values['relaxed-limits']) process.env.RELAXED_LIMITS = 'true';
   await ensureHandlerBundle();
   const endpoint = await startLocalEndpoint({

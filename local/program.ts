@@ -13,7 +13,7 @@ export const LOCAL_PROGRAM_ENV = { MALLOC_ARENA_MAX: '2' } as const;
  * let them grow to 64 MB under load and keep them: after the hostile corpus the process held +250 MiB on Node 24
  * against +80 on Node 20 (docs/decisions.md).
  */
-export const LOCAL_PROGRAM_V8_FLAGS = ['--max-semi-space-size=16'] as const;
+const LOCAL_PROGRAM_V8_FLAGS = ['--max-semi-space-size=16'] as const;
 
 /** `node --max-semi-space-size=16 --require tsx/cjs local/main.ts ...args`, as argv after the Node executable. */
 export const localProgramArgs = (args: readonly string[] = []): string[] => [...LOCAL_PROGRAM_V8_FLAGS, '--require', 'tsx/cjs', 'local/main.ts', ...args];

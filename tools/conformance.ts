@@ -10,7 +10,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { ListPipelinesCommand } from '@aws-sdk/client-data-pipeline';
-import { LOCAL_ENDPOINT, parseFlags, runTool, UsageError, usageText } from './cli';
+import { LOCAL_ENDPOINT, parseFlags, runTool, UsageError, usageText } from '../local/cli';
 import { CASES } from './conformance/cases';
 import { deleteCreatedPipelines } from './conformance/lifecycle-cases';
 import { ConformanceReport, perCall, perCallTable, runConformance, summaryLine } from './conformance/run';

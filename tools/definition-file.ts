@@ -20,7 +20,7 @@ const fieldsOf = (element: FileObject, skip: string[]): Field[] =>
   Object.keys(element)
     .filter((k) => !skip.includes(k))
     .sort()
-    .flatMap((key) => [element[key]].flat().map((v) => (isRef(v) ? { key, refValue: v.ref } : { key, stringValue: v as string })));
+    .flatMap((key) => [element[key]].flat().map((v) => (isRef(v) ? { key, refValue: v.ref } : { key, stringValue: v })));
 
 export const definitionFromFile = (file: DefinitionFile): Definition => ({
   pipelineObjects: file.objects.map((o) => ({ id: o.id as string, name: (o.name ?? o.id) as string, fields: fieldsOf(o, ['id', 'name']) })),

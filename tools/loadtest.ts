@@ -11,7 +11,7 @@
  *   execute-api); its pipelines are deleted at the end unless --keep.
  */
 import { writeFileSync } from 'node:fs';
-import { LOCAL_ENDPOINT, LOCAL_ENGINE, parseFlags, positiveNumber, runTool, UsageError, usageText } from './cli';
+import { LOCAL_ENDPOINT, LOCAL_ENGINE, parseFlags, positiveNumber, runTool, UsageError, usageText } from '../local/cli';
 import { runLoad } from './load/driver';
 import { htmlReport } from './load/html-report';
 import { freshShare, parseMix, prepareMix } from './load/mix';

@@ -21,7 +21,7 @@ import {
   SetTaskStatusCommand,
   TaskObject,
 } from '@aws-sdk/client-data-pipeline';
-import { LOCAL_ENDPOINT, parseFlags, runTool, UsageError, usageText } from './cli';
+import { LOCAL_ENDPOINT, parseFlags, runTool, UsageError, usageText } from '../local/cli';
 import { dataPipelineClient } from './targets';
 
 const PROGRESS_EVERY_MS = 60_000; // the model's doc: "Task runners should call ReportTaskProgress every 60 seconds"

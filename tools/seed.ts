@@ -6,7 +6,7 @@
  * prints one JSON line per task (to FILE with --out).
  */
 import { createWriteStream } from 'node:fs';
-import { parseFlags, runTool, UsageError, usageText, wholeNumber } from './cli';
+import { parseFlags, runTool, UsageError, usageText, wholeNumber } from '../local/cli';
 import { seed, SeedPlan } from './seeding';
 import { resolveTables } from './targets';
 

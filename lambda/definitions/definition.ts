@@ -16,12 +16,12 @@ export interface PipelineObject {
   readonly fields: readonly Field[];
 }
 
-export interface ParameterAttribute {
+interface ParameterAttribute {
   readonly key: string;
   readonly stringValue: string;
 }
 
-export interface ParameterObject {
+interface ParameterObject {
   readonly id: string;
   readonly attributes: readonly ParameterAttribute[];
 }
@@ -42,8 +42,3 @@ export const EMPTY_DEFINITION: Definition = { pipelineObjects: [], parameterObje
 /** The object every other object inherits from (dp-pipeline-objects: "Default"). */
 export const DEFAULT_OBJECT_ID = 'Default';
 
-/** The first value of a field, as a string (refValue or stringValue). */
-export const firstValue = (fields: readonly Field[], key: string): string | undefined => {
-  const f = fields.find((x) => x.key === key);
-  return f === undefined ? undefined : (f.stringValue ?? f.refValue);
-};

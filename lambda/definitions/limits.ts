@@ -18,7 +18,7 @@ export const DEFINITION_LIMITS = {
 export const utf8Bytes = (s: string): number => Buffer.byteLength(s, 'utf8');
 
 /** DynamoDB's key limits, in UTF-8 bytes (the embedded engine counts otherwise: we measure as DynamoDB does). */
-export const DYNAMODB_KEY_BYTES = { partition: 2048, sort: 1024 } as const;
+const DYNAMODB_KEY_BYTES = { partition: 2048, sort: 1024 } as const;
 
 /** The sort key of a scheduled pipeline's marker for one worker group (objects table): this prefix, then the group. */
 export const SCHEDULE_MARKER_PREFIX = '#schedule#';

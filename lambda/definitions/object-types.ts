@@ -8,7 +8,7 @@
 
 const RUNS_ON_OR_WORKER_GROUP = ['runsOn', 'workerGroup'];
 
-export type TypeCategory = 'activity' | 'precondition' | 'schedule' | 'dataNode' | 'resource' | 'database' | 'dataFormat' | 'action' | 'utility';
+type TypeCategory = 'activity' | 'precondition' | 'schedule' | 'dataNode' | 'resource' | 'database' | 'dataFormat' | 'action' | 'utility';
 
 export interface ObjectType {
   readonly category: TypeCategory;

@@ -16,10 +16,10 @@ import { EvaluationBudget } from '../expressions/budget';
 import { ExpressionError } from '../expressions/errors';
 import { unknownFunctions } from '../expressions/evaluate';
 import { parseExpression, pathsOf, templateParts } from '../expressions/parse';
-import { periodMs, periodSeconds, RUN_LIMITS, type RunLimits } from '../runs/run-limits';
-import { isRunnerChecked, preconditionsOf, settingsOf } from '../runs/plan-run';
+import { periodMs, periodSeconds, RUN_LIMITS, type RunLimits } from './run-limits';
+import { isRunnerChecked, preconditionsOf, settingsOf } from './activity-settings';
 
-export interface ObjectMessages {
+interface ObjectMessages {
   readonly id: string;
   readonly messages: string[];
 }

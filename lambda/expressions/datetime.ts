@@ -36,8 +36,8 @@ export const utcMs = (year: number, month: number, day: number, hour = 0, minute
 };
 
 /** The DateTimes the service can write: years 1 to 9999 (`YYYY-MM-DDTHH:MM:SS`). */
-export const MIN_DATE_MS = utcMs(1, 1, 1);
-export const MAX_DATE_MS = utcMs(9999, 12, 31, 23, 59, 59, 999);
+const MIN_DATE_MS = utcMs(1, 1, 1);
+const MAX_DATE_MS = utcMs(9999, 12, 31, 23, 59, 59, 999);
 
 export const inDateRange = (ms: number): boolean => ms >= MIN_DATE_MS && ms <= MAX_DATE_MS;
 
@@ -96,7 +96,7 @@ const formatterOf = (zone: string): Intl.DateTimeFormat => {
 };
 
 /** The zone's offset from UTC at that instant, in milliseconds. */
-export const offsetMs = (ms: number, zone: string): number => {
+const offsetMs = (ms: number, zone: string): number => {
   if (zone === 'UTC') return 0;
   const parts = Object.fromEntries(formatterOf(zone).formatToParts(new Date(ms)).map((p) => [p.type, p.value]));
   const year = parts.era === 'BC' ? 1 - Number(parts.year) : Number(parts.year);

@@ -39,7 +39,7 @@ export interface Scope {
 
 const isDateTime = (v: Value): v is DateTime => typeof v === 'object' && !Array.isArray(v) && (v as DateTime).kind === 'datetime';
 
-export const valueText = (v: Value): string => {
+const valueText = (v: Value): string => {
   if (Array.isArray(v)) return v.map(valueText).join(',');
   if (isDateTime(v)) return dateTimeText(v);
   return typeof v === 'number' ? String(v) : (v as string);
@@ -75,7 +75,7 @@ const shift = (unit: Parameters<typeof plus>[1], sign: 1 | -1): Fn => (args, nam
 const startOfDay = (d: DateTime) => fromFields({ ...fieldsOf(d), hour: 0, minute: 0, second: 0, millisecond: 0 }, d.zone);
 
 /** The functions of dp-expressions-functions (Date and Time Functions), with their arity. */
-export const FUNCTIONS: Readonly<Record<string, { arity: number; fn: Fn }>> = {
+const FUNCTIONS: Readonly<Record<string, { arity: number; fn: Fn }>> = {
   day: { arity: 1, fn: dateFn((d) => fieldsOf(d).day) },
   dayOfYear: { arity: 1, fn: dateFn(dayOfYear) },
   firstOfMonth: { arity: 1, fn: dateFn((d) => fromFields({ ...fieldsOf(d), day: 1 }, d.zone)) },

@@ -75,15 +75,14 @@ export const structure = (members: Record<string, MemberDefinition>): StructureS
 export const required = (shape: Shape): MemberDefinition => ({ shape, required: true });
 export const optional = (shape: Shape): MemberDefinition => ({ shape });
 
-export const FIELD = structure({
+const FIELD = structure({
   key: required(SHAPES.fieldNameString),
   stringValue: optional(SHAPES.fieldStringValue),
   refValue: optional(SHAPES.fieldNameString),
 });
 export const FIELD_LIST = list(FIELD);
-export const ID_LIST = list(SHAPES.id);
 export const STRING_LIST = list(SHAPES.string);
-export const TAG = structure({ key: required(SHAPES.tagKey), value: required(SHAPES.tagValue) });
+const TAG = structure({ key: required(SHAPES.tagKey), value: required(SHAPES.tagValue) });
 export const TAG_LIST = list(TAG, { min: 0, max: 10 });
 export const PIPELINE_OBJECT = structure({ id: required(SHAPES.id), name: required(SHAPES.id), fields: required(FIELD_LIST) });
 export const PARAMETER_OBJECT = structure({

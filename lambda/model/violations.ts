@@ -16,10 +16,10 @@ export interface Violation {
 }
 
 /** The pattern shared by the model's `string`, `id` and `taskId` shapes, as the model writes it (AWS matches it against the whole value). */
-export const MODEL_STRING_PATTERN = '[\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDC00-\\uDBFF\\uDFFF\\r\\n\\t]*';
+const MODEL_STRING_PATTERN = '[\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDC00-\\uDBFF\\uDFFF\\r\\n\\t]*';
 const MODEL_STRING = /^[\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}\r\n\t]*$/u;
 
-export const matchesModelPattern = (value: string): boolean => MODEL_STRING.test(value);
+const matchesModelPattern = (value: string): boolean => MODEL_STRING.test(value);
 
 export const codePointLength = (value: string): number => {
   let n = value.length;

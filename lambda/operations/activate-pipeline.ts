@@ -17,7 +17,7 @@ import { reportSummary } from './definition-report';
 import type { Operation, OperationResult, RequestContext } from './operation';
 import { invalidRequest, loadPipeline, pipelineDeleted, readDefinition } from './pipeline-access';
 
-export const ACTIVATE_PIPELINE_INPUT = structure({
+const ACTIVATE_PIPELINE_INPUT = structure({
   pipelineId: required(SHAPES.id),
   parameterValues: optional(list(PARAMETER_VALUE)),
   startTimestamp: optional(SHAPES.timestamp),
@@ -34,7 +34,7 @@ const ROUNDS = 3;
 
 
 /** Activation values are kept on the pipeline's item, which DynamoDB caps at 400 KB: ours, not AWS's, limit. */
-export const MAX_ACTIVATION_VALUES_BYTES = 256 * 1024;
+const MAX_ACTIVATION_VALUES_BYTES = 256 * 1024;
 
 const run = async (input: Input, ctx: RequestContext): Promise<OperationResult> => {
   const start = input.startTimestamp === undefined ? undefined : input.startTimestamp * 1000;

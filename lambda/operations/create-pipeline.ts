@@ -11,7 +11,7 @@ import type { Operation, OperationResult, RequestContext } from './operation';
 import { invalidRequest } from './pipeline-access';
 import { MAX_TAGS, mergeTags, reservedKeyIn, reservedKeyMessage, tooManyTagsMessage } from './tags';
 
-export const CREATE_PIPELINE_INPUT = structure({
+const CREATE_PIPELINE_INPUT = structure({
   name: required(SHAPES.id),
   uniqueId: required(SHAPES.id),
   description: optional(SHAPES.string),
@@ -28,7 +28,7 @@ interface Input {
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 
 /** `df-` and 20 upper-case alphanumerics, like AWS's ids, derived from what makes a pipeline the same one. */
-export const pipelineIdFor = (accountId: string, name: string, uniqueId: string, generation: number): string => {
+const pipelineIdFor = (accountId: string, name: string, uniqueId: string, generation: number): string => {
   const digest = createHash('sha256').update([accountId, name, uniqueId, String(generation)].join('\u0000')).digest();
   return `df-${Array.from(digest.subarray(0, 20), (b) => ALNUM[b % ALNUM.length]).join('')}`;
 };

@@ -10,7 +10,7 @@ import { loadPipeline, pipelineDeleted } from './pipeline-access';
 import { endLiveAttempt } from './run-progress';
 import { cancel } from '../runs/transitions';
 
-export const DEACTIVATE_PIPELINE_INPUT = structure({ pipelineId: required(SHAPES.id), cancelActive: optional(SHAPES.boolean) });
+const DEACTIVATE_PIPELINE_INPUT = structure({ pipelineId: required(SHAPES.id), cancelActive: optional(SHAPES.boolean) });
 
 interface Input {
   readonly pipelineId: string;

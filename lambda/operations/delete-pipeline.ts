@@ -9,7 +9,7 @@ import { PIPELINE_DELETED } from '../store/tables';
 import type { Operation, OperationResult, RequestContext } from './operation';
 import { pipelineNotFound } from './pipeline-access';
 
-export const DELETE_PIPELINE_INPUT = structure({ pipelineId: required(SHAPES.id) });
+const DELETE_PIPELINE_INPUT = structure({ pipelineId: required(SHAPES.id) });
 
 interface Input {
   readonly pipelineId: string;

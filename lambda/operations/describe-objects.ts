@@ -16,7 +16,7 @@ import { isOnDemand } from '../runs/plan-run';
 import { Inheritance } from '../definitions/inheritance';
 import { loadPipeline, readDefinition, shownVersion, withActivationValues } from './pipeline-access';
 
-export const MAX_DESCRIBED_OBJECTS = 100;
+const MAX_DESCRIBED_OBJECTS = 100;
 
 /**
  * The UTF-8 bytes of the objects one answer carries (docs/behaviour.md, Limits): past them the answer stops with
@@ -30,7 +30,7 @@ const ALONE_BYTES = 5 * 1024 * 1024;
 /** As the answer guard counts them: in API Gateway's proxy result, where quotes and backslashes count twice. */
 const jsonBytes = (o: unknown): number => payloadBytes(JSON.stringify(o));
 
-export const DESCRIBE_OBJECTS_INPUT = structure({
+const DESCRIBE_OBJECTS_INPUT = structure({
   pipelineId: required(SHAPES.id),
   objectIds: required(list(SHAPES.id, { max: MAX_DESCRIBED_OBJECTS })),
   evaluateExpressions: optional(SHAPES.boolean),

@@ -15,9 +15,9 @@ const scheduleFinished = (markers: readonly ScheduleMarker[], summary: RunSummar
   markers.length > 0 && markers.every((m) => m.availableAt === undefined) && Object.keys(summary.periods).length > 0 && summary.open.length === 0;
 
 /** The API page: "You can retrieve the description of up to 25 pipelines in a single call"; the model has no bound. */
-export const MAX_DESCRIBED = 25;
+const MAX_DESCRIBED = 25;
 
-export const DESCRIBE_PIPELINES_INPUT = structure({ pipelineIds: required(list(SHAPES.id, { max: MAX_DESCRIBED })) });
+const DESCRIBE_PIPELINES_INPUT = structure({ pipelineIds: required(list(SHAPES.id, { max: MAX_DESCRIBED })) });
 
 interface Input {
   readonly pipelineIds: string[];
@@ -29,7 +29,7 @@ export const fieldTime = (iso: string): string => iso.slice(0, 19);
 const str = (key: string, stringValue: string) => ({ key, stringValue });
 
 /** The fields of a pipeline, in the order AWS's own examples list them; `@healthStatus` once a run has ended something. */
-export const describePipeline = (p: PipelineRecord, health?: HealthStatus, finished = false) => ({
+const describePipeline = (p: PipelineRecord, health?: HealthStatus, finished = false) => ({
   pipelineId: p.pipelineId,
   name: p.name,
   fields: [

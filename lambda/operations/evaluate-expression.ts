@@ -6,14 +6,14 @@
  */
 import { ExpressionError } from '../expressions/errors';
 import { Evaluation } from '../expressions/evaluate';
-import { scopesOf } from '../expressions/scope';
+import { scopesOf } from '../definitions/expression-scope';
 import { required, SHAPES, structure } from '../model/shapes';
 import { modeledError } from './errors';
 import type { Operation, OperationResult, RequestContext } from './operation';
 import { invalidRequest, loadPipeline, readDefinition, shownVersion, withActivationValues } from './pipeline-access';
 import { runObjectWithParent } from './run-reads';
 
-export const EVALUATE_EXPRESSION_INPUT = structure({
+const EVALUATE_EXPRESSION_INPUT = structure({
   pipelineId: required(SHAPES.id),
   objectId: required(SHAPES.id),
   expression: required(SHAPES.longString),

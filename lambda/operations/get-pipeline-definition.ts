@@ -4,9 +4,9 @@ import { optional, required, SHAPES, structure } from '../model/shapes';
 import type { Operation, OperationResult, RequestContext } from './operation';
 import { invalidRequest, loadPipeline, readDefinition } from './pipeline-access';
 
-export const VERSIONS = ['latest', 'active'] as const;
+const VERSIONS = ['latest', 'active'] as const;
 
-export const GET_PIPELINE_DEFINITION_INPUT = structure({ pipelineId: required(SHAPES.id), version: optional(SHAPES.string) });
+const GET_PIPELINE_DEFINITION_INPUT = structure({ pipelineId: required(SHAPES.id), version: optional(SHAPES.string) });
 
 interface Input {
   readonly pipelineId: string;

@@ -6,9 +6,9 @@ import { optional, SHAPES, structure } from '../model/shapes';
 import type { Operation, OperationResult, RequestContext } from './operation';
 import { decodeMarker, encodeMarker } from './markers';
 
-export const LIST_PAGE_SIZE = 50;
+const LIST_PAGE_SIZE = 50;
 
-export const LIST_PIPELINES_INPUT = structure({ marker: optional(SHAPES.string) });
+const LIST_PIPELINES_INPUT = structure({ marker: optional(SHAPES.string) });
 
 interface Input {
   readonly marker?: string;

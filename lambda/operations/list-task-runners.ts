@@ -3,8 +3,8 @@
  * that `DataPipeline.ListTaskRunners` stays an unknown operation as on AWS. It answers the task runners of the
  * caller's account that sent ReportTaskRunnerHeartbeat in the last hour (the console's runners view reads it):
  * the latest heartbeat of each, newest first. Heartbeats are kept by the hour they came in (run-store.ts), so the
- * call reads this hour's and the last hour's, at most RUNNERS_READ_PER_HOUR of each: two Queries, whatever the
- * account's history.
+ * call reads this hour's and the last hour's, at most RUNNERS_READ_PER_HOUR of each (the first by id: past that,
+ * `truncated` says some were left out): two Queries, whatever the account's history.
  */
 import { structure } from '../model/shapes';
 import { hourOf, RunnerRecord } from '../store/run-store';
@@ -13,7 +13,7 @@ import type { Operation, OperationResult, RequestContext } from './operation';
 export const LIST_TASK_RUNNERS_TARGET = 'DataPipelineLocal.ListTaskRunners';
 
 /** At most this many heartbeats are read of each hour (docs/behaviour.md §11). */
-export const RUNNERS_READ_PER_HOUR = 200;
+const RUNNERS_READ_PER_HOUR = 200;
 
 const HOUR_MS = 3600_000;
 

@@ -7,7 +7,7 @@
 import type { Definition, Field, PipelineObject } from '../definitions/definition';
 import { ExpressionError } from '../expressions/errors';
 import type { Evaluation } from '../expressions/evaluate';
-import { scopesOf } from '../expressions/scope';
+import { scopesOf } from '../definitions/expression-scope';
 
 /**
  * The objects with the expressions of their string fields evaluated. `runtime`: the instances and attempts

@@ -19,7 +19,7 @@ import type { RequestContext } from './operation';
 import { SETTLE_AFTER_MS } from './run-progress';
 
 /** dp-concepts-schedules: "The default value for this slot is 1 for on-demand pipelines and can have a maximum value of 5". */
-export const ON_DEMAND_MAX_ACTIVE = { default: 1, maximum: 5 } as const;
+const ON_DEMAND_MAX_ACTIVE = { default: 1, maximum: 5 } as const;
 
 /**
  * Activations that race each other for the next run: each round rereads the summary, and each round one of them

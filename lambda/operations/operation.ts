@@ -5,7 +5,7 @@
  */
 import type { Caller } from '../identity';
 import type { StructureShape } from '../model/shapes';
-import type { RunLimits } from '../runs/run-limits';
+import type { RunLimits } from '../definitions/run-limits';
 import type { PipelineStore } from '../store/pipeline-store';
 import type { RunStore } from '../store/run-store';
 import type { TaskStore } from '../store/task-store';
@@ -29,7 +29,7 @@ export interface RequestContext {
   readonly deadline: number;
 }
 
-export type LogKeys = Record<string, string | number | boolean | undefined>;
+type LogKeys = Record<string, string | number | boolean | undefined>;
 
 export type OperationResult =
   | { readonly ok: true; readonly output: object; readonly log?: LogKeys }

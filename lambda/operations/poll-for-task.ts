@@ -13,7 +13,7 @@ import { newTaskId } from '../store/task-store';
 import type { Candidate } from '../store/run-store';
 import type { Operation, OperationResult, RequestContext } from './operation';
 import { invalidRequest, readDefinition, withActivationValues } from './pipeline-access';
-import { RUN_DEFAULTS } from '../runs/run-limits';
+import { RUN_DEFAULTS } from '../definitions/run-limits';
 import type { StoredInstance } from '../store/run-store';
 import { utf8Bytes, WORKER_GROUP_MAX_BYTES } from '../definitions/limits';
 import { expireLease, settleCandidate } from './run-progress';
@@ -22,7 +22,7 @@ import { claimable, recheckParked } from './parking';
 import { buildTaskObject } from './task-object';
 import { FINAL_INSTANCE_STATUSES } from '../runs/run-model';
 
-export const POLL_FOR_TASK_INPUT = structure({
+const POLL_FOR_TASK_INPUT = structure({
   workerGroup: required(SHAPES.string),
   hostname: optional(SHAPES.id),
   instanceIdentity: optional(structure({ document: optional(SHAPES.string), signature: optional(SHAPES.string) })),
@@ -34,9 +34,9 @@ interface Input {
 }
 
 /** How long a poll waits for work at most (the model allows 90 s; API Gateway ends a request at 29 s). */
-export const POLL_WAIT_MS = 20_000;
+const POLL_WAIT_MS = 20_000;
 /** How often a waiting poll looks again: an attempt made ready is handed out within about this. */
-export const POLL_INTERVAL_MS = 1000;
+const POLL_INTERVAL_MS = 1000;
 /** With relaxed limits, the lease a claim takes until the activity's own acknowledgement window is set. */
 const RELAXED_CLAIM_LEASE_MS = 10_000;
 

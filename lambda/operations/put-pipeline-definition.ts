@@ -11,7 +11,7 @@ import { invalidRequest, loadPipeline, pipelineDeleted } from './pipeline-access
 import { MAX_ANSWER_PAYLOAD_BYTES, payloadBytes } from '../protocol/aws-json';
 
 /** The largest definition saved: its GetPipelineDefinition answer (the definition and a few bytes around it) must fit. */
-export const MAX_DEFINITION_PAYLOAD_BYTES = MAX_ANSWER_PAYLOAD_BYTES - 1024;
+const MAX_DEFINITION_PAYLOAD_BYTES = MAX_ANSWER_PAYLOAD_BYTES - 1024;
 
 const run = async (input: DefinitionInput, ctx: RequestContext): Promise<OperationResult> => {
   const loaded = await loadPipeline(ctx, input.pipelineId);

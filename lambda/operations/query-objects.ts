@@ -12,15 +12,15 @@ import { runObjectsPage } from './run-reads';
 import { advanceDueMarkers } from './schedule-progress';
 import { conditionsOf, matches, Selector } from './selectors';
 
-export const SPHERES = ['COMPONENT', 'INSTANCE', 'ATTEMPT'] as const;
-export const DEFAULT_LIMIT = 100;
+const SPHERES = ['COMPONENT', 'INSTANCE', 'ATTEMPT'] as const;
+const DEFAULT_LIMIT = 100;
 /** A page holds at most this many ids whatever `limit` asks (docs/behaviour.md, Limits): a larger limit gets pages of this size. */
-export const MAX_LIMIT = 1000;
+const MAX_LIMIT = 1000;
 
 const OPERATOR = structure({ type: optional(SHAPES.string), values: optional(list(SHAPES.string)) });
 const SELECTOR = structure({ fieldName: optional(SHAPES.string), operator: optional(OPERATOR) });
 
-export const QUERY_OBJECTS_INPUT = structure({
+const QUERY_OBJECTS_INPUT = structure({
   pipelineId: required(SHAPES.id),
   query: optional(structure({ selectors: optional(list(SELECTOR)) })),
   sphere: required(SHAPES.string),

@@ -5,7 +5,7 @@
  */
 import { FIELD_LIST, optional, required, SHAPES, structure } from '../model/shapes';
 import type { Field } from '../definitions/definition';
-import { RUN_DEFAULTS } from '../runs/run-limits';
+import { RUN_DEFAULTS } from '../definitions/run-limits';
 import { utf8Bytes } from '../definitions/limits';
 import type { Operation, OperationResult, RequestContext } from './operation';
 import { invalidRequest } from './pipeline-access';

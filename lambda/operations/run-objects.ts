@@ -10,7 +10,7 @@ import { componentOfInstance, FINAL_INSTANCE_STATUSES, instanceIdOf } from '../r
 import type { Inheritance } from '../definitions/inheritance';
 import type { PipelineRecord } from '../store/pipeline-store';
 import type { RunSummary } from '../store/run-store';
-import { isActivity, isRunnerChecked, refOf } from '../runs/plan-run';
+import { isActivity, isRunnerChecked, refOf } from '../definitions/activity-settings';
 
 /** Whether the component has instances: an activity, or a user-managed precondition. */
 export const runsAsTasks = (objects: Inheritance, o: PipelineObject): boolean => isActivity(objects, o) || isRunnerChecked(objects, o);

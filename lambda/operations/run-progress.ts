@@ -67,7 +67,7 @@ export const finishRunTask = async (ctx: RequestContext, task: Task, completion:
  * canceled now, the run moves on from the timeout; already final, the runner's SetTaskStatus won, and its outcome
  * is applied instead (the attempt records it).
  */
-export const settleAttempt = async (ctx: RequestContext, accountId: string, attempt: StoredAttempt): Promise<void> => {
+const settleAttempt = async (ctx: RequestContext, accountId: string, attempt: StoredAttempt): Promise<void> => {
   if (attempt.status === 'TIMEDOUT' && attempt.taskId !== undefined) {
     const task = await ctx.stores.tasks.cancelTask(attempt.taskId);
     if (task !== undefined && task.state !== 'CANCELED' && task.completion) {
@@ -125,4 +125,4 @@ export const expireLease = async (ctx: RequestContext, candidate: Candidate, acc
 };
 
 /** The time a request keeps for itself after giving up a lease, at most (a timeout's consequences take well under it). */
-export const LEASE_RESERVE_MS = 1500;
+const LEASE_RESERVE_MS = 1500;

@@ -23,7 +23,7 @@ const contextOf = (markers: readonly ScheduleMarker[], now: Date) => {
 };
 
 /** What the summary says is open: instances not final per component (their ids start `@<component>_`), latest period per schedule. */
-export const openedSoFar = (summary: RunSummary): OpenedSoFar => {
+const openedSoFar = (summary: RunSummary): OpenedSoFar => {
   const counts = new Map<string, number>();
   for (const id of summary.open) {
     const component = componentOfInstance(id);

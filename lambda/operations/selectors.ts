@@ -5,11 +5,11 @@
 import { cut } from '../model/text';
 import type { PipelineObject } from '../definitions/definition';
 
-export const MAX_SELECTORS = 10;
-export const TIME_FIELDS = ['@scheduledStartTime', '@scheduledEndTime', '@actualStartTime', '@actualEndTime'];
-export const EQ_FIELDS = ['name', '@sphere', 'parent', '@componentParent', '@instanceParent', '@status', ...TIME_FIELDS];
-export const OPERATOR_TYPES = ['EQ', 'REF_EQ', 'LE', 'GE', 'BETWEEN'] as const;
-export type OperatorType = (typeof OPERATOR_TYPES)[number];
+const MAX_SELECTORS = 10;
+const TIME_FIELDS = ['@scheduledStartTime', '@scheduledEndTime', '@actualStartTime', '@actualEndTime'];
+const EQ_FIELDS = ['name', '@sphere', 'parent', '@componentParent', '@instanceParent', '@status', ...TIME_FIELDS];
+const OPERATOR_TYPES = ['EQ', 'REF_EQ', 'LE', 'GE', 'BETWEEN'] as const;
+type OperatorType = (typeof OPERATOR_TYPES)[number];
 
 export interface Selector {
   readonly fieldName?: string;

@@ -11,13 +11,13 @@ import { list, required, SHAPES, structure } from '../model/shapes';
  * task, instance, the run summary, a re-read), so 100 stay within the request's deadline deployed too (~5 ms a
  * request); the model sets no bound.
  */
-export const MAX_SET_STATUS_IDS = 100;
+const MAX_SET_STATUS_IDS = 100;
 /**
  * Instances one SetStatus call may change (docs/behaviour.md §11): those it names and, through their runs' edges,
  * their consumers and dependents. A definition of 100 activities each consumed by many makes each cancel reach
  * the whole run, so the ids alone do not bound the work: this does, each a few requests by key.
  */
-export const MAX_SET_STATUS_CHANGES = 500;
+const MAX_SET_STATUS_CHANGES = 500;
 import { cancel, markFinished, rerun, sibling } from '../runs/transitions';
 import type { StoredInstance } from '../store/run-store';
 import type { Operation, OperationResult, RequestContext } from './operation';
@@ -26,8 +26,8 @@ import { applyEffects, endLiveAttempt } from './run-progress';
 import { FINAL_INSTANCE_STATUSES } from '../runs/run-model';
 import { parkWaiting, unparkWaiting } from './parking';
 
-export const COMPONENT_STATUSES = ['PAUSE', 'RESUME'] as const;
-export const INSTANCE_STATUSES = ['TRY_CANCEL', 'RERUN', 'MARK_FINISHED'] as const;
+const COMPONENT_STATUSES = ['PAUSE', 'RESUME'] as const;
+const INSTANCE_STATUSES = ['TRY_CANCEL', 'RERUN', 'MARK_FINISHED'] as const;
 
 interface Input {
   readonly pipelineId: string;

@@ -10,7 +10,7 @@ import { fieldTime } from './describe-pipelines';
 import type { Evaluation } from '../expressions/evaluate';
 import { evaluatedObjects } from './object-expressions';
 import { payloadBytes } from '../protocol/aws-json';
-import { preconditionsOf } from '../runs/plan-run';
+import { preconditionsOf } from '../definitions/activity-settings';
 
 const str = (key: string, stringValue: string): Field => ({ key, stringValue });
 const ref = (key: string, refValue: string): Field => ({ key, refValue });
@@ -19,7 +19,7 @@ const ref = (key: string, refValue: string): Field => ({ key, refValue });
  * The bytes (as the answer carries them) of the attempt, instance and component, and of the objects they refer to
  * added while under this: the rest are left out. With expressions' text budget, the answer stays under Lambda's.
  */
-export const TASK_OBJECT_REFERENCED_BYTES = 3 * 1024 * 1024;
+const TASK_OBJECT_REFERENCED_BYTES = 3 * 1024 * 1024;
 
 export const buildTaskObject = (evaluation: Evaluation, definition: Definition, instance: StoredInstance, attempt: StoredAttempt, taskId: string) => {
   const objects = new Inheritance(definition.pipelineObjects);

@@ -4,7 +4,7 @@
  */
 
 export const CONTENT_TYPE = 'application/x-amz-json-1.1';
-export const TARGET_PREFIX = 'DataPipeline.';
+const TARGET_PREFIX = 'DataPipeline.';
 
 /** A request as both doors (API Gateway event, local node:http) present it; header names lower-cased. */
 export interface HttpRequest {

@@ -2,6 +2,7 @@
  * The objects of a run (dp-how-tasks-scheduled: components, instances, attempts) and their statuses
  * (dp-interpret-status). Pure data: the planner and the transitions produce them, the store keeps them.
  */
+import type { ActivitySettings } from '../definitions/activity-settings';
 
 export type InstanceStatus =
   | 'WAITING_ON_DEPENDENCIES'
@@ -16,35 +17,6 @@ export type InstanceStatus =
 export type AttemptStatus = 'WAITING_FOR_RUNNER' | 'RUNNING' | 'FINISHED' | 'FAILED' | 'FALSE' | 'TIMEDOUT' | 'CANCELED';
 
 export const FINAL_INSTANCE_STATUSES: readonly InstanceStatus[] = ['FINISHED', 'FAILED', 'CASCADE_FAILED', 'CANCELED'];
-
-/** What an activity's fields (own, parent chain, Default) say about running it. */
-export interface ActivitySettings {
-  /** Where its tasks are routed: the `runsOn` resource's worker group or id (no resource is provisioned), else `workerGroup`. */
-  readonly workerGroup: string;
-  readonly maximumRetries: number;
-  readonly retryDelayMs: number;
-  /** A runner that does not report progress for this long loses the attempt. */
-  readonly reportProgressTimeoutMs: number;
-  /** A runner that does not acknowledge (ReportTaskProgress) a polled attempt for this long loses it. */
-  readonly acknowledgeTimeoutMs: number;
-  /** failureAndRerunMode cascade: a failure fails the instances that depend on it (CASCADE_FAILED). */
-  readonly cascade: boolean;
-  /** The activities (component ids) it depends on, within the run. */
-  readonly dependsOn: readonly string[];
-  /**
-   * The components of the run (activities) that wait on this one: those that depend on it, or name it as a
-   * precondition. When it finishes, each hears of it by key (its instance id is the component's in this run).
-   */
-  readonly dependents?: readonly string[];
-  /** Every activity downstream of this one through `dependsOn` (transitively): what a cascade fails. */
-  readonly downstream?: readonly string[];
-  /** For a precondition: the activities that name it, which fail when it fails. */
-  readonly guards?: readonly string[];
-  /** The preconditions (component ids) checked by runners before it may run: it waits until each is FINISHED, and fails if one fails. */
-  readonly preconditions?: readonly string[];
-  /** A precondition's own instance: how long after its period's start a FALSE is still retried. */
-  readonly preconditionTimeoutMs?: number;
-}
 
 export interface Instance {
   readonly instanceId: string;
@@ -83,7 +55,7 @@ export interface Attempt {
 }
 
 /** An attempt's instance as it was made: its settings and period. */
-export interface RunOfAttempt {
+interface RunOfAttempt {
   readonly settings: ActivitySettings;
   readonly scheduledStartTime: string;
   readonly scheduledEndTime: string;

@@ -12,14 +12,15 @@ import { DEFAULT_OBJECT_ID } from '../definitions/definition';
 import { Inheritance } from '../definitions/inheritance';
 import { parseDateTime, parsePeriod } from '../definitions/periods';
 import { inDateRange, utcMs } from '../expressions/datetime';
-import { activitiesOf, planInstances, refOf } from './plan-run';
+import { activitiesOf, refOf } from '../definitions/activity-settings';
+import { planInstances } from './plan-run';
 import type { Run } from './run-model';
-import { periodSeconds, type RunLimits } from './run-limits';
+import { periodSeconds, type RunLimits } from '../definitions/run-limits';
 
 /** dp-concepts-schedules: "can have a maximum value of 5" (maxActiveInstances). */
-export const MAX_ACTIVE_INSTANCES = 5;
+const MAX_ACTIVE_INSTANCES = 5;
 /** How soon a schedule held back by maxActiveInstances looks again (an instance may have ended meanwhile). */
-export const LIMIT_RECHECK_MS = 1000;
+const LIMIT_RECHECK_MS = 1000;
 
 export interface Schedule {
   readonly id: string;

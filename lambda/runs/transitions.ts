@@ -49,7 +49,7 @@ const isFinal = (s: InstanceStatus) => FINAL_INSTANCE_STATUSES.includes(s);
 export const sibling = (instance: Pick<Instance, 'scheduledStartTime'>, componentId: string): string => instanceIdOf(componentId, instance.scheduledStartTime);
 
 /** Attempt `number` of an instance, waiting for a runner of its worker group from `availableAt`. */
-export const newAttempt = (i: Pick<Instance, 'instanceId' | 'componentId' | 'settings' | 'scheduledStartTime' | 'scheduledEndTime'>, number: number, availableAt: string): Attempt => ({
+const newAttempt = (i: Pick<Instance, 'instanceId' | 'componentId' | 'settings' | 'scheduledStartTime' | 'scheduledEndTime'>, number: number, availableAt: string): Attempt => ({
   attemptId: attemptIdOf(i.instanceId, number),
   instanceId: i.instanceId,
   componentId: i.componentId,
@@ -67,7 +67,7 @@ const finishedEffects = (instance: Instance, from: readonly InstanceStatus[], he
 });
 
 /** Every activity downstream of the component, not final: CASCADE_FAILED (when the failed instance cascades). */
-export const cascadeChanges = (instance: Pick<Instance, 'instanceId' | 'scheduledStartTime' | 'settings'>): InstanceChange[] =>
+const cascadeChanges = (instance: Pick<Instance, 'instanceId' | 'scheduledStartTime' | 'settings'>): InstanceChange[] =>
   instance.settings.cascade
     ? (instance.settings.downstream ?? []).map((d) => ({ instanceId: sibling(instance, d), from: LIVE_STATUSES, to: 'CASCADE_FAILED' as const, cascadeFailedOn: instance.instanceId }))
     : [];

@@ -10,9 +10,9 @@ import type { Definition } from '../definitions/definition';
  * UTF-16 units of definition text held at most (the parsed objects take a few times that): a few definitions at the
  * largest size a put takes, or hundreds of usual ones. Bounded so that memory comes back after a burst of large ones.
  */
-export const DEFINITION_CACHE_UNITS = 4 * 1024 * 1024;
+const DEFINITION_CACHE_UNITS = 4 * 1024 * 1024;
 
-export class DefinitionCache {
+class DefinitionCache {
   private readonly entries = new Map<string, { definition: Definition; units: number }>();
   private units = 0;
 

@@ -27,7 +27,7 @@ import { ATTR, BY_ACCOUNT_INDEX, PIPELINE_DELETED, TableNames } from './tables';
 type Item = Record<string, AttributeValue>;
 
 /** UTF-16 units per definition chunk: at most ~300 KB of UTF-8, well under DynamoDB's 400 KB item limit. */
-export const CHUNK_UNITS = 100_000;
+const CHUNK_UNITS = 100_000;
 const BATCH_GET_MAX = 100;
 /** DynamoDB's limit on a partition key value, in UTF-8 bytes: an id longer than that names no stored pipeline. */
 const PARTITION_KEY_MAX_BYTES = 2048;
@@ -37,7 +37,7 @@ const s = (value: string): AttributeValue => ({ S: value });
 const n = (value: number): AttributeValue => ({ N: String(value) });
 
 /** Cuts text into pieces of at most `size` units, never between the two halves of a surrogate pair. */
-export const cutText = (text: string, size = CHUNK_UNITS): string[] => {
+const cutText = (text: string, size = CHUNK_UNITS): string[] => {
   const out: string[] = [];
   for (let i = 0; i < text.length; ) {
     let end = Math.min(i + size, text.length);
@@ -64,7 +64,7 @@ const versionOfChunk = (chunk: string) => chunk.slice(0, chunk.indexOf('#'));
 const toRecord = (item: Item): PipelineRecord => {
   const str = (a: string) => item[a]?.S;
   const version = (idAttr: string, chunksAttr: string): VersionRef | undefined =>
-    item[idAttr]?.S === undefined ? undefined : { id: item[idAttr].S!, chunks: Number(item[chunksAttr]?.N ?? 0) };
+    item[idAttr]?.S === undefined ? undefined : { id: item[idAttr].S, chunks: Number(item[chunksAttr]?.N ?? 0) };
   return {
     pipelineId: str(ATTR.pipelineId)!,
     accountId: str(ATTR.accountId) ?? '',

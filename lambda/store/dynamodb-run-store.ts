@@ -33,7 +33,7 @@ const s = (value: string): AttributeValue => ({ S: value });
 const n = (value: number): AttributeValue => ({ N: String(value) });
 const str = (item: Item, attr: string) => item[attr]?.S;
 
-export const readyKeyOf = (accountId: string, workerGroup: string) => `${accountId}#${workerGroup}`;
+const readyKeyOf = (accountId: string, workerGroup: string) => `${accountId}#${workerGroup}`;
 
 const instanceItem = (pipelineId: string, runId: string, i: Instance, openedAt: string): Item => ({
   ...(i.pending !== undefined && i.pending.length > 0 && { [ATTR.pending]: { SS: [...i.pending] } }),
@@ -244,7 +244,7 @@ export class DynamoDbRunStore implements RunStore {
             KeyConditionExpression: '#pid = :pid',
             ExpressionAttributeNames: { '#pid': ATTR.pipelineId },
             ExpressionAttributeValues: { ':pid': s(this.runnersPartition(accountId, hour)) },
-            Limit: limitPerHour,
+            Limit: limitPerHour + 1, // one more than kept: whether the hour has more than the limit
             ConsistentRead: true,
           }),
           { abortSignal: this.signal },
@@ -252,14 +252,14 @@ export class DynamoDbRunStore implements RunStore {
       ),
     );
     const runners = pages.flatMap((page) =>
-      (page.Items ?? []).map((i) => ({
+      (page.Items ?? []).slice(0, limitPerHour).map((i) => ({
         taskrunnerId: str(i, ATTR.objectId)!,
         at: str(i, ATTR.lastHeartbeat) ?? '',
         ...optional(i, ATTR.workerGroup, 'workerGroup'),
         ...optional(i, ATTR.hostname, 'hostname'),
       })),
     );
-    return { runners, truncated: pages.some((page) => page.LastEvaluatedKey !== undefined) };
+    return { runners, truncated: pages.some((page) => (page.Items ?? []).length > limitPerHour) };
   }
 
   async purgeRuns(pipelineId: string): Promise<void> {

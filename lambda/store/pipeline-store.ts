@@ -4,7 +4,7 @@
  */
 import type { Definition } from '../definitions/definition';
 
-export type PipelineState = 'PENDING' | 'SCHEDULED' | 'INACTIVE' | 'DELETED';
+type PipelineState = 'PENDING' | 'SCHEDULED' | 'INACTIVE' | 'DELETED';
 
 export interface Tag {
   readonly key: string;

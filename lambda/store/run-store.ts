@@ -113,8 +113,8 @@ export interface RunStore {
   /** Records a heartbeat (the last one wins). */
   recordRunner(accountId: string, runner: RunnerRecord): Promise<void>;
   /**
-   * The runners whose heartbeats came in during these hours (`hourOf`), at most `limitPerHour` read of each hour;
-   * a runner seen in several hours appears once per hour.
+   * The runners whose heartbeats came in during these hours (`hourOf`), at most `limitPerHour` of each hour (the
+   * first by id); a runner seen in several hours appears once per hour.
    */
   runnersSeen(accountId: string, hours: readonly string[], limitPerHour: number): Promise<RunnersSeen>;
   /**

@@ -37,7 +37,7 @@ export const FINAL_STATUSES: readonly FinalStatus[] = ['FINISHED', 'FAILED', 'FA
 export const isFinalStatus = (state: string): state is FinalStatus => (FINAL_STATUSES as readonly string[]).includes(state);
 
 /** RUNNING (handed to a runner by PollForTask), a final status, CANCELED by the service, or any state an operator wrote. */
-export type TaskState = 'RUNNING' | 'CANCELED' | FinalStatus | (string & {});
+type TaskState = 'RUNNING' | 'CANCELED' | FinalStatus | (string & {});
 
 /** The outcome of a task as recorded on the task and copied onto its attempt. */
 export interface Completion {

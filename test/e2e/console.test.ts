@@ -18,7 +18,7 @@ import { RunningEndpoint, startEndpoint } from '../support/local-endpoint';
 
 // The functions given to page.evaluate and waitForFunction run in the page, where these are the browser's.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-declare const document: any, location: any;
+declare const document: any, location: any, window: any;
 
 
 const SCREENSHOTS = process.env.CONSOLE_SCREENSHOTS ?? join(__dirname, '..', '..', 'artifacts', 'console');
@@ -68,14 +68,17 @@ describe('what the console serves, and to whom', () => {
     }
     expect((await send('HEAD', '/', { Host: `[::1]:${port}` })).status).toBe(200);
     expect((await send('GET', '/console/../package.json', { Host: `127.0.0.1:${port}` })).status).toBe(404);
-    expect((await send('GET', '/console/vendor/nothing.js', { Host: `127.0.0.1:${port}` })).status).toBe(404);
+    const missing = await send('GET', '/console/vendor/nothing.js', { Host: `127.0.0.1:${port}` });
+    expect([missing.status, missing.headers['content-type']]).toEqual([404, 'text/plain; charset=utf-8']);
   });
 
   it('refuses its pages for a Host that is not this endpoint (DNS rebinding), and the API is not affected for SDKs', async () => {
     for (const host of ['evil.example', `evil.example:${port}`, `127.0.0.1.nip.io:${port}`]) {
       const refused = await send('GET', '/', { Host: host });
       expect([host, refused.status]).toEqual([host, 403]);
-      expect(JSON.parse(refused.body)).toMatchObject({ __type: 'AccessDeniedException' });
+      // Said as text: a person reads it in a browser tab.
+      expect([refused.headers['content-type'], refused.headers['x-amzn-errortype']]).toEqual(['text/plain; charset=utf-8', 'AccessDeniedException']);
+      expect(refused.body).toMatch(/^Host .* is not allowed: open the console at http:\/\/127\.0\.0\.1/);
     }
     for (const host of [`localhost:${port}`, `console.localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`]) expect([host, (await send('GET', '/', { Host: host })).status]).toEqual([host, 200]);
     // An SDK or the CLI pointed at a name of its own (docker compose, a LAN name) sends no Origin: served.
@@ -127,11 +130,12 @@ const KEY = 'AKIACONSOLEWALK00001';
     const page = await browser.newPage();
     await page.setViewport({ width: 1400, height: 1000 });
     page.on('pageerror', (err) => errors.push(String(err)));
-    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    // A 400 the page asked for (an action the service refuses) is logged by the browser too: not the page's error.
+    page.on('console', (m) => m.type() === 'error' && !/^Failed to load resource: the server responded with a status of 400/.test(m.text()) && errors.push(m.text()));
     await page.goto(`${endpoint.apiUrl}/${hash}`);
     return page;
   };
-  const shoot = (page: Page, name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) as `${string}.png`, fullPage: true });
+  const shoot = (page: Page, name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
   const statusOf = (page: Page, instancePrefix: string) =>
     page.evaluate((prefix) => document.querySelector(`#instances tr[data-instance-id^="${prefix}"] [data-status]`)?.getAttribute('data-status') ?? null, instancePrefix);
   const waitForStatus = (page: Page, instancePrefix: string, status: string) =>
@@ -196,6 +200,16 @@ const KEY = 'AKIACONSOLEWALK00001';
       expect(await page.$eval('#dependents', (e) => e.textContent)).toMatch(/@Load_\S+ WAITING_ON_DEPENDENCIES/);
       await shoot(page, '2-pipeline-failed-instance');
 
+      // An action the service refuses says why, and keeps saying it through the refreshes after it: the run is
+      // still active (Load waits on the failed Extract), so another activation is refused (maxActiveInstances 1).
+      const loaded = () => page.evaluate(() => Number(document.body.dataset.loaded));
+      await page.click('#action-activate');
+      await page.waitForFunction(() => !document.getElementById('error').hidden && /in progress/.test(document.getElementById('error').textContent));
+      const at = await loaded();
+      await page.waitForFunction((t) => Number(document.body.dataset.loaded) > t, { timeout: 20_000 }, at);
+      await page.waitForFunction((t) => Number(document.body.dataset.loaded) > t, { timeout: 20_000 }, await loaded());
+      expect(await page.$eval('#error', (e) => !e.hidden && e.textContent)).toMatch(/^InvalidRequestException: .*in progress/);
+
       // A link shows what you saw: the same URL in a new page opens on the same instance.
       const again = await open(new URL(page.url()).hash);
       await again.waitForFunction((id) => document.getElementById('instance-id')?.textContent === id, {}, extractId);
@@ -220,6 +234,36 @@ const KEY = 'AKIACONSOLEWALK00001';
     } finally {
       runner.kill('SIGINT');
       await exited;
+      sdk.destroy();
+    }
+    expect(errors).toEqual([]);
+  });
+
+  it('shows values from the API as text, never as markup, and a malformed link as an error rather than a broken page', async () => {
+    const sdk = new DataPipelineClient({ endpoint: endpoint.apiUrl, region: 'us-east-1', credentials: { accessKeyId: KEY, secretAccessKey: 'x' }, maxAttempts: 1 });
+    const markup = '<b id="injected">bold</b><img src=x onerror="window.injected=1">';
+    try {
+      const { pipelineId } = await sdk.send(new CreatePipelineCommand({ name: markup, uniqueId: 'console-markup', tags: [{ key: markup, value: markup }] }));
+      await sdk.send(
+        new PutPipelineDefinitionCommand({
+          pipelineId,
+          pipelineObjects: [
+            { id: 'Default', name: 'Default', fields: [{ key: 'scheduleType', stringValue: 'ondemand' }, { key: 'workerGroup', stringValue: 'nobody' }] },
+            { id: markup, name: markup, fields: [{ key: 'type', stringValue: 'ShellCommandActivity' }, { key: 'command', stringValue: markup }] },
+          ],
+        }),
+      );
+      await sdk.send(new ActivatePipelineCommand({ pipelineId }));
+      const page = await open(`#/pipeline/${encodeURIComponent(pipelineId!)}?key=${KEY}`);
+      await page.waitForFunction(() => Number(document.getElementById('timeline')?.getAttribute('data-items')) === 1);
+      expect(await page.$eval('#timeline', (t) => t.textContent)).toContain('bold</b>');
+      expect(await page.$eval('#view', (v) => v.textContent)).toContain(markup);
+      expect(await page.evaluate(() => [document.querySelectorAll('#injected').length, window.injected ?? 'none'])).toEqual([0, 'none']);
+      await page.goto(`${endpoint.apiUrl}/#/pipeline/%E0%A4?key=${KEY}`);
+      await page.waitForFunction(() => !document.getElementById('error').hidden);
+      expect(await page.$eval('#error', (e) => e.textContent)).toMatch(/^PipelineNotFoundException/);
+      await page.close();
+    } finally {
       sdk.destroy();
     }
     expect(errors).toEqual([]);

@@ -39,12 +39,12 @@ const start = (dir: string, port: number) =>
     delete env.TABLE_PREFIX;
     const child = spawn(process.execPath, localProgramArgs(['--data', dir, '--relaxed-limits']), { cwd: ROOT, env, stdio: 'pipe' });
     let out = '';
-    child.stdout!.on('data', (c: Buffer) => {
+    child.stdout.on('data', (c: Buffer) => {
       out += c.toString();
       const m = READY.exec(out);
       if (m) resolve({ child, url: m[1] });
     });
-    child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
     child.on('exit', (code) => reject(new Error(`exited with ${code}: ${out}`)));
     running = child;
   });

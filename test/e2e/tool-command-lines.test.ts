@@ -1,5 +1,5 @@
 /**
- * Every tool's command line, one way (tools/cli.ts, issue 19): `--help` prints the usage with every flag and
+ * Every tool's command line, one way (local/cli.ts, issue 19): `--help` prints the usage with every flag and
  * exits 0; an unknown flag is one line naming it, then the usage, exit 2. Run as `npm run X` runs them.
  */
 import { spawnSync } from 'node:child_process';

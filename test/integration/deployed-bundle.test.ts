@@ -27,6 +27,8 @@ beforeAll(async () => {
   const asset = stack.node.findChild('ApiFunction').node.findChild('Code') as Asset;
   process.env.DYNAMODB_ENDPOINT = engine.endpoint;
   for (const key of Object.keys(TABLES) as TableKey[]) process.env[TABLES[key].envVar] = engine.names[key];
+  // The synthesized asset, whose path is known only now: a require, not an import.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   handler = require(join(assembly.directory, asset.assetPath, 'index.js')).handler;
 }, 60_000);
 

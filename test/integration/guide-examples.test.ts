@@ -45,7 +45,7 @@ describe.each((examples as GuideExample[]).map((e) => [`${e.page} example ${e.bl
     expect(errors).toEqual(EXPECTED[name] ?? []);
     // Whole definitions (no reference left out) with an activity run here: put, activated, and the activity's task
     // handed out on its worker group (its resource's, for runsOn: no resource is started here).
-    const activity = objects.find((o) => typeof o.type === 'string' && /Activity$/.test(o.type)) as Record<string, unknown> | undefined;
+    const activity: Record<string, unknown> | undefined = objects.find((o) => typeof o.type === 'string' && /Activity$/.test(o.type));
     // (An expression block's wrapper is not run: its names, such as myDateTime, are the page's placeholders.)
     if (!activity || activity.id === 'Expression' || (res.body.validationErrors as unknown[]).length > 0) return;
     expect((await op(dispatch, 'PutPipelineDefinition', { pipelineId, pipelineObjects }, caller)).body.errored).toBe(false);

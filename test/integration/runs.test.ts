@@ -70,6 +70,22 @@ describe('ReportTaskRunnerHeartbeat', () => {
   });
 });
 
+describe('ListTaskRunners', () => {
+  it('reads at most 200 runners of an hour, and says truncated only when there were more', async () => {
+    const time = clock();
+    const caller = newCaller();
+    const dispatch = dispatcherFor(engine, { now: time.now });
+    const beat = (n: number) => op(dispatch, 'ReportTaskRunnerHeartbeat', { taskrunnerId: `r${String(n).padStart(3, '0')}`, workerGroup: 'wg' }, caller);
+    for (let n = 0; n < 200; n += 20) await Promise.all(Array.from({ length: 20 }, (_, i) => beat(n + i)));
+    const list = async () => (await op(dispatch, 'DataPipelineLocal.ListTaskRunners', {}, caller)).body;
+    expect(await list()).toMatchObject({ taskRunners: expect.any(Array), truncated: false });
+    expect((await list()).taskRunners).toHaveLength(200);
+    await beat(200);
+    expect(await list()).toMatchObject({ truncated: true });
+    expect((await list()).taskRunners).toHaveLength(200);
+  });
+});
+
 describe('an on-demand run', () => {
   it('hands out ready attempts with everything needed to run them, and a dependent only once its dependency finished', async () => {
     const r = await setUp([ON_DEMAND, shell('A'), shell('B', { dependsOn: { ref: 'A' } })]);

@@ -5,7 +5,6 @@
  */
 import { execFile } from 'node:child_process';
 import { createSocket, Socket } from 'node:dgram';
-import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import { TABLES, TableKey } from '../../lambda/store/tables';
 import { LOCAL_BUNDLE_FILE } from '../../lib/handler-bundle';
@@ -53,7 +52,7 @@ const LAMBDA_ENV = () => ({
   LAMBDA_TASK_ROOT: '/var/task',
   AWS_LAMBDA_FUNCTION_NAME: 'traced',
   _X_AMZN_TRACE_ID: 'Root=1-6740a000-0123456789abcdef01234567;Parent=53995c3f42cd8ad8;Sampled=1',
-  AWS_XRAY_DAEMON_ADDRESS: `127.0.0.1:${(daemon.address() as AddressInfo).port}`,
+  AWS_XRAY_DAEMON_ADDRESS: `127.0.0.1:${(daemon.address()).port}`,
   AWS_XRAY_CONTEXT_MISSING: 'IGNORE_ERROR',
 });
 

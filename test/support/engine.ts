@@ -10,7 +10,7 @@ import { createDispatcher, Dispatch } from '../../lambda/dispatch';
 import { DynamoDbPipelineStore } from '../../lambda/store/dynamodb-pipeline-store';
 import { DynamoDbRunStore } from '../../lambda/store/dynamodb-run-store';
 import { DynamoDbTaskStore } from '../../lambda/store/dynamodb-task-store';
-import type { RunLimits } from '../../lambda/runs/run-limits';
+import type { RunLimits } from '../../lambda/definitions/run-limits';
 import { ATTR, TABLES, tableNamesFromEnv, TableNames } from '../../lambda/store/tables';
 import type { TaskStore } from '../../lambda/store/task-store';
 import type { RunStore } from '../../lambda/store/run-store';
@@ -63,7 +63,7 @@ export const countRequests = (client: DynamoDBClient): { names: string[]; reset(
   return counter;
 };
 
-export const silentLogger = () => new Logger({ serviceName: 'test', logLevel: 'SILENT' });
+const silentLogger = () => new Logger({ serviceName: 'test', logLevel: 'SILENT' });
 
 /** The caller the seeded pipelines belong to: the account of the test's access key, as the local door derives it. */
 export const TEST_CALLER = { accountId: defaultSeedAccount(), userId: process.env.AWS_ACCESS_KEY_ID ?? 'local' };
@@ -141,7 +141,7 @@ export const captureLog = () => {
         return true;
       }
       return (write as (...args: unknown[]) => boolean)(chunk, ...rest);
-    }) as typeof stream.write);
+    }));
   });
   return { lines, restore: () => spies.forEach((s) => s.mockRestore()) };
 };

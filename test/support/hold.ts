@@ -29,7 +29,7 @@ export const holdAt = <S extends object>(method: keyof S & string, options: { wh
         return async (...args: unknown[]) => {
           const picked = !held && (options.armed?.() ?? true) && (options.when?.(args) ?? true);
           if (picked && !options.after) await take();
-          const result = (await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args)) as unknown;
+          const result: unknown = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
           if (picked && options.after && !held && options.after(result)) await take();
           return result;
         };

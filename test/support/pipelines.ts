@@ -14,8 +14,8 @@ export const op = async (dispatch: Dispatch, operation: string, input: Record<st
     `req-${randomBytes(4).toString('hex')}`,
     { caller, ...(budgetMs !== undefined && { budgetMs }) },
   );
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  return { status: res.statusCode, body: JSON.parse(res.body) as any };
+   
+  return { status: res.statusCode, body: JSON.parse(res.body) };
 };
 
 /** A pipeline object from `{key: value}` (a `{ref}` value is a refValue; an array gives one field per element). */

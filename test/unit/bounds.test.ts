@@ -12,7 +12,7 @@ import { canonicalZone, MAX_ZONE_NAME_LENGTH, zoneCacheSizes } from '../../lambd
 import { ExpressionError } from '../../lambda/expressions/errors';
 import { evaluateFieldValues, evaluateTemplate, Evaluation } from '../../lambda/expressions/evaluate';
 import { parseExpression } from '../../lambda/expressions/parse';
-import { scopesOf } from '../../lambda/expressions/scope';
+import { scopesOf } from '../../lambda/definitions/expression-scope';
 import { periodsToOpen, scheduleOf } from '../../lambda/runs/schedule';
 import { NOTHING_OPEN } from '../support/pipelines';
 import { object } from '../support/pipelines';
@@ -166,7 +166,7 @@ describe('schedules: the period containing a time is computed, never walked', ()
 
   it('a 15-minute schedule from 0001-01-01, resumed in 2026, opens the periods of 2026 (5 at most)', () => {
     const d = def([
-      object('Default', { workerGroup: 'wg', schedule: { ref: 'S' } as never }),
+      object('Default', { workerGroup: 'wg', schedule: { ref: 'S' } }),
       object('S', { type: 'Schedule', period: '15 minutes', startDateTime: '0001-01-01T00:00:00' }),
       object('A', { type: 'ShellCommandActivity', command: 'x' }),
     ]);

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HANDLER_BUNDLING } from '../../lib/handler-bundle';
-import { bundleIsCurrent } from '../../tools/build-handler';
+import { bundleIsCurrent } from '../../local/build-handler';
 
 let dir: string;
 beforeEach(() => {

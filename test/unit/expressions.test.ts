@@ -2,7 +2,7 @@
 import type { Definition, Field, PipelineObject } from '../../lambda/definitions/definition';
 import { evaluateFieldValues, evaluateTemplate } from '../../lambda/expressions/evaluate';
 import { ExpressionError } from '../../lambda/expressions/errors';
-import { scopesOf } from '../../lambda/expressions/scope';
+import { scopesOf } from '../../lambda/definitions/expression-scope';
 
 const obj = (id: string, fields: Record<string, string | { ref: string } | string[]>): PipelineObject => ({
   id,

@@ -1,7 +1,8 @@
 /** The run planner and the run state machine, without a database. */
 import type { Definition } from '../../lambda/definitions/definition';
 import { Inheritance } from '../../lambda/definitions/inheritance';
-import { planRun, settingsOf } from '../../lambda/runs/plan-run';
+import { planRun } from '../../lambda/runs/plan-run';
+import { settingsOf } from '../../lambda/definitions/activity-settings';
 import { periodsToOpen } from '../../lambda/runs/schedule';
 import { NOTHING_OPEN, openedFrom } from '../support/pipelines';
 import type { Instance, InstanceStatus } from '../../lambda/runs/run-model';
@@ -28,7 +29,7 @@ const withStatus = (run: readonly Instance[], statuses: Record<string, InstanceS
 
 describe('periodsToOpen (scheduled pipelines)', () => {
   const hourly = (extra: Record<string, string> = {}, scheduleType = 'cron') =>
-    def(object('Default', { scheduleType, workerGroup: 'wg', schedule: { ref: 'Hourly' } as never }), object('Hourly', { type: 'Schedule', period: '1 hours', startDateTime: '2026-11-29T08:00:00', ...extra }), shell('A'), shell('B', { dependsOn: { ref: 'A' } }));
+    def(object('Default', { scheduleType, workerGroup: 'wg', schedule: { ref: 'Hourly' } }), object('Hourly', { type: 'Schedule', period: '1 hours', startDateTime: '2026-11-29T08:00:00', ...extra }), shell('A'), shell('B', { dependsOn: { ref: 'A' } }));
   const open = (d: Definition, existing: Instance[] = [], now = AT, ctx = { firstActivation: AT }) => {
     const p = periodsToOpen(d, ctx, openedFrom(existing), now, STRICT);
     if ('refusal' in p) throw new Error(p.refusal);
@@ -57,7 +58,7 @@ describe('periodsToOpen (scheduled pipelines)', () => {
   it('endDateTime and occurrences end the schedule; startAt is the first activation; periods after those opened come next', () => {
     expect(open(hourly({ endDateTime: '2026-11-29T09:30:00' }))).toMatchObject({ periods: ['2026-11-29T08:00:00.000Z', '2026-11-29T09:00:00.000Z'], next: undefined });
     expect(open(hourly({ occurrences: '1' })).periods).toEqual(['2026-11-29T08:00:00.000Z']);
-    const atActivation = def(object('Default', { workerGroup: 'wg', schedule: { ref: 'S' } as never }), object('S', { type: 'Schedule', period: '1 hours', startAt: 'FIRST_ACTIVATION_DATE_TIME' }), shell('A'));
+    const atActivation = def(object('Default', { workerGroup: 'wg', schedule: { ref: 'S' } }), object('S', { type: 'Schedule', period: '1 hours', startAt: 'FIRST_ACTIVATION_DATE_TIME' }), shell('A'));
     const first = open(atActivation, [], AT, { firstActivation: new Date('2026-11-29T09:30:00Z') });
     expect(first.periods).toEqual(['2026-11-29T09:30:00.000Z']);
     const opened = open(hourly()).runs.slice(0, 2).flatMap((r) => r.run.instances).map((i) => ({ ...i, status: 'FINISHED' as const }));
@@ -65,22 +66,22 @@ describe('periodsToOpen (scheduled pipelines)', () => {
   });
 
   it('months keep their day or take the month\'s last; startTimestamp skips earlier periods', () => {
-    const monthly = def(object('Default', { workerGroup: 'wg', schedule: { ref: 'M' } as never }), object('M', { type: 'Schedule', period: '1 months', startDateTime: '2026-01-31T00:00:00' }), shell('A'));
+    const monthly = def(object('Default', { workerGroup: 'wg', schedule: { ref: 'M' } }), object('M', { type: 'Schedule', period: '1 months', startDateTime: '2026-01-31T00:00:00' }), shell('A'));
     expect(open(monthly, [], new Date('2026-05-01T00:00:00Z')).periods).toEqual(['2026-01-31T00:00:00.000Z', '2026-02-28T00:00:00.000Z', '2026-03-31T00:00:00.000Z', '2026-04-30T00:00:00.000Z']);
     expect(open(hourly(), [], AT, { firstActivation: AT, resumeFrom: new Date('2026-11-29T09:30:00Z') } as never).periods).toEqual(['2026-11-29T10:00:00.000Z']);
   });
 
   it('at most 5 instances of an activity are not final at once (maxActiveInstances, at most 5): the rest wait', () => {
-    const daily = def(object('Default', { workerGroup: 'wg', schedule: { ref: 'D' } as never }), object('D', { type: 'Schedule', period: '1 days', startDateTime: '2026-11-01T00:00:00' }), shell('A'));
+    const daily = def(object('Default', { workerGroup: 'wg', schedule: { ref: 'D' } }), object('D', { type: 'Schedule', period: '1 days', startDateTime: '2026-11-01T00:00:00' }), shell('A'));
     const o = open(daily);
     expect(o.periods).toHaveLength(5);
     expect(o.next).toBe(new Date(AT.getTime() + 1000).toISOString()); // looks again soon: an instance may end
-    const two = open(def(object('Default', { workerGroup: 'wg', schedule: { ref: 'D' } as never }), object('D', { type: 'Schedule', period: '1 days', startDateTime: '2026-11-01T00:00:00' }), shell('A', { maxActiveInstances: '2' })));
+    const two = open(def(object('Default', { workerGroup: 'wg', schedule: { ref: 'D' } }), object('D', { type: 'Schedule', period: '1 days', startDateTime: '2026-11-01T00:00:00' }), shell('A', { maxActiveInstances: '2' })));
     expect(two.periods).toHaveLength(2);
   });
 
   it('with relaxed limits a period may be in seconds (without, it is no period this backend can run)', () => {
-    const fast = def(object('Default', { workerGroup: 'wg', schedule: { ref: 'S' } as never }), object('S', { type: 'Schedule', period: '10 seconds', startDateTime: '2026-11-29T09:59:30' }), shell('A'));
+    const fast = def(object('Default', { workerGroup: 'wg', schedule: { ref: 'S' } }), object('S', { type: 'Schedule', period: '10 seconds', startDateTime: '2026-11-29T09:59:30' }), shell('A'));
     const relaxed = periodsToOpen(fast, { firstActivation: AT }, NOTHING_OPEN, AT, RELAXED);
     expect('runs' in relaxed && relaxed.runs.map((r) => r.runId)).toEqual(['2026-11-29T09:59:30.000Z', '2026-11-29T09:59:40.000Z', '2026-11-29T09:59:50.000Z', '2026-11-29T10:00:00.000Z']);
     expect(periodsToOpen(fast, { firstActivation: AT }, NOTHING_OPEN, AT, STRICT)).toEqual({ refusal: "Schedule S has no period this backend can run ('10 seconds')." });
@@ -89,7 +90,7 @@ describe('periodsToOpen (scheduled pipelines)', () => {
   it('refuses an activity without a schedule, and a schedule without a start', () => {
     const noSchedule = periodsToOpen(def(object('Default', { workerGroup: 'wg' }), shell('A')), { firstActivation: AT }, NOTHING_OPEN, AT, STRICT);
     expect(noSchedule).toEqual({ refusal: 'Activity A has no schedule: a cron pipeline needs one on each activity (or on Default).' });
-    const noStart = periodsToOpen(def(object('Default', { workerGroup: 'wg', schedule: { ref: 'S' } as never }), object('S', { type: 'Schedule', period: '1 days' }), shell('A')), { firstActivation: AT }, NOTHING_OPEN, AT, STRICT);
+    const noStart = periodsToOpen(def(object('Default', { workerGroup: 'wg', schedule: { ref: 'S' } }), object('S', { type: 'Schedule', period: '1 days' }), shell('A')), { firstActivation: AT }, NOTHING_OPEN, AT, STRICT);
     expect(noStart).toEqual({ refusal: 'Schedule S has no start: give startDateTime or startAt FIRST_ACTIVATION_DATE_TIME.' });
   });
 });

@@ -24,11 +24,11 @@ export interface Case {
   readonly run: (ctx: CaseContext) => Promise<void | { skip: string }>;
 }
 
-export class CheckFailed extends Error {}
+class CheckFailed extends Error {}
 export const check = (condition: unknown, message: string): void => {
   if (!condition) throw new CheckFailed(message);
 };
-export const show = (a: Answer) => (a.error ? `${a.status} ${a.error.name}: ${a.error.message}` : `${a.status} ${JSON.stringify(a.output)}`);
+const show = (a: Answer) => (a.error ? `${a.status} ${a.error.name}: ${a.error.message}` : `${a.status} ${JSON.stringify(a.output)}`);
 
 export const ok = (a: Answer) => check(a.status === 200 && !a.error && Object.keys(a.output ?? {}).length === 0, `expected 200 {}, got ${show(a)}`);
 

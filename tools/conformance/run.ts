@@ -17,7 +17,7 @@ const OPERATIONS = [
 ];
 
 /** The call a case checks, from its rule's words (the earliest operation named), else from its id. */
-export const callOf = (c: Case): string => {
+const callOf = (c: Case): string => {
   const named = OPERATIONS.map((op) => ({ op, at: c.rule.search(new RegExp(`\\b${op}\\b`)) })).filter((x) => x.at >= 0).sort((a, b) => a.at - b.at)[0];
   if (named) return named.op;
   if (/^(wire|validate|state)-/.test(c.id)) return 'SetTaskStatus';

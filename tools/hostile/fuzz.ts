@@ -55,9 +55,9 @@ export const OPERATION_INPUTS: Readonly<Record<string, StructureShape>> = {
 };
 
 /** A string is generated up to this many code points (the model allows 20 MB for an expression). */
-export const MAX_STRING_CODE_POINTS = 12_000;
+const MAX_STRING_CODE_POINTS = 12_000;
 /** A generated body is cut down to this many bytes (the endpoint takes 6 MB; the corpus sends those). */
-export const MAX_BODY_BYTES = 1024 * 1024;
+const MAX_BODY_BYTES = 1024 * 1024;
 
 /**
  * How big a request may grow, by where the size goes: long strings in few elements, or many elements of short
@@ -144,7 +144,7 @@ const TIMESTAMPS = fc.oneof(
  * Values to mix in for a member, keyed by its path (`pipelineObjects[].fields[].key`) or, failing that, its
  * name: known ids, plausible field names and values. A hint is used only where the model allows its value.
  */
-export type Hints = Readonly<Record<string, fc.Arbitrary<unknown>>>;
+type Hints = Readonly<Record<string, fc.Arbitrary<unknown>>>;
 
 const fits = (shape: Shape, value: unknown): boolean => {
   switch (shape.kind) {
@@ -171,7 +171,7 @@ const fits = (shape: Shape, value: unknown): boolean => {
 };
 
 /** An arbitrary of values valid by `shape`: the generic generator over the model's shapes as data. */
-export const arbitraryOf = (shape: Shape, hints: Hints = {}, path = '', profile: Profile = DEFAULT_PROFILE): fc.Arbitrary<unknown> => {
+const arbitraryOf = (shape: Shape, hints: Hints = {}, path = '', profile: Profile = DEFAULT_PROFILE): fc.Arbitrary<unknown> => {
   const generic = genericOf(shape, hints, path, profile);
   const name = path.replace(/\[\]$/, '').split(/[.[\]]+/).filter(Boolean).pop() ?? '';
   const hint = hints[path] ?? (path.endsWith('[]') ? undefined : hints[name]);
@@ -250,7 +250,7 @@ const halveLargest = (shape: StructureShape, value: Record<string, unknown>): bo
 };
 
 /** Cuts lists and strings in half, largest first, until the body is at most `maxBytes`; still valid by the shape. */
-export const fitBody = (shape: StructureShape, value: Record<string, unknown>, maxBytes = MAX_BODY_BYTES): Record<string, unknown> => {
+const fitBody = (shape: StructureShape, value: Record<string, unknown>, maxBytes = MAX_BODY_BYTES): Record<string, unknown> => {
   for (let round = 0; round < 200 && jsonBytes(value) > maxBytes; round++) if (!halveLargest(shape, value)) break;
   return value;
 };
@@ -440,7 +440,7 @@ const plausibleObjects = (world: World): fc.Arbitrary<unknown[]> => {
 };
 
 /** The hints of every operation's members, from what exists. */
-export const hintsFor = (world: World): Hints => {
+const hintsFor = (world: World): Hints => {
   const core = world.pipelines.map((p) => p.pipelineId);
   const pipelineId = fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...core) }, { weight: 1, arbitrary: fc.constantFrom(...world.disposable) });
   const objectId = fc.oneof(fc.constantFrom(...world.pipelines.flatMap((p) => p.objectIds)), fc.constantFrom('Default', '@nope', '@A_2026-01-01T00:00:00_Attempt=1'));
@@ -495,7 +495,7 @@ export interface FuzzRequest {
 }
 
 /** Any of the 19 operations with a body valid by its input shape, at most MAX_BODY_BYTES. */
-export const requestArbitrary = (world: World): fc.Arbitrary<FuzzRequest> => {
+const requestArbitrary = (world: World): fc.Arbitrary<FuzzRequest> => {
   const hints = hintsFor(world);
   // DeletePipeline takes only what the fuzz may lose: deleting the world's pipelines would leave later requests nothing but PipelineDeletedException.
   const perOperationHints: Record<string, Hints> = { DeletePipeline: { ...hints, pipelineId: fc.constantFrom(...world.disposable) } };

@@ -37,7 +37,7 @@ export interface RawClientOptions {
 const MAX_KEPT_BYTES = 64 * 1024 * 1024;
 const DEFAULT_TIMEOUT_MS = 60_000;
 
-export const authorizationFor = (accessKey: string) =>
+const authorizationFor = (accessKey: string) =>
   `AWS4-HMAC-SHA256 Credential=${accessKey}/20260101/us-east-1/datapipeline/aws4_request, SignedHeaders=host, Signature=00`;
 
 export class RawClient {

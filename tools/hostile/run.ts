@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { TABLE_KEYS, tableNamesFromEnv } from '../../lambda/store/tables';
 import { dynamoDbClient } from '../../local/dynamodb';
-import { parseFlags, runTool, UsageError, usageText, wholeNumber } from '../cli';
+import { parseFlags, runTool, UsageError, usageText, wholeNumber } from '../../local/cli';
 import { LOCAL_PROGRAM_ENV, localProgramArgs } from '../../local/program';
 import { HOSTILE_CORPUS, HostileCase, illFormedStrings, SetupFailed } from './corpus';
 import { FuzzRequest, fuzzRequests, learnFrom, prepareWorld, World } from './fuzz';
@@ -98,8 +98,8 @@ export const spawnEndpoint = (options: { relaxed?: boolean; dataDir?: string } =
         for (const line of lines) if (line.trim()) keep(line);
       };
     };
-    child.stdout!.on('data', reader());
-    child.stderr!.on('data', reader());
+    child.stdout.on('data', reader());
+    child.stderr.on('data', reader());
     child.on('error', reject);
     child.on('exit', (code, signal) => {
       exited = { code, signal };

@@ -21,7 +21,7 @@ export const KINDS = {
   unknown: 'TaskNotFoundException',
   invalid: 'InvalidRequestException (validation)',
 } as const;
-export type Kind = keyof typeof KINDS;
+type Kind = keyof typeof KINDS;
 const FRESH: readonly Kind[] = ['finished', 'failed', 'false'];
 /** How many stored tasks the reusable kinds cycle through. */
 const REUSED = 20;

@@ -40,7 +40,7 @@ export interface RunnersOptions {
   readonly onProgress?: (p: { elapsedSec: number; tasks: number; requests: number; errors: number }) => void;
 }
 
-export const CALLS = ['PollForTask', 'ReportTaskProgress', 'SetTaskStatus', 'ReportTaskRunnerHeartbeat'] as const;
+const CALLS = ['PollForTask', 'ReportTaskProgress', 'SetTaskStatus', 'ReportTaskRunnerHeartbeat'] as const;
 type CallName = (typeof CALLS)[number];
 
 interface Percentiles {
@@ -108,7 +108,7 @@ export const runRunners = async (sdk: DataPipelineClient, options: RunnersOption
   for (const pipelineId of pipelineIds) await sdk.send(new ActivatePipelineCommand({ pipelineId }));
 
   const total = options.pipelines * options.activities;
-  const calls = Object.fromEntries(CALLS.map((c) => [c, { h: histogram(), outcomes: {} as Record<string, number> }])) as Record<CallName, { h: Histogram; outcomes: Record<string, number> }>;
+  const calls = Object.fromEntries(CALLS.map((c) => [c, { h: histogram(), outcomes: {} }])) as Record<CallName, { h: Histogram; outcomes: Record<string, number> }>;
   const taskHistogram = histogram();
   const perSecond: Map<number, Map<string, Histogram>> = new Map();
   const started = process.hrtime.bigint();

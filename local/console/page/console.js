@@ -95,9 +95,16 @@ function currentRoute() {
   const q = raw.indexOf('?');
   const path = q < 0 ? raw : raw.slice(0, q);
   const params = new URLSearchParams(q < 0 ? '' : raw.slice(q + 1));
-  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  const decode = (part) => {
+    try {
+      return decodeURIComponent(part);
+    } catch {
+      return part; // a malformed escape: taken as written (it names nothing)
+    }
+  };
+  const parts = path.split('/').filter(Boolean).map(decode);
   const key = params.get('key') || '';
-  return { view: parts[0] || 'pipelines', id: parts[1], params, key: KEY_PATTERN.test(key) ? key : '' };
+  return { view: parts[0] || 'pipelines', id: parts[1], params, key: KEY_PATTERN.test(key) ? key : '', badKey: key !== '' && !KEY_PATTERN.test(key) };
 }
 
 /** The URL of a view: the current account's key kept unless `params.key` says otherwise. */
@@ -120,8 +127,10 @@ function setParams(changes) {
 
 // ---------------------------------------------------------------- the views
 
-let mounted; // { view, id, key, refresh }
+let mounted; // { view, id, key, controller: { live, refresh(route, current) } }
 let timer;
+let refreshes = 0; // a refresh renders only while it is the latest one (a click or a filter starts another)
+let actionError; // an action's refusal stays on screen until the next action or view
 
 async function render() {
   clearTimeout(timer);
@@ -134,47 +143,72 @@ async function render() {
   document.getElementById('nav-runners').classList.toggle('current', r.view === 'runners');
   const same = mounted && mounted.view === r.view && mounted.id === r.id && mounted.key === r.key;
   if (!same) {
+    actionError = undefined;
     const view = document.getElementById('view');
     fill(view);
     const make = { pipelines: pipelinesView, pipeline: pipelineView, runners: runnersView }[r.view];
-    mounted = make ? { view: r.view, id: r.id, key: r.key, ...make(view, r) } : undefined;
+    mounted = make ? { view: r.view, id: r.id, key: r.key, controller: make(view, r) } : undefined;
     if (!mounted) view.append(h('p', {}, 'No such view. ', h('a', { href: linkTo('pipelines') }, 'Pipelines')));
   }
   await refresh();
 }
 
+/** Errors after which the view has nothing more to show: it stops refreshing. */
+const GONE = new Set(['PipelineNotFoundException', 'PipelineDeletedException']);
+
 async function refresh() {
   clearTimeout(timer);
   if (!mounted) return;
   const at = mounted;
+  const token = ++refreshes;
+  const current = () => token === refreshes && at === mounted;
+  let gone = false;
   try {
-    await at.refresh(currentRoute());
-    if (at === mounted) showError(undefined);
+    await at.controller.refresh(currentRoute(), current);
+    if (current()) showError(actionError || (currentRoute().badKey ? new Error('The access key in this link is not one (1 to 128 letters, digits or _.@+=-): showing the unsigned account.') : undefined));
     document.body.dataset.loaded = String(Date.now());
   } catch (err) {
-    if (at === mounted) showError(err);
+    if (current()) showError(err);
+    gone = GONE.has(err.type);
   }
-  if (at === mounted && at.live) timer = setTimeout(refresh, REFRESH_MS);
+  if (current() && at.controller.live && !gone) timer = setTimeout(refresh, REFRESH_MS);
 }
 
-/** An action's button: runs `action`, shows its error if any, and refreshes the view. */
+/** An action's button: runs `action`, refreshes the view, and shows the action's refusal until the next one. */
 const actionButton = (label, action, attrs = {}) =>
   h('button', {
     type: 'button',
     ...attrs,
     onclick: async (event) => {
       event.target.disabled = true;
+      actionError = undefined;
       try {
         await action();
-        showError(undefined);
       } catch (err) {
-        showError(err);
+        actionError = err;
       } finally {
         event.target.disabled = false;
       }
       await refresh();
     },
   }, label);
+
+/** Sets a form control from the URL unless the reader is using it (a refresh must not undo their typing). */
+const setControl = (control, value) => {
+  if (document.activeElement !== control && control.value !== value) control.value = value;
+};
+
+/** A select's options (the first, empty, named `none`): replaced only when they changed, so an open list stays open. */
+const setOptions = (select, none, values, wanted) => {
+  const now = [...select.options].map((o) => o.value);
+  if (now.join('\n') !== ['', ...values].join('\n')) {
+    fill(select, h('option', { value: '' }, none), values.map((v) => h('option', { value: v }, v)));
+    select.value = wanted;
+  } else setControl(select, wanted);
+};
+
+/** Text with its markup characters escaped: for the one library that takes HTML (vis-timeline's labels and tooltips). */
+const escapeHtml = (text) => String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 // -------- pipelines of the account
 
@@ -190,7 +224,7 @@ function pipelinesView(root, r) {
   );
   return {
     live: true,
-    refresh: async (route) => {
+    refresh: async (route, current) => {
       const ids = [];
       let marker;
       let pages = 0;
@@ -205,6 +239,8 @@ function pipelinesView(root, r) {
       const batches = [];
       for (let i = 0; i < ids.length; i += 25) batches.push(ids.slice(i, i + 25));
       const described = (await Promise.all(batches.map((b) => api('DescribePipelines', { pipelineIds: b })))).flatMap((d) => d.pipelineDescriptionList);
+      if (!current()) return;
+      setControl(filter, route.params.get('q') || '');
       const q = (route.params.get('q') || '').toLowerCase();
       const rows = described
         .map((p) => ({ p, tags: (p.tags || []).map((t) => `${t.key}=${t.value}`) }))
@@ -238,7 +274,7 @@ function pipelineView(root, r) {
   const runFilter = h('select', { id: 'run-filter', onchange: (e) => setParams({ run: e.target.value, instance: '' }) });
   const from = h('input', { type: 'datetime-local', id: 'from', onchange: (e) => setParams({ from: e.target.value }) });
   const to = h('input', { type: 'datetime-local', id: 'to', onchange: (e) => setParams({ to: e.target.value }) });
-  const live = h('input', { type: 'checkbox', id: 'live', checked: true, onchange: (e) => { state.live = e.target.checked; if (state.live) refresh(); } });
+  const live = h('input', { type: 'checkbox', id: 'live', checked: true, onchange: (e) => { state.live = e.target.checked; if (state.live) refresh(); else clearTimeout(timer); } });
   const timelineBox = h('div', { id: 'timeline' });
   const instancesBody = h('tbody');
   const instancesNote = h('p', { class: 'muted' });
@@ -316,13 +352,14 @@ function pipelineView(root, r) {
       const end = fieldOf(o, '@actualEndTime') || (FINAL.has(status) ? start : now.toISOString().slice(0, 19));
       const group = fieldOf(o, '@componentParent') || o.id;
       if (scheduledStart && scheduledEnd && scheduledEnd > scheduledStart) {
-        items.push({ id: `s:${o.id}`, group, start: `${scheduledStart}Z`, end: `${scheduledEnd}Z`, type: 'background', className: 'scheduled', title: `scheduled ${scheduledStart} - ${scheduledEnd}` });
+        items.push({ id: `s:${o.id}`, group, start: `${scheduledStart}Z`, end: `${scheduledEnd}Z`, type: 'background', className: 'scheduled', title: escapeHtml(`scheduled ${scheduledStart} - ${scheduledEnd}`) });
       }
       if (!start) continue;
       const range = end && end > start;
-      items.push({ id: o.id, group, content: status || '', start: `${start}Z`, ...(range ? { end: `${end}Z`, type: 'range' } : { type: 'box' }), className: `st-${status}`, title: `${o.id}\n${status}` });
+      // vis-timeline writes an item's or group's content and title as HTML: the values go in escaped.
+      items.push({ id: o.id, group, content: escapeHtml(status || ''), start: `${start}Z`, ...(range ? { end: `${end}Z`, type: 'range' } : { type: 'box' }), className: `st-${status}`, title: escapeHtml(`${o.id} ${status}`) });
     }
-    const groups = [...new Set(instances.map((o) => fieldOf(o, '@componentParent') || o.id))].sort().map((g) => ({ id: g, content: g }));
+    const groups = [...new Set(instances.map((o) => fieldOf(o, '@componentParent') || o.id))].sort().map((g) => ({ id: g, content: escapeHtml(g) }));
     if (!state.timeline) {
       state.items = new vis.DataSet(items);
       state.groups = new vis.DataSet(groups);
@@ -340,8 +377,9 @@ function pipelineView(root, r) {
     timelineBox.dataset.items = String(items.filter((i) => i.type !== 'background').length);
   };
 
-  const showInstance = async (instance, all) => {
+  const showInstance = async (instance, all, current) => {
     if (!instance) {
+      delete detail.dataset.signature;
       fill(detail, h('span', { class: 'muted' }, 'Select an instance to see its attempts, errors and actions.'));
       return;
     }
@@ -349,9 +387,14 @@ function pipelineView(root, r) {
     const attemptIds = [];
     for (let n = Math.max(1, count - MAX_ATTEMPTS_SHOWN + 1); n <= count; n++) attemptIds.push(`${instance.id}_Attempt=${n}`);
     const attempts = attemptIds.length ? await describeAll(pipelineId, attemptIds) : [];
+    if (!current()) return;
     const waitingOn = fieldsOf(instance, '@waitingOn');
     const dependents = all.filter((o) => fieldsOf(o, '@waitingOn').includes(instance.id));
     const instanceLink = (id) => h('a', { href: linkTo('pipeline', pipelineId, { ...Object.fromEntries(currentRoute().params.entries()), instance: id }) }, id);
+    // Redrawn only when what it shows changed: a refresh must not take away the reader's selection.
+    const signature = JSON.stringify([instance, attempts, dependents.map((o) => [o.id, fieldOf(o, '@status')]), currentRoute().params.toString()]);
+    if (signature === detail.dataset.signature) return;
+    detail.dataset.signature = signature;
     const setStatus = (status) => () => api('SetStatus', { pipelineId, objectIds: [instance.id], status });
     // The live refresh redraws the panel: what the reader opened stays open.
     const opened = new Set([...detail.querySelectorAll('details[open]')].map((d) => d.dataset.key));
@@ -391,11 +434,12 @@ function pipelineView(root, r) {
     get live() {
       return state.live;
     },
-    refresh: async (route) => {
+    refresh: async (route, current) => {
       const [described, definition] = await Promise.all([
         api('DescribePipelines', { pipelineIds: [pipelineId] }),
         api('GetPipelineDefinition', { pipelineId }).catch(() => ({ pipelineObjects: [] })),
       ]);
+      if (!current()) return;
       const p = described.pipelineDescriptionList[0];
       fill(title, p.name, ' ', h('span', { class: 'muted mono' }, pipelineId));
       fill(summary,
@@ -417,22 +461,22 @@ function pipelineView(root, r) {
         more = page.hasMoreResults;
         if (!more || !marker) break;
       }
-      const instances = (await describeAll(pipelineId, ids)).sort((a, b) => (fieldOf(a, '@scheduledStartTime') || '').localeCompare(fieldOf(b, '@scheduledStartTime') || '') || a.id.localeCompare(b.id));
+      const selected = route.params.get('instance');
+      // The selected instance is read by its id even when it is past the pages read (the newest runs come last).
+      const extra = selected && !ids.includes(selected) && selected.startsWith('@') ? [selected] : [];
+      const instances = (await describeAll(pipelineId, [...ids, ...extra])).sort((a, b) => (fieldOf(a, '@scheduledStartTime') || '').localeCompare(fieldOf(b, '@scheduledStartTime') || '') || a.id.localeCompare(b.id));
       const statuses = [...new Set(instances.map((o) => fieldOf(o, '@status')).filter(Boolean))].sort();
       const runs = [...new Set(instances.map((o) => fieldOf(o, '@scheduledStartTime')).filter(Boolean))].sort().reverse();
       const want = { status: route.params.get('status') || '', run: route.params.get('run') || '', from: route.params.get('from') || '', to: route.params.get('to') || '' };
-      fill(statusFilter, h('option', { value: '' }, 'any'), ...[...new Set([...statuses, want.status].filter(Boolean))].map((s) => h('option', { value: s }, s)));
-      statusFilter.value = want.status;
-      fill(runFilter, h('option', { value: '' }, 'all'), ...[...new Set([...runs, want.run].filter(Boolean))].map((s) => h('option', { value: s }, s)));
-      runFilter.value = want.run;
-      from.value = want.from;
-      to.value = want.to;
+      setOptions(statusFilter, 'any', [...new Set([...statuses, want.status].filter(Boolean))], want.status);
+      setOptions(runFilter, 'all', [...new Set([...runs, want.run].filter(Boolean))], want.run);
+      setControl(from, want.from);
+      setControl(to, want.to);
       const shown = instances.filter((o) => {
         const scheduled = fieldOf(o, '@scheduledStartTime') || '';
         return (!want.status || fieldOf(o, '@status') === want.status) && (!want.run || scheduled === want.run) && (!want.from || scheduled >= want.from) && (!want.to || scheduled <= `${want.to}:59`);
       });
       drawTimeline(shown);
-      const selected = route.params.get('instance');
       fill(instancesBody,
         ...shown.map((o) =>
           h('tr', { 'data-instance-id': o.id, class: o.id === selected ? 'selected' : '' },
@@ -446,8 +490,8 @@ function pipelineView(root, r) {
           ),
         ),
       );
-      instancesNote.textContent = `${shown.length} of ${instances.length} instances${more ? ` (the first ${instances.length}; the pipeline has more)` : ''}.`;
-      await showInstance(instances.find((o) => o.id === selected), instances);
+      instancesNote.textContent = `${shown.length} of ${instances.length} instances${more ? ` (the first ${ids.length} by id, and the one selected; the pipeline has more: its newest runs may be past them)` : ''}.`;
+      await showInstance(instances.find((o) => o.id === selected), instances, current);
     },
   };
 }
@@ -459,8 +503,9 @@ function runnersView(root) {
   root.append(h('h1', {}, 'Task runners'), h('p', { class: 'muted' }, 'Runners of this account that sent ReportTaskRunnerHeartbeat in the last hour, by worker group.'), body);
   return {
     live: true,
-    refresh: async () => {
+    refresh: async (_route, current) => {
       const { taskRunners, truncated } = await api('DataPipelineLocal.ListTaskRunners', {});
+      if (!current()) return;
       const groups = new Map();
       for (const r of taskRunners) {
         const g = r.workerGroup || '(none)';

@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 
-export interface Flag {
+interface Flag {
   readonly type: 'string' | 'boolean';
   readonly help: string;
   /** As the usage shows it ('' for none). */

@@ -5,9 +5,9 @@
  * instance or attempt sees that run's period as its own `@scheduledStartTime` and `@scheduledEndTime` (data
  * nodes and schedules have no instances here; docs/behaviour.md §9).
  */
-import type { Definition, Field, PipelineObject } from '../definitions/definition';
-import { Inheritance } from '../definitions/inheritance';
-import type { FieldValue, Scope } from './evaluate';
+import type { Definition, Field, PipelineObject } from './definition';
+import { Inheritance } from './inheritance';
+import type { FieldValue, Scope } from '../expressions/evaluate';
 
 const PERIOD_FIELDS = ['@scheduledStartTime', '@scheduledEndTime'];
 

@@ -2,7 +2,7 @@
  * The run limits of dp-limits.md and the defaults of the service model's docs, and their relaxed form
  * (`--relaxed-limits`, for tests and demos: periods in seconds, no minimums).
  */
-import { parsePeriod } from '../definitions/periods';
+import { parsePeriod } from './periods';
 
 export interface RunLimits {
   readonly relaxed: boolean;
