@@ -250,7 +250,7 @@ export class Evaluation {
     let scope = start;
     let from = 0;
     if (names[0] === 'node') {
-      if (!start.node) throw new ExpressionError(`'node' is only defined for an object that another object refers to (a precondition or an alarm); '${start.id}' has none.`);
+      if (!start.node) throw new ExpressionError(`'node' is the object that refers to a precondition or an alarm (by precondition, onFail, onSuccess or onLateAction); nothing refers to '${start.id}' that way.`);
       scope = start.node;
       from = 1;
       if (names.length === 1) return scope.id;

@@ -19,6 +19,9 @@ const EVALUATE_EXPRESSION_INPUT = structure({
   expression: required(SHAPES.longString),
 });
 
+/** The fields by which an object names a precondition or an alarm, which then sees it as `node`. */
+const NODE_REFERENCES = ['precondition', 'onFail', 'onSuccess', 'onLateAction'];
+
 interface Input {
   readonly pipelineId: string;
   readonly objectId: string;
@@ -31,7 +34,14 @@ const run = async (input: Input, ctx: RequestContext): Promise<OperationResult> 
   const read = await readDefinition(ctx, loaded.pipeline, shownVersion);
   if ('error' in read) return { ok: false, error: read.error };
   const runtime = input.objectId.startsWith('@') ? await runObjectWithParent(ctx, input.pipelineId, input.objectId) : [];
-  const scope = scopesOf(withActivationValues(read.definition, read.pipeline), runtime).scopeOf(input.objectId);
+  const definition = withActivationValues(read.definition, read.pipeline);
+  const scopes = scopesOf(definition, runtime);
+  // `node` on a precondition or an alarm is the object that names it (dp-pipeline-expressions, "Node Expression"):
+  // asked about one (its component, instance or attempt), the first object that refers to its component.
+  const component = runtime.find((o) => o.id === input.objectId)?.fields.find((f) => f.key === '@componentParent')?.refValue ?? input.objectId;
+  const referrer = definition.pipelineObjects.find((o) => o.fields.some((f) => NODE_REFERENCES.includes(f.key) && f.refValue === component));
+  const node = referrer === undefined ? undefined : scopes.scopeOf(referrer.id);
+  const scope = scopes.scopeOf(input.objectId, node === undefined ? {} : { node });
   if (!scope) {
     return { ok: false, log: { pipelineId: input.pipelineId }, error: modeledError('TaskNotFoundException', `${input.objectId} is not an object of pipeline ${input.pipelineId}.`) };
   }

@@ -225,4 +225,21 @@ describe('from a hostile reading of the guide', () => {
     expect((await call('SetStatus', { pipelineId, objectIds: [instance], status: 'RERUN' })).status).toBe(200);
     expect(await keys()).not.toContain('@actualEndTime');
   });
+
+  it('EvaluateExpression of #{node...} on a precondition or an alarm: node is the object that names it (dp-pipeline-expressions, "Node Expression")', async () => {
+    const { call, pipelineId } = await setUp();
+    await call('PutPipelineDefinition', {
+      pipelineId,
+      pipelineObjects: [
+        object('Default', { scheduleType: 'ondemand', workerGroup: 'wg-node' }),
+        object('Ready', { type: 'ShellCommandPrecondition', command: 'test -f /tmp/x' }),
+        object('Alarm', { type: 'SnsAlarm', topicArn: 'arn:aws:sns:us-east-1:123456789012:t', subject: 's', message: 'm', role: 'r' }),
+        object('Act', { type: 'ShellCommandActivity', command: 'echo', precondition: { ref: 'Ready' }, onFail: { ref: 'Alarm' } }),
+      ],
+    });
+    const evaluate = async (objectId: string, expression: string) => (await call('EvaluateExpression', { pipelineId, objectId, expression })).body;
+    expect(await evaluate('Ready', '#{node.name} #{node.command}')).toEqual({ evaluatedExpression: 'Act echo' });
+    expect(await evaluate('Alarm', 'failed: #{node.name}')).toEqual({ evaluatedExpression: 'failed: Act' });
+    expect((await evaluate('Act', '#{node.name}')).message).toMatch(/nothing refers to 'Act' that way/);
+  });
 });

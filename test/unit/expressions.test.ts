@@ -101,7 +101,7 @@ describe('names, references and operators', () => {
     ['#{day(}', "'day(' ends too early."],
     ['#{a b}', "unexpected 'b' in 'a b'."],
     ['#{', "'#{' without its '}' in '#{'."],
-    ['#{node.x}', "'node' is only defined for an object that another object refers to (a precondition or an alarm); 'Act' has none."],
+    ['#{node.x}', "'node' is the object that refers to a precondition or an alarm (by precondition, onFail, onSuccess or onLateAction); nothing refers to 'Act' that way."],
   ])('%s fails: %s', (expression, message) => {
     expect(() => on('Act', expression)).toThrow(new ExpressionError(message));
   });
