@@ -3,11 +3,12 @@
  * Used by `npm run seed`, the load test, the conformance suite and the tests.
  */
 import { randomBytes } from 'node:crypto';
-import { AttributeValue, BatchWriteItemCommand, DynamoDBClient, WriteRequest } from '@aws-sdk/client-dynamodb';
+import { BatchWriteItemCommand, DynamoDBClient, WriteRequest } from '@aws-sdk/client-dynamodb';
 import { accountOfAccessKey } from '../lambda/identity';
 import { pipelineItem } from '../lambda/store/dynamodb-pipeline-store';
 import { newTaskId } from '../lambda/store/task-store';
 import { ATTR, EXPIRY_ATTRIBUTE, PIPELINE_DELETED, TABLES, TableNames } from '../lambda/store/tables';
+import { Item, s } from '../lambda/store/item-codec';
 import { LOCAL_ACCESS_KEY } from '../local/dynamodb';
 
 export type PipelineState = 'ACTIVE' | 'DELETED' | 'MISSING';
@@ -44,7 +45,6 @@ export { newTaskId };
 export const newAttemptId = (now: Date): string =>
   `@Activity${randomBytes(6).toString('hex')}_${now.toISOString().slice(0, 19)}_Attempt=1`;
 
-type Item = Record<string, AttributeValue>;
 
 /**
  * How the load test and the conformance suite write: every item expires (DynamoDB TTL, epoch seconds) and
@@ -59,7 +59,6 @@ export interface WriteOptions {
 
 /** What a tool's items live for if the tool cannot delete them itself (it was killed, or --keep). */
 export const TOOL_ITEM_LIFETIME_SECONDS = 24 * 60 * 60;
-const s = (value: string): AttributeValue => ({ S: value });
 
 /** A pipeline as CreatePipeline writes it, activated (SCHEDULED), or deleted as DeletePipeline leaves it. */
 export const seededPipelineItem = (pipelineId: string, state: 'ACTIVE' | 'DELETED', accountId: string, now: Date): Item => {
@@ -180,7 +179,7 @@ export const deleteTasks = async (client: DynamoDBClient, names: TableNames, tas
  * the pipeline's partition: a long history, for the tests and the bench that show calls do not read it.
  */
 export const writeRunHistory = async (client: DynamoDBClient, table: string, pipelineId: string, count: number, componentId: string): Promise<void> => {
-  const items: Record<string, AttributeValue>[] = [];
+  const items: Item[] = [];
   for (let i = 0; items.length < count; i++) {
     const time = new Date(Date.UTC(2020, 0, 1) + i * 1000).toISOString();
     const instanceId = `@${componentId}_${time.slice(0, 19)}`;

@@ -7,7 +7,6 @@
  */
 import { definitionCache } from './definition-cache';
 import {
-  AttributeValue,
   BatchGetItemCommand,
   type BatchGetItemCommandOutput,
   ConditionalCheckFailedException,
@@ -23,8 +22,7 @@ import type { Definition } from '../definitions/definition';
 import { batchWriteAll, queryAll } from './dynamodb-requests';
 import type { ActivationDetails, GuardedWrite, NewPipeline, PipelineListPage, PipelineRecord, PipelineStore, Tag, VersionRef } from './pipeline-store';
 import { ATTR, BY_ACCOUNT_INDEX, PIPELINE_DELETED, TableNames } from './tables';
-
-type Item = Record<string, AttributeValue>;
+import { Item, n, requiredStr, s, str } from './item-codec';
 
 /** UTF-16 units per definition chunk: at most ~300 KB of UTF-8, well under DynamoDB's 400 KB item limit. */
 const CHUNK_UNITS = 100_000;
@@ -33,8 +31,6 @@ const BATCH_GET_MAX = 100;
 const PARTITION_KEY_MAX_BYTES = 2048;
 const storable = (id: string) => Buffer.byteLength(id, 'utf8') <= PARTITION_KEY_MAX_BYTES;
 
-const s = (value: string): AttributeValue => ({ S: value });
-const n = (value: number): AttributeValue => ({ N: String(value) });
 
 /** Cuts text into pieces of at most `size` units, never between the two halves of a surrogate pair. */
 const cutText = (text: string, size = CHUNK_UNITS): string[] => {
@@ -62,22 +58,24 @@ const chunkKey = (version: string, index: number) => `${version}#${String(index)
 const versionOfChunk = (chunk: string) => chunk.slice(0, chunk.indexOf('#'));
 
 const toRecord = (item: Item): PipelineRecord => {
-  const str = (a: string) => item[a]?.S;
-  const version = (idAttr: string, chunksAttr: string): VersionRef | undefined =>
-    item[idAttr]?.S === undefined ? undefined : { id: item[idAttr].S, chunks: Number(item[chunksAttr]?.N ?? 0) };
+  const text = (a: string) => str(item, a);
+  const version = (idAttr: string, chunksAttr: string): VersionRef | undefined => {
+    const id = str(item, idAttr);
+    return id === undefined ? undefined : { id, chunks: Number(item[chunksAttr]?.N ?? 0) };
+  };
   return {
-    pipelineId: str(ATTR.pipelineId)!,
-    accountId: str(ATTR.accountId) ?? '',
-    userId: str(ATTR.userId) ?? str(ATTR.accountId) ?? '',
-    name: str(ATTR.name) ?? '',
-    uniqueId: str(ATTR.uniqueId) ?? '',
-    ...(str(ATTR.description) !== undefined && { description: str(ATTR.description) }),
-    tags: str(ATTR.tags) ? (JSON.parse(str(ATTR.tags)!) as Tag[]) : [],
-    state: str(ATTR.pipelineState) ?? 'PENDING',
-    creationTime: str(ATTR.creationTime) ?? '',
-    ...(str(ATTR.lastActivationTime) !== undefined && { lastActivationTime: str(ATTR.lastActivationTime) }),
-    ...(str(ATTR.lastDeactivatedTime) !== undefined && { lastDeactivatedTime: str(ATTR.lastDeactivatedTime) }),
-    ...(str(ATTR.activationValues) !== undefined && { activationValues: JSON.parse(str(ATTR.activationValues)!) }),
+    pipelineId: text(ATTR.pipelineId)!,
+    accountId: text(ATTR.accountId) ?? '',
+    userId: text(ATTR.userId) ?? text(ATTR.accountId) ?? '',
+    name: text(ATTR.name) ?? '',
+    uniqueId: text(ATTR.uniqueId) ?? '',
+    ...(text(ATTR.description) !== undefined && { description: text(ATTR.description) }),
+    tags: text(ATTR.tags) ? (JSON.parse(text(ATTR.tags)!) as Tag[]) : [],
+    state: text(ATTR.pipelineState) ?? 'PENDING',
+    creationTime: text(ATTR.creationTime) ?? '',
+    ...(text(ATTR.lastActivationTime) !== undefined && { lastActivationTime: text(ATTR.lastActivationTime) }),
+    ...(text(ATTR.lastDeactivatedTime) !== undefined && { lastDeactivatedTime: text(ATTR.lastDeactivatedTime) }),
+    ...(text(ATTR.activationValues) !== undefined && { activationValues: JSON.parse(text(ATTR.activationValues)!) }),
     ...(version(ATTR.latestVersion, ATTR.latestChunks) && { latest: version(ATTR.latestVersion, ATTR.latestChunks) }),
     ...(version(ATTR.activeVersion, ATTR.activeChunks) && { active: version(ATTR.activeVersion, ATTR.activeChunks) }),
     paused: item[ATTR.paused]?.SS ?? [],
@@ -177,7 +175,7 @@ export class DynamoDbPipelineStore implements PipelineStore {
       }),
       { abortSignal: this.signal },
     );
-    const rows = (res.Items ?? []).map((i) => ({ id: i[ATTR.pipelineId].S!, name: i[ATTR.name]?.S ?? '' }));
+    const rows = (res.Items ?? []).map((i) => ({ id: requiredStr(i, ATTR.pipelineId), name: str(i, ATTR.name) ?? '' }));
     const page = rows.slice(0, limit);
     // The index is eventually consistent on DynamoDB: a pipeline deleted a moment ago may still be in it.
     const live = new Set(
@@ -229,7 +227,7 @@ export class DynamoDbPipelineStore implements PipelineStore {
 
   /** The keys of every chunk stored under the pipeline. */
   private async chunkKeys(pipelineId: string): Promise<string[]> {
-    return (await this.queryChunks(pipelineId, { keysOnly: true })).map((i) => i[ATTR.chunk].S!);
+    return (await this.queryChunks(pipelineId, { keysOnly: true })).map((i) => requiredStr(i, ATTR.chunk));
   }
 
   private batchWrite(requests: WriteRequest[]): Promise<void> {
@@ -266,7 +264,7 @@ export class DynamoDbPipelineStore implements PipelineStore {
         }),
         { abortSignal: this.signal },
       );
-      activeVersion = res.Attributes?.[ATTR.activeVersion]?.S;
+      activeVersion = res.Attributes && str(res.Attributes, ATTR.activeVersion);
     } catch (err) {
       if (!(err instanceof ConditionalCheckFailedException)) throw err;
       await this.deleteChunks(pipelineId, pieces.map((_, i) => chunkKey(version, i)));
@@ -287,7 +285,7 @@ export class DynamoDbPipelineStore implements PipelineStore {
     const key = JSON.stringify([this.tables.definitions, pipelineId, ref.id, ref.chunks]);
     const cached = definitionCache.get(key);
     if (cached) return cached;
-    const pieces = (await this.queryChunks(pipelineId, { version: ref.id })).map((i) => i[ATTR.data]?.S ?? '');
+    const pieces = (await this.queryChunks(pipelineId, { version: ref.id })).map((i) => str(i, ATTR.data) ?? '');
     if (pieces.length !== ref.chunks) return 'changed';
     const text = pieces.join('');
     const definition = JSON.parse(text) as Definition;

@@ -8,7 +8,6 @@
  */
 import { ON_DEMAND_MARKER_PREFIX, SCHEDULE_MARKER_PREFIX } from '../definitions/limits';
 import {
-  AttributeValue,
   ConditionalCheckFailedException,
   type DynamoDBClient,
   GetItemCommand,
@@ -24,14 +23,11 @@ import { componentOfInstance, FINAL_INSTANCE_STATUSES, runStartOfInstance } from
 import { hourOf } from './run-store';
 import type { Candidate, Claim, MarkerKind, ProgressResult, RunnerRecord, RunnersSeen, RunStore, RunSummary, ScheduleMarker, StoredAttempt, StoredInstance } from './run-store';
 import { ATTR, EXPIRY_ATTRIBUTE, READY_INDEX, TableNames } from './tables';
+import { Item, n, optionalStr, s, str } from './item-codec';
 
 /** How long a runner's heartbeat is kept: the console shows the last hour's. */
 const RUNNER_RECORD_SECONDS = 24 * 3600;
 
-type Item = Record<string, AttributeValue>;
-const s = (value: string): AttributeValue => ({ S: value });
-const n = (value: number): AttributeValue => ({ N: String(value) });
-const str = (item: Item, attr: string) => item[attr]?.S;
 
 const readyKeyOf = (accountId: string, workerGroup: string) => `${accountId}#${workerGroup}`;
 
@@ -112,7 +108,6 @@ const toSummary = (item: Item | undefined): RunSummary => ({
   ...(str(item ?? {}, ATTR.pendingRun) !== undefined && { pendingRun: str(item!, ATTR.pendingRun) }),
 });
 
-const optional = (item: Item, attr: string, key: string) => (str(item, attr) !== undefined ? { [key]: str(item, attr) } : {});
 
 const toAttempt = (item: Item): StoredAttempt => {
   const status = (str(item, ATTR.status) ?? 'WAITING_FOR_RUNNER') as AttemptStatus;
@@ -131,16 +126,16 @@ const toAttempt = (item: Item): StoredAttempt => {
       scheduledEndTime: str(item, ATTR.scheduledEndTime) ?? str(item, ATTR.scheduledStartTime) ?? '',
     },
     ...(status === 'RUNNING' && str(item, ATTR.availableAt) !== undefined && { leaseUntil: str(item, ATTR.availableAt) }),
-    ...optional(item, ATTR.taskId, 'taskId'),
-    ...optional(item, ATTR.hostname, 'hostname'),
-    ...optional(item, ATTR.actualStartTime, 'actualStartTime'),
-    ...optional(item, ATTR.endTime, 'actualEndTime'),
-    ...optional(item, ATTR.errorId, 'errorId'),
-    ...optional(item, ATTR.errorMessage, 'errorMessage'),
-    ...optional(item, ATTR.errorStackTrace, 'errorStackTrace'),
+    ...optionalStr(item, ATTR.taskId, 'taskId'),
+    ...optionalStr(item, ATTR.hostname, 'hostname'),
+    ...optionalStr(item, ATTR.actualStartTime, 'actualStartTime'),
+    ...optionalStr(item, ATTR.endTime, 'actualEndTime'),
+    ...optionalStr(item, ATTR.errorId, 'errorId'),
+    ...optionalStr(item, ATTR.errorMessage, 'errorMessage'),
+    ...optionalStr(item, ATTR.errorStackTrace, 'errorStackTrace'),
     ...(item[ATTR.acknowledged]?.BOOL !== undefined && { acknowledged: item[ATTR.acknowledged].BOOL }),
     ...(str(item, ATTR.reported) !== undefined && { reported: JSON.parse(str(item, ATTR.reported)!) as Field[] }),
-    ...optional(item, ATTR.reportProgressTime, 'reportProgressTime'),
+    ...optionalStr(item, ATTR.reportProgressTime, 'reportProgressTime'),
   };
 };
 
@@ -153,8 +148,8 @@ const toMarker = (item: Item): ScheduleMarker => ({
   markerId: str(item, ATTR.objectId)!,
   workerGroup: str(item, ATTR.workerGroup) ?? '',
   firstActivation: str(item, ATTR.firstActivation) ?? '',
-  ...optional(item, ATTR.availableAt, 'availableAt'),
-  ...optional(item, ATTR.resumeFrom, 'resumeFrom'),
+  ...optionalStr(item, ATTR.availableAt, 'availableAt'),
+  ...optionalStr(item, ATTR.resumeFrom, 'resumeFrom'),
 });
 
 export class DynamoDbRunStore implements RunStore {
@@ -255,8 +250,8 @@ export class DynamoDbRunStore implements RunStore {
       (page.Items ?? []).slice(0, limitPerHour).map((i) => ({
         taskrunnerId: str(i, ATTR.objectId)!,
         at: str(i, ATTR.lastHeartbeat) ?? '',
-        ...optional(i, ATTR.workerGroup, 'workerGroup'),
-        ...optional(i, ATTR.hostname, 'hostname'),
+        ...optionalStr(i, ATTR.workerGroup, 'workerGroup'),
+        ...optionalStr(i, ATTR.hostname, 'hostname'),
       })),
     );
     return { runners, truncated: pages.some((page) => (page.Items ?? []).length > limitPerHour) };

@@ -3,7 +3,6 @@
  * One request per method; every read is strongly consistent, every write conditional.
  */
 import {
-  AttributeValue,
   BatchGetItemCommand,
   ConditionalCheckFailedException,
   type DynamoDBClient,
@@ -12,16 +11,16 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { ATTR, PIPELINE_DELETED, TABLES, TableNames } from './tables';
+import { Item, requiredStr, str } from './item-codec';
 import { isFinalStatus, pipelineIdHint } from './task-store';
 import type { CompleteResult, Completion, Pipeline, Task, TaskStore } from './task-store';
 
-type Item = Record<string, AttributeValue>;
 
 const PIPELINE_PROJECTION = `${ATTR.pipelineState}, ${ATTR.accountId}`;
 
 const toPipeline = (pipelineId: string, item: Item): Pipeline => {
-  const accountId = item[ATTR.accountId]?.S;
-  return { pipelineId, deleted: item[ATTR.pipelineState]?.S === PIPELINE_DELETED, ...(accountId !== undefined && { accountId }) };
+  const accountId = str(item, ATTR.accountId);
+  return { pipelineId, deleted: str(item, ATTR.pipelineState) === PIPELINE_DELETED, ...(accountId !== undefined && { accountId }) };
 };
 
 const RUNNING = 'RUNNING';
@@ -197,30 +196,25 @@ const completionUpdate = (statusAttr: string, c: Completion, alsoSet: Readonly<R
   };
 };
 
-const str = (item: Item, attr: string): string => {
-  const value = item[attr]?.S;
-  if (value === undefined) throw new Error(`stored item lacks string attribute ${attr}`);
-  return value;
-};
 
 const toTask = (item: Item): Task => {
-  const state = str(item, ATTR.taskStatus);
-  const endTime = item[ATTR.endTime]?.S;
+  const state = requiredStr(item, ATTR.taskStatus);
+  const endTime = str(item, ATTR.endTime);
   const completion: Completion | undefined =
     endTime !== undefined && isFinalStatus(state)
       ? {
           status: state,
           endTime,
-          ...Object.fromEntries(ERROR_FIELDS.filter((f) => item[f]?.S !== undefined).map((f) => [f, item[f].S])),
+          ...Object.fromEntries(ERROR_FIELDS.flatMap((f) => (str(item, f) !== undefined ? [[f, str(item, f)]] : []))),
         }
       : undefined;
   return {
-    taskId: str(item, ATTR.taskId),
-    pipelineId: str(item, ATTR.pipelineId),
-    attemptId: str(item, ATTR.attemptId),
+    taskId: requiredStr(item, ATTR.taskId),
+    pipelineId: requiredStr(item, ATTR.pipelineId),
+    attemptId: requiredStr(item, ATTR.attemptId),
     state,
     ...(completion && { completion }),
     ...(item[ATTR.fromRun]?.BOOL && { fromRun: true }),
-    ...(item[ATTR.instance]?.S !== undefined && { instance: JSON.parse(item[ATTR.instance].S!) }),
+    ...(str(item, ATTR.instance) !== undefined && { instance: JSON.parse(requiredStr(item, ATTR.instance)) }),
   };
 };

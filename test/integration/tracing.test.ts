@@ -8,6 +8,7 @@ import { createSocket, Socket } from 'node:dgram';
 import { promisify } from 'node:util';
 import { TABLES, TableKey } from '../../lambda/store/tables';
 import { LOCAL_BUNDLE_FILE } from '../../lib/handler-bundle';
+import { assertBundleCurrent } from '../support/local-endpoint';
 import { seedTask, startTestEngine, TEST_CALLER, TestEngine } from '../support/engine';
 
 let engine: TestEngine;
@@ -30,6 +31,7 @@ afterAll(async () => {
  * the X-Ray SDK was loaded (its context namespace, which installs async hooks).
  */
 const invokeBundle = async (env: NodeJS.ProcessEnv, taskId: string): Promise<{ status: number; xrayLoaded: boolean }> => {
+  assertBundleCurrent();
   const script = `
     const { handler } = require(${JSON.stringify(LOCAL_BUNDLE_FILE)});
     const event = { body: JSON.stringify({ taskId: process.env.TASK_ID, taskStatus: 'FINISHED' }), headers: { 'X-Amz-Target': 'DataPipeline.SetTaskStatus' }, requestContext: { requestId: 'rid-trace', identity: { accountId: process.env.ACCOUNT_ID } } };

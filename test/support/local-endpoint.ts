@@ -7,6 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { DataPipelineClient } from '@aws-sdk/client-data-pipeline';
 import { tableNamesFromEnv } from '../../lambda/store/tables';
 import { dynamoDbClient } from '../../local/dynamodb';
+import { LOCAL_BUNDLE_FILE } from '../../lib/handler-bundle';
+import { bundleIsCurrent } from '../../local/build-handler';
 import { startLocalEndpoint, LocalEndpoint } from '../../local/endpoint';
 import { EMPTY_PLAN, seed, SeededTask, SeedPlan } from '../../tools/seeding';
 
@@ -15,7 +17,16 @@ export interface RunningEndpoint extends LocalEndpoint {
   seed(plan: Partial<SeedPlan>): Promise<SeededTask[]>;
 }
 
+/**
+ * The endpoint runs the built bundle (dist/), as npm start does: a bundle older than its sources would test old
+ * code, so it is refused (`npm test` builds first; after an edit, `npm run build` before `npx jest`).
+ */
+export const assertBundleCurrent = (): void => {
+  if (!bundleIsCurrent()) throw new Error(`${LOCAL_BUNDLE_FILE} is missing or older than its sources: run \`npm run build\` (npm test does), then the tests.`);
+};
+
 export const startEndpoint = async (options: { dynamodbEndpoint?: string } = {}): Promise<RunningEndpoint> => {
+  assertBundleCurrent();
   // Fresh tables per file, also when every file shares one external engine.
   process.env.TABLE_PREFIX = `e${randomBytes(4).toString('hex')}-`;
   const endpoint = await startLocalEndpoint({
