@@ -185,9 +185,9 @@ const REFERENCE_FIELDS = ['parent', 'schedule', 'runsOn', 'dependsOn', 'input', 
 /** The period fields of activities (dp-object-activities) that the run reads or that name a timeout. */
 const RUN_PERIOD_FIELDS = ['retryDelay', 'reportProgressTimeout', 'attemptTimeout', 'lateAfterTimeout'] as const;
 
-/** `limits`: with relaxed limits (docs/behaviour.md §8) periods may be in seconds and dp-limits.md's run limits do not apply. */
 /**
- * `stage`: `save` (PutPipelineDefinition, ValidatePipelineDefinition) or `activate`. A `#{myX}` with no value yet
+ * `limits`: with relaxed limits (docs/behaviour.md §8) periods may be in seconds and dp-limits.md's run limits do
+ * not apply. `stage`: `save` (PutPipelineDefinition, ValidatePipelineDefinition) or `activate`. A `#{myX}` with no value yet
  * (no parameter object, no value, no field of that name) is a warning when saved, since its value may come at
  * activation (ActivatePipeline `parameterValues`), and an error when activated (docs/decisions.md, issue 18).
  */
@@ -222,8 +222,21 @@ export const validateDefinition = (def: Definition, limits: RunLimits = { relaxe
   return { report: { errors: errors.list(), warnings: warnings.list() } };
 
   function checkObject(o: PipelineObject): void {
+    checkLimits(o);
+    checkFields(o);
+    checkType(o);
+    checkRunSettings(o);
+    for (const [key, allowed] of Object.entries(ENUM_FIELDS)) {
+      const value = o.fields.find((f) => f.key === key)?.stringValue;
+      if (value !== undefined && !hasExpression(value) && !allowed.includes(value.toLowerCase())) {
+        errors.add(o.id, `INVALID_FIELD_VALUE: '${key}' must be one of ${allowed.join(', ')}, not '${cut(value, 64)}'.`);
+      }
+    }
+  }
+
+  /** dp-limits.md: the id, the fields and the object's size. */
+  function checkLimits(o: PipelineObject): void {
     const err = (m: string) => errors.add(o.id, m);
-    // Limits (dp-limits.md)
     if (utf8Bytes(o.id) > L.idOrFieldNameBytes) err(`LIMIT_EXCEEDED: the id is longer than ${L.idOrFieldNameBytes} UTF-8 bytes.`);
     if (o.fields.length > L.fieldsPerObject) err(`LIMIT_EXCEEDED: the object has ${o.fields.length} fields; at most ${L.fieldsPerObject} are allowed.`);
     let objectBytes = 0;
@@ -234,8 +247,11 @@ export const validateDefinition = (def: Definition, limits: RunLimits = { relaxe
       if (utf8Bytes(value) > L.fieldValueBytes) err(`LIMIT_EXCEEDED: the value of field '${cut(f.key, 64)}' is longer than ${L.fieldValueBytes} UTF-8 bytes.`);
     }
     if (objectBytes > L.objectBytes) err(`LIMIT_EXCEEDED: the object's fields take ${objectBytes} UTF-8 bytes; at most ${L.objectBytes} are allowed.`);
+  }
 
-    // Field values and references
+  /** Field values, references and expressions. */
+  function checkFields(o: PipelineObject): void {
+    const err = (m: string) => errors.add(o.id, m);
     for (const f of o.fields) {
       if (f.stringValue !== undefined && f.refValue !== undefined) err(`INVALID_FIELD: field '${f.key}' has both a stringValue and a refValue.`);
       else if (f.stringValue === undefined && f.refValue === undefined) err(`INVALID_FIELD: field '${f.key}' has neither a stringValue nor a refValue.`);
@@ -256,8 +272,11 @@ export const validateDefinition = (def: Definition, limits: RunLimits = { relaxe
       warnings.add(o.id, `REFERENCE_AS_STRING: '${f.key}' names the object '${f.stringValue}' as a string; it is read as a reference ({"ref": "${f.stringValue}"}).`);
     }
     if (objects.hasParentCycle(o)) err(`INVALID_FIELD_VALUE: the 'parent' references of this object form a cycle.`);
+  }
 
-    // Type and what it requires
+  /** The type, what it requires, and what this backend does with it (a resource, a precondition AWS checks). */
+  function checkType(o: PipelineObject): void {
+    const err = (m: string) => errors.add(o.id, m);
     const typeField = objects.type(o);
     if (typeField === undefined) {
       if (o.id !== DEFAULT_OBJECT_ID && !parents.has(o.id)) err(`MISSING_REQUIRED_FIELD: the object has no 'type'.`);
@@ -290,13 +309,6 @@ export const validateDefinition = (def: Definition, limits: RunLimits = { relaxe
             `RESOURCE_NOT_PROVISIONED: the activity runs on a resource ('runsOn'), which this backend does not start: its tasks go to worker group '${cut(group, 64)}' (the resource's workerGroup, else its id) for a task runner you start there${inherited(o, 'workerGroup') !== undefined ? "; its 'workerGroup' is ignored, as the guide says when runsOn is given" : ''}.`,
           );
         }
-      }
-    }
-    checkRunSettings(o);
-    for (const [key, allowed] of Object.entries(ENUM_FIELDS)) {
-      const value = o.fields.find((f) => f.key === key)?.stringValue;
-      if (value !== undefined && !hasExpression(value) && !allowed.includes(value.toLowerCase())) {
-        err(`INVALID_FIELD_VALUE: '${key}' must be one of ${allowed.join(', ')}, not '${cut(value, 64)}'.`);
       }
     }
   }
