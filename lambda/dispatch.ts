@@ -135,15 +135,16 @@ export const createDispatcher = (deps: DispatchDeps): Dispatch => {
     }
     keys.operation = name;
     keys.account = caller.accountId;
-    const decoded = decodeInput<never>(request.body, operation.input);
-    if (!decoded.ok) {
-      logger.info('request rejected', { ...keys, errorType: decoded.error.type, errorText: clip(decoded.error.message, 512) });
-      return encodeError(decoded.error, requestId);
-    }
-    const { input } = decoded;
-    Object.assign(keys, clipAll(operation.infoKeys(input), INFO_VALUE_CHARS));
-    logger.debug('request', { ...keys, ...clipAll({ ...operation.infoKeys(input), ...operation.debugKeys?.(input) }, DEBUG_VALUE_CHARS) });
+    // Everything from decoding on is inside the one handler of the unexpected: a bug anywhere is a logged 500.
     try {
+      const decoded = decodeInput<never>(request.body, operation.input);
+      if (!decoded.ok) {
+        logger.info('request rejected', { ...keys, errorType: decoded.error.type, errorText: clip(decoded.error.message, 512) });
+        return encodeError(decoded.error, requestId);
+      }
+      const { input } = decoded;
+      Object.assign(keys, clipAll(operation.infoKeys(input), INFO_VALUE_CHARS));
+      logger.debug('request', { ...keys, ...clipAll({ ...operation.infoKeys(input), ...operation.debugKeys?.(input) }, DEBUG_VALUE_CHARS) });
       const budgetMs = invocation.budgetMs ?? DEFAULT_BUDGET_MS;
       const deadline = Date.now() + budgetMs;
       const result = await withDeadline(budgetMs, (signal) =>
