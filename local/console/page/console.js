@@ -165,7 +165,7 @@ async function refresh() {
   let gone = false;
   try {
     await at.controller.refresh(currentRoute(), current);
-    if (current()) showError(actionError || (currentRoute().badKey ? new Error('The access key in this link is not one (1 to 128 letters, digits or _.@+=-): showing the unsigned account.') : undefined));
+    if (current()) showError(actionError || (currentRoute().badKey ? new Error('The access key in this link is not valid (1 to 128 letters, digits or _.@+=-): showing the unsigned account.') : undefined));
     document.body.dataset.loaded = String(Date.now());
   } catch (err) {
     if (current()) showError(err);
@@ -534,7 +534,8 @@ document.getElementById('account').addEventListener('submit', (event) => {
   event.preventDefault();
   const key = document.getElementById('account-key').value.trim();
   if (key && !KEY_PATTERN.test(key)) {
-    showError(new Error('An access key is 1 to 128 letters, digits or _.@+=-'));
+    actionError = new Error('An access key is 1 to 128 letters, digits or _.@+=-');
+    showError(actionError);
     return;
   }
   const r = currentRoute();
