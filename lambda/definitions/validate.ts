@@ -302,6 +302,9 @@ export const validateDefinition = (def: Definition, limits: RunLimits = { relaxe
           const group = settingsOf(objects, o, new Set(), limits).workerGroup;
           if (utf8Bytes(group) > WORKER_GROUP_MAX_BYTES) err(`LIMIT_EXCEEDED: the worker group its tasks go to takes ${utf8Bytes(group)} UTF-8 bytes; at most ${WORKER_GROUP_MAX_BYTES} are allowed.`);
         }
+        if (typeName === 'Ec2Resource' && o.fields.some((f) => f.key === 'workerGroup')) {
+          warnings.add(o.id, `FIELD_NOT_ALLOWED: dp-object-ec2resource does not allow 'workerGroup' on an Ec2Resource; this backend, which starts no resource, sends the tasks of the activities that run on it to that worker group.`);
+        }
         if (type.category === 'activity' && inherited(o, 'runsOn') !== undefined) {
           const group = settingsOf(objects, o, new Set(), limits).workerGroup;
           warnings.add(

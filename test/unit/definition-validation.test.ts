@@ -169,4 +169,10 @@ describe("the guide's own words (issue 18)", () => {
       "RESOURCE_NOT_PROVISIONED: the activity runs on a resource ('runsOn'), which this backend does not start: its tasks go to worker group 'Box' (the resource's workerGroup, else its id) for a task runner you start there; its 'workerGroup' is ignored, as the guide says when runsOn is given.",
     ]);
   });
+
+  it('dp-object-ec2resource: workerGroup "is not allowed on this object": a warning says what this backend does with it instead', () => {
+    const d = def(obj('Default', { scheduleType: 'ondemand' }), obj('Box', { type: 'Ec2Resource', role: 'r', resourceRole: 'r', workerGroup: 'box-group' }), obj('A', { type: 'ShellCommandActivity', command: 'x', runsOn: { ref: 'Box' } }));
+    expect(report(d).errors).toEqual([]);
+    expect(report(d).warnings.find((w) => w.id === 'Box')?.messages).toEqual([expect.stringMatching(/^FIELD_NOT_ALLOWED: dp-object-ec2resource does not allow 'workerGroup'/)]);
+  });
 });
