@@ -70,7 +70,7 @@ export const htmlReport = (r: RunnersResult, title: string): string => `<!doctyp
     const all = series.flatMap((s) => s.points);
     const xTicks = linearTicks(Math.max(1, ...all.map((p) => p[0])), 10);
     const positive = all.map((p) => p[1]).filter((v) => v > 0);
-    const yTicks = log ? logTicks(Math.min(...positive, 1), Math.max(...positive, 1)) : linearTicks(Math.max(1, ...all.map((p) => p[1])), 5);
+    const yTicks = log ? logTicks(positive.length ? Math.min(...positive) : 1, positive.length ? Math.max(...positive) : 1) : linearTicks(Math.max(1, ...all.map((p) => p[1])), 5);
     const xMax = xTicks[xTicks.length - 1], yMin = yTicks[0], yMax = yTicks[yTicks.length - 1];
     const fy = (v) => (log ? (Math.log10(Math.max(v, yMin)) - Math.log10(yMin)) / (Math.log10(yMax) - Math.log10(yMin)) : v / yMax);
     const sx = (v) => L + (v / xMax) * (W - L - R), sy = (v) => H - B - fy(v) * (H - B - T);
