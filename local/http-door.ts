@@ -1,7 +1,7 @@
 /**
  * The local door: node:http in front of the Lambda handler, shaped like API Gateway's Lambda proxy
- * integration (POST /), and the console's files (GET /, local/console). It streams the body with a cap (Lambda's 6 MB payload limit) and never lets a slow or
- * vanished client take the process down.
+ * integration (POST /), and the console's files (GET /, local/console). It streams the body with a cap
+ * (Lambda's 6 MB payload limit) and never lets a slow or vanished client take the process down.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
@@ -173,12 +173,6 @@ export interface DoorOptions {
   readonly listenHost?: string;
 }
 
-/** A refusal of the browser guard (local/console/guard.ts): 403, with no CORS header. */
-const sendRefusal = (req: IncomingMessage, res: ServerResponse, requestId: string, message: string) => {
-  req.resume();
-  sendError(res, 403, 'AccessDeniedException', message, requestId);
-};
-
 /** GET and HEAD: the console's page and files (local/console), for an allowed Host only. */
 const serveConsole = (req: IncomingMessage, res: ServerResponse, path: string, listenHost: string, requestId: string) => {
   req.resume();
@@ -219,7 +213,8 @@ export const createHttpDoor = (handler: ProxyHandler, onError: (err: unknown) =>
         return;
       }
       const refusal = originRefusal(req, listenHost);
-      if (refusal) return sendRefusal(req, res, requestId, refusal.message);
+      // Refused before the body is read, like a 413: the rest of it is read and thrown away, up to a bound.
+      if (refusal) return refuse(req, res, requestId, refusal.status, 'AccessDeniedException', refusal.message);
       const body = await readBody(req, res, requestId, inFlight, held);
       if (body === undefined) return;
       const result = await handler(proxyEvent(req, body, requestId), lambdaContext(requestId, Date.now()));

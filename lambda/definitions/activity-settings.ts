@@ -125,3 +125,10 @@ export const checkedPreconditionsOf = (objects: Inheritance, o: PipelineObject):
   const checked = [o, ...inputs].flatMap((x) => preconditionsOf(objects, x)).filter((p) => isRunnerChecked(objects, p));
   return [...new Map(checked.map((p) => [p.id, p])).values()];
 };
+
+/**
+ * The object that names `id` in one of `keys` (a reference, or a string naming an object; own or inherited): the
+ * first such in the definition. It is what `node` means in a precondition or an alarm (dp-pipeline-expressions).
+ */
+export const referrerOf = (objects: Inheritance, id: string, keys: readonly string[]): PipelineObject | undefined =>
+  objects.all().find((o) => keys.some((key) => objects.fields(o, key).some((f) => refOf(objects, f) === id)));

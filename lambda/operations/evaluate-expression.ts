@@ -6,7 +6,9 @@
  */
 import { ExpressionError } from '../expressions/errors';
 import { Evaluation } from '../expressions/evaluate';
+import { referrerOf } from '../definitions/activity-settings';
 import { scopesOf } from '../definitions/expression-scope';
+import { Inheritance } from '../definitions/inheritance';
 import { required, SHAPES, structure } from '../model/shapes';
 import { modeledError } from './errors';
 import type { Operation, OperationResult, RequestContext } from './operation';
@@ -20,7 +22,7 @@ const EVALUATE_EXPRESSION_INPUT = structure({
 });
 
 /** The fields by which an object names a precondition or an alarm, which then sees it as `node`. */
-const NODE_REFERENCES = ['precondition', 'onFail', 'onSuccess', 'onLateAction'];
+const NODE_REFERENCES: readonly string[] = ['precondition', 'onFail', 'onSuccess', 'onLateAction'];
 
 interface Input {
   readonly pipelineId: string;
@@ -39,7 +41,7 @@ const run = async (input: Input, ctx: RequestContext): Promise<OperationResult> 
   // `node` on a precondition or an alarm is the object that names it (dp-pipeline-expressions, "Node Expression"):
   // asked about one (its component, instance or attempt), the first object that refers to its component.
   const component = runtime.find((o) => o.id === input.objectId)?.fields.find((f) => f.key === '@componentParent')?.refValue ?? input.objectId;
-  const referrer = definition.pipelineObjects.find((o) => o.fields.some((f) => NODE_REFERENCES.includes(f.key) && f.refValue === component));
+  const referrer = referrerOf(new Inheritance(definition.pipelineObjects), component, NODE_REFERENCES);
   const node = referrer === undefined ? undefined : scopes.scopeOf(referrer.id);
   const scope = scopes.scopeOf(input.objectId, node === undefined ? {} : { node });
   if (!scope) {

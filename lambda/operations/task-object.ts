@@ -10,7 +10,7 @@ import { fieldTime } from './describe-pipelines';
 import type { Evaluation } from '../expressions/evaluate';
 import { evaluatedObjects } from './object-expressions';
 import { payloadBytes } from '../protocol/aws-json';
-import { preconditionsOf } from '../definitions/activity-settings';
+import { referrerOf } from '../definitions/activity-settings';
 
 const str = (key: string, stringValue: string): Field => ({ key, stringValue });
 const ref = (key: string, refValue: string): Field => ({ key, refValue });
@@ -62,7 +62,7 @@ export const buildTaskObject = (evaluation: Evaluation, definition: Definition, 
   }
   // Expressions evaluated as AWS does before handing the task out: each object in its own context, in the run's period.
   // A precondition's `node` is the activity it guards (dp-pipeline-expressions: "node" in preconditions).
-  const guarded = objects.all().find((a) => preconditionsOf(objects, a).some((p) => p.id === attempt.componentId));
+  const guarded = referrerOf(objects, attempt.componentId, ['precondition']);
   // A precondition's node (the data node or activity it guards) comes with it: a runner checks that node (Exists).
   if (guarded && !map[guarded.id]) map[guarded.id] = { id: guarded.id, name: guarded.name, fields: objects.resolvedFields(guarded) };
   const evaluated = evaluatedObjects(evaluation, definition, Object.values(map), [map[instance.instanceId], map[attempt.attemptId]], period, guarded?.id);

@@ -39,6 +39,9 @@ function fill(el, ...children) {
   el.replaceChildren(...children.flat(Infinity).filter((c) => c !== undefined && c !== null && c !== false).map((c) => (c instanceof Node ? c : String(c))));
 }
 
+/** An object's fields, a row each (a reference shown as `-> id`). */
+const fieldsTable = (fields) => h('table', { class: 'fields' }, fields.map((f) => h('tr', {}, h('td', {}, f.key), h('td', { class: 'mono' }, f.stringValue !== undefined ? f.stringValue : `-> ${f.refValue}`))));
+
 const badge = (status) => (status ? h('span', { class: `badge st-${status}`, 'data-status': status }, status) : h('span', { class: 'muted' }, '-'));
 
 function showError(err) {
@@ -303,6 +306,9 @@ function pipelineView(root, r) {
     ),
   );
 
+  /** A link to an instance of this pipeline, the view's other parameters (filters) kept. */
+  const instanceLink = (id) => h('a', { href: linkTo('pipeline', pipelineId, { ...Object.fromEntries(currentRoute().params.entries()), instance: id }) }, id);
+
   const state = { live: true, definitionKey: undefined, cy: undefined, timeline: undefined, items: undefined, groups: undefined };
 
   const drawGraph = (objects) => {
@@ -336,7 +342,7 @@ function pipelineView(root, r) {
     if (!o) return;
     fill(objectsPanel,
       h('h2', {}, o.id, ' ', h('span', { class: 'muted' }, o.name || '')),
-      h('table', { class: 'fields' }, o.fields.map((f) => h('tr', {}, h('td', {}, f.key), h('td', { class: 'mono' }, f.stringValue !== undefined ? f.stringValue : `-> ${f.refValue}`)))),
+      fieldsTable(o.fields),
     );
   };
 
@@ -390,7 +396,6 @@ function pipelineView(root, r) {
     if (!current()) return;
     const waitingOn = fieldsOf(instance, '@waitingOn');
     const dependents = all.filter((o) => fieldsOf(o, '@waitingOn').includes(instance.id));
-    const instanceLink = (id) => h('a', { href: linkTo('pipeline', pipelineId, { ...Object.fromEntries(currentRoute().params.entries()), instance: id }) }, id);
     // Redrawn only when what it shows changed: a refresh must not take away the reader's selection.
     const signature = JSON.stringify([instance, attempts, dependents.map((o) => [o.id, fieldOf(o, '@status')]), currentRoute().params.toString()]);
     if (signature === detail.dataset.signature) return;
@@ -421,7 +426,7 @@ function pipelineView(root, r) {
           fieldOf(a, 'errorStackTrace') !== undefined ? folded(`stack:${a.id}`, 'errorStackTrace', h('pre', {}, fieldOf(a, 'errorStackTrace'))) : null,
         ),
       ),
-      folded(`fields:${instance.id}`, 'All fields', h('table', { class: 'fields' }, instance.fields.map((f) => h('tr', {}, h('td', {}, f.key), h('td', { class: 'mono' }, f.stringValue !== undefined ? f.stringValue : `-> ${f.refValue}`))))),
+      folded(`fields:${instance.id}`, 'All fields', fieldsTable(instance.fields)),
     );
   };
 
@@ -480,7 +485,7 @@ function pipelineView(root, r) {
       fill(instancesBody,
         ...shown.map((o) =>
           h('tr', { 'data-instance-id': o.id, class: o.id === selected ? 'selected' : '' },
-            h('td', { class: 'mono' }, h('a', { href: linkTo('pipeline', pipelineId, { ...Object.fromEntries(route.params.entries()), instance: o.id }) }, o.id)),
+            h('td', { class: 'mono' }, instanceLink(o.id)),
             h('td', {}, badge(fieldOf(o, '@status'))),
             h('td', { class: 'mono' }, fieldOf(o, '@scheduledStartTime') || ''),
             h('td', { class: 'mono' }, fieldOf(o, '@actualStartTime') || ''),
