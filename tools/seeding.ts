@@ -8,7 +8,7 @@ import { accountOfAccessKey } from '../lambda/identity';
 import { pipelineItem } from '../lambda/store/dynamodb-pipeline-store';
 import { newTaskId } from '../lambda/store/task-store';
 import { ATTR, EXPIRY_ATTRIBUTE, PIPELINE_DELETED, TABLES, TableNames } from '../lambda/store/tables';
-import { Item, s } from '../lambda/store/item-codec';
+import { Item, n, s } from '../lambda/store/item-codec';
 import { LOCAL_ACCESS_KEY } from '../local/dynamodb';
 
 export type PipelineState = 'ACTIVE' | 'DELETED' | 'MISSING';
@@ -134,7 +134,7 @@ export const planTasks = (plan: SeedPlan, now = new Date()): SeededTask[] => {
 };
 
 const withExpiry = (item: Item, expiresAt: number | undefined): Item =>
-  expiresAt === undefined ? item : { ...item, [EXPIRY_ATTRIBUTE]: { N: String(expiresAt) } };
+  expiresAt === undefined ? item : { ...item, [EXPIRY_ATTRIBUTE]: n(expiresAt) };
 
 /** Writes the tasks, their attempts, and their pipelines (none for MISSING). */
 export const writeTasks = async (client: DynamoDBClient, names: TableNames, tasks: readonly SeededTask[], now = new Date(), options: WriteOptions = {}) => {
@@ -183,9 +183,9 @@ export const writeRunHistory = async (client: DynamoDBClient, table: string, pip
   for (let i = 0; items.length < count; i++) {
     const time = new Date(Date.UTC(2020, 0, 1) + i * 1000).toISOString();
     const instanceId = `@${componentId}_${time.slice(0, 19)}`;
-    const base = { [ATTR.pipelineId]: { S: pipelineId }, [ATTR.componentId]: { S: componentId } };
-    items.push({ ...base, [ATTR.objectId]: { S: instanceId }, [ATTR.sphere]: { S: 'INSTANCE' }, [ATTR.status]: { S: 'FINISHED' }, [ATTR.settings]: { S: '{}' }, [ATTR.scheduledStartTime]: { S: time }, [ATTR.attemptCount]: { N: '1' } });
-    items.push({ ...base, [ATTR.objectId]: { S: `${instanceId}_Attempt=1` }, [ATTR.sphere]: { S: 'ATTEMPT' }, [ATTR.status]: { S: 'FINISHED' }, [ATTR.instanceId]: { S: instanceId }, [ATTR.attemptNumber]: { N: '1' } });
+    const base = { [ATTR.pipelineId]: s(pipelineId), [ATTR.componentId]: s(componentId) };
+    items.push({ ...base, [ATTR.objectId]: s(instanceId), [ATTR.sphere]: s('INSTANCE'), [ATTR.status]: s('FINISHED'), [ATTR.settings]: s('{}'), [ATTR.scheduledStartTime]: s(time), [ATTR.attemptCount]: n(1) });
+    items.push({ ...base, [ATTR.objectId]: s(`${instanceId}_Attempt=1`), [ATTR.sphere]: s('ATTEMPT'), [ATTR.status]: s('FINISHED'), [ATTR.instanceId]: s(instanceId), [ATTR.attemptNumber]: n(1) });
   }
   for (let i = 0; i < items.length; i += 25) {
     await client.send(new BatchWriteItemCommand({ RequestItems: { [table]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) } }));

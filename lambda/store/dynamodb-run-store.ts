@@ -221,7 +221,7 @@ export class DynamoDbRunStore implements RunStore {
           ...this.key(this.runnersPartition(accountId, hourOf(r.at)), r.taskrunnerId),
           [ATTR.sphere]: s('RUNNER'),
           [ATTR.lastHeartbeat]: s(r.at),
-          [EXPIRY_ATTRIBUTE]: { N: String(Math.floor(Date.parse(r.at) / 1000) + RUNNER_RECORD_SECONDS) },
+          [EXPIRY_ATTRIBUTE]: n(Math.floor(Date.parse(r.at) / 1000) + RUNNER_RECORD_SECONDS),
           ...(r.workerGroup !== undefined && { [ATTR.workerGroup]: s(r.workerGroup) }),
           ...(r.hostname !== undefined && { [ATTR.hostname]: s(r.hostname) }),
         },

@@ -11,7 +11,7 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { ATTR, PIPELINE_DELETED, TABLES, TableNames } from './tables';
-import { Item, requiredStr, str } from './item-codec';
+import { Item, requiredStr, s, str } from './item-codec';
 import { isFinalStatus, pipelineIdHint } from './task-store';
 import type { CompleteResult, Completion, Pipeline, Task, TaskStore } from './task-store';
 
@@ -40,7 +40,7 @@ export class DynamoDbTaskStore implements TaskStore {
     // A key DynamoDB cannot hold names no stored task: answer without asking (the engine would refuse the key).
     if (Buffer.byteLength(taskId, 'utf8') > PARTITION_KEY_MAX_BYTES) return undefined;
     const { Item } = await this.client.send(
-      new GetItemCommand({ TableName: this.tables.tasks, Key: { [TABLES.tasks.partitionKey]: { S: taskId } }, ConsistentRead: true }),
+      new GetItemCommand({ TableName: this.tables.tasks, Key: { [TABLES.tasks.partitionKey]: s(taskId) }, ConsistentRead: true }),
       { abortSignal: this.signal },
     );
     return Item ? toTask(Item) : undefined;
@@ -55,8 +55,8 @@ export class DynamoDbTaskStore implements TaskStore {
     const res = await this.client.send(
       new BatchGetItemCommand({
         RequestItems: {
-          [this.tables.tasks]: { Keys: [{ [TABLES.tasks.partitionKey]: { S: taskId } }], ConsistentRead: true },
-          [this.tables.pipelines]: { Keys: [{ [TABLES.pipelines.partitionKey]: { S: hint } }], ConsistentRead: true, ProjectionExpression: PIPELINE_PROJECTION },
+          [this.tables.tasks]: { Keys: [{ [TABLES.tasks.partitionKey]: s(taskId) }], ConsistentRead: true },
+          [this.tables.pipelines]: { Keys: [{ [TABLES.pipelines.partitionKey]: s(hint) }], ConsistentRead: true, ProjectionExpression: PIPELINE_PROJECTION },
         },
       }),
       { abortSignal: this.signal },
@@ -74,7 +74,7 @@ export class DynamoDbTaskStore implements TaskStore {
     const { Item } = await this.client.send(
       new GetItemCommand({
         TableName: this.tables.pipelines,
-        Key: { [TABLES.pipelines.partitionKey]: { S: pipelineId } },
+        Key: { [TABLES.pipelines.partitionKey]: s(pipelineId) },
         ConsistentRead: true,
         ProjectionExpression: PIPELINE_PROJECTION,
       }),
@@ -88,7 +88,7 @@ export class DynamoDbTaskStore implements TaskStore {
       await this.client.send(
         new UpdateItemCommand({
           TableName: this.tables.tasks,
-          Key: { [TABLES.tasks.partitionKey]: { S: taskId } },
+          Key: { [TABLES.tasks.partitionKey]: s(taskId) },
           ...completionUpdate(ATTR.taskStatus, completion),
           // DynamoDB returns the winner's item with the failure, saving a read; engines that ignore this get one.
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
@@ -108,12 +108,12 @@ export class DynamoDbTaskStore implements TaskStore {
       new PutItemCommand({
         TableName: this.tables.tasks,
         Item: {
-          [ATTR.taskId]: { S: task.taskId },
-          [ATTR.pipelineId]: { S: task.pipelineId },
-          [ATTR.attemptId]: { S: task.attemptId },
-          [ATTR.taskStatus]: { S: task.state },
+          [ATTR.taskId]: s(task.taskId),
+          [ATTR.pipelineId]: s(task.pipelineId),
+          [ATTR.attemptId]: s(task.attemptId),
+          [ATTR.taskStatus]: s(task.state),
           [ATTR.fromRun]: { BOOL: true },
-          ...(task.instance !== undefined && { [ATTR.instance]: { S: JSON.stringify(task.instance) } }),
+          ...(task.instance !== undefined && { [ATTR.instance]: s(JSON.stringify(task.instance)) }),
         },
         ConditionExpression: 'attribute_not_exists(#id)',
         ExpressionAttributeNames: { '#id': ATTR.taskId },
@@ -127,11 +127,11 @@ export class DynamoDbTaskStore implements TaskStore {
       const res = await this.client.send(
         new UpdateItemCommand({
           TableName: this.tables.tasks,
-          Key: { [TABLES.tasks.partitionKey]: { S: taskId } },
+          Key: { [TABLES.tasks.partitionKey]: s(taskId) },
           UpdateExpression: 'SET #status = :canceled',
           ConditionExpression: '#status = :running',
           ExpressionAttributeNames: { '#status': ATTR.taskStatus },
-          ExpressionAttributeValues: { ':canceled': { S: 'CANCELED' }, ':running': { S: RUNNING } },
+          ExpressionAttributeValues: { ':canceled': s('CANCELED'), ':running': s(RUNNING) },
           ReturnValues: 'ALL_NEW',
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
@@ -150,7 +150,7 @@ export class DynamoDbTaskStore implements TaskStore {
       await this.client.send(
         new UpdateItemCommand({
           TableName: this.tables.objects,
-          Key: { [ATTR.pipelineId]: { S: pipelineId }, [ATTR.objectId]: { S: attemptId } },
+          Key: { [ATTR.pipelineId]: s(pipelineId), [ATTR.objectId]: s(attemptId) },
           // An ended attempt stays in the ready index, offered from `settleFrom` on, until the run has moved on
           // (docs/behaviour.md §8: a poller finishes the work of a call that died in between).
           ...completionUpdate(ATTR.status, completion, { [ATTR.availableAt]: settleFrom }),
@@ -170,12 +170,12 @@ export class DynamoDbTaskStore implements TaskStore {
 /** `SET status, endTime, the given error fields (and `alsoSet`); REMOVE the other error fields`, only while the item is RUNNING. */
 const completionUpdate = (statusAttr: string, c: Completion, alsoSet: Readonly<Record<string, string>> = {}) => {
   const names: Record<string, string> = { '#status': statusAttr, '#endTime': ATTR.endTime };
-  const values: Item = { ':status': { S: c.status }, ':running': { S: RUNNING }, ':endTime': { S: c.endTime } };
+  const values: Item = { ':status': s(c.status), ':running': s(RUNNING), ':endTime': s(c.endTime) };
   const set = ['#status = :status', '#endTime = :endTime'];
   const remove: string[] = [];
   for (const [attr, value] of Object.entries(alsoSet)) {
     names[`#${attr}`] = attr;
-    values[`:${attr}`] = { S: value };
+    values[`:${attr}`] = s(value);
     set.push(`#${attr} = :${attr}`);
   }
   for (const field of ERROR_FIELDS) {
@@ -184,7 +184,7 @@ const completionUpdate = (statusAttr: string, c: Completion, alsoSet: Readonly<R
     if (value === undefined) {
       remove.push(`#${field}`);
     } else {
-      values[`:${field}`] = { S: value };
+      values[`:${field}`] = s(value);
       set.push(`#${field} = :${field}`);
     }
   }
