@@ -2,6 +2,7 @@
  * The local endpoint: the embedded engine (on its own thread), the tables, and the handler bundle behind the
  * HTTP door, all in one process. `npm start` runs it through local/main.ts; the end-to-end tests start it in-process.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { existsSync } from 'node:fs';
 import { LOCAL_BUNDLE_FILE } from '../lib/handler-bundle';
@@ -9,6 +10,7 @@ import { tableNamesFromEnv, TABLES, TableKey } from '../lambda/store/tables';
 import { dynamoDbClient, ensureTables, LOCAL_AWS_ENV, quietNodeVersionNotice } from './dynamodb';
 import { Engine, startEngine } from './engine';
 import { AnsweredRequest, createHttpDoor } from './http-door';
+import { collectThisThread, idleCollector } from './idle-collector';
 
 export interface LocalEndpointOptions {
   /** Where the API listens. */
@@ -92,11 +94,26 @@ export const startLocalEndpoint = async (options: LocalEndpointOptions): Promise
     server.listen(options.port, options.host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  const collector = idleCollector(() => {
+    collectThisThread();
+    engine?.collect();
+  });
+  server.on('request', (_req: IncomingMessage, res: ServerResponse) => {
+    collector.begin();
+    let ended = false;
+    const end = () => {
+      if (!ended) collector.done();
+      ended = true;
+    };
+    res.once('finish', end);
+    res.once('close', end);
+  });
   return {
     apiUrl: `http://${options.host}:${port}`,
     dynamodbUrl,
     /** Stops taking requests, lets those in flight finish (for at most DRAIN_MS), then stops the engine. */
     close: async () => {
+      collector.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const cut = setTimeout(() => server.closeAllConnections(), DRAIN_MS);

@@ -27,8 +27,8 @@ export interface EngineAnswer {
   readonly body: string;
 }
 
-/** The handler's thread sends requests in batches, or 'close'. */
-export type HandlerThreadMessage = EngineRequest[] | 'close';
+/** The handler's thread sends requests in batches, 'collect' when the endpoint went quiet (local/idle-collector.ts), or 'close'. */
+export type HandlerThreadMessage = EngineRequest[] | 'collect' | 'close';
 
 /** The engine's thread answers in batches, and says when it listens (its port), failed to start, or closed. */
 export type EngineThreadMessage = EngineAnswer[] | { readonly listening: number } | { readonly startError: string } | { readonly closed: true };

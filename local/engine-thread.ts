@@ -12,6 +12,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { parentPort, workerData } from 'node:worker_threads';
 import dynalite from 'dynalite';
 import { EngineAnswer, EngineRequest, EngineThreadData, EngineThreadMessage, HandlerThreadMessage, Outbox } from './engine-messages';
+import { collectThisThread } from './idle-collector';
 
 type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -54,6 +55,7 @@ const run = (port: NonNullable<typeof parentPort>, data: EngineThreadData) => {
   });
   let closing = false;
   port.on('message', (m: HandlerThreadMessage) => {
+    if (m === 'collect') return collectThisThread();
     if (m !== 'close') {
       // A request can still arrive after close (a long poll that outlives the endpoint's stop): answered, never a throw.
       for (const request of m) {

@@ -24,6 +24,8 @@ export interface Engine {
   readonly url: string;
   /** For a DynamoDB client in this process: the same engine without the HTTP hop. */
   readonly requestHandler: EngineRequestHandler;
+  /** A full collection of the engine thread's heap (local/idle-collector.ts). */
+  collect(): void;
   close(): Promise<void>;
 }
 
@@ -151,6 +153,7 @@ export const startEngine = async (options: EngineOptions): Promise<Engine> => {
   return {
     url: `http://${options.host}:${port}`,
     requestHandler: transport(new Outbox<EngineRequest>((batch: HandlerThreadMessage) => worker.postMessage(batch)), inFlight),
+    collect: () => worker.postMessage('collect' satisfies HandlerThreadMessage),
     close: async () => {
       await new Promise<void>((resolve) => {
         closed = resolve;

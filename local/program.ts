@@ -9,11 +9,12 @@
 export const LOCAL_PROGRAM_ENV = { MALLOC_ARENA_MAX: '2' } as const;
 
 /**
- * V8 flags of `npm start`: the young generation's semi-spaces capped at 16 MB, Node 20's default. Node 22 and 24
+ * V8 flags of `npm start`: the young generation's semi-spaces capped at 16 MB, Node 20's default (Node 22 and 24
  * let them grow to 64 MB under load and keep them: after the hostile corpus the process held +250 MiB on Node 24
- * against +80 on Node 20 (docs/decisions.md).
+ * against +80 on Node 20; docs/decisions.md); and `gc()` exposed, for the collection the endpoint runs when it goes
+ * quiet (local/idle-collector.ts).
  */
-const LOCAL_PROGRAM_V8_FLAGS = ['--max-semi-space-size=16'] as const;
+const LOCAL_PROGRAM_V8_FLAGS = ['--max-semi-space-size=16', '--expose-gc'] as const;
 
-/** `node --max-semi-space-size=16 --require tsx/cjs local/main.ts ...args`, as argv after the Node executable. */
+/** `node --max-semi-space-size=16 --expose-gc --require tsx/cjs local/main.ts ...args`, as argv after the Node executable. */
 export const localProgramArgs = (args: readonly string[] = []): string[] => [...LOCAL_PROGRAM_V8_FLAGS, '--require', 'tsx/cjs', 'local/main.ts', ...args];

@@ -94,6 +94,7 @@ const takeAttempt = async (input: Input, ctx: RequestContext, evaluation: Evalua
       scheduledEndTime: claimed.run.scheduledEndTime,
       attemptCount: claimed.number,
       headAttempt: claimed.attemptId,
+      ...(claimed.run.openedAt !== undefined && { actualStartTime: claimed.run.openedAt }),
     };
     const taskObject = buildTaskObject(evaluation, withActivationValues(read.definition, read.pipeline), instance, claimed, taskId);
     if (!(await ctx.stores.runs.instanceStarted(c.pipelineId, claimed.instanceId, claimed.attemptId)) && (await outlived(ctx, c.pipelineId, claimed))) {

@@ -32,7 +32,13 @@ export const buildTaskObject = (evaluation: Evaluation, definition: Definition, 
   map[instance.instanceId] = {
     id: instance.instanceId,
     name: instance.instanceId,
-    fields: [...componentFields, ...runtime('INSTANCE', 'RUNNING'), ref('@componentParent', attempt.componentId), ref('@headAttempt', attempt.attemptId)],
+    fields: [
+      ...componentFields,
+      ...runtime('INSTANCE', 'RUNNING'),
+      ref('@componentParent', attempt.componentId),
+      ref('@headAttempt', attempt.attemptId),
+      ...(instance.actualStartTime !== undefined ? [str('@actualStartTime', fieldTime(instance.actualStartTime))] : []),
+    ],
   };
   map[attempt.attemptId] = {
     id: attempt.attemptId,

@@ -54,11 +54,13 @@ export interface Attempt {
   readonly run: RunOfAttempt;
 }
 
-/** An attempt's instance as it was made: its settings and period. */
+/** An attempt's instance as it was made: its settings and period, and when its run opened. */
 interface RunOfAttempt {
   readonly settings: ActivitySettings;
   readonly scheduledStartTime: string;
   readonly scheduledEndTime: string;
+  /** The instance's @actualStartTime (its run's opening); absent on attempts written before attempts kept it. */
+  readonly openedAt?: string;
 }
 
 export interface Run {

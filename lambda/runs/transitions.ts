@@ -49,7 +49,7 @@ const isFinal = (s: InstanceStatus) => FINAL_INSTANCE_STATUSES.includes(s);
 export const sibling = (instance: Pick<Instance, 'scheduledStartTime'>, componentId: string): string => instanceIdOf(componentId, instance.scheduledStartTime);
 
 /** Attempt `number` of an instance, waiting for a runner of its worker group from `availableAt`. */
-const newAttempt = (i: Pick<Instance, 'instanceId' | 'componentId' | 'settings' | 'scheduledStartTime' | 'scheduledEndTime'>, number: number, availableAt: string): Attempt => ({
+const newAttempt = (i: Pick<Instance, 'instanceId' | 'componentId' | 'settings' | 'scheduledStartTime' | 'scheduledEndTime'> & { readonly actualStartTime?: string }, number: number, availableAt: string): Attempt => ({
   attemptId: attemptIdOf(i.instanceId, number),
   instanceId: i.instanceId,
   componentId: i.componentId,
@@ -57,7 +57,7 @@ const newAttempt = (i: Pick<Instance, 'instanceId' | 'componentId' | 'settings' 
   status: 'WAITING_FOR_RUNNER',
   workerGroup: i.settings.workerGroup,
   availableAt,
-  run: { settings: i.settings, scheduledStartTime: i.scheduledStartTime, scheduledEndTime: i.scheduledEndTime },
+  run: { settings: i.settings, scheduledStartTime: i.scheduledStartTime, scheduledEndTime: i.scheduledEndTime, ...(i.actualStartTime !== undefined && { openedAt: i.actualStartTime }) },
 });
 
 const finishedEffects = (instance: Instance, from: readonly InstanceStatus[], head?: string): Effects => ({

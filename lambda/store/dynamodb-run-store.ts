@@ -48,7 +48,8 @@ const instanceItem = (pipelineId: string, runId: string, i: Instance, openedAt: 
   [ATTR.attemptCount]: n(i.attemptCount),
 });
 
-const attemptItem = (pipelineId: string, accountId: string, a: Attempt): Item => ({
+const attemptItem = (pipelineId: string, accountId: string, a: Attempt, openedAt = a.run.openedAt): Item => ({
+  ...(openedAt !== undefined && { [ATTR.runOpenedAt]: s(openedAt) }),
   [ATTR.pipelineId]: s(pipelineId),
   [ATTR.objectId]: s(a.attemptId),
   [ATTR.sphere]: s('ATTEMPT'),
@@ -124,6 +125,7 @@ const toAttempt = (item: Item): StoredAttempt => {
       settings: JSON.parse(str(item, ATTR.settings) ?? '{}'),
       scheduledStartTime: str(item, ATTR.scheduledStartTime) ?? '',
       scheduledEndTime: str(item, ATTR.scheduledEndTime) ?? str(item, ATTR.scheduledStartTime) ?? '',
+      ...optionalStr(item, ATTR.runOpenedAt, 'openedAt'),
     },
     ...(status === 'RUNNING' && str(item, ATTR.availableAt) !== undefined && { leaseUntil: str(item, ATTR.availableAt) }),
     ...optionalStr(item, ATTR.taskId, 'taskId'),
@@ -276,7 +278,7 @@ export class DynamoDbRunStore implements RunStore {
 
   async startRun(pipelineId: string, accountId: string, runId: string, instances: readonly Instance[], attempts: readonly Attempt[], openedAt = runId): Promise<void> {
     for (const i of instances) await this.putIfAbsent(instanceItem(pipelineId, runId, i, openedAt));
-    for (const a of attempts) await this.putIfAbsent(attemptItem(pipelineId, accountId, a));
+    for (const a of attempts) await this.putIfAbsent(attemptItem(pipelineId, accountId, a, openedAt));
   }
 
   async armSchedule(pipelineId: string, accountId: string, workerGroup: string, availableAt: string, firstActivation: string, resumeFrom?: string, kind: MarkerKind = 'schedule'): Promise<void> {

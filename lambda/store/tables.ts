@@ -69,6 +69,8 @@ export const ATTR = {
   firstActivation: 'firstActivation',
   resumeFrom: 'resumeFrom',
   actualStartTime: 'actualStartTime',
+  /** On an attempt: its instance's @actualStartTime (when the run opened), so that a poll shows it without reading the instance. */
+  runOpenedAt: 'runOpenedAt',
   attemptCount: 'attemptCount',
   headAttempt: 'headAttempt',
   attemptNumber: 'attemptNumber',

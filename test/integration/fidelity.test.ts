@@ -8,9 +8,9 @@ beforeAll(async () => {
 });
 afterAll(() => engine.close());
 
-const setUp = async () => {
+const setUp = async (options: { relaxed?: boolean } = {}) => {
   const caller = newCaller();
-  const dispatch = dispatcherFor(engine);
+  const dispatch = dispatcherFor(engine, { limits: { relaxed: options.relaxed ?? false } });
   const call = (operation: string, input: Record<string, unknown>, budgetMs?: number) => op(dispatch, operation, input, caller, budgetMs);
   return { call, pipelineId: await createPipeline(dispatch, caller) };
 };
@@ -136,6 +136,27 @@ describe('runtime fields of the guide\'s object tables', () => {
     expect(a['@finishedTime']).toBe(a['@actualEndTime']);
     expect(attempt['@finishedTime']).toBe(attempt['@actualEndTime']);
     expect(b).toMatchObject({ '@status': 'CASCADE_FAILED', '@cascadeFailedOn': instanceA });
+  });
+
+  it("PollForTask's instance carries its @actualStartTime (its run's opening, as DescribeObjects shows it), on a retry's attempt too", async () => {
+    const { call, pipelineId } = await setUp({ relaxed: true }); // a retry a second later
+    await call('PutPipelineDefinition', {
+      pipelineId,
+      pipelineObjects: [object('Default', { scheduleType: 'ondemand', workerGroup: 'wg-started', maximumRetries: '1', retryDelay: '1 seconds' }), object('A', { type: 'ShellCommandActivity', command: 'false' })],
+    });
+    expect((await call('ActivatePipeline', { pipelineId })).status).toBe(200);
+    const instanceStart = (task: { attemptId: string; objects: Record<string, { fields: { key: string; stringValue?: string }[] }> }) =>
+      task.objects[task.attemptId.replace(/_Attempt=\d+$/, '')].fields.find((f) => f.key === '@actualStartTime')?.stringValue;
+    const first = (await call('PollForTask', { workerGroup: 'wg-started' }, 3000)).body.taskObject;
+    const instanceId = first.attemptId.replace(/_Attempt=1$/, '');
+    const [described] = (await call('DescribeObjects', { pipelineId, objectIds: [instanceId] })).body.pipelineObjects as { fields: { key: string; stringValue?: string }[] }[];
+    const opened = described.fields.find((f) => f.key === '@actualStartTime')?.stringValue;
+    expect(opened).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/);
+    expect(instanceStart(first)).toBe(opened);
+    expect((await call('SetTaskStatus', { taskId: first.taskId, taskStatus: 'FAILED', errorMessage: 'retry' })).status).toBe(200);
+    const retry = (await call('PollForTask', { workerGroup: 'wg-started' }, 5000)).body.taskObject;
+    expect(retry.attemptId).toBe(`${instanceId}_Attempt=2`);
+    expect(instanceStart(retry)).toBe(opened);
   });
 
   it('a component shows the health of its latest ended instance (which, when), its active instances, its latest run and latest completed run, and the last deactivation', async () => {

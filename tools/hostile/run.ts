@@ -17,6 +17,7 @@ import { TABLE_KEYS, tableNamesFromEnv } from '../../lambda/store/tables';
 import { dynamoDbClient } from '../../local/dynamodb';
 import { parseFlags, runTool, UsageError, usageText, wholeNumber } from '../../local/cli';
 import { LOCAL_PROGRAM_ENV, localProgramArgs } from '../../local/program';
+import { QUIET_MS } from '../../local/idle-collector';
 import { HOSTILE_CORPUS, HostileCase, illFormedStrings, SetupFailed } from './corpus';
 import { FuzzRequest, fuzzRequests, learnFrom, prepareWorld, World } from './fuzz';
 import { describeAnswer, RawAnswer, RawClient } from './raw-client';
@@ -510,8 +511,12 @@ export const warmUp = async (client: RawClient) => {
 
 const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** The lowest RSS over a short quiet spell: the level before a run. */
+/**
+ * The lowest RSS over a short quiet spell, once the endpoint has had its collection after the warm-up
+ * (local/idle-collector.ts): the level before a run, measured as the level after it is.
+ */
 export const quietRss = async (pid: number, ms = 1500): Promise<number> => {
+  await settle(QUIET_MS + 1000);
   let low = Infinity;
   for (let t = 0; t < ms; t += 250) {
     low = Math.min(low, rssMiB(pid) ?? Infinity);
