@@ -263,4 +263,15 @@ describe('from a hostile reading of the guide', () => {
     expect(await evaluate('Alarm', 'failed: #{node.name}')).toEqual({ evaluatedExpression: 'failed: Act' });
     expect((await evaluate('Act', '#{node.name}')).message).toMatch(/nothing refers to 'Act' that way/);
   });
+
+  it('dp-pipeline-expressions\' list example: #{\'this is \' + myList} is two values in a field, and EvaluateExpression answers them in one string', async () => {
+    const { call, pipelineId } = await setUp();
+    await call('PutPipelineDefinition', {
+      pipelineId,
+      pipelineObjects: [object('Default', { scheduleType: 'ondemand', workerGroup: 'wg-list' }), object('Act', { type: 'ShellCommandActivity', command: 'echo', myList: ['one', 'two'], myGreeting: "#{'this is ' + myList}" })],
+    });
+    const [act] = (await call('DescribeObjects', { pipelineId, objectIds: ['Act'], evaluateExpressions: true })).body.pipelineObjects as { fields: { key: string; stringValue?: string }[] }[];
+    expect(act.fields.filter((f) => f.key === 'myGreeting')).toEqual([{ key: 'myGreeting', stringValue: 'this is one' }, { key: 'myGreeting', stringValue: 'this is two' }]);
+    expect((await call('EvaluateExpression', { pipelineId, objectId: 'Act', expression: "#{'this is ' + myList}" })).body).toEqual({ evaluatedExpression: 'this is one,this is two' });
+  });
 });

@@ -92,7 +92,7 @@ export const FIDELITY_CASES: readonly Case[] = [
   },
   {
     id: 'fidelity-runtime-fields',
-    rule: 'DescribeObjects shows the runtime fields of the guide\'s object tables: @cascadeFailedOn on a CASCADE_FAILED instance, @finishedTime on an ended one, @healthStatus and @healthStatusFromInstanceId on its component',
+    rule: 'DescribeObjects shows the runtime fields of the guide\'s object tables: @cascadeFailedOn on a CASCADE_FAILED instance, @finishedTime on an ended one, @healthStatus and @healthStatusFromInstanceId on its component; PollForTask\'s instance has the @actualStartTime DescribeObjects shows',
     run: async (ctx) => {
       const wg = fresh();
       const { pipelineId } = await pipelineWith(ctx, [
@@ -106,6 +106,8 @@ export const FIDELITY_CASES: readonly Case[] = [
       const a = task!.attemptId.replace(/_Attempt=\d+$/, '');
       const b = a.replace(/^@A_/, '@B_');
       const [fa, fb, component] = [await fieldsOf(ctx, pipelineId, a), await fieldsOf(ctx, pipelineId, b), await fieldsOf(ctx, pipelineId, 'A')];
+      const polledStart = value(task!.objects[a]?.fields ?? [], '@actualStartTime');
+      check(polledStart !== undefined && polledStart === value(fa, '@actualStartTime'), `@actualStartTime of ${a}: ${polledStart} in the task, ${value(fa, '@actualStartTime')} in DescribeObjects`);
       check(value(fa, '@finishedTime') !== undefined && value(fa, '@finishedTime') === value(fa, '@actualEndTime'), `@finishedTime of ${a}: ${JSON.stringify(fa)}`);
       check(value(fb, '@status') === 'CASCADE_FAILED' && value(fb, '@cascadeFailedOn') === a, `@cascadeFailedOn of ${b}: ${JSON.stringify(fb)}`);
       check(value(component, '@healthStatus') === 'ERROR' && value(component, '@healthStatusFromInstanceId') === a, `A's health: ${JSON.stringify(component)}`);
