@@ -66,7 +66,18 @@ export class TaskRunnerStack extends Stack {
     super(scope, id, props);
     const sandbox = props.sandbox ?? false;
     const removalPolicy = sandbox ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+    const tables = this.tables(sandbox, removalPolicy);
+    const handler = this.handlerFunction(props, tables, removalPolicy);
+    const { api, post } = this.restApi(id, handler, removalPolicy);
+    this.acknowledgeFindings(handler, api, post);
 
+    new CfnOutput(this, OUTPUT_API_URL, { value: api.url, description: 'Endpoint for the Data Pipeline SDKs (sign for execute-api)' });
+    for (const key of TABLE_KEYS) new CfnOutput(this, tableOutputName(key), { value: tables[key].tableName });
+    new CfnOutput(this, OUTPUT_REGION, { value: this.region });
+  }
+
+  /** The tables of lambda/store/tables.ts, with their indexes: on demand, point-in-time recovery, protected unless a sandbox. */
+  private tables(sandbox: boolean, removalPolicy: RemovalPolicy): Record<TableKey, dynamodb.Table> {
     const tables = {} as Record<TableKey, dynamodb.Table>;
     for (const key of TABLE_KEYS) {
       const { partitionKey, sortKey, indexes = [] } = TABLES[key];
@@ -90,7 +101,11 @@ export class TaskRunnerStack extends Stack {
         });
       }
     }
+    return tables;
+  }
 
+  /** The one function, with its own log group and role: the DynamoDB actions of TABLE_ACTIONS on its tables, nothing else. */
+  private handlerFunction(props: TaskRunnerStackProps, tables: Record<TableKey, dynamodb.Table>, removalPolicy: RemovalPolicy): NodejsFunction {
     const functionLogs = new logs.LogGroup(this, 'HandlerLogs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy });
     // Its own role rather than AWSLambdaBasicExecutionRole, whose log permissions name every log group.
     const role = new iam.Role(this, 'HandlerRole', {
@@ -137,7 +152,11 @@ export class TaskRunnerStack extends Stack {
         handler.addToRolePolicy(new iam.PolicyStatement({ actions, resources: [`${tables[key].tableArn}/index/${index}`] }));
       }
     }
+    return handler;
+  }
 
+  /** The regional REST API: POST / to the function, AWS_IAM, stage throttling, JSON access logs, and its own errors in awsJson's shape. */
+  private restApi(id: string, handler: NodejsFunction, removalPolicy: RemovalPolicy): { api: apigateway.RestApi; post: apigateway.Method } {
     const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy });
     const api = new apigateway.RestApi(this, 'Api', {
       restApiName: `${id}-datapipeline`,
@@ -155,7 +174,7 @@ export class TaskRunnerStack extends Stack {
         accessLogFormat: apigateway.AccessLogFormat.jsonWithStandardFields(),
       },
     });
-    api.node.tryRemoveChild('Endpoint'); // RestApi's own URL output; ApiUrl below is the one documented
+    api.node.tryRemoveChild('Endpoint'); // RestApi's own URL output; the stack's ApiUrl output is the one documented
     const post = api.root.addMethod('POST', new apigateway.LambdaIntegration(handler, { proxy: true }), {
       authorizationType: apigateway.AuthorizationType.IAM,
     });
@@ -167,12 +186,7 @@ export class TaskRunnerStack extends Stack {
         templates: { 'application/json': gatewayErrorTemplate(errorType) },
       });
     }
-
-    this.acknowledgeFindings(handler, api, post);
-
-    new CfnOutput(this, OUTPUT_API_URL, { value: api.url, description: 'Endpoint for the Data Pipeline SDKs (sign for execute-api)' });
-    for (const key of TABLE_KEYS) new CfnOutput(this, tableOutputName(key), { value: tables[key].tableName });
-    new CfnOutput(this, OUTPUT_REGION, { value: this.region });
+    return { api, post };
   }
 
   /** cdk-nag findings that are deliberate, one resource and one rule at a time, each with its reason. */

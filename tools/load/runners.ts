@@ -79,7 +79,8 @@ const percentiles = (h: Histogram): Percentiles => ({
 });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export const runRunners = async (sdk: DataPipelineClient, options: RunnersOptions): Promise<{ result: RunnersResult; cleanup: () => Promise<number> }> => {
+/** The load test's own work: on-demand pipelines in a worker group of its own, defined and activated. */
+const setUpWork = async (sdk: DataPipelineClient, options: RunnersOptions) => {
   const workerGroup = `loadtest-${randomBytes(6).toString('hex')}`;
   const pipelineIds: string[] = [];
   for (let p = 0; p < options.pipelines; p++) {
@@ -106,134 +107,147 @@ export const runRunners = async (sdk: DataPipelineClient, options: RunnersOption
     if (put.errored) throw new Error(`the load test's definition was refused: ${JSON.stringify(put.validationErrors)}`);
   }
   for (const pipelineId of pipelineIds) await sdk.send(new ActivatePipelineCommand({ pipelineId }));
+  return { workerGroup, pipelineIds, relaxedLimits };
+};
 
-  const total = options.pipelines * options.activities;
-  const calls = Object.fromEntries(CALLS.map((c) => [c, { h: histogram(), outcomes: {} }])) as Record<CallName, { h: Histogram; outcomes: Record<string, number> }>;
-  const taskHistogram = histogram();
-  const perSecond: Map<number, Map<string, Histogram>> = new Map();
-  const started = process.hrtime.bigint();
-  const elapsedMs = () => Number(process.hrtime.bigint() - started) / 1e6;
-  let requests = 0;
-  let errors = 0;
-  let stop = false;
-  /** When the last task's SetTaskStatus answered: the rate counts the work, not the check that follows it. */
-  let lastTaskAtMs: number | undefined;
-  /** Aborts the long polls still waiting when the run ends. */
-  const ending = new AbortController();
-  setMaxListeners(0, ending.signal); // every call in flight listens to it
+/** Every call of the run, timed and counted: per call, and per call in each second of the run. */
+class CallLog {
+  readonly calls = Object.fromEntries(CALLS.map((c) => [c, { h: histogram(), outcomes: {} }])) as Record<CallName, { h: Histogram; outcomes: Record<string, number> }>;
+  readonly perSecond = new Map<number, Map<string, Histogram>>();
+  requests = 0;
+  errors = 0;
+  private readonly started = process.hrtime.bigint();
+  /** Aborts the calls still waiting (long polls) when the run ends; failures after that are not measurements. */
+  readonly ending = new AbortController();
+
+  constructor() {
+    setMaxListeners(0, this.ending.signal); // every call in flight listens to it
+  }
+
+  elapsedMs(): number {
+    return Number(process.hrtime.bigint() - this.started) / 1e6;
+  }
+
   /** One call, timed and counted; its answer, or undefined when it failed. */
-  const timed = async <T>(name: CallName, send: (abortSignal: AbortSignal) => Promise<T>): Promise<T | undefined> => {
+  async timed<T>(name: CallName, send: (abortSignal: AbortSignal) => Promise<T>): Promise<T | undefined> {
     const t0 = process.hrtime.bigint();
     let outcome = 'ok';
     let answer: T | undefined;
     try {
-      answer = await send(ending.signal);
+      answer = await send(this.ending.signal);
     } catch (err) {
-      if (stop) return undefined; // cut short by the end of the run: not a measurement
+      if (this.ending.signal.aborted) return undefined; // cut short by the end of the run: not a measurement
       outcome = outcomeOf(err);
-      errors++;
+      this.errors++;
     }
     const us = Math.max(1, Number(process.hrtime.bigint() - t0) / 1000);
-    requests++;
-    calls[name].h.recordValue(us);
-    calls[name].outcomes[outcome] = (calls[name].outcomes[outcome] ?? 0) + 1;
-    const second = Math.floor(elapsedMs() / 1000);
-    const bucket = perSecond.get(second) ?? new Map<string, Histogram>();
-    perSecond.set(second, bucket);
+    this.requests++;
+    this.calls[name].h.recordValue(us);
+    this.calls[name].outcomes[outcome] = (this.calls[name].outcomes[outcome] ?? 0) + 1;
+    const second = Math.floor(this.elapsedMs() / 1000);
+    const bucket = this.perSecond.get(second) ?? new Map<string, Histogram>();
+    this.perSecond.set(second, bucket);
     const h = bucket.get(name) ?? histogram();
     bucket.set(name, h);
     h.recordValue(us);
     return answer;
-  };
+  }
+}
 
-  const finalStatuses = new Map<string, string>();
-  const handed = new Map<string, number>();
-  let tasksCompleted = 0;
-  let failuresLeft = Math.round(total * options.failShare);
-  const runner = async (r: number) => {
-    const taskrunnerId = `${workerGroup}-runner-${r}`;
-    let lastHeartbeat = -Infinity;
-    while (!stop) {
-      if (elapsedMs() - lastHeartbeat >= options.heartbeatSec * 1000) {
-        lastHeartbeat = elapsedMs();
-        await timed('ReportTaskRunnerHeartbeat', (abortSignal) => sdk.send(new ReportTaskRunnerHeartbeatCommand({ taskrunnerId, workerGroup, hostname: `host-${r}` }), { abortSignal }));
-      }
-      const polled = await timed('PollForTask', (abortSignal) => sdk.send(new PollForTaskCommand({ workerGroup, hostname: `host-${r}` }), { abortSignal }));
-      const task = polled?.taskObject;
-      if (!task?.taskId) continue;
-      const t0 = process.hrtime.bigint();
-      const key = `${task.pipelineId}/${task.attemptId}`; // attempt ids are unique within a pipeline
-      handed.set(key, (handed.get(key) ?? 0) + 1);
-      const progress = await timed('ReportTaskProgress', (abortSignal) => sdk.send(new ReportTaskProgressCommand({ taskId: task.taskId }), { abortSignal }));
-      if (progress?.canceled) continue;
-      const fail = failuresLeft > 0 && Math.random() < options.failShare * 1.5;
-      if (fail) failuresLeft--;
-      const set = await timed('SetTaskStatus', (abortSignal) =>
-        sdk.send(
-          new SetTaskStatusCommand(fail ? { taskId: task.taskId, taskStatus: 'FAILED', errorId: 'LoadTestFailure', errorMessage: 'a failure the load test asked for' } : { taskId: task.taskId, taskStatus: 'FINISHED' }),
-          { abortSignal },
-        ),
-      );
-      if (set) {
-        tasksCompleted++;
-        if (tasksCompleted === total) lastTaskAtMs = elapsedMs();
-        taskHistogram.recordValue(Math.max(1, Number(process.hrtime.bigint() - t0) / 1000));
-      }
-    }
-  };
-  /** Every instance final (read through the API), or undefined while some are not. */
-  const allFinal = async (): Promise<Map<string, string> | undefined> => {
-    const out = new Map<string, string>();
-    for (const pipelineId of pipelineIds) {
-      const ids = (await sdk.send(new QueryObjectsCommand({ pipelineId, sphere: 'INSTANCE', limit: 1000 }))).ids ?? [];
-      for (let i = 0; i < ids.length; i += 100) {
-        const described = await sdk.send(new DescribeObjectsCommand({ pipelineId, objectIds: ids.slice(i, i + 100) }));
-        for (const o of described.pipelineObjects ?? []) out.set(`${pipelineId}/${o.id}`, o.fields?.find((f) => f.key === '@status')?.stringValue ?? '');
-      }
-    }
-    return out.size === total && [...out.values()].every((s) => ['FINISHED', 'FAILED', 'CASCADE_FAILED'].includes(s)) ? out : undefined;
-  };
-  const fleet = Array.from({ length: options.runners }, (_, r) => runner(r));
-  let stoppedBy = 'duration' as 'done' | 'duration';
-  const watch = (async () => {
-    while (elapsedMs() < options.durationSec * 1000) {
-      options.onProgress?.({ elapsedSec: elapsedMs() / 1000, tasks: tasksCompleted, requests, errors });
-      if (tasksCompleted >= total) {
-        const final = await allFinal();
-        if (final) {
-          for (const [k, v] of final) finalStatuses.set(k, v);
-          stoppedBy = 'done';
-          break;
-        }
-      }
-      await sleep(1000);
-    }
-    stop = true;
-    ending.abort();
-  })();
-  await watch;
-  await Promise.all(fleet);
-  const durationSec = (stoppedBy === 'done' && lastTaskAtMs !== undefined ? lastTaskAtMs : elapsedMs()) / 1000;
-  if (finalStatuses.size === 0) for (const [k, v] of (await allFinal()) ?? new Map()) finalStatuses.set(k, v);
+/** What the fleet did: tasks completed (and when the last one was), whole-task latency, how often each attempt was handed out. */
+interface FleetTally {
+  readonly total: number;
+  readonly taskHistogram: Histogram;
+  readonly handed: Map<string, number>;
+  tasksCompleted: number;
+  failuresLeft: number;
+  /** When the last task's SetTaskStatus answered: the rate counts the work, not the check that follows it. */
+  lastTaskAtMs?: number;
+}
 
+/** Runner `r`: what AWS's Task Runner does, until the run ends: heartbeat now and then, poll, acknowledge, finish or fail. */
+const runner = async (sdk: DataPipelineClient, options: RunnersOptions, workerGroup: string, log: CallLog, tally: FleetTally, r: number) => {
+  const taskrunnerId = `${workerGroup}-runner-${r}`;
+  let lastHeartbeat = -Infinity;
+  while (!log.ending.signal.aborted) {
+    if (log.elapsedMs() - lastHeartbeat >= options.heartbeatSec * 1000) {
+      lastHeartbeat = log.elapsedMs();
+      await log.timed('ReportTaskRunnerHeartbeat', (abortSignal) => sdk.send(new ReportTaskRunnerHeartbeatCommand({ taskrunnerId, workerGroup, hostname: `host-${r}` }), { abortSignal }));
+    }
+    const polled = await log.timed('PollForTask', (abortSignal) => sdk.send(new PollForTaskCommand({ workerGroup, hostname: `host-${r}` }), { abortSignal }));
+    const task = polled?.taskObject;
+    if (!task?.taskId) continue;
+    const t0 = process.hrtime.bigint();
+    const key = `${task.pipelineId}/${task.attemptId}`; // attempt ids are unique within a pipeline
+    tally.handed.set(key, (tally.handed.get(key) ?? 0) + 1);
+    const progress = await log.timed('ReportTaskProgress', (abortSignal) => sdk.send(new ReportTaskProgressCommand({ taskId: task.taskId }), { abortSignal }));
+    if (progress?.canceled) continue;
+    const fail = tally.failuresLeft > 0 && Math.random() < options.failShare * 1.5;
+    if (fail) tally.failuresLeft--;
+    const set = await log.timed('SetTaskStatus', (abortSignal) =>
+      sdk.send(
+        new SetTaskStatusCommand(fail ? { taskId: task.taskId, taskStatus: 'FAILED', errorId: 'LoadTestFailure', errorMessage: 'a failure the load test asked for' } : { taskId: task.taskId, taskStatus: 'FINISHED' }),
+        { abortSignal },
+      ),
+    );
+    if (set) {
+      tally.tasksCompleted++;
+      if (tally.tasksCompleted === tally.total) tally.lastTaskAtMs = log.elapsedMs();
+      tally.taskHistogram.recordValue(Math.max(1, Number(process.hrtime.bigint() - t0) / 1000));
+    }
+  }
+};
+
+/** Every instance's status once all are final (read through the API), or undefined while some are not. */
+const allFinal = async (sdk: DataPipelineClient, pipelineIds: readonly string[], total: number): Promise<Map<string, string> | undefined> => {
+  const out = new Map<string, string>();
+  for (const pipelineId of pipelineIds) {
+    const ids = (await sdk.send(new QueryObjectsCommand({ pipelineId, sphere: 'INSTANCE', limit: 1000 }))).ids ?? [];
+    for (let i = 0; i < ids.length; i += 100) {
+      const described = await sdk.send(new DescribeObjectsCommand({ pipelineId, objectIds: ids.slice(i, i + 100) }));
+      for (const o of described.pipelineObjects ?? []) out.set(`${pipelineId}/${o.id}`, o.fields?.find((f) => f.key === '@status')?.stringValue ?? '');
+    }
+  }
+  return out.size === total && [...out.values()].every((s) => ['FINISHED', 'FAILED', 'CASCADE_FAILED'].includes(s)) ? out : undefined;
+};
+
+/** Watches the fleet once a second until every instance is final or the duration passes, then ends the run. */
+const watchUntilDone = async (sdk: DataPipelineClient, options: RunnersOptions, pipelineIds: readonly string[], log: CallLog, tally: FleetTally) => {
+  let final: Map<string, string> | undefined;
+  while (log.elapsedMs() < options.durationSec * 1000) {
+    options.onProgress?.({ elapsedSec: log.elapsedMs() / 1000, tasks: tally.tasksCompleted, requests: log.requests, errors: log.errors });
+    if (tally.tasksCompleted >= tally.total) {
+      final = await allFinal(sdk, pipelineIds, tally.total);
+      if (final) break;
+    }
+    await sleep(1000);
+  }
+  log.ending.abort();
+  return final;
+};
+
+/** The check (every instance ended as the rules say, no attempt handed out twice) and the report. */
+const report = (options: RunnersOptions, relaxedLimits: boolean, log: CallLog, tally: FleetTally, finalStatuses: Map<string, string>, stoppedBy: 'done' | 'duration', durationSec: number): RunnersResult => {
+  const { total } = tally;
   const byStatus: Record<string, number> = {};
   for (const s of finalStatuses.values()) byStatus[s] = (byStatus[s] ?? 0) + 1;
-  const handedTwice = [...handed.values()].filter((n) => n > 1).length;
+  const handedTwice = [...tally.handed.values()].filter((n) => n > 1).length;
   const problems: string[] = [];
   if (stoppedBy !== 'done') problems.push(`not every instance ended within ${options.durationSec} s`);
   if (handedTwice > 0) problems.push(`${handedTwice} attempts were handed out more than once`);
   if (options.failShare === 0 && (byStatus.FINISHED ?? 0) !== total) problems.push(`${total - (byStatus.FINISHED ?? 0)} instances did not end FINISHED`);
+  const { calls, perSecond } = log;
   const seconds = [...perSecond.keys()].sort((a, b) => a - b);
-  const result: RunnersResult = {
+  return {
     mode: 'runners',
     setup: { pipelines: options.pipelines, activities: options.activities, runners: options.runners, dependencies: options.dependencies, failShare: options.failShare, relaxedLimits },
     durationSec,
     stoppedBy,
-    tasksCompleted,
-    tasksPerSec: tasksCompleted / durationSec,
-    requests,
+    tasksCompleted: tally.tasksCompleted,
+    tasksPerSec: tally.tasksCompleted / durationSec,
+    requests: log.requests,
     calls: Object.fromEntries(CALLS.map((c) => [c, { count: calls[c].h.totalCount, outcomes: calls[c].outcomes, latencyMs: percentiles(calls[c].h) }])) as RunnersResult['calls'],
-    taskLatencyMs: percentiles(taskHistogram),
+    taskLatencyMs: percentiles(tally.taskHistogram),
     timeline: seconds.map((second) => ({
       second,
       calls: Object.fromEntries([...perSecond.get(second)!].map(([name, h]) => [name, { count: h.totalCount, p50: h.getValueAtPercentile(50) / 1000, p99: h.getValueAtPercentile(99) / 1000 }])),
@@ -250,11 +264,24 @@ export const runRunners = async (sdk: DataPipelineClient, options: RunnersOption
       problems,
     },
   };
+};
+
+export const runRunners = async (sdk: DataPipelineClient, options: RunnersOptions): Promise<{ result: RunnersResult; cleanup: () => Promise<number> }> => {
+  const { workerGroup, pipelineIds, relaxedLimits } = await setUpWork(sdk, options);
+  const total = options.pipelines * options.activities;
+  const log = new CallLog();
+  const tally: FleetTally = { total, taskHistogram: histogram(), handed: new Map(), tasksCompleted: 0, failuresLeft: Math.round(total * options.failShare) };
+  const fleet = Array.from({ length: options.runners }, (_, r) => runner(sdk, options, workerGroup, log, tally, r));
+  const final = await watchUntilDone(sdk, options, pipelineIds, log, tally);
+  await Promise.all(fleet);
+  const stoppedBy = final ? 'done' : 'duration';
+  const durationSec = (final && tally.lastTaskAtMs !== undefined ? tally.lastTaskAtMs : log.elapsedMs()) / 1000;
+  const finalStatuses = final ?? (await allFinal(sdk, pipelineIds, total)) ?? new Map<string, string>();
   const cleanup = async () => {
     for (const pipelineId of pipelineIds) await sdk.send(new DeletePipelineCommand({ pipelineId }));
     return pipelineIds.length;
   };
-  return { result, cleanup };
+  return { result: report(options, relaxedLimits, log, tally, finalStatuses, stoppedBy, durationSec), cleanup };
 };
 
 const row = (name: string, p: Percentiles) => `${name.padEnd(26)} p50 ${p.p50.toFixed(2).padStart(9)}  p90 ${p.p90.toFixed(2).padStart(9)}  p99 ${p.p99.toFixed(2).padStart(9)}  max ${p.max.toFixed(2).padStart(9)} ms`;
