@@ -17,8 +17,20 @@ module.exports = {
   forbidden: [
     { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
     { name: 'no-unresolvable', comment: 'an import of a file that is not there', severity: 'error', from: {}, to: { couldNotResolve: true } },
-    { name: 'lambda-stands-alone', comment: 'the function imports nothing from its deployment, the local endpoint or the tools', severity: 'error', from: { path: '^lambda/' }, to: { path: '^(lib|local|tools|bench|bin|test)/' } },
-    { name: 'local-not-on-tools', comment: 'npm start does not depend on a tool', severity: 'error', from: { path: '^local/' }, to: { path: '^(tools|bench|test)/' } },
+    {
+      name: 'lambda-stands-alone',
+      comment: 'the function imports nothing from its deployment, the local endpoint or the tools',
+      severity: 'error',
+      from: { path: '^lambda/' },
+      to: { path: '^(lib|local|tools|bench|bin|test)/' },
+    },
+    {
+      name: 'local-not-on-tools',
+      comment: 'npm start does not depend on a tool',
+      severity: 'error',
+      from: { path: '^local/' },
+      to: { path: '^(tools|bench|test)/' },
+    },
     { name: 'lib-not-on-tools', severity: 'error', from: { path: '^(lib|bin)/' }, to: { path: '^(local|tools|bench|test)/' } },
     { name: 'tools-not-on-tests', severity: 'error', from: { path: '^(tools|bench)/' }, to: { path: '^test/' } },
     layer('operations', ['store/', 'runs/', 'definitions/', 'expressions/', 'model/', 'protocol/', ...LEAVES]),
@@ -28,7 +40,12 @@ module.exports = {
     layer('expressions', ['model/', 'protocol/', ...LEAVES]),
     layer('model', ['protocol/', ...LEAVES]),
     layer('protocol', LEAVES),
-    { name: 'leaves-are-leaves', severity: 'error', from: { path: `^lambda/(${LEAVES.join('|')})` }, to: { path: '^lambda/', pathNot: `^lambda/(${LEAVES.join('|')})` } },
+    {
+      name: 'leaves-are-leaves',
+      severity: 'error',
+      from: { path: `^lambda/(${LEAVES.join('|')})` },
+      to: { path: '^lambda/', pathNot: `^lambda/(${LEAVES.join('|')})` },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

@@ -16,7 +16,12 @@ const main = async () => {
   const client = dynamoDbClient(endpoint);
   const table = `race-${Date.now()}`;
   await client.send(
-    new CreateTableCommand({ TableName: table, AttributeDefinitions: [{ AttributeName: 'k', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'k', KeyType: 'HASH' }], BillingMode: 'PAY_PER_REQUEST' }),
+    new CreateTableCommand({
+      TableName: table,
+      AttributeDefinitions: [{ AttributeName: 'k', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'k', KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
   );
   let winners = 0;
   for (let round = 0; round < ROUNDS; round++) {
@@ -35,7 +40,10 @@ const main = async () => {
               ExpressionAttributeValues: { ':taken': { S: 'taken' }, ':free': { S: 'free' }, ':who': { N: String(i) } },
             }),
           )
-          .then(() => 1, () => 0),
+          .then(
+            () => 1,
+            () => 0,
+          ),
       ),
     );
     winners += won.reduce((a, b) => a + b, 0);

@@ -13,7 +13,9 @@ export const startCountingProxy = async (target: string): Promise<CountingProxy>
   const { hostname, port } = new URL(target);
   let counts: Record<string, number> = {};
   const server: Server = createServer((req, res) => {
-    const op = String(req.headers['x-amz-target'] ?? 'unknown').split('.').pop()!;
+    const op = String(req.headers['x-amz-target'] ?? 'unknown')
+      .split('.')
+      .pop()!;
     counts[op] = (counts[op] ?? 0) + 1;
     const upstream = httpRequest({ hostname, port, method: req.method, path: req.url, headers: req.headers }, (up) => {
       res.writeHead(up.statusCode ?? 502, up.headers);

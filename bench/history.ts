@@ -97,7 +97,16 @@ export const measureHistory = async () => {
       CALLS.map((c) => {
         const f = median(freshSamples[c].ms);
         const o = median(oldSamples[c].ms);
-        return [c, { freshMs: round(f), historyMs: round(o), ratio: round(o / f), freshRequests: median(freshSamples[c].requests), historyRequests: median(oldSamples[c].requests) }];
+        return [
+          c,
+          {
+            freshMs: round(f),
+            historyMs: round(o),
+            ratio: round(o / f),
+            freshRequests: median(freshSamples[c].requests),
+            historyRequests: median(oldSamples[c].requests),
+          },
+        ];
       }),
     ) as Record<Call, { freshMs: number; historyMs: number; ratio: number; freshRequests: number; historyRequests: number }>;
   } finally {

@@ -101,7 +101,9 @@ const CLOCK_TICKS_PER_SEC = 100;
 
 /** CPU time (user + system, ms) of a process, or of one of its threads (the main thread's id is the pid). */
 const cpuMsOf = (pid: number, thread?: number) => {
-  const fields = readFileSync(thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`, 'utf8').split(') ')[1].split(' ');
+  const fields = readFileSync(thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`, 'utf8')
+    .split(') ')[1]
+    .split(' ');
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SEC;
 };
 
@@ -129,7 +131,15 @@ const alternate = async (pid: number, phases: readonly Phase[]) => {
       if (Object.keys(warm.outcomes).join() !== 'ok') throw new Error(`${phase.name} warm-up had failures: ${JSON.stringify(warm.outcomes)}`);
     }
   }
-  const sides = phases.map(() => ({ histogram: newLatencyHistogram(), requests: 0, durationSec: 0, cpuAll: 0, cpuMain: 0, last: undefined as LoadResult | undefined, throughputBySlice: [] as number[] }));
+  const sides = phases.map(() => ({
+    histogram: newLatencyHistogram(),
+    requests: 0,
+    durationSec: 0,
+    cpuAll: 0,
+    cpuMain: 0,
+    last: undefined as LoadResult | undefined,
+    throughputBySlice: [] as number[],
+  }));
   for (let slice = 0; slice < SLICES; slice++) {
     for (const [k, phase] of phases.entries()) {
       const side = sides[k];
@@ -205,7 +215,15 @@ const measureThroughput = async () => {
     // RUNNER_ROUNDS measured runs: each is a few seconds of work, so one alone swings with the machine.
     const fleetRounds: Awaited<ReturnType<typeof runRunners>>[] = [];
     for (let round = 0; round <= RUNNER_ROUNDS; round++) {
-      const fleetRun = await runRunners(fleetSdk, { pipelines: RUNNER_PIPELINES, activities: 50, runners: RUNNERS, dependencies: false, failShare: 0, durationSec: 120, heartbeatSec: 60 });
+      const fleetRun = await runRunners(fleetSdk, {
+        pipelines: RUNNER_PIPELINES,
+        activities: 50,
+        runners: RUNNERS,
+        dependencies: false,
+        failShare: 0,
+        durationSec: 120,
+        heartbeatSec: 60,
+      });
       if (!fleetRun.result.check.ok) throw new Error(`the runner loop's check failed: ${fleetRun.result.check.problems.join('; ')}`);
       if (round > 0) fleetRounds.push(fleetRun);
     }
@@ -243,7 +261,8 @@ const countRequests = async () => {
   const db = dynamoDbClient(engine.url);
   const sdk = dataPipelineClient(endpoint.apiUrl, { maxAttempts: 1 });
   const one = async (plan: Partial<SeedPlan>) => (await seed(db, names, { ...EMPTY_PLAN, ...plan }))[0];
-  const set = (taskId: string, taskStatus: string) => sdk.send(new SetTaskStatusCommand({ taskId, taskStatus: taskStatus as 'FINISHED' })).catch((e: Error) => e.name);
+  const set = (taskId: string, taskStatus: string) =>
+    sdk.send(new SetTaskStatusCommand({ taskId, taskStatus: taskStatus as 'FINISHED' })).catch((e: Error) => e.name);
   /** `ok` for an output, the error name for a failure (set() turns errors into their names). */
   const describe = (o: unknown): string => (Array.isArray(o) ? o.map(describe).join(' + ') : o instanceof Object ? 'ok' : String(o));
   const counted = async (label: string, action: () => Promise<unknown>) => {
@@ -265,9 +284,17 @@ const countRequests = async () => {
       await counted('InvalidRequestException (validation)', () => set('t', 'DONE')),
     ];
     // A race: two calls on one task at once, different statuses; the loser's requests are the total minus the winner's 4.
-    const raced = { taskId: newTaskId(), pipelineId: newPipelineId(), attemptId: newAttemptId(new Date()), pipelineState: 'ACTIVE' as const, taskState: 'RUNNING' as const };
+    const raced = {
+      taskId: newTaskId(),
+      pipelineId: newPipelineId(),
+      attemptId: newAttemptId(new Date()),
+      pipelineState: 'ACTIVE' as const,
+      taskState: 'RUNNING' as const,
+    };
     await writeTasks(db, names, [raced]);
-    const [label, race] = await counted('race of FINISHED and FAILED (both calls)', () => Promise.all([set(raced.taskId, 'FINISHED'), set(raced.taskId, 'FAILED')]));
+    const [label, race] = await counted('race of FINISHED and FAILED (both calls)', () =>
+      Promise.all([set(raced.taskId, 'FINISHED'), set(raced.taskId, 'FAILED')]),
+    );
     rows.push([label, race]);
     // The pipeline calls, one of each on one pipeline (the definition: the on-demand example of the README).
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -275,8 +302,22 @@ const countRequests = async () => {
     let pipelineId = '';
     let taskId = '';
     const objects = [
-      { id: 'Default', name: 'Default', fields: [{ key: 'scheduleType', stringValue: 'ondemand' }, { key: 'workerGroup', stringValue: 'wg' }] },
-      { id: 'Hello', name: 'Hello', fields: [{ key: 'type', stringValue: 'ShellCommandActivity' }, { key: 'command', stringValue: 'echo hello' }] },
+      {
+        id: 'Default',
+        name: 'Default',
+        fields: [
+          { key: 'scheduleType', stringValue: 'ondemand' },
+          { key: 'workerGroup', stringValue: 'wg' },
+        ],
+      },
+      {
+        id: 'Hello',
+        name: 'Hello',
+        fields: [
+          { key: 'type', stringValue: 'ShellCommandActivity' },
+          { key: 'command', stringValue: 'echo hello' },
+        ],
+      },
     ];
     rows.push(
       await counted('CreatePipeline', async () => {
@@ -301,7 +342,9 @@ const countRequests = async () => {
       await counted('SetTaskStatus (a task of a run)', () => p(new SetTaskStatusCommand({ taskId, taskStatus: 'FINISHED' }))),
       await counted('QueryObjects (instances)', () => p(new QueryObjectsCommand({ pipelineId, sphere: 'INSTANCE' }))),
       await counted('PutPipelineDefinition (replacing the active one)', () => p(new PutPipelineDefinitionCommand({ pipelineId, pipelineObjects: objects }))),
-      await counted('PutPipelineDefinition (replacing a latest that is not active)', () => p(new PutPipelineDefinitionCommand({ pipelineId, pipelineObjects: objects }))),
+      await counted('PutPipelineDefinition (replacing a latest that is not active)', () =>
+        p(new PutPipelineDefinitionCommand({ pipelineId, pipelineObjects: objects })),
+      ),
       await counted('GetPipelineDefinition', () => p(new GetPipelineDefinitionCommand({ pipelineId }))),
       await counted('DescribePipelines (1 id)', () => p(new DescribePipelinesCommand({ pipelineIds: [pipelineId] }))),
       await counted('ListPipelines (1 page)', () => p(new ListPipelinesCommand({}))),
@@ -402,7 +445,9 @@ const main = async () => {
   const requestsPerCall = await countRequests();
   process.stderr.write(`the run calls on a pipeline with ${HISTORY_ITEMS} history items and on a fresh one ...\n`);
   const history = await measureHistory();
-  process.stderr.write(`throughput: SetTaskStatus and UpdateItem in turn, ${SLICE_SEC} s at a time, ${WARMUP_SLICES} slices each to warm up, ${SLICES} measured, at concurrency ${CONCURRENCY} ...\n`);
+  process.stderr.write(
+    `throughput: SetTaskStatus and UpdateItem in turn, ${SLICE_SEC} s at a time, ${WARMUP_SLICES} slices each to warm up, ${SLICES} measured, at concurrency ${CONCURRENCY} ...\n`,
+  );
   const throughput = await measureThroughput();
   process.stderr.write('hostile corpus (issue 16): slowest request and memory left behind ...\n');
   const hostile = await measureHostile();
@@ -421,14 +466,37 @@ const main = async () => {
   const t = throughput;
   const lines = [
     ['SetTaskStatus/s, full path', `${t.setTaskStatus.perSec}  (p50 ${t.setTaskStatus.latencyMs.p50} ms, p99 ${t.setTaskStatus.latencyMs.p99} ms)`],
-    ['engine UpdateItem/s, same SDK stack', `${t.engineUpdateItem.perSec}  (p50 ${t.engineUpdateItem.latencyMs.p50} ms, p99 ${t.engineUpdateItem.latencyMs.p99} ms)`],
-    ['endpoint CPU per call (process / handler thread)', `SetTaskStatus ${t.setTaskStatus.endpointCpuMsPerCall.process} / ${t.setTaskStatus.endpointCpuMsPerCall.handlerThread} ms; UpdateItem ${t.engineUpdateItem.endpointCpuMsPerCall.process} / ${t.engineUpdateItem.endpointCpuMsPerCall.handlerThread} ms`],
-    ['ratio SetTaskStatus / UpdateItem', `${t.ratio}  (by slice: ${t.ratioBySlice.join(', ')}; each SetTaskStatus is 4 engine requests: ${t.engineRequestsPerSecDuringSetTaskStatus} engine requests/s)`],
-    [`runner loop, ${t.runnerLoop.runners} runners`, `${t.runnerLoop.tasksPerSec} tasks/s, median of ${t.runnerLoop.tasksPerSecByRound.join(', ')} (${t.runnerLoop.tasks} tasks a run; ratio to UpdateItem/s ${t.runnerLoop.ratioToEngineUpdateItem}; task p50 ${t.runnerLoop.taskLatencyMs.p50.toFixed(1)} ms)`],
+    [
+      'engine UpdateItem/s, same SDK stack',
+      `${t.engineUpdateItem.perSec}  (p50 ${t.engineUpdateItem.latencyMs.p50} ms, p99 ${t.engineUpdateItem.latencyMs.p99} ms)`,
+    ],
+    [
+      'endpoint CPU per call (process / handler thread)',
+      `SetTaskStatus ${t.setTaskStatus.endpointCpuMsPerCall.process} / ${t.setTaskStatus.endpointCpuMsPerCall.handlerThread} ms; UpdateItem ${t.engineUpdateItem.endpointCpuMsPerCall.process} / ${t.engineUpdateItem.endpointCpuMsPerCall.handlerThread} ms`,
+    ],
+    [
+      'ratio SetTaskStatus / UpdateItem',
+      `${t.ratio}  (by slice: ${t.ratioBySlice.join(', ')}; each SetTaskStatus is 4 engine requests: ${t.engineRequestsPerSecDuringSetTaskStatus} engine requests/s)`,
+    ],
+    [
+      `runner loop, ${t.runnerLoop.runners} runners`,
+      `${t.runnerLoop.tasksPerSec} tasks/s, median of ${t.runnerLoop.tasksPerSecByRound.join(', ')} (${t.runnerLoop.tasks} tasks a run; ratio to UpdateItem/s ${t.runnerLoop.ratioToEngineUpdateItem}; task p50 ${t.runnerLoop.taskLatencyMs.p50.toFixed(1)} ms)`,
+    ],
     ['local endpoint memory', `${t.memory.idleRssMiB} MiB idle, ${t.memory.peakRssMiB} MiB peak under load`],
-    ...Object.entries(requestsPerCall).map(([k, v]) => [`requests: ${k}`, Object.entries(v).map(([a, b]) => `${a} ${b}`).join(', ')]),
-    ['requests per task (poll + progress + finish)', `${results.requestsPerTask.total} (${results.requestsPerTask.poll} + ${results.requestsPerTask.progress} + ${results.requestsPerTask.finish}; a task with no dependents)`],
-    ...Object.entries(history).map(([call, h]) => [`history ${HISTORY_ITEMS} vs fresh: ${call}`, `${h.historyMs} vs ${h.freshMs} ms (ratio ${h.ratio}); requests ${h.historyRequests} vs ${h.freshRequests}`]),
+    ...Object.entries(requestsPerCall).map(([k, v]) => [
+      `requests: ${k}`,
+      Object.entries(v)
+        .map(([a, b]) => `${a} ${b}`)
+        .join(', '),
+    ]),
+    [
+      'requests per task (poll + progress + finish)',
+      `${results.requestsPerTask.total} (${results.requestsPerTask.poll} + ${results.requestsPerTask.progress} + ${results.requestsPerTask.finish}; a task with no dependents)`,
+    ],
+    ...Object.entries(history).map(([call, h]) => [
+      `history ${HISTORY_ITEMS} vs fresh: ${call}`,
+      `${h.historyMs} vs ${h.freshMs} ms (ratio ${h.ratio}); requests ${h.historyRequests} vs ${h.freshRequests}`,
+    ]),
     ['handler bundle', `${bundle.handlerBytes} bytes (bare DynamoDB client: ${bundle.bareClientBytes})`],
     ['cold import, median of ' + bundle.runs, `${bundle.handlerImportMs} ms vs ${bundle.bareClientImportMs} ms bare client: ratio ${bundle.importRatio}`],
     [

@@ -105,10 +105,13 @@ const withDeadline = async <T>(budgetMs: number, work: (signal: AbortSignal) => 
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      controller.abort();
-      reject(new DeadlinePassed(budgetMs));
-    }, Math.max(0, budgetMs));
+    timer = setTimeout(
+      () => {
+        controller.abort();
+        reject(new DeadlinePassed(budgetMs));
+      },
+      Math.max(0, budgetMs),
+    );
   });
   try {
     return await Promise.race([work(controller.signal), deadline]);
@@ -130,7 +133,10 @@ export const createDispatcher = (deps: DispatchDeps): Dispatch => {
     if (operation === undefined) {
       const target = request.headers['x-amz-target'];
       logger.info('unknown operation', { ...keys, target: target === undefined ? undefined : clip(target, INFO_VALUE_CHARS) });
-      const message = target === undefined ? 'Missing X-Amz-Target header.' : `Unknown operation: this endpoint serves DataPipeline.${SUPPORTED_OPERATIONS.join(', DataPipeline.')}.`;
+      const message =
+        target === undefined
+          ? 'Missing X-Amz-Target header.'
+          : `Unknown operation: this endpoint serves DataPipeline.${SUPPORTED_OPERATIONS.join(', DataPipeline.')}.`;
       return encodeError({ type: 'UnknownOperationException', message }, requestId);
     }
     keys.operation = name;

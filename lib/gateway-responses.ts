@@ -28,5 +28,4 @@ export const GATEWAY_ERRORS: readonly GatewayErrorMapping[] = [
 ];
 
 /** The mapping template: `$context.error.messageString` is already a quoted JSON string. */
-export const gatewayErrorTemplate = (errorType: string): string =>
-  `{"__type":"${errorType}","message":$context.error.messageString}`;
+export const gatewayErrorTemplate = (errorType: string): string => `{"__type":"${errorType}","message":$context.error.messageString}`;

@@ -112,9 +112,7 @@ export class TaskRunnerStack extends Stack {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'The Data Pipeline function: its own log group, its tables, X-Ray',
     });
-    role.addToPolicy(
-      new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [functionLogs.logGroupArn] }),
-    );
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [functionLogs.logGroupArn] }));
     const memorySize = memoryOf(props);
     const handler = new NodejsFunction(this, 'ApiFunction', {
       role,
@@ -201,11 +199,13 @@ export class TaskRunnerStack extends Stack {
     });
     Validations.of(api.deploymentStage).acknowledge({
       id: 'AwsSolutions-APIG6',
-      reason: 'Execution logging needs an account-wide API Gateway CloudWatch role, which this stack does not impose on the account; JSON access logs and X-Ray cover each request.',
+      reason:
+        'Execution logging needs an account-wide API Gateway CloudWatch role, which this stack does not impose on the account; JSON access logs and X-Ray cover each request.',
     });
     Validations.of(api).acknowledge({
       id: 'AwsSolutions-APIG2',
-      reason: 'The function validates requests and answers with the modeled awsJson errors; an API Gateway validator would answer in a shape the SDKs do not model.',
+      reason:
+        'The function validates requests and answers with the modeled awsJson errors; an API Gateway validator would answer in a shape the SDKs do not model.',
     });
     Validations.of(post).acknowledge({
       id: 'AwsSolutions-COG4',

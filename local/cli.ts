@@ -23,13 +23,20 @@ export class UsageError extends Error {}
 export const usageText = (synopsis: string, flags: Flags): string =>
   [
     `usage: ${synopsis}`,
-    ...Object.entries(flags).map(([name, f]) => `  --${name.padEnd(Math.max(12, ...Object.keys(flags).map((k) => k.length)))} ${f.help}${f.default ? ` (default: ${f.default})` : ''}`),
+    ...Object.entries(flags).map(
+      ([name, f]) => `  --${name.padEnd(Math.max(12, ...Object.keys(flags).map((k) => k.length)))} ${f.help}${f.default ? ` (default: ${f.default})` : ''}`,
+    ),
   ].join('\n');
 
 /** The flags' values (strict: unknown flags and positionals are refused). */
 export const parseFlags = (argv: readonly string[], flags: Flags): Record<string, string | boolean | undefined> => {
   try {
-    return parseArgs({ args: [...argv], options: Object.fromEntries(Object.entries(flags).map(([k, f]) => [k, { type: f.type }])), strict: true, allowPositionals: false }).values;
+    return parseArgs({
+      args: [...argv],
+      options: Object.fromEntries(Object.entries(flags).map(([k, f]) => [k, { type: f.type }])),
+      strict: true,
+      allowPositionals: false,
+    }).values;
   } catch (err) {
     // Node names the flag in its message: "Unknown option '--x'", "Option '--seed <value>' argument missing".
     throw new UsageError((err as Error).message.split('\n')[0]);
@@ -51,15 +58,22 @@ export const runTool = (name: string, usage: string, main: () => Promise<void>, 
       console.error(`${name}: ${err.message}\n${usage}`);
       process.exit(2);
     }
-    if (refused(err)) console.error(`${name}: nothing answers at ${refused(err)}: is the endpoint running? \`npm start\` serves ${LOCAL_ENDPOINT} (its engine ${LOCAL_ENGINE}); give --endpoint for another.`);
-    else console.error(`${name}: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+    if (refused(err))
+      console.error(
+        `${name}: nothing answers at ${refused(err)}: is the endpoint running? \`npm start\` serves ${LOCAL_ENDPOINT} (its engine ${LOCAL_ENGINE}); give --endpoint for another.`,
+      );
+    else console.error(`${name}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     process.exit(failureCode);
   });
 };
 
 /** The address a connection was refused at, if that is what the error (or its cause) is. */
 const refused = (err: unknown): string | undefined => {
-  for (let e = err as { code?: string; address?: string; port?: number; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+  for (
+    let e = err as { code?: string; address?: string; port?: number; cause?: unknown } | undefined, depth = 0;
+    e && depth < 5;
+    e = e.cause as typeof e, depth++
+  ) {
     if (e.code === 'ECONNREFUSED') return e.address !== undefined ? `${e.address}:${e.port}` : 'the endpoint';
   }
   return undefined;
@@ -69,7 +83,8 @@ const refused = (err: unknown): string | undefined => {
 export const wholeNumber = (name: string, value: string | undefined, fallback: number, max = 1_000_000, min = 0): number => {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max) throw new UsageError(`--${name} takes a whole number from ${min} to ${max}, not ${JSON.stringify(value)}`);
+  if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max)
+    throw new UsageError(`--${name} takes a whole number from ${min} to ${max}, not ${JSON.stringify(value)}`);
   return n;
 };
 

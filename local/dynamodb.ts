@@ -2,12 +2,7 @@
  * DynamoDB clients and table bootstrap for the tools and the local endpoint (not the Lambda's: that one
  * is built by the adapter). Any DynamoDB-compatible endpoint works: dynalite, moto, DynamoDB itself.
  */
-import {
-  CreateTableCommand,
-  DynamoDBClient,
-  ResourceInUseException,
-  waitUntilTableExists,
-} from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DynamoDBClient, ResourceInUseException, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import { TABLE_KEYS, TABLES, TableNames } from '../lambda/store/tables';
 
 /** Credentials and region an engine needs to accept a request; local engines do not check them. */

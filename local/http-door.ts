@@ -78,7 +78,13 @@ class InFlightBytes {
  * Answers 413 as soon as the body is known to be too large, or 429 when the bytes in flight would pass the cap,
  * and then resolves undefined.
  */
-const readBody = (req: IncomingMessage, res: ServerResponse, requestId: string, inFlight: InFlightBytes, held: { bytes: number }): Promise<Buffer | undefined> =>
+const readBody = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  requestId: string,
+  inFlight: InFlightBytes,
+  held: { bytes: number },
+): Promise<Buffer | undefined> =>
   new Promise((resolve) => {
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) {
@@ -178,7 +184,12 @@ const serveConsole = (req: IncomingMessage, res: ServerResponse, path: string, l
   req.resume();
   // A person reads these in a browser tab: plain text (a browser shows an awsJson body as an invalid response).
   const refuse = (status: number, type: string, message: string) => {
-    res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'x-amzn-RequestId': requestId, 'x-amzn-ErrorType': type, 'X-Content-Type-Options': 'nosniff' });
+    res.writeHead(status, {
+      'Content-Type': 'text/plain; charset=utf-8',
+      'x-amzn-RequestId': requestId,
+      'x-amzn-ErrorType': type,
+      'X-Content-Type-Options': 'nosniff',
+    });
     res.end(req.method === 'HEAD' ? undefined : `${message}\n`);
   };
   const refusal = hostRefusal(req, listenHost);
@@ -200,8 +211,20 @@ export const createHttpDoor = (handler: ProxyHandler, onError: (err: unknown) =>
       res.once('finish', () => {
         const target = req.headers['x-amz-target']?.toString();
         // The call; for the console's files, the method and path; `-` for a POST that names no call.
-        const operation = target !== undefined ? target.slice(target.indexOf('.') + 1, target.indexOf('.') + 65) : req.method === 'POST' ? '-' : `${req.method} ${(req.url ?? '/').slice(0, 60)}`;
-        onAnswered({ at, account: localIdentity(req.headers.authorization).accountId ?? DEFAULT_ACCOUNT, operation: operation || '-', status: res.statusCode, ms: Date.now() - at.getTime(), requestId });
+        const operation =
+          target !== undefined
+            ? target.slice(target.indexOf('.') + 1, target.indexOf('.') + 65)
+            : req.method === 'POST'
+              ? '-'
+              : `${req.method} ${(req.url ?? '/').slice(0, 60)}`;
+        onAnswered({
+          at,
+          account: localIdentity(req.headers.authorization).accountId ?? DEFAULT_ACCOUNT,
+          operation: operation || '-',
+          status: res.statusCode,
+          ms: Date.now() - at.getTime(),
+          requestId,
+        });
       });
     }
     try {

@@ -10,7 +10,7 @@ import { AnsweredRequest, requestLine } from './http-door';
 
 const FLAGS = {
   port: { type: 'string', help: 'port of the Data Pipeline endpoint, 0 for a free one (PORT)', default: '8080' },
-  'dynamodb-port': { type: 'string', help: "port of the embedded DynamoDB engine, 0 for a free one (DYNAMODB_PORT)", default: '8000' },
+  'dynamodb-port': { type: 'string', help: 'port of the embedded DynamoDB engine, 0 for a free one (DYNAMODB_PORT)', default: '8000' },
   host: { type: 'string', help: 'interface the endpoint listens on (HOST)', default: '127.0.0.1' },
   'dynamodb-host': { type: 'string', help: 'interface the engine listens on; it has no authentication (DYNAMODB_HOST)', default: '127.0.0.1' },
   data: { type: 'string', help: 'directory the engine keeps its tables in (DATA_DIR)', default: 'none: in memory' },

@@ -50,7 +50,10 @@ const FLAGS = {
   keep: { type: 'boolean', help: 'keep the pipelines the cases created', default: 'off' },
   help: { type: 'boolean', help: 'print this text and exit' },
 } as const;
-const USAGE = usageText('npm run conformance -- [--endpoint URL] [--dynamodb-endpoint URL | --stack NAME] [--cases PREFIX] [--json FILE] [--markdown FILE] [--keep]', FLAGS);
+const USAGE = usageText(
+  'npm run conformance -- [--endpoint URL] [--dynamodb-endpoint URL | --stack NAME] [--cases PREFIX] [--json FILE] [--markdown FILE] [--keep]',
+  FLAGS,
+);
 
 const main = async () => {
   const values = parseFlags(process.argv.slice(2), FLAGS) as Record<string, string | undefined> & { keep?: boolean; endpoint: string };

@@ -25,7 +25,11 @@ export const objectsOfBlock = (text: string): Record<string, unknown>[] | undefi
   for (const candidate of [trimmed, `[${trimmed}]`]) {
     try {
       const parsed = JSON.parse(candidate) as unknown;
-      const list = Array.isArray(parsed) ? parsed : typeof parsed === 'object' && parsed !== null && 'objects' in parsed ? (parsed as { objects: unknown[] }).objects : [parsed];
+      const list = Array.isArray(parsed)
+        ? parsed
+        : typeof parsed === 'object' && parsed !== null && 'objects' in parsed
+          ? (parsed as { objects: unknown[] }).objects
+          : [parsed];
       const objects = list.filter((o): o is Record<string, unknown> => typeof o === 'object' && o !== null && !Array.isArray(o));
       if (objects.length > 0 && objects.every((o) => 'id' in o || 'name' in o)) return objects;
     } catch {
@@ -40,7 +44,9 @@ export const extract = (dir: string): GuideExample[] =>
     .filter((f) => f.endsWith('.md'))
     .sort()
     .flatMap((page) => {
-      const blocks = readFileSync(join(dir, page), 'utf8').split(/^```.*$/m).filter((_, i) => i % 2 === 1);
+      const blocks = readFileSync(join(dir, page), 'utf8')
+        .split(/^```.*$/m)
+        .filter((_, i) => i % 2 === 1);
       return blocks.flatMap((text, i) => {
         const expression = EXPRESSION.test(text.trim()) ? text.trim() : undefined;
         const objects = expression ? [{ id: 'Expression', type: 'ShellCommandActivity', command: `echo ${expression}` }] : objectsOfBlock(text);

@@ -26,7 +26,7 @@ const FLAGS = {
   mode: { type: 'string', help: 'settaskstatus (drive SetTaskStatus on seeded tasks) or runners (a fleet of task runners)', default: 'settaskstatus' },
   endpoint: { type: 'string', help: 'the Data Pipeline endpoint', default: `${LOCAL_ENDPOINT}, npm start's` },
   'dynamodb-endpoint': { type: 'string', help: 'settaskstatus: the engine to seed tasks into (DYNAMODB_ENDPOINT)', default: LOCAL_ENGINE },
-  stack: { type: 'string', help: "a deployed stack: its tables (settaskstatus) or its ApiUrl (runners)" },
+  stack: { type: 'string', help: 'a deployed stack: its tables (settaskstatus) or its ApiUrl (runners)' },
   concurrency: { type: 'string', help: 'settaskstatus: requests in flight', default: '16 (256 with --rate)' },
   duration: { type: 'string', help: 'seconds to run at most', default: '10 (settaskstatus), 300 (runners)' },
   requests: { type: 'string', help: 'settaskstatus: stop after this many requests' },
@@ -100,11 +100,16 @@ const runnersMode = async (values: Record<string, string | boolean | undefined> 
     durationSec: num('duration', 300),
     heartbeatSec: num('heartbeat-sec', 60),
   };
-  process.stderr.write(`setting up ${options.pipelines} pipelines of ${options.activities} activities on ${values.endpoint}, then ${options.runners} runners (at most ${options.durationSec} s)\n`);
+  process.stderr.write(
+    `setting up ${options.pipelines} pipelines of ${options.activities} activities on ${values.endpoint}, then ${options.runners} runners (at most ${options.durationSec} s)\n`,
+  );
   const tty = Boolean(process.stderr.isTTY);
   const { result, cleanup } = await runRunners(sdk, {
     ...options,
-    onProgress: (p) => process.stderr.write(`${tty ? '\r' : ''}${p.elapsedSec.toFixed(0).padStart(4)} s  ${String(p.tasks).padStart(7)} tasks  ${String(p.requests).padStart(8)} requests  ${p.errors} errors${tty ? '\u001b[K' : '\n'}`),
+    onProgress: (p) =>
+      process.stderr.write(
+        `${tty ? '\r' : ''}${p.elapsedSec.toFixed(0).padStart(4)} s  ${String(p.tasks).padStart(7)} tasks  ${String(p.requests).padStart(8)} requests  ${p.errors} errors${tty ? '\u001b[K' : '\n'}`,
+      ),
   });
   if (tty) process.stderr.write('\n');
   if (values.keep) process.stderr.write('kept the pipelines\n');

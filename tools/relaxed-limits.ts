@@ -6,6 +6,15 @@
 import { DataPipelineClient, ValidatePipelineDefinitionCommand } from '@aws-sdk/client-data-pipeline';
 
 export const hasRelaxedLimits = async (sdk: DataPipelineClient, pipelineId: string): Promise<boolean> => {
-  const objects = [{ id: 'Default', name: 'Default', fields: [{ key: 'scheduleType', stringValue: 'ondemand' }, { key: 'retryDelay', stringValue: '1 seconds' }] }];
+  const objects = [
+    {
+      id: 'Default',
+      name: 'Default',
+      fields: [
+        { key: 'scheduleType', stringValue: 'ondemand' },
+        { key: 'retryDelay', stringValue: '1 seconds' },
+      ],
+    },
+  ];
   return (await sdk.send(new ValidatePipelineDefinitionCommand({ pipelineId, pipelineObjects: objects }))).errored === false;
 };

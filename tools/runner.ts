@@ -31,7 +31,7 @@ const STDERR_KEPT = 4000;
 const FLAGS = {
   'worker-group': { type: 'string', help: 'the worker group to take tasks of (required)' },
   endpoint: { type: 'string', help: 'the Data Pipeline endpoint', default: `${LOCAL_ENDPOINT}, npm start's` },
-  hostname: { type: 'string', help: 'the hostname PollForTask reports', default: 'this machine\'s' },
+  hostname: { type: 'string', help: 'the hostname PollForTask reports', default: "this machine's" },
   'runner-id': { type: 'string', help: 'the taskrunnerId of its heartbeats', default: 'runner-<hostname>-<pid>' },
   help: { type: 'boolean', help: 'print this text and exit' },
 } as const;
@@ -64,7 +64,10 @@ const main = async () => {
   console.log(`runner ${runnerId} polling ${values.endpoint} for worker group ${workerGroup} | Ctrl-C stops`);
   const outcomes: Record<string, number> = {};
   // Said once, at the start, while the first poll waits: a runner of the wrong account or group would wait silently.
-  void whyNothing(sdk, workerGroup).then((hint) => hint && console.log(hint), () => undefined);
+  void whyNothing(sdk, workerGroup).then(
+    (hint) => hint && console.log(hint),
+    () => undefined,
+  );
   while (!stopping) {
     const polled = await sdk.send(new PollForTaskCommand({ workerGroup, hostname }), { abortSignal: polling.signal }).catch((err: Error) => {
       if (stopping) return undefined;
@@ -73,16 +76,30 @@ const main = async () => {
     const taskObject = polled?.taskObject;
     if (!taskObject?.taskId) continue;
     const started = Date.now();
-    const outcome = await runTask(taskObject, (s) => (stopCurrent = s), () => stopping);
+    const outcome = await runTask(
+      taskObject,
+      (s) => (stopCurrent = s),
+      () => stopping,
+    );
     stopCurrent = undefined;
     outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
     const object = taskObject.attemptId!.replace(/^@/, '').replace(/_\d{4}-\d\d-\d\dT[\d:]+_Attempt=\d+$/, '');
-    console.log(`${new Date().toISOString().slice(11, 19)}  ${taskObject.pipelineId}  ${object}  ${taskObject.attemptId}  ${outcome}  ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    console.log(
+      `${new Date().toISOString().slice(11, 19)}  ${taskObject.pipelineId}  ${object}  ${taskObject.attemptId}  ${outcome}  ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
   }
   clearInterval(beating);
   sdk.destroy();
   const total = Object.values(outcomes).reduce((a, b) => a + b, 0);
-  console.log(`stopped after ${total} task${total === 1 ? '' : 's'}${total ? `: ${Object.entries(outcomes).map(([k, n]) => `${n} ${k}`).join(', ')}` : ''}`);
+  console.log(
+    `stopped after ${total} task${total === 1 ? '' : 's'}${
+      total
+        ? `: ${Object.entries(outcomes)
+            .map(([k, n]) => `${n} ${k}`)
+            .join(', ')}`
+        : ''
+    }`,
+  );
 
   /** Runs the task and reports its outcome; what it was (FINISHED, FAILED, FALSE, or CANCELED by the service). */
   async function runTask(task: TaskObject, onStop: (stop: () => void) => void, isStopping: () => boolean): Promise<string> {
@@ -92,7 +109,14 @@ const main = async () => {
     const args = fields.filter((f) => f.key === 'scriptArgument').map((f) => f.stringValue ?? '');
     if ((await sdk.send(new ReportTaskProgressCommand({ taskId }))).canceled) return 'CANCELED';
     if (command === undefined) {
-      await sdk.send(new SetTaskStatusCommand({ taskId, taskStatus: 'FAILED', errorId: 'NoCommand', errorMessage: 'The task has no command (scriptUri is not supported by this runner).' }));
+      await sdk.send(
+        new SetTaskStatusCommand({
+          taskId,
+          taskStatus: 'FAILED',
+          errorId: 'NoCommand',
+          errorMessage: 'The task has no command (scriptUri is not supported by this runner).',
+        }),
+      );
       return 'FAILED';
     }
     const child = spawn('/bin/sh', ['-c', command, 'sh', ...args], { stdio: ['ignore', 'inherit', 'pipe'] });
@@ -134,7 +158,8 @@ const main = async () => {
  */
 const whyNothing = async (sdk: ReturnType<typeof dataPipelineClient>, workerGroup: string): Promise<string | undefined> => {
   const ids = ((await sdk.send(new ListPipelinesCommand({}))).pipelineIdList ?? []).map((p) => p.id!).slice(0, 25);
-  if (ids.length === 0) return `no pipeline in this account (its access key is the account): put and activate one whose activities have workerGroup '${workerGroup}'`;
+  if (ids.length === 0)
+    return `no pipeline in this account (its access key is the account): put and activate one whose activities have workerGroup '${workerGroup}'`;
   for (const pipelineId of ids) {
     const definition = await sdk.send(new GetPipelineDefinitionCommand({ pipelineId })).catch(() => undefined);
     if (definition?.pipelineObjects?.some((o) => o.fields?.some((f) => f.key === 'workerGroup' && f.stringValue === workerGroup))) return undefined;

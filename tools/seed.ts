@@ -25,8 +25,10 @@ const USAGE = usageText('npm run seed -- [--pipelines N] [--tasks-per-pipeline M
 
 const main = async () => {
   const values = parseFlags(process.argv.slice(2), FLAGS) as Record<string, string | undefined>;
-  if (values.stack !== undefined && values['dynamodb-endpoint'] !== undefined) throw new UsageError('--stack and --dynamodb-endpoint exclude each other: give one');
-  if (values['dynamodb-endpoint'] !== undefined && !/^https?:\/\/[^\s]+$/.test(values['dynamodb-endpoint'])) throw new UsageError(`--dynamodb-endpoint takes an http(s) URL, not ${JSON.stringify(values['dynamodb-endpoint'])}`);
+  if (values.stack !== undefined && values['dynamodb-endpoint'] !== undefined)
+    throw new UsageError('--stack and --dynamodb-endpoint exclude each other: give one');
+  if (values['dynamodb-endpoint'] !== undefined && !/^https?:\/\/[^\s]+$/.test(values['dynamodb-endpoint']))
+    throw new UsageError(`--dynamodb-endpoint takes an http(s) URL, not ${JSON.stringify(values['dynamodb-endpoint'])}`);
   const plan: SeedPlan = {
     pipelines: wholeNumber('pipelines', values.pipelines, 1),
     deletedPipelines: wholeNumber('deleted-pipelines', values['deleted-pipelines'], 0),

@@ -42,9 +42,7 @@ export const newPipelineId = (): string => `df-${Array.from(randomBytes(20), (b)
 /** Seeded tasks get ids made as PollForTask makes them. */
 export { newTaskId };
 
-export const newAttemptId = (now: Date): string =>
-  `@Activity${randomBytes(6).toString('hex')}_${now.toISOString().slice(0, 19)}_Attempt=1`;
-
+export const newAttemptId = (now: Date): string => `@Activity${randomBytes(6).toString('hex')}_${now.toISOString().slice(0, 19)}_Attempt=1`;
 
 /**
  * How the load test and the conformance suite write: every item expires (DynamoDB TTL, epoch seconds) and
@@ -62,7 +60,15 @@ export const TOOL_ITEM_LIFETIME_SECONDS = 24 * 60 * 60;
 
 /** A pipeline as CreatePipeline writes it, activated (SCHEDULED), or deleted as DeletePipeline leaves it. */
 export const seededPipelineItem = (pipelineId: string, state: 'ACTIVE' | 'DELETED', accountId: string, now: Date): Item => {
-  const item = pipelineItem({ pipelineId, accountId, userId: accountId, name: `seeded-${pipelineId}`, uniqueId: pipelineId, tags: [], creationTime: now.toISOString() });
+  const item = pipelineItem({
+    pipelineId,
+    accountId,
+    userId: accountId,
+    name: `seeded-${pipelineId}`,
+    uniqueId: pipelineId,
+    tags: [],
+    creationTime: now.toISOString(),
+  });
   if (state === 'DELETED') {
     const { [ATTR.listAccount]: _listed, [ATTR.tags]: _tags, ...rest } = item;
     return { ...rest, [ATTR.pipelineState]: s(PIPELINE_DELETED) };
@@ -133,8 +139,7 @@ export const planTasks = (plan: SeedPlan, now = new Date()): SeededTask[] => {
   return tasks;
 };
 
-const withExpiry = (item: Item, expiresAt: number | undefined): Item =>
-  expiresAt === undefined ? item : { ...item, [EXPIRY_ATTRIBUTE]: n(expiresAt) };
+const withExpiry = (item: Item, expiresAt: number | undefined): Item => (expiresAt === undefined ? item : { ...item, [EXPIRY_ATTRIBUTE]: n(expiresAt) });
 
 /** Writes the tasks, their attempts, and their pipelines (none for MISSING). */
 export const writeTasks = async (client: DynamoDBClient, names: TableNames, tasks: readonly SeededTask[], now = new Date(), options: WriteOptions = {}) => {
@@ -144,7 +149,10 @@ export const writeTasks = async (client: DynamoDBClient, names: TableNames, task
   for (const t of tasks) pipelines.set(t.pipelineId, t.pipelineState);
   for (const [pipelineId, state] of pipelines) {
     if (state === 'MISSING') continue;
-    writes.push({ table: names.pipelines, item: withExpiry(seededPipelineItem(pipelineId, state, options.accountId ?? defaultSeedAccount(), now), options.expiresAt) });
+    writes.push({
+      table: names.pipelines,
+      item: withExpiry(seededPipelineItem(pipelineId, state, options.accountId ?? defaultSeedAccount(), now), options.expiresAt),
+    });
   }
   const startTime = now.toISOString();
   for (const t of tasks) {
@@ -173,7 +181,6 @@ export const deleteTasks = async (client: DynamoDBClient, names: TableNames, tas
   ]);
 };
 
-
 /**
  * `count` items of old, ended runs of `componentId` (an instance and its one attempt each), written straight into
  * the pipeline's partition: a long history, for the tests and the bench that show calls do not read it.
@@ -184,8 +191,23 @@ export const writeRunHistory = async (client: DynamoDBClient, table: string, pip
     const time = new Date(Date.UTC(2020, 0, 1) + i * 1000).toISOString();
     const instanceId = `@${componentId}_${time.slice(0, 19)}`;
     const base = { [ATTR.pipelineId]: s(pipelineId), [ATTR.componentId]: s(componentId) };
-    items.push({ ...base, [ATTR.objectId]: s(instanceId), [ATTR.sphere]: s('INSTANCE'), [ATTR.status]: s('FINISHED'), [ATTR.settings]: s('{}'), [ATTR.scheduledStartTime]: s(time), [ATTR.attemptCount]: n(1) });
-    items.push({ ...base, [ATTR.objectId]: s(`${instanceId}_Attempt=1`), [ATTR.sphere]: s('ATTEMPT'), [ATTR.status]: s('FINISHED'), [ATTR.instanceId]: s(instanceId), [ATTR.attemptNumber]: n(1) });
+    items.push({
+      ...base,
+      [ATTR.objectId]: s(instanceId),
+      [ATTR.sphere]: s('INSTANCE'),
+      [ATTR.status]: s('FINISHED'),
+      [ATTR.settings]: s('{}'),
+      [ATTR.scheduledStartTime]: s(time),
+      [ATTR.attemptCount]: n(1),
+    });
+    items.push({
+      ...base,
+      [ATTR.objectId]: s(`${instanceId}_Attempt=1`),
+      [ATTR.sphere]: s('ATTEMPT'),
+      [ATTR.status]: s('FINISHED'),
+      [ATTR.instanceId]: s(instanceId),
+      [ATTR.attemptNumber]: n(1),
+    });
   }
   for (let i = 0; i < items.length; i += 25) {
     await client.send(new BatchWriteItemCommand({ RequestItems: { [table]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) } }));

@@ -86,10 +86,14 @@ export const settingsOf = (objects: Inheritance, o: PipelineObject, activityIds:
     // Relaxed, the acknowledgement window is the report timeout when that is shorter (so a test need not wait 2 minutes).
     acknowledgeTimeoutMs: limits.relaxed ? Math.min(RUN_DEFAULTS.acknowledgeTimeoutMs, reportProgressTimeoutMs) : RUN_DEFAULTS.acknowledgeTimeoutMs,
     cascade: (value('failureAndRerunMode') ?? '').toLowerCase() === 'cascade',
-    dependsOn: [...new Set(objects.fields(o, 'dependsOn').flatMap((f) => {
-      const id = refOf(objects, f);
-      return id !== undefined && activityIds.has(id) ? [id] : [];
-    }))],
+    dependsOn: [
+      ...new Set(
+        objects.fields(o, 'dependsOn').flatMap((f) => {
+          const id = refOf(objects, f);
+          return id !== undefined && activityIds.has(id) ? [id] : [];
+        }),
+      ),
+    ],
   };
 };
 

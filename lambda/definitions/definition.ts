@@ -41,4 +41,3 @@ export const EMPTY_DEFINITION: Definition = { pipelineObjects: [], parameterObje
 
 /** The object every other object inherits from (dp-pipeline-objects: "Default"). */
 export const DEFAULT_OBJECT_ID = 'Default';
-

@@ -11,7 +11,8 @@ import type { FieldValue, Scope } from '../expressions/evaluate';
 
 const PERIOD_FIELDS = ['@scheduledStartTime', '@scheduledEndTime'];
 
-const valuesOf = (fields: readonly Field[]): FieldValue[] => fields.map((f) => (f.refValue !== undefined ? { ref: f.refValue } : { string: f.stringValue ?? '' }));
+const valuesOf = (fields: readonly Field[]): FieldValue[] =>
+  fields.map((f) => (f.refValue !== undefined ? { ref: f.refValue } : { string: f.stringValue ?? '' }));
 
 export interface Scopes {
   /**
@@ -96,5 +97,12 @@ export const scopesOf = (definition: Definition, runtime: readonly PipelineObjec
     return scope;
   };
 
-  return { scopeOf: (id, options = {}) => scopeIn(id, (options.period ?? []).filter((f) => PERIOD_FIELDS.includes(f.key)), options.node) };
+  return {
+    scopeOf: (id, options = {}) =>
+      scopeIn(
+        id,
+        (options.period ?? []).filter((f) => PERIOD_FIELDS.includes(f.key)),
+        options.node,
+      ),
+  };
 };

@@ -51,7 +51,7 @@ export class Inheritance {
     if (known) return known;
     const out: PipelineObject[] = [];
     const seen = new Set<string>();
-    for (let cur: PipelineObject | undefined = o; cur && !seen.has(cur.id); ) {
+    for (let cur: PipelineObject | undefined = o; cur && !seen.has(cur.id);) {
       seen.add(cur.id);
       out.push(cur);
       const next = this.parentOf(cur);
@@ -110,7 +110,7 @@ export class Inheritance {
   /** True when following `parent` from the object comes back to an object already seen. */
   hasParentCycle(o: PipelineObject): boolean {
     const seen = new Set<string>();
-    for (let cur: PipelineObject | undefined = o; cur; ) {
+    for (let cur: PipelineObject | undefined = o; cur;) {
       if (seen.has(cur.id)) return true;
       seen.add(cur.id);
       const next = this.parentOf(cur);

@@ -71,13 +71,16 @@ class Collector {
       const messages = [...set];
       const omitted = this.omittedById.get(id);
       // Repeats of a message already listed are not counted: the count is of messages not shown.
-      if (omitted) messages.push(`... and ${omitted} more ${this.kind} of this object not shown (at most ${VALIDATION_MESSAGE_LIMITS.perObject} are listed per object).`);
+      if (omitted)
+        messages.push(`... and ${omitted} more ${this.kind} of this object not shown (at most ${VALIDATION_MESSAGE_LIMITS.perObject} are listed per object).`);
       return { id, messages };
     });
     if (this.omittedElsewhere > 0) {
       out.push({
         id: this.firstOmittedId!,
-        messages: [`... and ${this.omittedElsewhere} more ${this.kind} of this and other objects not shown (at most ${VALIDATION_MESSAGE_LIMITS.perAnswer} are listed per answer).`],
+        messages: [
+          `... and ${this.omittedElsewhere} more ${this.kind} of this and other objects not shown (at most ${VALIDATION_MESSAGE_LIMITS.perAnswer} are listed per answer).`,
+        ],
       });
     }
     return out;
@@ -104,7 +107,13 @@ const refusalOf = (def: Definition): string | undefined => {
  * argument counts (errors), and `myX` names that have no value (`known`: a parameter declared or given a value, or
  * a field of the object): `unvalued` says what those are at this stage.
  */
-const expressionProblems = (key: string, value: string, known: (name: string) => boolean, budget: EvaluationBudget, unvalued: (name: string) => void): string[] => {
+const expressionProblems = (
+  key: string,
+  value: string,
+  known: (name: string) => boolean,
+  budget: EvaluationBudget,
+  unvalued: (name: string) => void,
+): string[] => {
   const failed = (err: unknown) => {
     if (err instanceof ExpressionError) return [`INVALID_EXPRESSION: field '${key}': ${err.message}`];
     throw err;
@@ -212,7 +221,8 @@ export const validateDefinition = (def: Definition, limits: RunLimits = { relaxe
   const inherited = (o: PipelineObject, key: string): Field | undefined => objects.field(o, key);
 
   for (const o of objects.all()) checkObject(o);
-  for (const [id, cycle] of dependencyCycles(objects)) errors.add(id, `INVALID_FIELD_VALUE: 'dependsOn' forms a cycle (${cycle.join(' -> ')}): the activities would wait for each other forever.`);
+  for (const [id, cycle] of dependencyCycles(objects))
+    errors.add(id, `INVALID_FIELD_VALUE: 'dependsOn' forms a cycle (${cycle.join(' -> ')}): the activities would wait for each other forever.`);
   for (const p of def.parameterObjects) checkParameter(p.id, p.attributes);
   const seenParameters = new Set<string>();
   for (const p of def.parameterObjects) {
@@ -261,15 +271,24 @@ export const validateDefinition = (def: Definition, limits: RunLimits = { relaxe
       if (f.stringValue?.includes('#{')) {
         const unvalued = (name: string) =>
           stage === 'activate'
-            ? err(`INVALID_EXPRESSION: field '${f.key}' refers to '${name}', which has no value: no parameter object declares it, no value is given for it, and the object has no field of that name.`)
-            : warnings.add(o.id, `UNDECLARED_PARAMETER: field '${f.key}' refers to '${name}', which has no value yet: give one when you activate (parameterValues), or declare it with a default.`);
-        for (const problem of expressionProblems(f.key, f.stringValue, (name) => parameterIds.has(name) || inherited(o, name) !== undefined, budget, unvalued)) err(problem);
+            ? err(
+                `INVALID_EXPRESSION: field '${f.key}' refers to '${name}', which has no value: no parameter object declares it, no value is given for it, and the object has no field of that name.`,
+              )
+            : warnings.add(
+                o.id,
+                `UNDECLARED_PARAMETER: field '${f.key}' refers to '${name}', which has no value yet: give one when you activate (parameterValues), or declare it with a default.`,
+              );
+        for (const problem of expressionProblems(f.key, f.stringValue, (name) => parameterIds.has(name) || inherited(o, name) !== undefined, budget, unvalued))
+          err(problem);
       }
     }
     const parent = o.fields.find((f) => f.key === 'parent');
     if (parent?.stringValue !== undefined && !objects.get(parent.stringValue)) err(`INVALID_FIELD_VALUE: 'parent' must be a reference to another object.`);
     for (const f of o.fields.filter((x) => REFERENCE_FIELDS.includes(x.key) && x.stringValue !== undefined && objects.get(x.stringValue))) {
-      warnings.add(o.id, `REFERENCE_AS_STRING: '${f.key}' names the object '${f.stringValue}' as a string; it is read as a reference ({"ref": "${f.stringValue}"}).`);
+      warnings.add(
+        o.id,
+        `REFERENCE_AS_STRING: '${f.key}' names the object '${f.stringValue}' as a string; it is read as a reference ({"ref": "${f.stringValue}"}).`,
+      );
     }
     if (objects.hasParentCycle(o)) err(`INVALID_FIELD_VALUE: the 'parent' references of this object form a cycle.`);
   }
@@ -295,15 +314,22 @@ export const validateDefinition = (def: Definition, limits: RunLimits = { relaxe
         }
         if (type.category === 'schedule') checkSchedule(o);
         if (type.category === 'precondition' && guarding.has(o.id) && !isRunnerChecked(objects, o)) {
-          warnings.add(o.id, `PRECONDITION_NOT_CHECKED: a ${typeName} precondition is checked by AWS itself; this backend cannot check it and counts it as met.`);
+          warnings.add(
+            o.id,
+            `PRECONDITION_NOT_CHECKED: a ${typeName} precondition is checked by AWS itself; this backend cannot check it and counts it as met.`,
+          );
         }
         if (type.category === 'activity' || (type.category === 'precondition' && isRunnerChecked(objects, o))) {
           // The worker group a task goes to is part of DynamoDB keys (docs/behaviour.md, Limits).
           const group = settingsOf(objects, o, new Set(), limits).workerGroup;
-          if (utf8Bytes(group) > WORKER_GROUP_MAX_BYTES) err(`LIMIT_EXCEEDED: the worker group its tasks go to takes ${utf8Bytes(group)} UTF-8 bytes; at most ${WORKER_GROUP_MAX_BYTES} are allowed.`);
+          if (utf8Bytes(group) > WORKER_GROUP_MAX_BYTES)
+            err(`LIMIT_EXCEEDED: the worker group its tasks go to takes ${utf8Bytes(group)} UTF-8 bytes; at most ${WORKER_GROUP_MAX_BYTES} are allowed.`);
         }
         if (typeName === 'Ec2Resource' && o.fields.some((f) => f.key === 'workerGroup')) {
-          warnings.add(o.id, `FIELD_NOT_ALLOWED: dp-object-ec2resource does not allow 'workerGroup' on an Ec2Resource; this backend, which starts no resource, sends the tasks of the activities that run on it to that worker group.`);
+          warnings.add(
+            o.id,
+            `FIELD_NOT_ALLOWED: dp-object-ec2resource does not allow 'workerGroup' on an Ec2Resource; this backend, which starts no resource, sends the tasks of the activities that run on it to that worker group.`,
+          );
         }
         if (type.category === 'activity' && inherited(o, 'runsOn') !== undefined) {
           const group = settingsOf(objects, o, new Set(), limits).workerGroup;
@@ -328,7 +354,9 @@ export const validateDefinition = (def: Definition, limits: RunLimits = { relaxe
       if (v === undefined) continue;
       const ms = periodMs(v, limits);
       if (ms === undefined && periodSeconds(v) !== undefined) {
-        err(`INVALID_FIELD_VALUE: '${key}' is given in seconds, which only an endpoint with relaxed limits accepts (npm start -- --relaxed-limits); give it in minutes or longer.`);
+        err(
+          `INVALID_FIELD_VALUE: '${key}' is given in seconds, which only an endpoint with relaxed limits accepts (npm start -- --relaxed-limits); give it in minutes or longer.`,
+        );
       } else if (ms === undefined) {
         err(`INVALID_FIELD_VALUE: '${key}' must be a period ("N minutes|hours|days|weeks|months|years"), not '${cut(v, 64)}'.`);
       } else if (key === 'retryDelay' && !limits.relaxed && ms < RUN_LIMITS.minimumRetryDelayMs) {
@@ -353,7 +381,8 @@ export const validateDefinition = (def: Definition, limits: RunLimits = { relaxe
       // With relaxed limits a period may be in seconds and has no minimum (docs/behaviour.md §10).
       const relaxedSeconds = limits.relaxed && periodSeconds(period) !== undefined;
       if (!p && !relaxedSeconds) err(`INVALID_FIELD_VALUE: 'period' must be "N minutes|hours|days|weeks|months|years", not '${cut(period, 64)}'.`);
-      else if (p && !limits.relaxed && p.minutes < L.minimumPeriodMinutes) err(`INVALID_FIELD_VALUE: 'period' must be at least ${L.minimumPeriodMinutes} minutes.`);
+      else if (p && !limits.relaxed && p.minutes < L.minimumPeriodMinutes)
+        err(`INVALID_FIELD_VALUE: 'period' must be at least ${L.minimumPeriodMinutes} minutes.`);
       else if ((p?.count ?? periodSeconds(period)) === 0) err(`INVALID_FIELD_VALUE: 'period' must be longer than zero.`);
       else if (p && longerThanYears(p, L.maximumPeriodYears)) err(`INVALID_FIELD_VALUE: 'period' must be at most ${L.maximumPeriodYears} years.`);
     }

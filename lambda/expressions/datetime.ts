@@ -57,7 +57,9 @@ const LISTED_ZONES = new Map<string, string>([...Intl.supportedValuesOf('timeZon
 const aliases = new Map<string, string | undefined>();
 
 const notAZone = (zone: string) =>
-  new ExpressionError(`'${cut(zone, MAX_ZONE_NAME_LENGTH)}${zone.length > MAX_ZONE_NAME_LENGTH ? '…' : ''}' is not a time zone (an IANA name such as 'America/Los_Angeles', or 'UTC').`);
+  new ExpressionError(
+    `'${cut(zone, MAX_ZONE_NAME_LENGTH)}${zone.length > MAX_ZONE_NAME_LENGTH ? '…' : ''}' is not a time zone (an IANA name such as 'America/Los_Angeles', or 'UTC').`,
+  );
 
 /**
  * The zone's name as the IANA list writes it (any letter case accepted), or as Intl resolves an alias; an
@@ -89,7 +91,17 @@ const zoneFormatters = new Map<string, Intl.DateTimeFormat>();
 const formatterOf = (zone: string): Intl.DateTimeFormat => {
   let f = zoneFormatters.get(zone);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric', era: 'short' });
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+      era: 'short',
+    });
     zoneFormatters.set(zone, f);
   }
   return f;
@@ -98,7 +110,11 @@ const formatterOf = (zone: string): Intl.DateTimeFormat => {
 /** The zone's offset from UTC at that instant, in milliseconds. */
 const offsetMs = (ms: number, zone: string): number => {
   if (zone === 'UTC') return 0;
-  const parts = Object.fromEntries(formatterOf(zone).formatToParts(new Date(ms)).map((p) => [p.type, p.value]));
+  const parts = Object.fromEntries(
+    formatterOf(zone)
+      .formatToParts(new Date(ms))
+      .map((p) => [p.type, p.value]),
+  );
   const year = parts.era === 'BC' ? 1 - Number(parts.year) : Number(parts.year);
   const wall = utcMs(year, Number(parts.month), Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
   return wall - (ms - (((ms % 1000) + 1000) % 1000));
@@ -199,7 +215,7 @@ const DAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'
 export const formatDateTime = (d: DateTime, pattern: string): string => {
   const f = fieldsOf(d);
   let out = '';
-  for (let i = 0; i < pattern.length; ) {
+  for (let i = 0; i < pattern.length;) {
     const c = pattern[i];
     if (c === "'") {
       const end = pattern.indexOf("'", i + 1);

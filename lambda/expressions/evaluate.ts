@@ -11,7 +11,19 @@
  */
 import { cut } from '../model/text';
 import { EVALUATION_LIMITS, EvaluationBudget } from './budget';
-import { canonicalZone, DateTime, dateTime, dateTimeText, dayOfWeek, dayOfYear, fieldsOf, formatDateTime, fromFields, parseDateTimeValue, plus } from './datetime';
+import {
+  canonicalZone,
+  DateTime,
+  dateTime,
+  dateTimeText,
+  dayOfWeek,
+  dayOfYear,
+  fieldsOf,
+  formatDateTime,
+  fromFields,
+  parseDateTimeValue,
+  plus,
+} from './datetime';
 import { ExpressionError } from './errors';
 import { Ast, childrenOf, Operator, parseExpression, templateParts } from './parse';
 
@@ -70,8 +82,14 @@ const asInteger = (v: Value, what: string): number => {
 
 type Fn = (args: Value[], name: string, budget: EvaluationBudget) => Value;
 
-const dateFn = (f: (d: DateTime) => Value): Fn => (args, name) => f(asDateTime(args[0], name));
-const shift = (unit: Parameters<typeof plus>[1], sign: 1 | -1): Fn => (args, name) => plus(asDateTime(args[0], name), unit, sign * asInteger(args[1], `${name}()`));
+const dateFn =
+  (f: (d: DateTime) => Value): Fn =>
+  (args, name) =>
+    f(asDateTime(args[0], name));
+const shift =
+  (unit: Parameters<typeof plus>[1], sign: 1 | -1): Fn =>
+  (args, name) =>
+    plus(asDateTime(args[0], name), unit, sign * asInteger(args[1], `${name}()`));
 const startOfDay = (d: DateTime) => fromFields({ ...fieldsOf(d), hour: 0, minute: 0, second: 0, millisecond: 0 }, d.zone);
 
 /** The functions of dp-expressions-functions (Date and Time Functions), with their arity. */
@@ -98,7 +116,14 @@ const FUNCTIONS: Readonly<Record<string, { arity: number; fn: Fn }>> = {
   },
   makeDateTime: {
     arity: 5,
-    fn: (a) => makeDate(asInteger(a[0], 'makeDateTime() year'), asInteger(a[1], 'makeDateTime() month'), asInteger(a[2], 'makeDateTime() day'), asInteger(a[3], 'makeDateTime() hour'), asInteger(a[4], 'makeDateTime() minute')),
+    fn: (a) =>
+      makeDate(
+        asInteger(a[0], 'makeDateTime() year'),
+        asInteger(a[1], 'makeDateTime() month'),
+        asInteger(a[2], 'makeDateTime() day'),
+        asInteger(a[3], 'makeDateTime() hour'),
+        asInteger(a[4], 'makeDateTime() minute'),
+      ),
   },
   midnight: { arity: 1, fn: dateFn(startOfDay) },
   minute: { arity: 1, fn: dateFn((d) => fieldsOf(d).minute) },
@@ -250,7 +275,10 @@ export class Evaluation {
     let scope = start;
     let from = 0;
     if (names[0] === 'node') {
-      if (!start.node) throw new ExpressionError(`'node' is the object that refers to a precondition or an alarm (by precondition, onFail, onSuccess or onLateAction); nothing refers to '${start.id}' that way.`);
+      if (!start.node)
+        throw new ExpressionError(
+          `'node' is the object that refers to a precondition or an alarm (by precondition, onFail, onSuccess or onLateAction); nothing refers to '${start.id}' that way.`,
+        );
       scope = start.node;
       from = 1;
       if (names.length === 1) return scope.id;
@@ -259,7 +287,8 @@ export class Evaluation {
       const name = names[i];
       if (i === names.length - 1) return this.nameValue(name, scope, i === 0);
       const values = this.lookup(name, scope, i === 0);
-      if (values.length !== 1 || !('ref' in values[0])) throw new ExpressionError(`'${names.slice(0, i + 1).join('.')}' is not a reference to an object, so '${names[i + 1]}' cannot be read from it.`);
+      if (values.length !== 1 || !('ref' in values[0]))
+        throw new ExpressionError(`'${names.slice(0, i + 1).join('.')}' is not a reference to an object, so '${names[i + 1]}' cannot be read from it.`);
       const next = scope.object(values[0].ref);
       if (!next) throw new ExpressionError(`'${names.slice(0, i + 1).join('.')}' refers to '${values[0].ref}', which is not an object of this pipeline.`);
       scope = next;

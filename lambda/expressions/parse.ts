@@ -45,7 +45,7 @@ const matchAt = (re: RegExp, text: string, at: number): string | undefined => {
 
 const tokenize = (text: string, budget: EvaluationBudget): Token[] => {
   const out: Token[] = [];
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     const space = matchAt(SPACE, text, i);
     if (space) {
       i += space.length;
@@ -179,7 +179,8 @@ class Parser {
       names.push(next.value);
     }
     // `x.format('YYYY')`: a function called as a method of its first argument (dp-object-exists writes it so).
-    if (this.peek('(') && names.length > 1) return { kind: 'call', name: names[names.length - 1], args: [{ kind: 'path', names: names.slice(0, -1) }, ...this.args()] };
+    if (this.peek('(') && names.length > 1)
+      return { kind: 'call', name: names[names.length - 1], args: [{ kind: 'path', names: names.slice(0, -1) }, ...this.args()] };
     return { kind: 'path', names };
   }
 }

@@ -32,7 +32,6 @@ interface Input {
 /** Activation reads, validates, then writes on condition that the latest definition is still the one it read. */
 const ROUNDS = 3;
 
-
 /** Activation values are kept on the pipeline's item, which DynamoDB caps at 400 KB: ours, not AWS's, limit. */
 const MAX_ACTIVATION_VALUES_BYTES = 256 * 1024;
 
@@ -58,7 +57,9 @@ const run = async (input: Input, ctx: RequestContext): Promise<OperationResult> 
       if (errors !== undefined) {
         return { ok: false, error: invalidRequest(`The pipeline definition has validation errors and cannot be activated: ${errors}`) };
       }
-      const refusal = isOnDemand(read.definition) ? await runsRefusal(ctx, pipeline.state, input.pipelineId, read.definition) : scheduleRefusal(read.definition, ctx);
+      const refusal = isOnDemand(read.definition)
+        ? await runsRefusal(ctx, pipeline.state, input.pipelineId, read.definition)
+        : scheduleRefusal(read.definition, ctx);
       if (refusal !== undefined) return { ok: false, error: invalidRequest(refusal) };
     }
     // A deactivated pipeline's parked attempts go back into the ready index before it is active again (parking.ts).
@@ -96,7 +97,9 @@ const runsRefusal = async (ctx: RequestContext, state: string, pipelineId: strin
   if (state !== 'SCHEDULED') return undefined;
   const active = activeRuns(await ctx.stores.runs.summary(pipelineId));
   const max = maxActiveRuns(definition);
-  return active >= max ? `${active} run${active === 1 ? ' is' : 's are'} in progress and Default's maxActiveInstances is ${max}: activate again when a run has ended, or set maxActiveInstances (at most 5) to run more at once.` : undefined;
+  return active >= max
+    ? `${active} run${active === 1 ? ' is' : 's are'} in progress and Default's maxActiveInstances is ${max}: activate again when a run has ended, or set maxActiveInstances (at most 5) to run more at once.`
+    : undefined;
 };
 
 /**

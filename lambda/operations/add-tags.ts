@@ -22,4 +22,3 @@ export const AddTags: Operation<AddInput> = {
     });
   },
 };
-

@@ -29,7 +29,9 @@ const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 
 /** `df-` and 20 upper-case alphanumerics, like AWS's ids, derived from what makes a pipeline the same one. */
 const pipelineIdFor = (accountId: string, name: string, uniqueId: string, generation: number): string => {
-  const digest = createHash('sha256').update([accountId, name, uniqueId, String(generation)].join('\u0000')).digest();
+  const digest = createHash('sha256')
+    .update([accountId, name, uniqueId, String(generation)].join('\u0000'))
+    .digest();
   return `df-${Array.from(digest.subarray(0, 20), (b) => ALNUM[b % ALNUM.length]).join('')}`;
 };
 

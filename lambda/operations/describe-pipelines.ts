@@ -79,7 +79,11 @@ const run = async (input: Input, ctx: RequestContext): Promise<OperationResult> 
     }
     health.set(id, pipelineHealth(Object.values(summary.health)));
   }
-  return { ok: true, output: { pipelineDescriptionList: ids.map((id) => describePipeline(found.get(id)!, health.get(id), finished.has(id))) }, log: { count: ids.length } };
+  return {
+    ok: true,
+    output: { pipelineDescriptionList: ids.map((id) => describePipeline(found.get(id)!, health.get(id), finished.has(id))) },
+    log: { count: ids.length },
+  };
 };
 
 export const DescribePipelines: Operation<Input> = {

@@ -3,11 +3,7 @@
  * Operations return these as values; only the protocol layer turns them into HTTP.
  */
 export type ModeledErrorType =
-  | 'InvalidRequestException'
-  | 'TaskNotFoundException'
-  | 'PipelineNotFoundException'
-  | 'PipelineDeletedException'
-  | 'InternalServiceError';
+  'InvalidRequestException' | 'TaskNotFoundException' | 'PipelineNotFoundException' | 'PipelineDeletedException' | 'InternalServiceError';
 
 export interface ModeledError {
   readonly type: ModeledErrorType;

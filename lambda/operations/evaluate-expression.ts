@@ -45,13 +45,21 @@ const run = async (input: Input, ctx: RequestContext): Promise<OperationResult> 
   const node = referrer === undefined ? undefined : scopes.scopeOf(referrer.id);
   const scope = scopes.scopeOf(input.objectId, node === undefined ? {} : { node });
   if (!scope) {
-    return { ok: false, log: { pipelineId: input.pipelineId }, error: modeledError('TaskNotFoundException', `${input.objectId} is not an object of pipeline ${input.pipelineId}.`) };
+    return {
+      ok: false,
+      log: { pipelineId: input.pipelineId },
+      error: modeledError('TaskNotFoundException', `${input.objectId} is not an object of pipeline ${input.pipelineId}.`),
+    };
   }
   try {
     return { ok: true, output: { evaluatedExpression: new Evaluation(ctx.deadline).text(input.expression, scope) }, log: { pipelineId: input.pipelineId } };
   } catch (err) {
     if (!(err instanceof ExpressionError)) throw err;
-    return { ok: false, log: { pipelineId: input.pipelineId }, error: invalidRequest(`The expression cannot be evaluated on ${input.objectId}: ${err.message}`) };
+    return {
+      ok: false,
+      log: { pipelineId: input.pipelineId },
+      error: invalidRequest(`The expression cannot be evaluated on ${input.objectId}: ${err.message}`),
+    };
   }
 };
 

@@ -29,7 +29,12 @@ const run = async (_input: object, ctx: RequestContext): Promise<OperationResult
   }
   const taskRunners = [...latest.values()]
     .sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0))
-    .map((r) => ({ taskrunnerId: r.taskrunnerId, ...(r.workerGroup !== undefined && { workerGroup: r.workerGroup }), ...(r.hostname !== undefined && { hostname: r.hostname }), lastHeartbeat: r.at }));
+    .map((r) => ({
+      taskrunnerId: r.taskrunnerId,
+      ...(r.workerGroup !== undefined && { workerGroup: r.workerGroup }),
+      ...(r.hostname !== undefined && { hostname: r.hostname }),
+      lastHeartbeat: r.at,
+    }));
   return { ok: true, output: { taskRunners, truncated: seen.truncated } };
 };
 

@@ -52,14 +52,24 @@ const nextStart = (now: Date, last: string | undefined): string => {
 };
 
 /** Writes the run reserved as `pendingRun` (each write put-if-absent), then clears the reservation. */
-export const finishPendingRun = async (ctx: RequestContext, pipelineId: string, accountId: string, definition: Definition, known?: RunSummary): Promise<void> => {
+export const finishPendingRun = async (
+  ctx: RequestContext,
+  pipelineId: string,
+  accountId: string,
+  definition: Definition,
+  known?: RunSummary,
+): Promise<void> => {
   const summary = known ?? (await ctx.stores.runs.summary(pipelineId));
   const start = summary.pendingRun;
   if (start === undefined) return;
   const plan = planRun(definition, new Date(start), ctx.limits, ctx.now());
   if (plan.refusal !== undefined) return;
   await ctx.stores.runs.startRun(pipelineId, accountId, start, plan.run.instances, plan.run.attempts);
-  await ctx.stores.runs.instancesOpened(pipelineId, plan.run.instances.map((i) => i.instanceId), start);
+  await ctx.stores.runs.instancesOpened(
+    pipelineId,
+    plan.run.instances.map((i) => i.instanceId),
+    start,
+  );
 };
 
 export type RunStart = { readonly started: string } | { readonly refusal: string };
@@ -77,7 +87,9 @@ export const startOnDemandRun = async (ctx: RequestContext, pipelineId: string, 
     }
     const active = activeRuns(summary);
     if (active >= max) {
-      return { refusal: `${active} run${active === 1 ? ' is' : 's are'} in progress and Default's maxActiveInstances is ${max}: activate again when a run has ended, or set maxActiveInstances (at most ${ON_DEMAND_MAX_ACTIVE.maximum}) to run more at once.` };
+      return {
+        refusal: `${active} run${active === 1 ? ' is' : 's are'} in progress and Default's maxActiveInstances is ${max}: activate again when a run has ended, or set maxActiveInstances (at most ${ON_DEMAND_MAX_ACTIVE.maximum}) to run more at once.`,
+      };
     }
     const now = ctx.now();
     const start = nextStart(now, summary.lastRunStart);

@@ -32,8 +32,7 @@ export interface RequestContext {
 type LogKeys = Record<string, string | number | boolean | undefined>;
 
 export type OperationResult =
-  | { readonly ok: true; readonly output: object; readonly log?: LogKeys }
-  | { readonly ok: false; readonly error: ModeledError; readonly log?: LogKeys };
+  { readonly ok: true; readonly output: object; readonly log?: LogKeys } | { readonly ok: false; readonly error: ModeledError; readonly log?: LogKeys };
 
 export interface Operation<I = never> {
   readonly input: StructureShape;

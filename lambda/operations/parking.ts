@@ -17,7 +17,11 @@ import type { StoredAttempt, StoredInstance } from '../store/run-store';
 import type { RequestContext } from './operation';
 
 /** The pipeline's open instances (of these components, if given) and their head attempts: three reads, by key. */
-export const openInstances = async (ctx: RequestContext, pipelineId: string, components?: ReadonlySet<string>): Promise<{ instances: StoredInstance[]; heads: StoredAttempt[] }> => {
+export const openInstances = async (
+  ctx: RequestContext,
+  pipelineId: string,
+  components?: ReadonlySet<string>,
+): Promise<{ instances: StoredInstance[]; heads: StoredAttempt[] }> => {
   const { open } = await ctx.stores.runs.summary(pipelineId);
   const instances = await ctx.stores.runs.getInstances(pipelineId, components ? open.filter((id) => components.has(componentOfInstance(id))) : open);
   const ids = instances.flatMap((i) => (i.headAttempt === undefined ? [] : [i.headAttempt]));
@@ -32,7 +36,11 @@ export const claimable = (pipeline: PipelineRecord | undefined, componentId: str
  * After parking `attempts`: the pipeline read again, and those now claimable put back (an activation or RESUME
  * wrote after this call read the pipeline, and may have made its own pass before these were parked).
  */
-export const recheckParked = async (ctx: RequestContext, pipelineId: string, attempts: readonly { attemptId: string; componentId: string }[]): Promise<void> => {
+export const recheckParked = async (
+  ctx: RequestContext,
+  pipelineId: string,
+  attempts: readonly { attemptId: string; componentId: string }[],
+): Promise<void> => {
   if (attempts.length === 0) return;
   const pipeline = await ctx.stores.pipelines.get(pipelineId);
   for (const a of attempts) if (claimable(pipeline, a.componentId)) await ctx.stores.runs.unpark(pipelineId, a.attemptId);
@@ -47,13 +55,19 @@ export const park = async (ctx: RequestContext, pipelineId: string, heads: reado
 };
 
 /** Parks the waiting attempts (of these components); how many. */
-export const parkWaiting = async (ctx: RequestContext, pipelineId: string, components?: ReadonlySet<string>): Promise<number> => park(ctx, pipelineId, (await openInstances(ctx, pipelineId, components)).heads);
+export const parkWaiting = async (ctx: RequestContext, pipelineId: string, components?: ReadonlySet<string>): Promise<number> =>
+  park(ctx, pipelineId, (await openInstances(ctx, pipelineId, components)).heads);
 
 /**
  * Puts the parked attempts (of these components, but not of those `paused`: a RESUME puts them back) in the
  * ready index; how many.
  */
-export const unparkWaiting = async (ctx: RequestContext, pipelineId: string, components?: ReadonlySet<string>, paused: readonly string[] = []): Promise<number> => {
+export const unparkWaiting = async (
+  ctx: RequestContext,
+  pipelineId: string,
+  components?: ReadonlySet<string>,
+  paused: readonly string[] = [],
+): Promise<number> => {
   let back = 0;
   for (const a of (await openInstances(ctx, pipelineId, components)).heads) {
     if (a.status === 'WAITING_FOR_RUNNER' && !paused.includes(a.componentId) && (await ctx.stores.runs.unpark(pipelineId, a.attemptId))) back++;

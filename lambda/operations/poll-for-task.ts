@@ -52,21 +52,36 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * claim is never followed by an attempt nobody holds. The claim's answer is the attempt with its instance's
  * settings and period: the poll reads no attempt or instance item, and the definition from a cache of versions.
  */
-const takeAttempt = async (input: Input, ctx: RequestContext, evaluation: Evaluation, c: Candidate, parked: Parked[]): Promise<OperationResult | 'moved' | undefined> => {
+const takeAttempt = async (
+  input: Input,
+  ctx: RequestContext,
+  evaluation: Evaluation,
+  c: Candidate,
+  parked: Parked[],
+): Promise<OperationResult | 'moved' | undefined> => {
   const now = ctx.now();
   const taskId = newTaskId(c.pipelineId);
   // The claim takes the acknowledgement window before the activity's settings are known: the limits' 2 minutes, or
   // with relaxed limits a short one; an activity whose window differs (relaxed limits only) has it set right after.
   const claimLeaseMs = ctx.limits.relaxed ? RELAXED_CLAIM_LEASE_MS : RUN_DEFAULTS.acknowledgeTimeoutMs;
-  const claimed = await ctx.stores.runs.claim(c, { taskId, ...(input.hostname !== undefined && { hostname: input.hostname }), at: now.toISOString(), leaseUntil: new Date(now.getTime() + claimLeaseMs).toISOString() });
+  const claimed = await ctx.stores.runs.claim(c, {
+    taskId,
+    ...(input.hostname !== undefined && { hostname: input.hostname }),
+    at: now.toISOString(),
+    leaseUntil: new Date(now.getTime() + claimLeaseMs).toISOString(),
+  });
   if (!claimed) return undefined; // another poller took it
   try {
-    const settings = claimed.run.settings.acknowledgeTimeoutMs === undefined ? (await ctx.stores.runs.getInstance(c.pipelineId, claimed.instanceId))?.settings : claimed.run.settings;
+    const settings =
+      claimed.run.settings.acknowledgeTimeoutMs === undefined
+        ? (await ctx.stores.runs.getInstance(c.pipelineId, claimed.instanceId))?.settings
+        : claimed.run.settings;
     if (!settings) {
       await ctx.stores.runs.release(c, taskId);
       return undefined;
     }
-    if (settings.acknowledgeTimeoutMs !== claimLeaseMs) await ctx.stores.runs.setLease(c.pipelineId, c.attemptId, taskId, new Date(now.getTime() + settings.acknowledgeTimeoutMs).toISOString());
+    if (settings.acknowledgeTimeoutMs !== claimLeaseMs)
+      await ctx.stores.runs.setLease(c.pipelineId, c.attemptId, taskId, new Date(now.getTime() + settings.acknowledgeTimeoutMs).toISOString());
     // Checked after the claim: a DeletePipeline that returned before it is seen here, and nothing is handed out.
     const pipeline = await ctx.stores.pipelines.get(c.pipelineId);
     if (!pipeline || pipeline.state === PIPELINE_DELETED) {
@@ -127,14 +142,24 @@ const outlived = async (ctx: RequestContext, pipelineId: string, claimed: { inst
  * out of the way (opened due periods, gave up a lease, settled, parked or canceled an attempt it could not hand
  * out), so the poll looks again at once: no number of such items ahead of a claimable one can starve it.
  */
-const takeOne = async (input: Input, ctx: RequestContext, evaluation: Evaluation, candidates: readonly Candidate[]): Promise<OperationResult | 'again' | undefined> => {
+const takeOne = async (
+  input: Input,
+  ctx: RequestContext,
+  evaluation: Evaluation,
+  candidates: readonly Candidate[],
+): Promise<OperationResult | 'again' | undefined> => {
   const parked: Parked[] = [];
   try {
     return await tryCandidates(input, ctx, evaluation, candidates, parked);
   } finally {
     // What this batch parked: each pipeline read again once, and what an activation or RESUME made claimable
     // meanwhile put back (parking.ts).
-    for (const pipelineId of new Set(parked.map((p) => p.pipelineId))) await recheckParked(ctx, pipelineId, parked.filter((p) => p.pipelineId === pipelineId));
+    for (const pipelineId of new Set(parked.map((p) => p.pipelineId)))
+      await recheckParked(
+        ctx,
+        pipelineId,
+        parked.filter((p) => p.pipelineId === pipelineId),
+      );
   }
 };
 
@@ -146,7 +171,13 @@ interface Parked {
 }
 
 /** takeOne's loop: the attempts it parks are noted in `parked`, for the re-read after it. */
-const tryCandidates = async (input: Input, ctx: RequestContext, evaluation: Evaluation, candidates: readonly Candidate[], parked: Parked[]): Promise<OperationResult | 'again' | undefined> => {
+const tryCandidates = async (
+  input: Input,
+  ctx: RequestContext,
+  evaluation: Evaluation,
+  candidates: readonly Candidate[],
+  parked: Parked[],
+): Promise<OperationResult | 'again' | undefined> => {
   const { accountId } = ctx.caller;
   let again = false;
   for (const c of candidates) {
@@ -175,7 +206,10 @@ const tryCandidates = async (input: Input, ctx: RequestContext, evaluation: Eval
 const run = async (input: Input, ctx: RequestContext): Promise<OperationResult> => {
   const groupBytes = utf8Bytes(input.workerGroup);
   if (groupBytes > WORKER_GROUP_MAX_BYTES) {
-    return { ok: false, error: invalidRequest(`workerGroup takes ${groupBytes} UTF-8 bytes; a worker group is at most ${WORKER_GROUP_MAX_BYTES} (it is part of DynamoDB keys).`) };
+    return {
+      ok: false,
+      error: invalidRequest(`workerGroup takes ${groupBytes} UTF-8 bytes; a worker group is at most ${WORKER_GROUP_MAX_BYTES} (it is part of DynamoDB keys).`),
+    };
   }
   const waitUntil = Math.min(Date.now() + POLL_WAIT_MS, ctx.deadline - POLL_INTERVAL_MS);
   const evaluation = new Evaluation(ctx.deadline);

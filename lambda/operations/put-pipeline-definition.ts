@@ -20,7 +20,12 @@ const run = async (input: DefinitionInput, ctx: RequestContext): Promise<Operati
   // What is saved must be readable: GetPipelineDefinition answers it whole (docs/behaviour.md §11).
   const readBack = payloadBytes(JSON.stringify(definition));
   if (readBack > MAX_DEFINITION_PAYLOAD_BYTES) {
-    return { ok: false, error: invalidRequest(`The definition would take ${readBack} bytes when read back (GetPipelineDefinition), more than the ${MAX_DEFINITION_PAYLOAD_BYTES} an answer may carry.`) };
+    return {
+      ok: false,
+      error: invalidRequest(
+        `The definition would take ${readBack} bytes when read back (GetPipelineDefinition), more than the ${MAX_DEFINITION_PAYLOAD_BYTES} an answer may carry.`,
+      ),
+    };
   }
   const validated = validateDefinition(definition, ctx.limits);
   if (validated.refusal !== undefined) return { ok: false, error: invalidRequest(validated.refusal) };

@@ -77,7 +77,13 @@ const PAGES_PER_CALL = 4;
  * PAGES_PER_CALL engine pages of 2 x limit items), never the history; a page that found fewer than `limit`
  * matches still carries a marker while more may follow, as the SDK paginators expect.
  */
-const runtimePage = async (ctx: RequestContext, input: Input, conditions: Exclude<ReturnType<typeof conditionsOf>, string>, limit: number, after: string | undefined): Promise<OperationResult> => {
+const runtimePage = async (
+  ctx: RequestContext,
+  input: Input,
+  conditions: Exclude<ReturnType<typeof conditionsOf>, string>,
+  limit: number,
+  after: string | undefined,
+): Promise<OperationResult> => {
   if (after === undefined) await advanceDueMarkers(ctx, input.pipelineId, ctx.caller.accountId); // the due periods, opened (§10)
   const ids: string[] = [];
   let cursor = after;

@@ -16,7 +16,10 @@ interface Input {
 const run = async (input: Input, ctx: RequestContext): Promise<OperationResult> => {
   const idBytes = utf8Bytes(input.taskrunnerId);
   if (idBytes > TASKRUNNER_ID_MAX_BYTES) {
-    return { ok: false, error: invalidRequest(`taskrunnerId takes ${idBytes} UTF-8 bytes; at most ${TASKRUNNER_ID_MAX_BYTES} are allowed (it is a DynamoDB key).`) };
+    return {
+      ok: false,
+      error: invalidRequest(`taskrunnerId takes ${idBytes} UTF-8 bytes; at most ${TASKRUNNER_ID_MAX_BYTES} are allowed (it is a DynamoDB key).`),
+    };
   }
   await ctx.stores.runs.recordRunner(ctx.caller.accountId, {
     taskrunnerId: input.taskrunnerId,

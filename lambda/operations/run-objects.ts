@@ -21,7 +21,13 @@ export const runsAsTasks = (objects: Inheritance, o: PipelineObject): boolean =>
  * final (`@activeInstances`), the start of its latest run, and of its latest run that ended FINISHED, and the
  * pipeline's latest deactivation.
  */
-export const componentRuntimeFields = (objects: Inheritance, component: PipelineObject, summary: RunSummary, pipeline: PipelineRecord, onDemand: boolean): Field[] => {
+export const componentRuntimeFields = (
+  objects: Inheritance,
+  component: PipelineObject,
+  summary: RunSummary,
+  pipeline: PipelineRecord,
+  onDemand: boolean,
+): Field[] => {
   if (!runsAsTasks(objects, component)) return [];
   const id = component.id;
   const from = summary.healthFrom[id];
@@ -31,7 +37,10 @@ export const componentRuntimeFields = (objects: Inheritance, component: Pipeline
     ...str('@healthStatus', summary.health[id]),
     ...str('@healthStatusFromInstanceId', from?.instanceId),
     ...time('@healthStatusUpdatedTime', from?.at),
-    ...summary.open.filter((i) => componentOfInstance(i) === id).sort().flatMap((i) => ref('@activeInstances', i)),
+    ...summary.open
+      .filter((i) => componentOfInstance(i) === id)
+      .sort()
+      .flatMap((i) => ref('@activeInstances', i)),
     ...time('@latestRunTime', latestRun),
     ...time('@latestCompletedRunTime', summary.completed[id]),
     ...time('@lastDeactivatedTime', pipeline.lastDeactivatedTime),

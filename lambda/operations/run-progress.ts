@@ -37,12 +37,20 @@ export const applyEffects = async (ctx: RequestContext, pipelineId: string, acco
     if (ready) await ctx.stores.runs.apply(pipelineId, accountId, [dependenciesMet(ready, now)], at);
   }
   if (effects.failGuarded) {
-    for (const guarded of await ctx.stores.runs.getInstances(pipelineId, effects.failGuarded)) await ctx.stores.runs.apply(pipelineId, accountId, guardedFailed(guarded), at);
+    for (const guarded of await ctx.stores.runs.getInstances(pipelineId, effects.failGuarded))
+      await ctx.stores.runs.apply(pipelineId, accountId, guardedFailed(guarded), at);
   }
 };
 
 /** The run moves on from the end of attempt `attemptId`: its instance as a task carries it, else read by key. */
-const attemptOver = async (ctx: RequestContext, pipelineId: string, accountId: string, attemptId: string, outcome: AttemptOutcome, known?: Instance): Promise<void> => {
+const attemptOver = async (
+  ctx: RequestContext,
+  pipelineId: string,
+  accountId: string,
+  attemptId: string,
+  outcome: AttemptOutcome,
+  known?: Instance,
+): Promise<void> => {
   const parts = attemptParts(attemptId);
   const instance = parts && (known?.instanceId === parts.instanceId ? known : await ctx.stores.runs.getInstance(pipelineId, parts.instanceId));
   // The head check of each change keeps an outcome from applying twice, or after a later attempt was made.
@@ -86,7 +94,13 @@ const settleAttempt = async (ctx: RequestContext, accountId: string, attempt: St
  * 'runner' when the runner's SetTaskStatus had already won the task: its call records the attempt and moves the run.
  * `read`: the head attempt, when the caller has just read it (its writes are conditional: a stale one changes nothing).
  */
-export const endLiveAttempt = async (ctx: RequestContext, pipelineId: string, instance: Pick<Instance, 'headAttempt'>, at: string, read?: StoredAttempt): Promise<'ended' | 'runner'> => {
+export const endLiveAttempt = async (
+  ctx: RequestContext,
+  pipelineId: string,
+  instance: Pick<Instance, 'headAttempt'>,
+  at: string,
+  read?: StoredAttempt,
+): Promise<'ended' | 'runner'> => {
   if (instance.headAttempt === undefined) return 'ended';
   const attempt = read?.attemptId === instance.headAttempt ? read : await ctx.stores.runs.getAttempt(pipelineId, instance.headAttempt);
   if (!attempt || (attempt.status !== 'WAITING_FOR_RUNNER' && attempt.status !== 'RUNNING')) return 'ended';

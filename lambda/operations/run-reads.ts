@@ -23,7 +23,9 @@ const expirePassed = async (ctx: RequestContext, pipelineId: string, read: Read)
   const now = ctx.now().toISOString();
   const passed = read.attempts.filter((a) => a.status === 'RUNNING' && a.leaseUntil !== undefined && a.leaseUntil <= now);
   let any = false;
-  for (const a of passed) if ((await expireLease(ctx, { pipelineId, attemptId: a.attemptId, availableAt: a.leaseUntil!, status: 'RUNNING' }, ctx.caller.accountId)) !== 'not now') any = true;
+  for (const a of passed)
+    if ((await expireLease(ctx, { pipelineId, attemptId: a.attemptId, availableAt: a.leaseUntil!, status: 'RUNNING' }, ctx.caller.accountId)) !== 'not now')
+      any = true;
   return any;
 };
 
@@ -51,7 +53,12 @@ export const runObjectWithParent = async (ctx: RequestContext, pipelineId: strin
 };
 
 /** A page of the pipeline's instances and attempts after `after` (id order), `limit` engine items at most. */
-export const runObjectsPage = async (ctx: RequestContext, pipelineId: string, after: string | undefined, limit: number): Promise<{ objects: PipelineObject[]; next?: string }> => {
+export const runObjectsPage = async (
+  ctx: RequestContext,
+  pipelineId: string,
+  after: string | undefined,
+  limit: number,
+): Promise<{ objects: PipelineObject[]; next?: string }> => {
   let page = await ctx.stores.runs.pageObjects(pipelineId, after, limit);
   if (await expirePassed(ctx, pipelineId, page)) page = await ctx.stores.runs.pageObjects(pipelineId, after, limit);
   return { objects: await described(ctx, pipelineId, page), ...(page.next !== undefined && { next: page.next }) };

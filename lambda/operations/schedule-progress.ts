@@ -17,8 +17,14 @@ import type { RequestContext } from './operation';
 import { readDefinition } from './pipeline-access';
 
 const contextOf = (markers: readonly ScheduleMarker[], now: Date) => {
-  const first = markers.map((m) => m.firstActivation).filter((t) => t !== '').sort()[0];
-  const resume = markers.map((m) => m.resumeFrom).filter((t): t is string => t !== undefined).sort()[0];
+  const first = markers
+    .map((m) => m.firstActivation)
+    .filter((t) => t !== '')
+    .sort()[0];
+  const resume = markers
+    .map((m) => m.resumeFrom)
+    .filter((t): t is string => t !== undefined)
+    .sort()[0];
   return { firstActivation: new Date(first ?? now.toISOString()), ...(resume !== undefined && { resumeFrom: new Date(resume) }) };
 };
 
@@ -46,7 +52,10 @@ const openDuePeriods = async (ctx: RequestContext, pipelineId: string, accountId
   if ('refusal' in plan) return undefined;
   for (const { runId, run, scheduleId } of plan.runs) {
     await ctx.stores.runs.startRun(pipelineId, accountId, runId, run.instances, run.attempts, now.toISOString());
-    await ctx.stores.runs.instancesOpened(pipelineId, run.instances.map((i) => i.instanceId));
+    await ctx.stores.runs.instancesOpened(
+      pipelineId,
+      run.instances.map((i) => i.instanceId),
+    );
     await ctx.stores.runs.periodOpened(pipelineId, scheduleId, runId);
   }
   return plan.next?.toISOString();
@@ -71,10 +80,15 @@ export const advanceMarker = async (ctx: RequestContext, marker: Candidate, acco
 };
 
 /** Opens what is due on the pipeline (its markers whose time has come); its markers after that, and whether any was due. */
-export const advanceDueMarkers = async (ctx: RequestContext, pipelineId: string, accountId: string): Promise<{ markers: ScheduleMarker[]; advanced: boolean }> => {
+export const advanceDueMarkers = async (
+  ctx: RequestContext,
+  pipelineId: string,
+  accountId: string,
+): Promise<{ markers: ScheduleMarker[]; advanced: boolean }> => {
   const now = ctx.now().toISOString();
   const markers = await ctx.stores.runs.markersOf(pipelineId);
   const due = markers.filter((m) => m.availableAt !== undefined && m.availableAt <= now);
-  for (const m of due) await advanceMarker(ctx, { pipelineId: m.pipelineId, attemptId: m.markerId, availableAt: m.availableAt!, status: 'SCHEDULE' }, accountId);
+  for (const m of due)
+    await advanceMarker(ctx, { pipelineId: m.pipelineId, attemptId: m.markerId, availableAt: m.availableAt!, status: 'SCHEDULE' }, accountId);
   return due.length > 0 ? { markers: await ctx.stores.runs.markersOf(pipelineId), advanced: true } : { markers, advanced: false };
 };

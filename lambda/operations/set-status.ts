@@ -38,7 +38,12 @@ interface Input {
 const run = async (input: Input, ctx: RequestContext): Promise<OperationResult> => {
   const forComponents = (COMPONENT_STATUSES as readonly string[]).includes(input.status);
   if (!forComponents && !(INSTANCE_STATUSES as readonly string[]).includes(input.status)) {
-    return { ok: false, error: invalidRequest(`Status '${cut(input.status, 32)}' is not valid: use PAUSE or RESUME for components, TRY_CANCEL, RERUN or MARK_FINISHED for instances.`) };
+    return {
+      ok: false,
+      error: invalidRequest(
+        `Status '${cut(input.status, 32)}' is not valid: use PAUSE or RESUME for components, TRY_CANCEL, RERUN or MARK_FINISHED for instances.`,
+      ),
+    };
   }
   if (input.objectIds.length === 0) return { ok: false, error: invalidRequest('objectIds must name at least one object.') };
   const loaded = await loadPipeline(ctx, input.pipelineId);
@@ -62,14 +67,24 @@ const run = async (input: Input, ctx: RequestContext): Promise<OperationResult> 
     return { ok: true, output: {}, log: { count: ids.length } };
   }
   // Instances are read by key: what a call costs is what it names, never the pipeline's history.
-  const named = await ctx.stores.runs.getInstances(pipelineId, ids.filter((id) => id.startsWith('@')));
+  const named = await ctx.stores.runs.getInstances(
+    pipelineId,
+    ids.filter((id) => id.startsWith('@')),
+  );
   const known = new Set(named.map((i) => i.instanceId));
   const unknown = ids.filter((id) => !known.has(id));
   if (unknown.length > 0) return { ok: false, error: invalidRequest(refusalFor(unknown, 'instances', input.status)) };
   // The instances the call may change: those named and, through the run's edges, their downstream and dependents.
-  const touched = new Set(named.flatMap((i) => [i.instanceId, ...[...(i.settings.downstream ?? []), ...(i.settings.dependents ?? [])].map((c) => sibling(i, c))]));
+  const touched = new Set(
+    named.flatMap((i) => [i.instanceId, ...[...(i.settings.downstream ?? []), ...(i.settings.dependents ?? [])].map((c) => sibling(i, c))]),
+  );
   if (touched.size > MAX_SET_STATUS_CHANGES) {
-    return { ok: false, error: invalidRequest(`${input.status} of these ${ids.length} instances may change ${touched.size} instances (their consumers and dependents); a call changes at most ${MAX_SET_STATUS_CHANGES}: name fewer instances at once.`) };
+    return {
+      ok: false,
+      error: invalidRequest(
+        `${input.status} of these ${ids.length} instances may change ${touched.size} instances (their consumers and dependents); a call changes at most ${MAX_SET_STATUS_CHANGES}: name fewer instances at once.`,
+      ),
+    };
   }
   const cascaded = new Set<string>(); // consumers this call made CASCADE_FAILED already: each is written once
   for (const id of ids) {
@@ -82,14 +97,28 @@ const run = async (input: Input, ctx: RequestContext): Promise<OperationResult> 
 };
 
 /** One instance's change; a refusal when the state machine refuses it (a rerun blocked by a failed dependency). */
-const change = async (ctx: RequestContext, pipelineId: string, instance: StoredInstance, status: string, cascaded: Set<string>): Promise<string | undefined> => {
+const change = async (
+  ctx: RequestContext,
+  pipelineId: string,
+  instance: StoredInstance,
+  status: string,
+  cascaded: Set<string>,
+): Promise<string | undefined> => {
   const now = ctx.now();
   const { accountId } = ctx.caller;
   if (status === 'RERUN') {
     // Its dependencies and its downstream, read by key in its run.
-    const related = await ctx.stores.runs.getInstances(pipelineId, [...instance.settings.dependsOn, ...(instance.settings.downstream ?? [])].map((c) => sibling(instance, c)));
+    const related = await ctx.stores.runs.getInstances(
+      pipelineId,
+      [...instance.settings.dependsOn, ...(instance.settings.downstream ?? [])].map((c) => sibling(instance, c)),
+    );
     const byComponent = new Map(related.map((i) => [i.componentId, i]));
-    const changes = rerun(instance, (c) => byComponent.get(c)?.status, (c) => byComponent.get(c)?.settings.dependsOn ?? [], now);
+    const changes = rerun(
+      instance,
+      (c) => byComponent.get(c)?.status,
+      (c) => byComponent.get(c)?.settings.dependsOn ?? [],
+      now,
+    );
     if ('refusal' in changes) return changes.refusal;
     await ctx.stores.runs.apply(pipelineId, accountId, changes, now.toISOString());
     return undefined;
@@ -113,7 +142,10 @@ const change = async (ctx: RequestContext, pipelineId: string, instance: StoredI
 const refusalFor = (unknown: readonly string[], expected: string, status: string): string => {
   // Instance and attempt ids start with @; component ids as put (a component id starting with @ is refused by neither).
   const mixed = expected === 'components' ? unknown.some((id) => id.startsWith('@')) : unknown.some((id) => !id.startsWith('@'));
-  const shown = unknown.slice(0, 5).map((id) => cut(id, 128)).join(', ');
+  const shown = unknown
+    .slice(0, 5)
+    .map((id) => cut(id, 128))
+    .join(', ');
   return mixed
     ? `${status} acts on ${expected} only, and the ids may not mix components and instances: ${shown}.`
     : `No such ${expected === 'components' ? 'component' : 'instance'} in the pipeline: ${shown}.`;

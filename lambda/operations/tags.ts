@@ -44,4 +44,3 @@ export const changeTags = async (
   }
   throw new Error(`the tags of ${pipelineId} kept changing`);
 };
-

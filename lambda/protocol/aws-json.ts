@@ -61,7 +61,13 @@ export const encodeResult = (output: object, requestId: string): HttpResponse =>
   const body = JSON.stringify(output);
   // A UTF-16 unit is at most 3 UTF-8 bytes and one escape: only a body that could be over is measured.
   if (body.length * 4 > MAX_ANSWER_PAYLOAD_BYTES && payloadBytes(body) > MAX_ANSWER_PAYLOAD_BYTES) {
-    return encodeError({ type: 'InvalidRequestException', message: `The answer would take ${payloadBytes(body)} bytes, more than the ${MAX_ANSWER_PAYLOAD_BYTES} an answer may carry: ask for less (fewer ids, a smaller limit).` }, requestId);
+    return encodeError(
+      {
+        type: 'InvalidRequestException',
+        message: `The answer would take ${payloadBytes(body)} bytes, more than the ${MAX_ANSWER_PAYLOAD_BYTES} an answer may carry: ask for less (fewer ids, a smaller limit).`,
+      },
+      requestId,
+    );
   }
   return { statusCode: 200, headers: baseHeaders(requestId), body };
 };

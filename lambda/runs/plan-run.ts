@@ -55,7 +55,16 @@ export const planInstances = (objects: Inheritance, activities: readonly Pipelin
       ...(ready ? { headAttempt: first } : { pending }),
     });
     if (ready) {
-      attempts.push({ attemptId: first, instanceId, componentId: o.id, number: 1, status: 'WAITING_FOR_RUNNER', workerGroup: settings.workerGroup, availableAt, run: { settings, scheduledStartTime, scheduledEndTime } });
+      attempts.push({
+        attemptId: first,
+        instanceId,
+        componentId: o.id,
+        number: 1,
+        status: 'WAITING_FOR_RUNNER',
+        workerGroup: settings.workerGroup,
+        availableAt,
+        run: { settings, scheduledStartTime, scheduledEndTime },
+      });
     }
   }
   return { instances, attempts };
@@ -66,7 +75,9 @@ export const planInstances = (objects: Inheritance, activities: readonly Pipelin
  * others by key: `dependents` (whose dependsOn or preconditions name it), `downstream` (every activity after it
  * through dependsOn, for a cascade), `guards` (for a precondition, the activities that name it).
  */
-const runEdges = (members: readonly { id: string; settings: ActivitySettings }[]): Map<string, Pick<ActivitySettings, 'dependents' | 'downstream' | 'guards'>> => {
+const runEdges = (
+  members: readonly { id: string; settings: ActivitySettings }[],
+): Map<string, Pick<ActivitySettings, 'dependents' | 'downstream' | 'guards'>> => {
   const dependents = new Map<string, string[]>();
   const consumers = new Map<string, string[]>();
   const guards = new Map<string, string[]>();
@@ -83,7 +94,7 @@ const runEdges = (members: readonly { id: string; settings: ActivitySettings }[]
   }
   const downstreamOf = (id: string): string[] => {
     const seen = new Set<string>();
-    for (let frontier = consumers.get(id) ?? []; frontier.length > 0; ) {
+    for (let frontier = consumers.get(id) ?? []; frontier.length > 0;) {
       const next: string[] = [];
       for (const c of frontier) if (c !== id && !seen.has(c)) (seen.add(c), next.push(...(consumers.get(c) ?? [])));
       frontier = next;
@@ -91,10 +102,7 @@ const runEdges = (members: readonly { id: string; settings: ActivitySettings }[]
     return [...seen];
   };
   return new Map(
-    members.map(({ id }) => [
-      id,
-      { dependents: dependents.get(id) ?? [], downstream: downstreamOf(id), ...(guards.has(id) && { guards: guards.get(id) }) },
-    ]),
+    members.map(({ id }) => [id, { dependents: dependents.get(id) ?? [], downstream: downstreamOf(id), ...(guards.has(id) && { guards: guards.get(id) }) }]),
   );
 };
 
@@ -110,7 +118,8 @@ const preconditionTimeout = (objects: Inheritance, p: PipelineObject, limits: Ru
 };
 
 export const isOnDemand = (definition: Definition): boolean =>
-  (new Inheritance(definition.pipelineObjects).get(DEFAULT_OBJECT_ID)?.fields.find((f) => f.key === 'scheduleType')?.stringValue ?? '').toLowerCase() === 'ondemand';
+  (new Inheritance(definition.pipelineObjects).get(DEFAULT_OBJECT_ID)?.fields.find((f) => f.key === 'scheduleType')?.stringValue ?? '').toLowerCase() ===
+  'ondemand';
 
 /**
  * ActivatePipeline of an on-demand pipeline: one run at `at` (it has no period: it starts and ends then), its

@@ -4,14 +4,7 @@
  */
 import type { ActivitySettings } from '../definitions/activity-settings';
 
-export type InstanceStatus =
-  | 'WAITING_ON_DEPENDENCIES'
-  | 'WAITING_FOR_RUNNER'
-  | 'RUNNING'
-  | 'FINISHED'
-  | 'FAILED'
-  | 'CASCADE_FAILED'
-  | 'CANCELED';
+export type InstanceStatus = 'WAITING_ON_DEPENDENCIES' | 'WAITING_FOR_RUNNER' | 'RUNNING' | 'FINISHED' | 'FAILED' | 'CASCADE_FAILED' | 'CANCELED';
 
 /** FALSE: a precondition's check found it not met (SetTaskStatus FALSE). */
 export type AttemptStatus = 'WAITING_FOR_RUNNER' | 'RUNNING' | 'FINISHED' | 'FAILED' | 'FALSE' | 'TIMEDOUT' | 'CANCELED';

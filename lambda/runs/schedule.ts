@@ -115,7 +115,9 @@ const calendarPeriods = (start: Date, period: { count: number; unit: string }): 
 /** Whether period k exists (before the end, within the occurrences, within the dates the service can write). */
 const exists = (s: Schedule, k: number) => {
   const start = s.periodStart(k);
-  return start !== undefined && s.periodStart(k + 1) !== undefined && (s.occurrences === undefined || k < s.occurrences) && (s.end === undefined || start < s.end);
+  return (
+    start !== undefined && s.periodStart(k + 1) !== undefined && (s.occurrences === undefined || k < s.occurrences) && (s.end === undefined || start < s.end)
+  );
 };
 
 export interface OpenedPeriods {
@@ -125,7 +127,8 @@ export interface OpenedPeriods {
   readonly next?: Date;
 }
 
-export type SchedulePlan = { readonly refusal: string } | { readonly schedules: readonly { schedule: Schedule; activities: readonly PipelineObject[] }[]; readonly timeseries: boolean };
+export type SchedulePlan =
+  { readonly refusal: string } | { readonly schedules: readonly { schedule: Schedule; activities: readonly PipelineObject[] }[]; readonly timeseries: boolean };
 
 /** The schedules of a cron or timeseries pipeline and the activities on each; a refusal when it cannot run. */
 export const schedulesOf = (definition: Definition, ctx: ScheduleContext, limits: RunLimits): SchedulePlan => {
@@ -156,7 +159,13 @@ export interface OpenedSoFar {
 }
 
 /** The periods to open at `now`, given what is open (every period up to the latest opened is open already). */
-export const periodsToOpen = (definition: Definition, ctx: ScheduleContext, opened: OpenedSoFar, now: Date, limits: RunLimits): OpenedPeriods | { refusal: string } => {
+export const periodsToOpen = (
+  definition: Definition,
+  ctx: ScheduleContext,
+  opened: OpenedSoFar,
+  now: Date,
+  limits: RunLimits,
+): OpenedPeriods | { refusal: string } => {
   const plan = schedulesOf(definition, ctx, limits);
   if ('refusal' in plan) return plan;
   const objects = new Inheritance(definition.pipelineObjects);
@@ -165,7 +174,8 @@ export const periodsToOpen = (definition: Definition, ctx: ScheduleContext, open
   const later = (d: Date) => (next === undefined || d < next ? (next = d) : next);
   for (const { schedule, activities } of plan.schedules) {
     const open = new Map<string, number>(activities.map((a) => [a.id, opened.openOf(a.id)]));
-    const limitOf = (a: PipelineObject) => Math.min(MAX_ACTIVE_INSTANCES, Math.max(1, Number.parseInt(objects.field(a, 'maxActiveInstances')?.stringValue ?? '', 10) || MAX_ACTIVE_INSTANCES));
+    const limitOf = (a: PipelineObject) =>
+      Math.min(MAX_ACTIVE_INSTANCES, Math.max(1, Number.parseInt(objects.field(a, 'maxActiveInstances')?.stringValue ?? '', 10) || MAX_ACTIVE_INSTANCES));
     const latest = opened.latestOf(schedule.id);
     // The first period not opened yet: after the latest opened, and not before startTimestamp.
     const floor = [latest === undefined ? undefined : new Date(new Date(latest).getTime() + 1), ctx.resumeFrom].filter((d): d is Date => d !== undefined);

@@ -49,7 +49,11 @@ const isFinal = (s: InstanceStatus) => FINAL_INSTANCE_STATUSES.includes(s);
 export const sibling = (instance: Pick<Instance, 'scheduledStartTime'>, componentId: string): string => instanceIdOf(componentId, instance.scheduledStartTime);
 
 /** Attempt `number` of an instance, waiting for a runner of its worker group from `availableAt`. */
-const newAttempt = (i: Pick<Instance, 'instanceId' | 'componentId' | 'settings' | 'scheduledStartTime' | 'scheduledEndTime'> & { readonly actualStartTime?: string }, number: number, availableAt: string): Attempt => ({
+const newAttempt = (
+  i: Pick<Instance, 'instanceId' | 'componentId' | 'settings' | 'scheduledStartTime' | 'scheduledEndTime'> & { readonly actualStartTime?: string },
+  number: number,
+  availableAt: string,
+): Attempt => ({
   attemptId: attemptIdOf(i.instanceId, number),
   instanceId: i.instanceId,
   componentId: i.componentId,
@@ -57,7 +61,12 @@ const newAttempt = (i: Pick<Instance, 'instanceId' | 'componentId' | 'settings' 
   status: 'WAITING_FOR_RUNNER',
   workerGroup: i.settings.workerGroup,
   availableAt,
-  run: { settings: i.settings, scheduledStartTime: i.scheduledStartTime, scheduledEndTime: i.scheduledEndTime, ...(i.actualStartTime !== undefined && { openedAt: i.actualStartTime }) },
+  run: {
+    settings: i.settings,
+    scheduledStartTime: i.scheduledStartTime,
+    scheduledEndTime: i.scheduledEndTime,
+    ...(i.actualStartTime !== undefined && { openedAt: i.actualStartTime }),
+  },
 });
 
 const finishedEffects = (instance: Instance, from: readonly InstanceStatus[], head?: string): Effects => ({
@@ -69,7 +78,12 @@ const finishedEffects = (instance: Instance, from: readonly InstanceStatus[], he
 /** Every activity downstream of the component, not final: CASCADE_FAILED (when the failed instance cascades). */
 const cascadeChanges = (instance: Pick<Instance, 'instanceId' | 'scheduledStartTime' | 'settings'>): InstanceChange[] =>
   instance.settings.cascade
-    ? (instance.settings.downstream ?? []).map((d) => ({ instanceId: sibling(instance, d), from: LIVE_STATUSES, to: 'CASCADE_FAILED' as const, cascadeFailedOn: instance.instanceId }))
+    ? (instance.settings.downstream ?? []).map((d) => ({
+        instanceId: sibling(instance, d),
+        from: LIVE_STATUSES,
+        to: 'CASCADE_FAILED' as const,
+        cascadeFailedOn: instance.instanceId,
+      }))
     : [];
 
 /** What follows when attempt `number` of `instance` ends with `outcome` at `now`. */
@@ -111,14 +125,25 @@ const BLOCKING: readonly InstanceStatus[] = ['FAILED', 'CASCADE_FAILED', 'CANCEL
  * its CASCADE_FAILED consumers wait on their dependencies again. `statusOf`: the status of another component's
  * instance in the same run (its dependencies and downstream, read by key).
  */
-export const rerun = (instance: Instance, statusOf: (componentId: string) => InstanceStatus | undefined, dependsOnOf: (componentId: string) => readonly string[], now: Date): InstanceChange[] | { refusal: string } => {
+export const rerun = (
+  instance: Instance,
+  statusOf: (componentId: string) => InstanceStatus | undefined,
+  dependsOnOf: (componentId: string) => readonly string[],
+  now: Date,
+): InstanceChange[] | { refusal: string } => {
   if (!isFinal(instance.status)) return { refusal: `${instance.instanceId} is ${instance.status}: only a finished, failed or canceled instance can be rerun.` };
   const blocked = instance.settings.dependsOn.filter((d) => BLOCKING.includes(statusOf(d) as InstanceStatus));
-  if (blocked.length > 0) return { refusal: `${instance.instanceId} cannot be rerun: its dependencies ${blocked.join(', ')} failed or were canceled; rerun those first.` };
+  if (blocked.length > 0)
+    return { refusal: `${instance.instanceId} cannot be rerun: its dependencies ${blocked.join(', ')} failed or were canceled; rerun those first.` };
   const unfinished = instance.settings.dependsOn.filter((d) => statusOf(d) !== 'FINISHED');
   const own: InstanceChange =
     unfinished.length === 0
-      ? { instanceId: instance.instanceId, from: [instance.status], to: 'WAITING_FOR_RUNNER', attempt: newAttempt(instance, instance.attemptCount + 1, now.toISOString()) }
+      ? {
+          instanceId: instance.instanceId,
+          from: [instance.status],
+          to: 'WAITING_FOR_RUNNER',
+          attempt: newAttempt(instance, instance.attemptCount + 1, now.toISOString()),
+        }
       : { instanceId: instance.instanceId, from: [instance.status], to: 'WAITING_ON_DEPENDENCIES', pending: unfinished };
   if (!instance.settings.cascade) return [own];
   // Its consumers failed by the cascade wait again, on whichever of their dependencies are not finished (this one is not, now).

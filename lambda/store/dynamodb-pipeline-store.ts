@@ -31,11 +31,10 @@ const BATCH_GET_MAX = 100;
 const PARTITION_KEY_MAX_BYTES = 2048;
 const storable = (id: string) => Buffer.byteLength(id, 'utf8') <= PARTITION_KEY_MAX_BYTES;
 
-
 /** Cuts text into pieces of at most `size` units, never between the two halves of a surrogate pair. */
 const cutText = (text: string, size = CHUNK_UNITS): string[] => {
   const out: string[] = [];
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     let end = Math.min(i + size, text.length);
     const last = text.charCodeAt(end - 1);
     if (end < text.length && last >= 0xd800 && last <= 0xdbff) end--;
@@ -136,10 +135,9 @@ export class DynamoDbPipelineStore implements PipelineStore {
 
   async get(pipelineId: string): Promise<PipelineRecord | undefined> {
     if (!storable(pipelineId)) return undefined;
-    const { Item } = await this.client.send(
-      new GetItemCommand({ TableName: this.tables.pipelines, Key: this.key(pipelineId), ConsistentRead: true }),
-      { abortSignal: this.signal },
-    );
+    const { Item } = await this.client.send(new GetItemCommand({ TableName: this.tables.pipelines, Key: this.key(pipelineId), ConsistentRead: true }), {
+      abortSignal: this.signal,
+    });
     return Item ? toRecord(Item) : undefined;
   }
 
@@ -267,7 +265,10 @@ export class DynamoDbPipelineStore implements PipelineStore {
       activeVersion = res.Attributes && str(res.Attributes, ATTR.activeVersion);
     } catch (err) {
       if (!(err instanceof ConditionalCheckFailedException)) throw err;
-      await this.deleteChunks(pipelineId, pieces.map((_, i) => chunkKey(version, i)));
+      await this.deleteChunks(
+        pipelineId,
+        pieces.map((_, i) => chunkKey(version, i)),
+      );
       const current = await this.get(pipelineId);
       if (!current || current.state === PIPELINE_DELETED) return 'gone';
       return current.latest!; // a newer save landed first: ours is as if it had come just before it

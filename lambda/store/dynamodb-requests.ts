@@ -31,14 +31,22 @@ export const batchWriteAll = async (client: DynamoDBClient, table: string, reque
 const BATCH_GET_MAX = 100;
 
 /** BatchGetItem (strongly consistent) of any number of keys, 100 a request, resending what the engine leaves unprocessed. */
-export const batchGetAll = async (client: DynamoDBClient, table: string, keys: readonly Record<string, AttributeValue>[], signal?: AbortSignal): Promise<Record<string, AttributeValue>[]> => {
+export const batchGetAll = async (
+  client: DynamoDBClient,
+  table: string,
+  keys: readonly Record<string, AttributeValue>[],
+  signal?: AbortSignal,
+): Promise<Record<string, AttributeValue>[]> => {
   const items: Record<string, AttributeValue>[] = [];
   for (let i = 0; i < keys.length; i += BATCH_GET_MAX) {
     let pending: Record<string, AttributeValue>[] | undefined = keys.slice(i, i + BATCH_GET_MAX);
     for (let round = 0; pending && pending.length > 0; round++) {
       if (round === MAX_ROUNDS) throw new Error('BatchGetItem kept leaving keys unprocessed');
       if (round > 0) await new Promise((r) => setTimeout(r, 20 * 2 ** round));
-      const res: BatchGetItemCommandOutput = await client.send(new BatchGetItemCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: true } } }), { abortSignal: signal });
+      const res: BatchGetItemCommandOutput = await client.send(
+        new BatchGetItemCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: true } } }),
+        { abortSignal: signal },
+      );
       items.push(...(res.Responses?.[table] ?? []));
       pending = res.UnprocessedKeys?.[table]?.Keys;
     }

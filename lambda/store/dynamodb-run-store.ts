@@ -21,13 +21,24 @@ import type { Attempt, AttemptStatus, Instance, InstanceStatus } from '../runs/r
 import { healthOf, HealthStatus, InstanceChange } from '../runs/transitions';
 import { componentOfInstance, FINAL_INSTANCE_STATUSES, runStartOfInstance } from '../runs/run-model';
 import { hourOf } from './run-store';
-import type { Candidate, Claim, MarkerKind, ProgressResult, RunnerRecord, RunnersSeen, RunStore, RunSummary, ScheduleMarker, StoredAttempt, StoredInstance } from './run-store';
+import type {
+  Candidate,
+  Claim,
+  MarkerKind,
+  ProgressResult,
+  RunnerRecord,
+  RunnersSeen,
+  RunStore,
+  RunSummary,
+  ScheduleMarker,
+  StoredAttempt,
+  StoredInstance,
+} from './run-store';
 import { ATTR, EXPIRY_ATTRIBUTE, READY_INDEX, TableNames } from './tables';
 import { Item, n, optionalStr, s, str } from './item-codec';
 
 /** How long a runner's heartbeat is kept: the console shows the last hour's. */
 const RUNNER_RECORD_SECONDS = 24 * 3600;
-
 
 const readyKeyOf = (accountId: string, workerGroup: string) => `${accountId}#${workerGroup}`;
 
@@ -82,7 +93,6 @@ const toInstance = (item: Item): StoredInstance => ({
   ...(str(item, ATTR.cascadeFailedOn) !== undefined && { cascadeFailedOn: str(item, ATTR.cascadeFailedOn) }),
 });
 
-
 const SUMMARY_ID = '#summary';
 const HEALTH_PREFIX = 'health#';
 /** `<instanceId> <ISO time>` of the instance the health comes from (split at the last space: the time has none). */
@@ -101,14 +111,16 @@ const toSummary = (item: Item | undefined): RunSummary => ({
   open: item?.[ATTR.open]?.SS ?? [],
   health: prefixed(item, HEALTH_PREFIX) as Record<string, HealthStatus>,
   healthFrom: Object.fromEntries(
-    Object.entries(prefixed(item, HEALTH_FROM_PREFIX)).map(([c, v]) => [c, { instanceId: v.slice(0, v.lastIndexOf(' ')), at: v.slice(v.lastIndexOf(' ') + 1) }]),
+    Object.entries(prefixed(item, HEALTH_FROM_PREFIX)).map(([c, v]) => [
+      c,
+      { instanceId: v.slice(0, v.lastIndexOf(' ')), at: v.slice(v.lastIndexOf(' ') + 1) },
+    ]),
   ),
   completed: prefixed(item, COMPLETED_PREFIX),
   periods: prefixed(item, PERIOD_PREFIX),
   ...(str(item ?? {}, ATTR.lastRunStart) !== undefined && { lastRunStart: str(item!, ATTR.lastRunStart) }),
   ...(str(item ?? {}, ATTR.pendingRun) !== undefined && { pendingRun: str(item!, ATTR.pendingRun) }),
 });
-
 
 const toAttempt = (item: Item): StoredAttempt => {
   const status = (str(item, ATTR.status) ?? 'WAITING_FOR_RUNNER') as AttemptStatus;
@@ -143,7 +155,8 @@ const toAttempt = (item: Item): StoredAttempt => {
 
 const SCHEDULE = 'SCHEDULE';
 /** A marker's object id: `#` sorts before `@`, so markers come first in the pipeline's partition. */
-const markerIdOf = (workerGroup: string, kind: MarkerKind = 'schedule') => `${kind === 'schedule' ? SCHEDULE_MARKER_PREFIX : ON_DEMAND_MARKER_PREFIX}${workerGroup}`;
+const markerIdOf = (workerGroup: string, kind: MarkerKind = 'schedule') =>
+  `${kind === 'schedule' ? SCHEDULE_MARKER_PREFIX : ON_DEMAND_MARKER_PREFIX}${workerGroup}`;
 
 const toMarker = (item: Item): ScheduleMarker => ({
   pipelineId: str(item, ATTR.pipelineId)!,
@@ -186,7 +199,11 @@ export class DynamoDbRunStore implements RunStore {
   }
 
   /** An UpdateItem on an object on a condition; false when the condition did not hold. */
-  private async update(pipelineId: string, objectId: string, update: { expression: string; condition?: string; names: Record<string, string>; values: Item }): Promise<boolean> {
+  private async update(
+    pipelineId: string,
+    objectId: string,
+    update: { expression: string; condition?: string; names: Record<string, string>; values: Item },
+  ): Promise<boolean> {
     try {
       await this.client.send(
         new UpdateItemCommand({
@@ -273,21 +290,49 @@ export class DynamoDbRunStore implements RunStore {
       },
       this.signal,
     );
-    await batchWriteAll(this.client, this.tables.objects, items.map((i) => ({ DeleteRequest: { Key: this.key(pipelineId, str(i, ATTR.objectId)!) } })), this.signal);
+    await batchWriteAll(
+      this.client,
+      this.tables.objects,
+      items.map((i) => ({ DeleteRequest: { Key: this.key(pipelineId, str(i, ATTR.objectId)!) } })),
+      this.signal,
+    );
   }
 
-  async startRun(pipelineId: string, accountId: string, runId: string, instances: readonly Instance[], attempts: readonly Attempt[], openedAt = runId): Promise<void> {
+  async startRun(
+    pipelineId: string,
+    accountId: string,
+    runId: string,
+    instances: readonly Instance[],
+    attempts: readonly Attempt[],
+    openedAt = runId,
+  ): Promise<void> {
     for (const i of instances) await this.putIfAbsent(instanceItem(pipelineId, runId, i, openedAt));
     for (const a of attempts) await this.putIfAbsent(attemptItem(pipelineId, accountId, a, openedAt));
   }
 
-  async armSchedule(pipelineId: string, accountId: string, workerGroup: string, availableAt: string, firstActivation: string, resumeFrom?: string, kind: MarkerKind = 'schedule'): Promise<void> {
+  async armSchedule(
+    pipelineId: string,
+    accountId: string,
+    workerGroup: string,
+    availableAt: string,
+    firstActivation: string,
+    resumeFrom?: string,
+    kind: MarkerKind = 'schedule',
+  ): Promise<void> {
     await this.client.send(
       new UpdateItemCommand({
         TableName: this.tables.objects,
         Key: this.key(pipelineId, markerIdOf(workerGroup, kind)),
         UpdateExpression: `SET #sphere = :schedule, #status = :schedule, #wg = :wg, #rk = :rk, #at = :at, #first = if_not_exists(#first, :first)${resumeFrom !== undefined ? ', #resume = :resume' : ' REMOVE #resume'}`,
-        ExpressionAttributeNames: { '#sphere': ATTR.sphere, '#status': ATTR.status, '#wg': ATTR.workerGroup, '#rk': ATTR.readyKey, '#at': ATTR.availableAt, '#first': ATTR.firstActivation, '#resume': ATTR.resumeFrom },
+        ExpressionAttributeNames: {
+          '#sphere': ATTR.sphere,
+          '#status': ATTR.status,
+          '#wg': ATTR.workerGroup,
+          '#rk': ATTR.readyKey,
+          '#at': ATTR.availableAt,
+          '#first': ATTR.firstActivation,
+          '#resume': ATTR.resumeFrom,
+        },
         ExpressionAttributeValues: {
           ':schedule': s(SCHEDULE),
           ':wg': s(workerGroup),
@@ -356,10 +401,19 @@ export class DynamoDbRunStore implements RunStore {
         new UpdateItemCommand({
           TableName: this.tables.objects,
           Key: this.key(c.pipelineId, c.attemptId),
-          UpdateExpression: 'SET #status = :running, #task = :task, #start = :at, #at = :lease, #ack = :false' + (claim.hostname !== undefined ? ', #host = :host' : ''),
+          UpdateExpression:
+            'SET #status = :running, #task = :task, #start = :at, #at = :lease, #ack = :false' + (claim.hostname !== undefined ? ', #host = :host' : ''),
           // The arbiter between pollers: the attempt as this poller read it, still waiting, still in the index.
           ConditionExpression: '#status = :waiting AND #at = :seen AND attribute_exists(#rk)',
-          ExpressionAttributeNames: { '#status': ATTR.status, '#task': ATTR.taskId, '#start': ATTR.actualStartTime, '#at': ATTR.availableAt, '#ack': ATTR.acknowledged, '#rk': ATTR.readyKey, ...(claim.hostname !== undefined && { '#host': ATTR.hostname }) },
+          ExpressionAttributeNames: {
+            '#status': ATTR.status,
+            '#task': ATTR.taskId,
+            '#start': ATTR.actualStartTime,
+            '#at': ATTR.availableAt,
+            '#ack': ATTR.acknowledged,
+            '#rk': ATTR.readyKey,
+            ...(claim.hostname !== undefined && { '#host': ATTR.hostname }),
+          },
           ExpressionAttributeValues: {
             ':running': s('RUNNING'),
             ':waiting': s('WAITING_FOR_RUNNER'),
@@ -394,7 +448,16 @@ export class DynamoDbRunStore implements RunStore {
     await this.update(c.pipelineId, c.attemptId, {
       expression: 'SET #status = :waiting, #at = :seen, #parked = #rk REMOVE #rk, #task, #start, #ack, #host',
       condition: '#status = :running AND #task = :task',
-      names: { '#status': ATTR.status, '#at': ATTR.availableAt, '#parked': ATTR.parkedKey, '#rk': ATTR.readyKey, '#task': ATTR.taskId, '#start': ATTR.actualStartTime, '#ack': ATTR.acknowledged, '#host': ATTR.hostname },
+      names: {
+        '#status': ATTR.status,
+        '#at': ATTR.availableAt,
+        '#parked': ATTR.parkedKey,
+        '#rk': ATTR.readyKey,
+        '#task': ATTR.taskId,
+        '#start': ATTR.actualStartTime,
+        '#ack': ATTR.acknowledged,
+        '#host': ATTR.hostname,
+      },
       values: { ':waiting': s('WAITING_FOR_RUNNER'), ':running': s('RUNNING'), ':seen': s(c.availableAt), ':task': s(taskId) },
     });
   }
@@ -421,7 +484,14 @@ export class DynamoDbRunStore implements RunStore {
     await this.update(c.pipelineId, c.attemptId, {
       expression: 'SET #status = :waiting, #at = :seen REMOVE #task, #start, #ack, #host',
       condition: '#status = :running AND #task = :task',
-      names: { '#status': ATTR.status, '#at': ATTR.availableAt, '#task': ATTR.taskId, '#start': ATTR.actualStartTime, '#ack': ATTR.acknowledged, '#host': ATTR.hostname },
+      names: {
+        '#status': ATTR.status,
+        '#at': ATTR.availableAt,
+        '#task': ATTR.taskId,
+        '#start': ATTR.actualStartTime,
+        '#ack': ATTR.acknowledged,
+        '#host': ATTR.hostname,
+      },
       values: { ':waiting': s('WAITING_FOR_RUNNER'), ':running': s('RUNNING'), ':seen': s(c.availableAt), ':task': s(taskId) },
     });
   }
@@ -453,12 +523,33 @@ export class DynamoDbRunStore implements RunStore {
     });
   }
 
-  async reportProgress(pipelineId: string, attemptId: string, taskId: string, leaseUntil: string, fields: readonly Field[], at: string): Promise<ProgressResult> {
+  async reportProgress(
+    pipelineId: string,
+    attemptId: string,
+    taskId: string,
+    leaseUntil: string,
+    fields: readonly Field[],
+    at: string,
+  ): Promise<ProgressResult> {
     const renewed = await this.update(pipelineId, attemptId, {
       expression: `SET #at = :lease, #ack = :true, #rpt = :now${fields.length > 0 ? ', #rep = :rep' : ''}`,
       condition: '#status = :running AND #task = :task',
-      names: { '#status': ATTR.status, '#task': ATTR.taskId, '#at': ATTR.availableAt, '#ack': ATTR.acknowledged, '#rpt': ATTR.reportProgressTime, ...(fields.length > 0 && { '#rep': ATTR.reported }) },
-      values: { ':running': s('RUNNING'), ':task': s(taskId), ':lease': s(leaseUntil), ':true': { BOOL: true }, ':now': s(at), ...(fields.length > 0 && { ':rep': s(JSON.stringify(fields)) }) },
+      names: {
+        '#status': ATTR.status,
+        '#task': ATTR.taskId,
+        '#at': ATTR.availableAt,
+        '#ack': ATTR.acknowledged,
+        '#rpt': ATTR.reportProgressTime,
+        ...(fields.length > 0 && { '#rep': ATTR.reported }),
+      },
+      values: {
+        ':running': s('RUNNING'),
+        ':task': s(taskId),
+        ':lease': s(leaseUntil),
+        ':true': { BOOL: true },
+        ':now': s(at),
+        ...(fields.length > 0 && { ':rep': s(JSON.stringify(fields)) }),
+      },
     });
     if (renewed) return 'ok';
     const attempt = await this.getAttempt(pipelineId, attemptId);
@@ -583,12 +674,20 @@ export class DynamoDbRunStore implements RunStore {
   }
 
   async summary(pipelineId: string): Promise<RunSummary> {
-    const { Item } = await this.client.send(new GetItemCommand({ TableName: this.tables.objects, Key: this.key(pipelineId, SUMMARY_ID), ConsistentRead: true }), { abortSignal: this.signal });
+    const { Item } = await this.client.send(
+      new GetItemCommand({ TableName: this.tables.objects, Key: this.key(pipelineId, SUMMARY_ID), ConsistentRead: true }),
+      { abortSignal: this.signal },
+    );
     return toSummary(Item);
   }
 
   async summaries(pipelineIds: readonly string[]): Promise<Map<string, RunSummary>> {
-    const items = await batchGetAll(this.client, this.tables.objects, pipelineIds.map((id) => this.key(id, SUMMARY_ID)), this.signal);
+    const items = await batchGetAll(
+      this.client,
+      this.tables.objects,
+      pipelineIds.map((id) => this.key(id, SUMMARY_ID)),
+      this.signal,
+    );
     const byId = new Map(items.map((i) => [str(i, ATTR.pipelineId)!, i]));
     return new Map(pipelineIds.map((id) => [id, toSummary(byId.get(id))]));
   }
@@ -628,12 +727,22 @@ export class DynamoDbRunStore implements RunStore {
   }
 
   async getInstances(pipelineId: string, instanceIds: readonly string[]): Promise<StoredInstance[]> {
-    const items = await batchGetAll(this.client, this.tables.objects, [...new Set(instanceIds)].map((id) => this.key(pipelineId, id)), this.signal);
+    const items = await batchGetAll(
+      this.client,
+      this.tables.objects,
+      [...new Set(instanceIds)].map((id) => this.key(pipelineId, id)),
+      this.signal,
+    );
     return items.filter((i) => str(i, ATTR.sphere) === 'INSTANCE').map(toInstance);
   }
 
   async getObjects(pipelineId: string, objectIds: readonly string[]): Promise<{ instances: StoredInstance[]; attempts: StoredAttempt[] }> {
-    const items = await batchGetAll(this.client, this.tables.objects, [...new Set(objectIds)].filter((id) => id.startsWith('@')).map((id) => this.key(pipelineId, id)), this.signal);
+    const items = await batchGetAll(
+      this.client,
+      this.tables.objects,
+      [...new Set(objectIds)].filter((id) => id.startsWith('@')).map((id) => this.key(pipelineId, id)),
+      this.signal,
+    );
     return {
       instances: items.filter((i) => str(i, ATTR.sphere) === 'INSTANCE').map(toInstance),
       attempts: items.filter((i) => str(i, ATTR.sphere) === 'ATTEMPT').map(toAttempt),
@@ -654,7 +763,11 @@ export class DynamoDbRunStore implements RunStore {
     return (res.Items ?? []).map(toMarker);
   }
 
-  async pageObjects(pipelineId: string, after: string | undefined, limit: number): Promise<{ instances: StoredInstance[]; attempts: StoredAttempt[]; next?: string }> {
+  async pageObjects(
+    pipelineId: string,
+    after: string | undefined,
+    limit: number,
+  ): Promise<{ instances: StoredInstance[]; attempts: StoredAttempt[]; next?: string }> {
     const res = await this.client.send(
       new QueryCommand({
         TableName: this.tables.objects,
@@ -675,9 +788,20 @@ export class DynamoDbRunStore implements RunStore {
     };
   }
 
-  async finishAttempt(pipelineId: string, attemptId: string, taskId: string, completion: { status: string; endTime: string; errorId?: string; errorMessage?: string; errorStackTrace?: string }): Promise<boolean> {
+  async finishAttempt(
+    pipelineId: string,
+    attemptId: string,
+    taskId: string,
+    completion: { status: string; endTime: string; errorId?: string; errorMessage?: string; errorStackTrace?: string },
+  ): Promise<boolean> {
     const names: Record<string, string> = { '#status': ATTR.status, '#end': ATTR.endTime, '#task': ATTR.taskId, '#rk': ATTR.readyKey, '#at': ATTR.availableAt };
-    const values: Item = { ':status': s(completion.status), ':end': s(completion.endTime), ':running': s('RUNNING'), ':timedout': s('TIMEDOUT'), ':task': s(taskId) };
+    const values: Item = {
+      ':status': s(completion.status),
+      ':end': s(completion.endTime),
+      ':running': s('RUNNING'),
+      ':timedout': s('TIMEDOUT'),
+      ':task': s(taskId),
+    };
     const set = ['#status = :status', '#end = :end'];
     const remove = ['#rk', '#at'];
     for (const [attr, value] of [

@@ -15,7 +15,6 @@ import { Item, requiredStr, s, str } from './item-codec';
 import { isFinalStatus, pipelineIdHint } from './task-store';
 import type { CompleteResult, Completion, Pipeline, Task, TaskStore } from './task-store';
 
-
 const PIPELINE_PROJECTION = `${ATTR.pipelineState}, ${ATTR.accountId}`;
 
 const toPipeline = (pipelineId: string, item: Item): Pipeline => {
@@ -66,7 +65,8 @@ export class DynamoDbTaskStore implements TaskStore {
     const task = taskItem ? toTask(taskItem) : res.UnprocessedKeys?.[this.tables.tasks] ? await this.getTask(taskId) : undefined;
     if (!task) return {};
     const pipelineItem = res.Responses?.[this.tables.pipelines]?.[0];
-    if (task.pipelineId !== hint || (!pipelineItem && res.UnprocessedKeys?.[this.tables.pipelines])) return { task, pipeline: await this.getPipeline(task.pipelineId) };
+    if (task.pipelineId !== hint || (!pipelineItem && res.UnprocessedKeys?.[this.tables.pipelines]))
+      return { task, pipeline: await this.getPipeline(task.pipelineId) };
     return { task, pipeline: pipelineItem ? toPipeline(task.pipelineId, pipelineItem) : undefined };
   }
 
@@ -195,7 +195,6 @@ const completionUpdate = (statusAttr: string, c: Completion, alsoSet: Readonly<R
     ExpressionAttributeValues: values,
   };
 };
-
 
 const toTask = (item: Item): Task => {
   const state = requiredStr(item, ATTR.taskStatus);

@@ -121,7 +121,14 @@ export interface RunStore {
    * Writes a new run: its instances, then its attempts (each put only if absent, so a retry is harmless).
    * `openedAt`: when it opened (the instances' @actualStartTime), the run's id (its start) by default.
    */
-  startRun(pipelineId: string, accountId: string, runId: string, instances: readonly Instance[], attempts: readonly Attempt[], openedAt?: string): Promise<void>;
+  startRun(
+    pipelineId: string,
+    accountId: string,
+    runId: string,
+    instances: readonly Instance[],
+    attempts: readonly Attempt[],
+    openedAt?: string,
+  ): Promise<void>;
   /** The pipeline's run summary (empty when it never ran). */
   summary(pipelineId: string): Promise<RunSummary>;
   /** The summaries of several pipelines, in one read. */
@@ -146,9 +153,22 @@ export interface RunStore {
   /** A page of the pipeline's instances and attempts in id order, after `after`, `limit` items read at most; `next` when more may follow. */
   pageObjects(pipelineId: string, after: string | undefined, limit: number): Promise<{ instances: StoredInstance[]; attempts: StoredAttempt[]; next?: string }>;
   /** The attempt of `taskId` ends with its task's outcome and leaves the ready index; false when it was not RUNNING with that task. */
-  finishAttempt(pipelineId: string, attemptId: string, taskId: string, completion: { status: string; endTime: string; errorId?: string; errorMessage?: string; errorStackTrace?: string }): Promise<boolean>;
+  finishAttempt(
+    pipelineId: string,
+    attemptId: string,
+    taskId: string,
+    completion: { status: string; endTime: string; errorId?: string; errorMessage?: string; errorStackTrace?: string },
+  ): Promise<boolean>;
   /** Puts the schedule marker of a worker group in the ready index from `availableAt` (its firstActivation kept if set). */
-  armSchedule(pipelineId: string, accountId: string, workerGroup: string, availableAt: string, firstActivation: string, resumeFrom?: string, kind?: MarkerKind): Promise<void>;
+  armSchedule(
+    pipelineId: string,
+    accountId: string,
+    workerGroup: string,
+    availableAt: string,
+    firstActivation: string,
+    resumeFrom?: string,
+    kind?: MarkerKind,
+  ): Promise<void>;
   /** Takes the worker group's marker out of the ready index if it is still due at `availableAt` (as armed). */
   disarmSchedule(pipelineId: string, workerGroup: string, availableAt: string, kind?: MarkerKind): Promise<boolean>;
   /** Moves a marker read as `candidate` to `next`, or out of the ready index; false when another caller moved it first. */

@@ -21,7 +21,10 @@ const ASSETS: Readonly<Record<string, Asset>> = {
   '/console/console.js': { file: page('console.js'), type: 'text/javascript; charset=utf-8' },
   '/console/console.css': { file: page('console.css'), type: 'text/css; charset=utf-8' },
   '/console/vendor/cytoscape.min.js': { file: CYTOSCAPE_FILE, type: 'text/javascript; charset=utf-8' },
-  '/console/vendor/vis-timeline-graph2d.min.js': { file: join(VIS_TIMELINE_DIR, 'standalone', 'umd', 'vis-timeline-graph2d.min.js'), type: 'text/javascript; charset=utf-8' },
+  '/console/vendor/vis-timeline-graph2d.min.js': {
+    file: join(VIS_TIMELINE_DIR, 'standalone', 'umd', 'vis-timeline-graph2d.min.js'),
+    type: 'text/javascript; charset=utf-8',
+  },
   '/console/vendor/vis-timeline-graph2d.min.css': { file: join(VIS_TIMELINE_DIR, 'styles', 'vis-timeline-graph2d.min.css'), type: 'text/css; charset=utf-8' },
 };
 
@@ -30,7 +33,8 @@ const ASSETS: Readonly<Record<string, Asset>> = {
  * no referrer. Inline styles are allowed: both libraries position their elements with them.
  */
 export const CONSOLE_HEADERS: Readonly<Record<string, string>> = {
-  'Content-Security-Policy': "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+  'Content-Security-Policy':
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
   'X-Frame-Options': 'DENY',
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',

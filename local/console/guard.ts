@@ -35,7 +35,10 @@ export const originRefusal = (req: IncomingMessage, listenHost: string): Refusal
   if (origin === undefined) return undefined;
   const host = req.headers.host;
   if (!hostAllowed(host, listenHost) || origin !== `http://${host}`) {
-    return { status: 403, message: `Requests from the web origin ${JSON.stringify(origin.slice(0, 200))} are refused: only this endpoint's own console (http://${(host ?? '').slice(0, 200)}) may call it from a browser.` };
+    return {
+      status: 403,
+      message: `Requests from the web origin ${JSON.stringify(origin.slice(0, 200))} are refused: only this endpoint's own console (http://${(host ?? '').slice(0, 200)}) may call it from a browser.`,
+    };
   }
   return undefined;
 };
@@ -44,4 +47,7 @@ export const originRefusal = (req: IncomingMessage, listenHost: string): Refusal
 export const hostRefusal = (req: IncomingMessage, listenHost: string): Refusal | undefined =>
   hostAllowed(req.headers.host, listenHost)
     ? undefined
-    : { status: 403, message: `Host ${JSON.stringify((req.headers.host ?? '').slice(0, 200))} is not allowed: open the console at http://127.0.0.1 or http://localhost, or start with --host <that name>.` };
+    : {
+        status: 403,
+        message: `Host ${JSON.stringify((req.headers.host ?? '').slice(0, 200))} is not allowed: open the console at http://127.0.0.1 or http://localhost, or start with --host <that name>.`,
+      };

@@ -18,9 +18,15 @@ afterAll(async () => {
 it('passes every run case; only the check of the limits that relaxed limits lift is skipped', async () => {
   const sdk = dataPipelineClient(endpoint.apiUrl, { maxAttempts: 1 });
   const tables = await resolveTables({ dynamodbEndpoint: endpoint.dynamodbUrl });
-  const report = await runConformance({ sdk, tables, endpoint: endpoint.apiUrl, isLocal: true }, undefined, CASES.filter((c) => c.id.startsWith('run-')));
+  const report = await runConformance(
+    { sdk, tables, endpoint: endpoint.apiUrl, isLocal: true },
+    undefined,
+    CASES.filter((c) => c.id.startsWith('run-')),
+  );
   await deleteCreatedPipelines();
   sdk.destroy();
   tables.client.destroy();
-  expect(report.results.filter((r) => r.status !== 'pass').map((r) => [r.id, r.status, r.detail])).toEqual([['run-limits-validated', 'skip', 'the endpoint runs with relaxed limits, which lift these']]);
+  expect(report.results.filter((r) => r.status !== 'pass').map((r) => [r.id, r.status, r.detail])).toEqual([
+    ['run-limits-validated', 'skip', 'the endpoint runs with relaxed limits, which lift these'],
+  ]);
 }, 120_000);

@@ -64,7 +64,11 @@ it('passes every case against the local endpoint, and deletes what it wrote (whi
 it('without table access skips, and counts, only the cases that seed tasks into the tables; each result names its call', async () => {
   const { tables, ...rest } = await contextFor(endpoint.apiUrl);
   tables.client.destroy();
-  const report = await runConformance(rest, undefined, CASES.filter((c) => c.id.startsWith('state-') || c.id.startsWith('validate-taskId')));
+  const report = await runConformance(
+    rest,
+    undefined,
+    CASES.filter((c) => c.id.startsWith('state-') || c.id.startsWith('validate-taskId')),
+  );
   await deleteCreatedPipelines();
   rest.sdk.destroy();
   rest.otherAccount.destroy();

@@ -11,7 +11,14 @@ import { createServer, request, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ActivatePipelineCommand, CreatePipelineCommand, DataPipelineClient, DescribeObjectsCommand, PutPipelineDefinitionCommand, QueryObjectsCommand } from '@aws-sdk/client-data-pipeline';
+import {
+  ActivatePipelineCommand,
+  CreatePipelineCommand,
+  DataPipelineClient,
+  DescribeObjectsCommand,
+  PutPipelineDefinitionCommand,
+  QueryObjectsCommand,
+} from '@aws-sdk/client-data-pipeline';
 import type { Browser, Page } from 'puppeteer-core';
 import { chromium } from '../support/chromium';
 import { RunningEndpoint, startEndpoint } from '../support/local-endpoint';
@@ -19,7 +26,6 @@ import { RunningEndpoint, startEndpoint } from '../support/local-endpoint';
 // The functions given to page.evaluate and waitForFunction run in the page, where these are the browser's.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 declare const document: any, location: any, window: any;
-
 
 const SCREENSHOTS = process.env.CONSOLE_SCREENSHOTS ?? join(__dirname, '..', '..', 'artifacts', 'console');
 
@@ -61,7 +67,13 @@ describe('what the console serves, and to whom', () => {
     expect(page.headers['content-security-policy']).toContain("script-src 'self'");
     expect(page.headers['x-frame-options']).toBe('DENY');
     expect(page.headers['access-control-allow-origin']).toBeUndefined();
-    for (const asset of ['/console/console.js', '/console/console.css', '/console/vendor/cytoscape.min.js', '/console/vendor/vis-timeline-graph2d.min.js', '/console/vendor/vis-timeline-graph2d.min.css']) {
+    for (const asset of [
+      '/console/console.js',
+      '/console/console.css',
+      '/console/vendor/cytoscape.min.js',
+      '/console/vendor/vis-timeline-graph2d.min.js',
+      '/console/vendor/vis-timeline-graph2d.min.css',
+    ]) {
       const answer = await send('GET', asset, { Host: `localhost:${port}` });
       expect([asset, answer.status]).toEqual([asset, 200]);
       expect(answer.body.length).toBeGreaterThan(100);
@@ -80,14 +92,16 @@ describe('what the console serves, and to whom', () => {
       expect([refused.headers['content-type'], refused.headers['x-amzn-errortype']]).toEqual(['text/plain; charset=utf-8', 'AccessDeniedException']);
       expect(refused.body).toMatch(/^Host .* is not allowed: open the console at http:\/\/127\.0\.0\.1/);
     }
-    for (const host of [`localhost:${port}`, `console.localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`]) expect([host, (await send('GET', '/', { Host: host })).status]).toEqual([host, 200]);
+    for (const host of [`localhost:${port}`, `console.localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`])
+      expect([host, (await send('GET', '/', { Host: host })).status]).toEqual([host, 200]);
     // An SDK or the CLI pointed at a name of its own (docker compose, a LAN name) sends no Origin: served.
     expect((await send('POST', '/', { ...target('ListPipelines'), Host: 'pipelines.internal:8080' }, '{}')).status).toBe(200);
   });
 
   it('refuses a browser request from another origin, or from a rebound name, before the handler sees it; its own origin is served', async () => {
     const before = JSON.parse((await send('POST', '/', target('ListPipelines'), '{}')).body).pipelineIdList.length;
-    const create = (headers: Record<string, string>) => send('POST', '/', { ...target('CreatePipeline'), ...headers }, JSON.stringify({ name: 'csrf', uniqueId: `csrf-${Math.random()}` }));
+    const create = (headers: Record<string, string>) =>
+      send('POST', '/', { ...target('CreatePipeline'), ...headers }, JSON.stringify({ name: 'csrf', uniqueId: `csrf-${Math.random()}` }));
     for (const headers of [
       { Host: `127.0.0.1:${port}`, Origin: 'http://evil.example' },
       { Host: `127.0.0.1:${port}`, Origin: 'null' },
@@ -103,7 +117,12 @@ describe('what the console serves, and to whom', () => {
   });
 
   it('answers a CORS preflight without allowing anything', async () => {
-    const preflight = await send('OPTIONS', '/', { Host: `127.0.0.1:${port}`, Origin: 'http://evil.example', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'x-amz-target,content-type' });
+    const preflight = await send('OPTIONS', '/', {
+      Host: `127.0.0.1:${port}`,
+      Origin: 'http://evil.example',
+      'Access-Control-Request-Method': 'POST',
+      'Access-Control-Request-Headers': 'x-amz-target,content-type',
+    });
     expect(preflight.status).toBe(404);
     expect(Object.keys(preflight.headers).filter((h) => h.startsWith('access-control-'))).toEqual([]);
   });
@@ -111,7 +130,7 @@ describe('what the console serves, and to whom', () => {
 
 const KEY = 'AKIACONSOLEWALK00001';
 
-(chromium ? describe : describe.skip)(`in headless Chromium${chromium ? '' : ' (skipped: no chromium on this machine; CI installs Debian\'s)'}`, () => {
+(chromium ? describe : describe.skip)(`in headless Chromium${chromium ? '' : " (skipped: no chromium on this machine; CI installs Debian's)"}`, () => {
   let browser: Browser;
   let dir: string;
   const errors: string[] = [];
@@ -119,7 +138,11 @@ const KEY = 'AKIACONSOLEWALK00001';
     dir = mkdtempSync(join(tmpdir(), 'console-'));
     mkdirSync(SCREENSHOTS, { recursive: true });
     const puppeteer = await import('puppeteer-core');
-    browser = await puppeteer.launch({ executablePath: chromium, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', `--user-data-dir=${join(dir, 'profile')}`] });
+    browser = await puppeteer.launch({
+      executablePath: chromium,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', `--user-data-dir=${join(dir, 'profile')}`],
+    });
   });
   afterAll(async () => {
     await browser?.close();
@@ -131,37 +154,82 @@ const KEY = 'AKIACONSOLEWALK00001';
     await page.setViewport({ width: 1400, height: 1000 });
     page.on('pageerror', (err) => errors.push(String(err)));
     // A 400 the page asked for (an action the service refuses) is logged by the browser too: not the page's error.
-    page.on('console', (m) => m.type() === 'error' && !/^Failed to load resource: the server responded with a status of 400/.test(m.text()) && errors.push(m.text()));
+    page.on(
+      'console',
+      (m) => m.type() === 'error' && !/^Failed to load resource: the server responded with a status of 400/.test(m.text()) && errors.push(m.text()),
+    );
     await page.goto(`${endpoint.apiUrl}/${hash}`);
     return page;
   };
   const shoot = (page: Page, name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
   const statusOf = (page: Page, instancePrefix: string) =>
-    page.evaluate((prefix) => document.querySelector(`#instances tr[data-instance-id^="${prefix}"] [data-status]`)?.getAttribute('data-status') ?? null, instancePrefix);
+    page.evaluate(
+      (prefix) => document.querySelector(`#instances tr[data-instance-id^="${prefix}"] [data-status]`)?.getAttribute('data-status') ?? null,
+      instancePrefix,
+    );
   const waitForStatus = (page: Page, instancePrefix: string, status: string) =>
-    page.waitForFunction((prefix, want) => document.querySelector(`#instances tr[data-instance-id^="${prefix}"] [data-status]`)?.getAttribute('data-status') === want, { timeout: 45_000 }, instancePrefix, status);
+    page.waitForFunction(
+      (prefix, want) => document.querySelector(`#instances tr[data-instance-id^="${prefix}"] [data-status]`)?.getAttribute('data-status') === want,
+      { timeout: 45_000 },
+      instancePrefix,
+      status,
+    );
 
   it('walks: a failed instance with its error and the instance waiting on it; a rerun from the page; both finish', async () => {
-    const sdk = new DataPipelineClient({ endpoint: endpoint.apiUrl, region: 'us-east-1', credentials: { accessKeyId: KEY, secretAccessKey: 'x' }, maxAttempts: 1 });
+    const sdk = new DataPipelineClient({
+      endpoint: endpoint.apiUrl,
+      region: 'us-east-1',
+      credentials: { accessKeyId: KEY, secretAccessKey: 'x' },
+      maxAttempts: 1,
+    });
     const marker = join(dir, 'second-time');
-    const { pipelineId } = await sdk.send(new CreatePipelineCommand({ name: 'console-walk', uniqueId: 'console-walk', tags: [{ key: 'team', value: 'data' }] }));
+    const { pipelineId } = await sdk.send(
+      new CreatePipelineCommand({ name: 'console-walk', uniqueId: 'console-walk', tags: [{ key: 'team', value: 'data' }] }),
+    );
     await sdk.send(
       new PutPipelineDefinitionCommand({
         pipelineId,
         pipelineObjects: [
-          { id: 'Default', name: 'Default', fields: [{ key: 'scheduleType', stringValue: 'ondemand' }, { key: 'workerGroup', stringValue: 'console' }, { key: 'maximumRetries', stringValue: '0' }] },
+          {
+            id: 'Default',
+            name: 'Default',
+            fields: [
+              { key: 'scheduleType', stringValue: 'ondemand' },
+              { key: 'workerGroup', stringValue: 'console' },
+              { key: 'maximumRetries', stringValue: '0' },
+            ],
+          },
           // Fails the first time (disk full), succeeds when run again.
-          { id: 'Extract', name: 'Extract', fields: [{ key: 'type', stringValue: 'ShellCommandActivity' }, { key: 'command', stringValue: `if [ -f ${marker} ]; then echo ok; else touch ${marker}; echo disk full >&2; exit 3; fi` }] },
-          { id: 'Load', name: 'Load', fields: [{ key: 'type', stringValue: 'ShellCommandActivity' }, { key: 'command', stringValue: 'echo loaded' }, { key: 'dependsOn', refValue: 'Extract' }] },
+          {
+            id: 'Extract',
+            name: 'Extract',
+            fields: [
+              { key: 'type', stringValue: 'ShellCommandActivity' },
+              { key: 'command', stringValue: `if [ -f ${marker} ]; then echo ok; else touch ${marker}; echo disk full >&2; exit 3; fi` },
+            ],
+          },
+          {
+            id: 'Load',
+            name: 'Load',
+            fields: [
+              { key: 'type', stringValue: 'ShellCommandActivity' },
+              { key: 'command', stringValue: 'echo loaded' },
+              { key: 'dependsOn', refValue: 'Extract' },
+            ],
+          },
         ],
       }),
     );
     await sdk.send(new ActivatePipelineCommand({ pipelineId }));
-    const runner: ChildProcess = spawn(process.execPath, [require.resolve('tsx/cli'), 'tools/runner.ts', '--endpoint', endpoint.apiUrl, '--worker-group', 'console'], {
-      cwd: join(__dirname, '..', '..'),
-      env: { ...process.env, AWS_ACCESS_KEY_ID: KEY, AWS_SECRET_ACCESS_KEY: 'x' },
-      stdio: ['ignore', 'ignore', 'ignore'],
-    });
+    const runner: ChildProcess = spawn(
+      process.execPath,
+      [require.resolve('tsx/cli'), 'tools/runner.ts', '--endpoint', endpoint.apiUrl, '--worker-group', 'console'],
+      {
+        cwd: join(__dirname, '..', '..'),
+        env: { ...process.env, AWS_ACCESS_KEY_ID: KEY, AWS_SECRET_ACCESS_KEY: 'x' },
+        stdio: ['ignore', 'ignore', 'ignore'],
+      },
+    );
     const exited = new Promise<void>((resolve) => runner.on('exit', () => resolve()));
     try {
       const extractStatus = async () => {
@@ -240,7 +308,12 @@ const KEY = 'AKIACONSOLEWALK00001';
   });
 
   it('shows values from the API as text, never as markup, and a malformed link as an error rather than a broken page', async () => {
-    const sdk = new DataPipelineClient({ endpoint: endpoint.apiUrl, region: 'us-east-1', credentials: { accessKeyId: KEY, secretAccessKey: 'x' }, maxAttempts: 1 });
+    const sdk = new DataPipelineClient({
+      endpoint: endpoint.apiUrl,
+      region: 'us-east-1',
+      credentials: { accessKeyId: KEY, secretAccessKey: 'x' },
+      maxAttempts: 1,
+    });
     const markup = '<b id="injected">bold</b><img src=x onerror="window.injected=1">';
     try {
       const { pipelineId } = await sdk.send(new CreatePipelineCommand({ name: markup, uniqueId: 'console-markup', tags: [{ key: markup, value: markup }] }));
@@ -248,8 +321,22 @@ const KEY = 'AKIACONSOLEWALK00001';
         new PutPipelineDefinitionCommand({
           pipelineId,
           pipelineObjects: [
-            { id: 'Default', name: 'Default', fields: [{ key: 'scheduleType', stringValue: 'ondemand' }, { key: 'workerGroup', stringValue: 'nobody' }] },
-            { id: markup, name: markup, fields: [{ key: 'type', stringValue: 'ShellCommandActivity' }, { key: 'command', stringValue: markup }] },
+            {
+              id: 'Default',
+              name: 'Default',
+              fields: [
+                { key: 'scheduleType', stringValue: 'ondemand' },
+                { key: 'workerGroup', stringValue: 'nobody' },
+              ],
+            },
+            {
+              id: markup,
+              name: markup,
+              fields: [
+                { key: 'type', stringValue: 'ShellCommandActivity' },
+                { key: 'command', stringValue: markup },
+              ],
+            },
           ],
         }),
       );
@@ -269,7 +356,7 @@ const KEY = 'AKIACONSOLEWALK00001';
     expect(errors).toEqual([]);
   });
 
-  it('a page of another origin can neither call the API nor change state through the visitor\'s browser', async () => {
+  it("a page of another origin can neither call the API nor change state through the visitor's browser", async () => {
     const evil: Server = createServer((_, res) => res.end('<!doctype html><title>elsewhere</title>'));
     await new Promise<void>((resolve) => evil.listen(0, '127.0.0.1', resolve));
     const page = await browser.newPage();
@@ -278,7 +365,11 @@ const KEY = 'AKIACONSOLEWALK00001';
       const outcome = await page.evaluate(async (api) => {
         const tries: string[] = [];
         try {
-          await fetch(api, { method: 'POST', headers: { 'X-Amz-Target': 'DataPipeline.CreatePipeline', 'Content-Type': 'application/x-amz-json-1.1' }, body: JSON.stringify({ name: 'csrf-browser', uniqueId: 'csrf-browser' }) });
+          await fetch(api, {
+            method: 'POST',
+            headers: { 'X-Amz-Target': 'DataPipeline.CreatePipeline', 'Content-Type': 'application/x-amz-json-1.1' },
+            body: JSON.stringify({ name: 'csrf-browser', uniqueId: 'csrf-browser' }),
+          });
           tries.push('read an answer');
         } catch {
           tries.push('blocked');

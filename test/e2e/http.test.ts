@@ -52,7 +52,7 @@ describe('the wire', () => {
     expect((await post('{}', { 'Content-Type': 'application/x-amz-json-1.1' })).body.__type).toBe('UnknownOperationException');
   });
 
-  it('serves POST / (the API) and GET of the console\'s files, nothing else', async () => {
+  it("serves POST / (the API) and GET of the console's files, nothing else", async () => {
     const put = await post('{}', TARGET, 'PUT');
     expect(put.status).toBe(404);
     expect(put.body.__type).toBe('UnknownOperationException');
@@ -131,4 +131,3 @@ describe('misbehaving clients', () => {
     expect(reply).toContain('TaskNotFoundException');
   });
 });
-

@@ -55,7 +55,12 @@ it('20 runners, a kill -9 mid-run and a restart on the same data: every instance
   // ephemeral local ports, and one of them could take (or self-connect to) the port the restart needs.
   const port = 20000 + Math.floor(Math.random() * 12000);
   let server = await start(dir, port);
-  const sdk = new DataPipelineClient({ endpoint: server.url, region: 'us-east-1', credentials: { accessKeyId: 'AKIAKILLTEST00000001', secretAccessKey: 'x' }, maxAttempts: 1 });
+  const sdk = new DataPipelineClient({
+    endpoint: server.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'AKIAKILLTEST00000001', secretAccessKey: 'x' },
+    maxAttempts: 1,
+  });
   try {
     const { pipelineId } = await sdk.send(new CreatePipelineCommand({ name: 'kill', uniqueId: 'kill' }));
     const activities = Array.from({ length: 60 }, (_, i) => ({
@@ -129,9 +134,13 @@ it('20 runners, a kill -9 mid-run and a restart on the same data: every instance
     expect(s.filter((x) => x !== 'FINISHED')).toEqual([]);
     expect(new Set(handed).size).toBe(handed.length);
     const attemptIds = (await sdk.send(new QueryObjectsCommand({ pipelineId, sphere: 'ATTEMPT', limit: 1000 }))).ids ?? [];
-    const attempts = (await Promise.all(
-      Array.from({ length: Math.ceil(attemptIds.length / 100) }, (_, i) => sdk.send(new DescribeObjectsCommand({ pipelineId, objectIds: attemptIds.slice(i * 100, i * 100 + 100) }))),
-    )).flatMap((d) => d.pipelineObjects ?? []);
+    const attempts = (
+      await Promise.all(
+        Array.from({ length: Math.ceil(attemptIds.length / 100) }, (_, i) =>
+          sdk.send(new DescribeObjectsCommand({ pipelineId, objectIds: attemptIds.slice(i * 100, i * 100 + 100) })),
+        ),
+      )
+    ).flatMap((d) => d.pipelineObjects ?? []);
     expect(attempts.filter((a) => a.fields!.some((f) => f.key === '@status' && f.stringValue === 'RUNNING'))).toEqual([]);
   } finally {
     sdk.destroy();

@@ -37,11 +37,15 @@ const fields = (d: { fields?: { key?: string; stringValue?: string }[] }) => Obj
 
 it('create, define, validate, activate, describe, list, tag, deactivate, delete: each answers as the SDK models it', async () => {
   const sdk = clientFor('AKIALIFECYCLE0000001');
-  const { pipelineId } = await sdk.send(new CreatePipelineCommand({ name: 'walk', uniqueId: 'walk-1', description: 'through', tags: [{ key: 'env', value: 'test' }] }));
+  const { pipelineId } = await sdk.send(
+    new CreatePipelineCommand({ name: 'walk', uniqueId: 'walk-1', description: 'through', tags: [{ key: 'env', value: 'test' }] }),
+  );
   expect(pipelineId).toMatch(/^df-[A-Z0-9]{20}$/);
   expect((await sdk.send(new CreatePipelineCommand({ name: 'walk', uniqueId: 'walk-1' }))).pipelineId).toBe(pipelineId);
 
-  const validated = await sdk.send(new ValidatePipelineDefinitionCommand({ pipelineId, pipelineObjects: [{ id: 'A', name: 'A', fields: [{ key: 'type', stringValue: 'Nope' }] }] }));
+  const validated = await sdk.send(
+    new ValidatePipelineDefinitionCommand({ pipelineId, pipelineObjects: [{ id: 'A', name: 'A', fields: [{ key: 'type', stringValue: 'Nope' }] }] }),
+  );
   expect(validated).toMatchObject({ errored: true, validationErrors: [{ id: 'A', errors: ["INVALID_OBJECT_TYPE: 'Nope' is not a pipeline object type."] }] });
 
   const put = await sdk.send(new PutPipelineDefinitionCommand({ pipelineId, pipelineObjects: ON_DEMAND }));
@@ -64,7 +68,10 @@ it('create, define, validate, activate, describe, list, tag, deactivate, delete:
   // Its fields as put, then its runtime fields (docs/behaviour.md §8): the run the activation opened.
   const [instanceId] = (await sdk.send(new QueryObjectsCommand({ pipelineId, sphere: 'INSTANCE' }))).ids!.filter((id) => id.startsWith('@Hello_'));
   expect(objects.pipelineObjects).toEqual([
-    { ...ON_DEMAND[1], fields: [...ON_DEMAND[1].fields, { key: '@activeInstances', refValue: instanceId }, { key: '@latestRunTime', stringValue: instanceId.slice(-19) }] },
+    {
+      ...ON_DEMAND[1],
+      fields: [...ON_DEMAND[1].fields, { key: '@activeInstances', refValue: instanceId }, { key: '@latestRunTime', stringValue: instanceId.slice(-19) }],
+    },
   ]);
   expect((await sdk.send(new QueryObjectsCommand({ pipelineId, sphere: 'COMPONENT', limit: 1 }))).ids).toEqual(['Default']);
 
@@ -111,7 +118,9 @@ it('pages with the SDK paginator, and refuses bad input with typed, documented e
   }
   expect(pages).toEqual([50, 10]);
   expect(new Set(seen)).toEqual(ids);
-  await expect(sdk.send(new CreatePipelineCommand({ name: 'x', uniqueId: 'y', tags: [{ key: 'aws:x', value: '' }] }))).rejects.toBeInstanceOf(InvalidRequestException);
+  await expect(sdk.send(new CreatePipelineCommand({ name: 'x', uniqueId: 'y', tags: [{ key: 'aws:x', value: '' }] }))).rejects.toBeInstanceOf(
+    InvalidRequestException,
+  );
   await expect(sdk.send(new GetPipelineDefinitionCommand({ pipelineId: 'df-NONE' }))).rejects.toBeInstanceOf(PipelineNotFoundException);
   sdk.destroy();
 });

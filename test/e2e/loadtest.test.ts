@@ -57,7 +57,20 @@ it('`npm run loadtest` prints the table and writes the JSON figures', async () =
     // Asynchronously: the endpoint it drives runs in this process.
     const run = await promisify(execFile)(
       process.execPath,
-      [require.resolve('tsx/cli'), 'tools/loadtest.ts', '--endpoint', endpoint.apiUrl, '--dynamodb-endpoint', endpoint.dynamodbUrl, '--requests', '100', '--concurrency', '8', '--json', file],
+      [
+        require.resolve('tsx/cli'),
+        'tools/loadtest.ts',
+        '--endpoint',
+        endpoint.apiUrl,
+        '--dynamodb-endpoint',
+        endpoint.dynamodbUrl,
+        '--requests',
+        '100',
+        '--concurrency',
+        '8',
+        '--json',
+        file,
+      ],
       { cwd: join(__dirname, '..', '..'), env: process.env, encoding: 'utf8' },
     );
     expect(run.stdout).toMatch(/latency p99\.9 +\d+\.\d{3} ms/);

@@ -107,7 +107,10 @@ it('`npm start` prints one ready line with both endpoints and the console, serve
   const client = sdk(s.apiUrl);
   expect((await client.send(new SetTaskStatusCommand({ taskId: task.taskId, taskStatus: 'FINISHED' }))).$metadata.httpStatusCode).toBe(200);
   client.destroy();
-  const ready = s.output().split('\n').filter((l) => READY.test(l));
+  const ready = s
+    .output()
+    .split('\n')
+    .filter((l) => READY.test(l));
   expect(ready).toHaveLength(1);
   expect(ready[0]).not.toMatch(/relaxed limits/);
   // The console is at the same address: the ready line names it, and a browser gets the page there.
@@ -126,13 +129,36 @@ it('exits 0 on SIGTERM while its heaviest requests run (evaluations at their bud
   await client.send(
     new PutPipelineDefinitionCommand({
       pipelineId,
-      pipelineObjects: [{ id: 'Act', name: 'Act', fields: [{ key: 'type', stringValue: 'ShellCommandActivity' }, { key: 'command', stringValue: 'x' }, { key: 'workerGroup', stringValue: 'wg' }] }],
+      pipelineObjects: [
+        {
+          id: 'Act',
+          name: 'Act',
+          fields: [
+            { key: 'type', stringValue: 'ShellCommandActivity' },
+            { key: 'command', stringValue: 'x' },
+            { key: 'workerGroup', stringValue: 'wg' },
+          ],
+        },
+      ],
       parameterObjects: [{ id: 'myL', attributes: [{ key: 'type', stringValue: 'String' }] }],
       parameterValues: Array.from({ length: 49 }, (_, i) => ({ id: 'myL', stringValue: String(i) })),
     }),
   );
-  const heavy = () => client.send(new EvaluateExpressionCommand({ pipelineId, objectId: 'Act', expression: '#{myL+myL+myL+myL+myL+myL}' })).then(() => 'answered', (e: Error) => e.name);
-  const inFlight = [heavy(), heavy(), heavy(), client.send(new PollForTaskCommand({ workerGroup: 'idle' })).then(() => 'answered', (e: Error) => e.name), heavy()];
+  const heavy = () =>
+    client.send(new EvaluateExpressionCommand({ pipelineId, objectId: 'Act', expression: '#{myL+myL+myL+myL+myL+myL}' })).then(
+      () => 'answered',
+      (e: Error) => e.name,
+    );
+  const inFlight = [
+    heavy(),
+    heavy(),
+    heavy(),
+    client.send(new PollForTaskCommand({ workerGroup: 'idle' })).then(
+      () => 'answered',
+      (e: Error) => e.name,
+    ),
+    heavy(),
+  ];
   await new Promise((resolve) => setTimeout(resolve, 200));
   expect(await stop(s, 'SIGTERM')).toBe(0);
   // Each got its answer (the budget's 400), or its connection was cut at the end of the drain: none hangs.
@@ -176,7 +202,12 @@ it('with --host 0.0.0.0 exposes the API only: the engine stays on the loopback i
 
 it('with --relaxed-limits takes periods in seconds (its ready line says so): the JS SDK runs a task loop with a retry a second later', async () => {
   const s = await start(['--relaxed-limits']);
-  expect(s.output().split('\n').find((l) => READY.test(l))).toMatch(/ \| relaxed limits \| Ctrl-C stops$/);
+  expect(
+    s
+      .output()
+      .split('\n')
+      .find((l) => READY.test(l)),
+  ).toMatch(/ \| relaxed limits \| Ctrl-C stops$/);
   const client = sdk(s.apiUrl);
   try {
     const { pipelineId } = await client.send(new CreatePipelineCommand({ name: 'relaxed', uniqueId: 'relaxed' }));
@@ -184,8 +215,23 @@ it('with --relaxed-limits takes periods in seconds (its ready line says so): the
       new PutPipelineDefinitionCommand({
         pipelineId,
         pipelineObjects: [
-          { id: 'Default', name: 'Default', fields: [{ key: 'scheduleType', stringValue: 'ondemand' }, { key: 'workerGroup', stringValue: 'wg' }, { key: 'retryDelay', stringValue: '1 seconds' }] },
-          { id: 'A', name: 'A', fields: [{ key: 'type', stringValue: 'ShellCommandActivity' }, { key: 'command', stringValue: 'false' }] },
+          {
+            id: 'Default',
+            name: 'Default',
+            fields: [
+              { key: 'scheduleType', stringValue: 'ondemand' },
+              { key: 'workerGroup', stringValue: 'wg' },
+              { key: 'retryDelay', stringValue: '1 seconds' },
+            ],
+          },
+          {
+            id: 'A',
+            name: 'A',
+            fields: [
+              { key: 'type', stringValue: 'ShellCommandActivity' },
+              { key: 'command', stringValue: 'false' },
+            ],
+          },
         ],
       }),
     );

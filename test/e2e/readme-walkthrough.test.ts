@@ -68,19 +68,23 @@ test('the walk-through has the blocks this test runs', () => {
   expect(blocks('js')).toHaveLength(1);
 });
 
-(aws ? test : test.skip)(`its shell blocks run top to bottom: the pipeline is put, activated, run by npm run runner, listed by list-runs, deleted${aws ? '' : ' (skipped: no AWS CLI on this machine)'}`, async () => {
-  // `npm` as the reader's, in the repository: a wrapper that execs it (so that `kill %1` reaches npm itself).
-  const bin = join(dir, 'bin');
-  mkdirSync(bin);
-  const npm = execFileSync('which', ['npm'], { encoding: 'utf8' }).trim();
-  writeFileSync(join(bin, 'npm'), `#!/bin/sh\nexec ${JSON.stringify(npm)} --prefix ${JSON.stringify(ROOT)} "$@"\n`, { mode: 0o755 });
-  writeFileSync(join(dir, 'walk.sh'), ['set -euo pipefail', `PATH=${JSON.stringify(bin)}:$PATH`, ...blocks('sh').map(local)].join('\n'));
-  const { code, output } = await run('bash', ['walk.sh'], dir, 150_000);
-  expect({ code, tail: output.slice(-3000) }).toMatchObject({ code: 0 });
-  expect(output).toContain('"errored": false');
-  expect(output).toMatch(/1\.\s+Hello\s+\S+\s+FINISHED/); // list-runs' table
-  expect(output).toContain('stopped after 1 task: 1 FINISHED'); // the runner, stopped by kill %1
-}, 180_000);
+(aws ? test : test.skip)(
+  `its shell blocks run top to bottom: the pipeline is put, activated, run by npm run runner, listed by list-runs, deleted${aws ? '' : ' (skipped: no AWS CLI on this machine)'}`,
+  async () => {
+    // `npm` as the reader's, in the repository: a wrapper that execs it (so that `kill %1` reaches npm itself).
+    const bin = join(dir, 'bin');
+    mkdirSync(bin);
+    const npm = execFileSync('which', ['npm'], { encoding: 'utf8' }).trim();
+    writeFileSync(join(bin, 'npm'), `#!/bin/sh\nexec ${JSON.stringify(npm)} --prefix ${JSON.stringify(ROOT)} "$@"\n`, { mode: 0o755 });
+    writeFileSync(join(dir, 'walk.sh'), ['set -euo pipefail', `PATH=${JSON.stringify(bin)}:$PATH`, ...blocks('sh').map(local)].join('\n'));
+    const { code, output } = await run('bash', ['walk.sh'], dir, 150_000);
+    expect({ code, tail: output.slice(-3000) }).toMatchObject({ code: 0 });
+    expect(output).toContain('"errored": false');
+    expect(output).toMatch(/1\.\s+Hello\s+\S+\s+FINISHED/); // list-runs' table
+    expect(output).toContain('stopped after 1 task: 1 FINISHED'); // the runner, stopped by kill %1
+  },
+  180_000,
+);
 
 test('its JavaScript block runs as hello.mjs in the repository', async () => {
   const folder = join(ROOT, 'artifacts', `walkthrough-${process.pid}`);

@@ -3,7 +3,13 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ActivatePipelineCommand, CreatePipelineCommand, DescribeObjectsCommand, PutPipelineDefinitionCommand, QueryObjectsCommand } from '@aws-sdk/client-data-pipeline';
+import {
+  ActivatePipelineCommand,
+  CreatePipelineCommand,
+  DescribeObjectsCommand,
+  PutPipelineDefinitionCommand,
+  QueryObjectsCommand,
+} from '@aws-sdk/client-data-pipeline';
 import { RunningEndpoint, startEndpoint } from '../support/local-endpoint';
 
 let endpoint: RunningEndpoint;
@@ -21,7 +27,7 @@ const until = async (condition: () => boolean | Promise<boolean>) => {
   while (!(await condition())) await new Promise((r) => setTimeout(r, 100));
 };
 
-it('runs each activity\'s command in order of dependencies, reports FAILED with stderr, and stops on SIGINT', async () => {
+it("runs each activity's command in order of dependencies, reports FAILED with stderr, and stops on SIGINT", async () => {
   const sdk = endpoint.sdk;
   const { pipelineId } = await sdk.send(new CreatePipelineCommand({ name: 'runner', uniqueId: 'runner' }));
   const out = join(dir, 'out.txt');
@@ -29,19 +35,55 @@ it('runs each activity\'s command in order of dependencies, reports FAILED with 
     new PutPipelineDefinitionCommand({
       pipelineId,
       pipelineObjects: [
-        { id: 'Default', name: 'Default', fields: [{ key: 'scheduleType', stringValue: 'ondemand' }, { key: 'workerGroup', stringValue: 'local' }, { key: 'maximumRetries', stringValue: '0' }] },
-        { id: 'First', name: 'First', fields: [{ key: 'type', stringValue: 'ShellCommandActivity' }, { key: 'command', stringValue: `echo "$1" >> ${out}` }, { key: 'scriptArgument', stringValue: 'first' }] },
-        { id: 'Second', name: 'Second', fields: [{ key: 'type', stringValue: 'ShellCommandActivity' }, { key: 'command', stringValue: `echo second >> ${out}` }, { key: 'dependsOn', refValue: 'First' }] },
-        { id: 'Broken', name: 'Broken', fields: [{ key: 'type', stringValue: 'ShellCommandActivity' }, { key: 'command', stringValue: 'echo disk full >&2; exit 3' }, { key: 'dependsOn', refValue: 'Second' }] },
+        {
+          id: 'Default',
+          name: 'Default',
+          fields: [
+            { key: 'scheduleType', stringValue: 'ondemand' },
+            { key: 'workerGroup', stringValue: 'local' },
+            { key: 'maximumRetries', stringValue: '0' },
+          ],
+        },
+        {
+          id: 'First',
+          name: 'First',
+          fields: [
+            { key: 'type', stringValue: 'ShellCommandActivity' },
+            { key: 'command', stringValue: `echo "$1" >> ${out}` },
+            { key: 'scriptArgument', stringValue: 'first' },
+          ],
+        },
+        {
+          id: 'Second',
+          name: 'Second',
+          fields: [
+            { key: 'type', stringValue: 'ShellCommandActivity' },
+            { key: 'command', stringValue: `echo second >> ${out}` },
+            { key: 'dependsOn', refValue: 'First' },
+          ],
+        },
+        {
+          id: 'Broken',
+          name: 'Broken',
+          fields: [
+            { key: 'type', stringValue: 'ShellCommandActivity' },
+            { key: 'command', stringValue: 'echo disk full >&2; exit 3' },
+            { key: 'dependsOn', refValue: 'Second' },
+          ],
+        },
       ],
     }),
   );
   await sdk.send(new ActivatePipelineCommand({ pipelineId }));
-  const runner: ChildProcess = spawn(process.execPath, [require.resolve('tsx/cli'), 'tools/runner.ts', '--endpoint', endpoint.apiUrl, '--worker-group', 'local'], {
-    cwd: join(__dirname, '..', '..'),
-    env: process.env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const runner: ChildProcess = spawn(
+    process.execPath,
+    [require.resolve('tsx/cli'), 'tools/runner.ts', '--endpoint', endpoint.apiUrl, '--worker-group', 'local'],
+    {
+      cwd: join(__dirname, '..', '..'),
+      env: process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   runner.stdout!.on('data', (c: Buffer) => (output += c.toString()));
   runner.stderr!.on('data', (c: Buffer) => (output += c.toString()));
@@ -56,7 +98,12 @@ it('runs each activity\'s command in order of dependencies, reports FAILED with 
     expect(readFileSync(out, 'utf8')).toBe('first\nsecond\n');
     const ids = (await sdk.send(new QueryObjectsCommand({ pipelineId, sphere: 'ATTEMPT' }))).ids ?? [];
     const broken = (await sdk.send(new DescribeObjectsCommand({ pipelineId, objectIds: ids.filter((id) => id.startsWith('@Broken')) }))).pipelineObjects![0];
-    expect(broken.fields).toEqual(expect.arrayContaining([{ key: 'errorId', stringValue: 'ExitCode3' }, { key: 'errorMessage', stringValue: 'disk full\n' }]));
+    expect(broken.fields).toEqual(
+      expect.arrayContaining([
+        { key: 'errorId', stringValue: 'ExitCode3' },
+        { key: 'errorMessage', stringValue: 'disk full\n' },
+      ]),
+    );
   } finally {
     const exited = new Promise<number | null>((resolve) => runner.on('exit', (code) => resolve(code)));
     runner.kill('SIGINT');
@@ -72,11 +119,15 @@ it('runs each activity\'s command in order of dependencies, reports FAILED with 
 });
 
 it('says once, at the start, when no pipeline of its account names its worker group (a key of another account polls silently otherwise)', async () => {
-  const runner: ChildProcess = spawn(process.execPath, [require.resolve('tsx/cli'), 'tools/runner.ts', '--endpoint', endpoint.apiUrl, '--worker-group', 'nobody-uses-this'], {
-    cwd: join(__dirname, '..', '..'),
-    env: { ...process.env, AWS_ACCESS_KEY_ID: 'AKIARUNNERLONELY0001', AWS_SECRET_ACCESS_KEY: 'x' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const runner: ChildProcess = spawn(
+    process.execPath,
+    [require.resolve('tsx/cli'), 'tools/runner.ts', '--endpoint', endpoint.apiUrl, '--worker-group', 'nobody-uses-this'],
+    {
+      cwd: join(__dirname, '..', '..'),
+      env: { ...process.env, AWS_ACCESS_KEY_ID: 'AKIARUNNERLONELY0001', AWS_SECRET_ACCESS_KEY: 'x' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   runner.stdout!.on('data', (c: Buffer) => (output += c.toString()));
   runner.stderr!.on('data', (c: Buffer) => (output += c.toString()));
@@ -87,6 +138,8 @@ it('says once, at the start, when no pipeline of its account names its worker gr
     runner.kill('SIGINT');
     expect(await exited).toBe(0);
   }
-  expect(output).toContain("no pipeline in this account (its access key is the account): put and activate one whose activities have workerGroup 'nobody-uses-this'");
+  expect(output).toContain(
+    "no pipeline in this account (its access key is the account): put and activate one whose activities have workerGroup 'nobody-uses-this'",
+  );
   expect(output).toContain('stopped after 0 tasks');
 });

@@ -15,7 +15,8 @@ const TOOLS: readonly [string, string][] = [
   ['fuzz', 'tools/hostile/run.ts'],
   ['bench', 'bench/run.ts'],
 ];
-const run = (file: string, args: string[]) => spawnSync(process.execPath, ['--require', 'tsx/cjs', file, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 30_000 });
+const run = (file: string, args: string[]) =>
+  spawnSync(process.execPath, ['--require', 'tsx/cjs', file, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 30_000 });
 
 describe.each(TOOLS)('%s', (name, file) => {
   it('--help: the usage and every flag, exit 0', () => {

@@ -15,9 +15,7 @@ describe('concurrent calls on one task', () => {
     const t = await seedTask(engine);
     const dispatch = dispatcherFor(engine);
     const calls = Array.from({ length: 48 }, (_, i) => STATUSES[i % 3]);
-    const results = await Promise.all(
-      calls.map((taskStatus, i) => call(dispatch, { taskId: t.taskId, taskStatus, errorId: `caller-${i}` })),
-    );
+    const results = await Promise.all(calls.map((taskStatus, i) => call(dispatch, { taskId: t.taskId, taskStatus, errorId: `caller-${i}` })));
 
     const task = await readTask(engine, t.taskId);
     const winner = task?.taskStatus?.S;
@@ -72,7 +70,7 @@ describe('a crash between the two writes', () => {
     });
   });
 
-  it('is completed with the first call\'s error fields even when the retry carries others', async () => {
+  it("is completed with the first call's error fields even when the retry carries others", async () => {
     const t = await seedTask(engine);
     const store = new CrashAfterTaskWrite(new DynamoDbTaskStore(engine.client, engine.names));
     await call(dispatcherFor(engine, { store }), { taskId: t.taskId, taskStatus: 'FAILED', errorMessage: 'first' });

@@ -52,7 +52,7 @@ const event = (body: object, requestId: string): APIGatewayProxyEvent =>
 
 const context = { awsRequestId: 'lambda-request-id', functionName: 'f', getRemainingTimeInMillis: () => 15000 } as unknown as Context;
 
-it('the synthesized bundle serves SetTaskStatus against the engine, answering with API Gateway\'s request id', async () => {
+it("the synthesized bundle serves SetTaskStatus against the engine, answering with API Gateway's request id", async () => {
   const task = await seedTask(engine);
   const res = await handler(event({ taskId: task.taskId, taskStatus: 'FAILED', errorId: 'E' }, 'apigw-request-id'), context);
   expect(res).toEqual({

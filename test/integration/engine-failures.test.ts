@@ -52,10 +52,11 @@ const stallingEngine = async () => {
   return {
     endpoint: `http://127.0.0.1:${port}`,
     sockets,
-    close: () => new Promise<void>((resolve) => {
-      sockets.forEach((s) => s.destroy());
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        sockets.forEach((s) => s.destroy());
+        server.close(() => resolve());
+      }),
   };
 };
 
@@ -81,6 +82,8 @@ describe('a stalled engine', () => {
       await stalled.close();
     }
     expect(res).toEqual({ status: 500, body: { __type: 'InternalServiceError', message: INTERNAL_ERROR_MESSAGE }, connections: 1 });
-    expect(out.lines.map((l) => JSON.parse(l))).toEqual([expect.objectContaining({ level: 'ERROR', message: 'deadline passed', correlation_id: 'rid-deadline' })]);
+    expect(out.lines.map((l) => JSON.parse(l))).toEqual([
+      expect.objectContaining({ level: 'ERROR', message: 'deadline passed', correlation_id: 'rid-deadline' }),
+    ]);
   });
 });

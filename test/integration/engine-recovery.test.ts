@@ -45,7 +45,14 @@ const createTable = async (dynamo: DynamoDBClient) => {
       ],
       KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
       GlobalSecondaryIndexes: [
-        { IndexName: 'ready', KeySchema: [{ AttributeName: 'rk', KeyType: 'HASH' }, { AttributeName: 'at', KeyType: 'RANGE' }], Projection: { ProjectionType: 'ALL' } },
+        {
+          IndexName: 'ready',
+          KeySchema: [
+            { AttributeName: 'rk', KeyType: 'HASH' },
+            { AttributeName: 'at', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
       ],
     }),
   );
@@ -59,7 +66,12 @@ beforeAll(async () => {
   const dynamo = client(engine.url);
   try {
     await createTable(dynamo);
-    for (const [id, at] of [['a', '1'], ['b', '2'], ['c', '3']]) await dynamo.send(new PutItemCommand({ TableName: TABLE, Item: item(id, at) }));
+    for (const [id, at] of [
+      ['a', '1'],
+      ['b', '2'],
+      ['c', '3'],
+    ])
+      await dynamo.send(new PutItemCommand({ TableName: TABLE, Item: item(id, at) }));
   } finally {
     dynamo.destroy();
     await engine.close();

@@ -3,14 +3,7 @@
  * client reaches dynalite's thread by messages instead of HTTP. What comes back must be what HTTP gives:
  * the same tables, the same typed errors, and no request left waiting when it is aborted or the engine stops.
  */
-import {
-  ConditionalCheckFailedException,
-  CreateTableCommand,
-  DynamoDBClient,
-  GetItemCommand,
-  PutItemCommand,
-  QueryCommand,
-} from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { getEventListeners } from 'node:events';
 import { createDynamoDbClient } from '../../lambda/store/dynamodb-client';
 import { dynamoDbClient, LOCAL_AWS_ENV } from '../../local/dynamodb';
@@ -56,14 +49,20 @@ test('an item written through the thread is read over HTTP, and the other way ro
   expect(read.Item).toEqual({ pk: { S: 'a' }, sk: { S: '1' }, text: { S: text }, n: { N: '42' } });
 
   await overHttp.send(new PutItemCommand({ TableName: TABLE, Item: { pk: { S: 'a' }, sk: { S: '2' } } }));
-  const query = await inProcess.send(new QueryCommand({ TableName: TABLE, KeyConditionExpression: 'pk = :a', ExpressionAttributeValues: { ':a': { S: 'a' } } }));
+  const query = await inProcess.send(
+    new QueryCommand({ TableName: TABLE, KeyConditionExpression: 'pk = :a', ExpressionAttributeValues: { ':a': { S: 'a' } } }),
+  );
   expect(query.Items?.map((i) => i.sk.S)).toEqual(['1', '2']);
 });
 
 test('many requests at once each get their own answer', async () => {
   const keys = Array.from({ length: 200 }, (_, i) => `k${i}`);
-  await Promise.all(keys.map((k) => inProcess.send(new PutItemCommand({ TableName: TABLE, Item: { pk: { S: 'many' }, sk: { S: k }, v: { S: `value of ${k}` } } }))));
-  const read = await Promise.all(keys.map((k) => inProcess.send(new GetItemCommand({ TableName: TABLE, Key: { pk: { S: 'many' }, sk: { S: k } }, ConsistentRead: true }))));
+  await Promise.all(
+    keys.map((k) => inProcess.send(new PutItemCommand({ TableName: TABLE, Item: { pk: { S: 'many' }, sk: { S: k }, v: { S: `value of ${k}` } } }))),
+  );
+  const read = await Promise.all(
+    keys.map((k) => inProcess.send(new GetItemCommand({ TableName: TABLE, Key: { pk: { S: 'many' }, sk: { S: k } }, ConsistentRead: true }))),
+  );
   expect(read.map((r) => r.Item?.v.S)).toEqual(keys.map((k) => `value of ${k}`));
 });
 
@@ -71,7 +70,9 @@ test("the engine's errors arrive typed, as over HTTP", async () => {
   const conditional = new PutItemCommand({ TableName: TABLE, Item: { pk: { S: 'a' }, sk: { S: '1' } }, ConditionExpression: 'attribute_not_exists(pk)' });
   await expect(inProcess.send(conditional)).rejects.toBeInstanceOf(ConditionalCheckFailedException);
   const invalid = new GetItemCommand({ TableName: TABLE, Key: { pk: { S: 'a' } } }); // the sort key is missing
-  const [viaThread, viaHttp] = await Promise.all([inProcess.send(invalid).then(() => new Error('no error')), overHttp.send(invalid).then(() => new Error('no error'))].map((p) => p.catch((e: Error) => e)));
+  const [viaThread, viaHttp] = await Promise.all(
+    [inProcess.send(invalid).then(() => new Error('no error')), overHttp.send(invalid).then(() => new Error('no error'))].map((p) => p.catch((e: Error) => e)),
+  );
   expect(viaThread).toMatchObject({ name: 'ValidationException', $metadata: { httpStatusCode: 400 } });
   expect(viaThread.message).toBe(viaHttp.message);
 });
@@ -79,7 +80,9 @@ test("the engine's errors arrive typed, as over HTTP", async () => {
 test('an aborted request fails at once as an abort, and the engine goes on serving', async () => {
   const before = new AbortController();
   before.abort();
-  await expect(inProcess.send(new GetItemCommand({ TableName: TABLE, Key: { pk: { S: 'a' }, sk: { S: '1' } } }), { abortSignal: before.signal })).rejects.toMatchObject({ name: 'AbortError' });
+  await expect(
+    inProcess.send(new GetItemCommand({ TableName: TABLE, Key: { pk: { S: 'a' }, sk: { S: '1' } } }), { abortSignal: before.signal }),
+  ).rejects.toMatchObject({ name: 'AbortError' });
 
   const during = new AbortController();
   const call = inProcess.send(new GetItemCommand({ TableName: TABLE, Key: { pk: { S: 'a' }, sk: { S: '1' } } }), { abortSignal: during.signal });

@@ -16,13 +16,26 @@ const setUp = async (options: { relaxed?: boolean } = {}) => {
 };
 
 describe('parameters as the AWS CLI puts them (--parameter-values, no parameter objects)', () => {
-  const objects = [object('Default', { scheduleType: 'ondemand', workerGroup: 'wg-params' }), object('Copy', { type: 'ShellCommandActivity', command: 'aws s3 cp #{myS3LogsPath} #{myTarget}' })];
+  const objects = [
+    object('Default', { scheduleType: 'ondemand', workerGroup: 'wg-params' }),
+    object('Copy', { type: 'ShellCommandActivity', command: 'aws s3 cp #{myS3LogsPath} #{myTarget}' }),
+  ];
 
   it('values given with the definition: errored false, and the task carries them', async () => {
     const { call, pipelineId } = await setUp();
-    const put = await call('PutPipelineDefinition', { pipelineId, pipelineObjects: objects, parameterValues: [{ id: 'myS3LogsPath', stringValue: 's3://logs/' }, { id: 'myTarget', stringValue: '/tmp' }] });
+    const put = await call('PutPipelineDefinition', {
+      pipelineId,
+      pipelineObjects: objects,
+      parameterValues: [
+        { id: 'myS3LogsPath', stringValue: 's3://logs/' },
+        { id: 'myTarget', stringValue: '/tmp' },
+      ],
+    });
     expect(put.body).toEqual({ errored: false, validationErrors: [], validationWarnings: [] });
-    expect((await call('GetPipelineDefinition', { pipelineId })).body.parameterValues).toEqual([{ id: 'myS3LogsPath', stringValue: 's3://logs/' }, { id: 'myTarget', stringValue: '/tmp' }]);
+    expect((await call('GetPipelineDefinition', { pipelineId })).body.parameterValues).toEqual([
+      { id: 'myS3LogsPath', stringValue: 's3://logs/' },
+      { id: 'myTarget', stringValue: '/tmp' },
+    ]);
     expect((await call('ActivatePipeline', { pipelineId })).status).toBe(200);
     const task = (await call('PollForTask', { workerGroup: 'wg-params' }, 3000)).body.taskObject;
     expect(task.objects.Copy.fields).toContainEqual({ key: 'command', stringValue: 'aws s3 cp s3://logs/ /tmp' });
@@ -32,13 +45,24 @@ describe('parameters as the AWS CLI puts them (--parameter-values, no parameter 
     const { call, pipelineId } = await setUp();
     const put = await call('PutPipelineDefinition', { pipelineId, pipelineObjects: objects });
     expect(put.body.errored).toBe(false);
-    expect(put.body.validationWarnings).toEqual([{ id: 'Copy', warnings: [expect.stringMatching(/^UNDECLARED_PARAMETER: field 'command' refers to 'myS3LogsPath'/), expect.stringMatching(/'myTarget'/)] }]);
+    expect(put.body.validationWarnings).toEqual([
+      { id: 'Copy', warnings: [expect.stringMatching(/^UNDECLARED_PARAMETER: field 'command' refers to 'myS3LogsPath'/), expect.stringMatching(/'myTarget'/)] },
+    ]);
     const refused = await call('ActivatePipeline', { pipelineId });
     expect(refused.status).toBe(400);
     expect(refused.body.message).toMatch(/refers to 'myS3LogsPath', which has no value/);
-    const given = await call('ActivatePipeline', { pipelineId, parameterValues: [{ id: 'myS3LogsPath', stringValue: 's3://x/' }, { id: 'myTarget', stringValue: '.' }] });
+    const given = await call('ActivatePipeline', {
+      pipelineId,
+      parameterValues: [
+        { id: 'myS3LogsPath', stringValue: 's3://x/' },
+        { id: 'myTarget', stringValue: '.' },
+      ],
+    });
     expect(given.status).toBe(200);
-    expect((await call('PollForTask', { workerGroup: 'wg-params' }, 3000)).body.taskObject.objects.Copy.fields).toContainEqual({ key: 'command', stringValue: 'aws s3 cp s3://x/ .' });
+    expect((await call('PollForTask', { workerGroup: 'wg-params' }, 3000)).body.taskObject.objects.Copy.fields).toContainEqual({
+      key: 'command',
+      stringValue: 'aws s3 cp s3://x/ .',
+    });
   });
 });
 
@@ -79,14 +103,18 @@ describe('user-managed preconditions (dp-concepts-preconditions)', () => {
   });
 });
 
-describe('DescribeObjects of instances and attempts: the component\'s fields as the instance sees them', () => {
-  it('shows `command` on the instance and its attempt, as written, and with evaluateExpressions in the instance\'s context', async () => {
+describe("DescribeObjects of instances and attempts: the component's fields as the instance sees them", () => {
+  it("shows `command` on the instance and its attempt, as written, and with evaluateExpressions in the instance's context", async () => {
     const { call, pipelineId } = await setUp();
     await call('PutPipelineDefinition', {
       pipelineId,
       pipelineObjects: [
         object('Default', { scheduleType: 'ondemand', workerGroup: 'wg-describe' }),
-        object('Dated', { type: 'ShellCommandActivity', command: "echo #{format(@scheduledStartTime, 'YYYY-MM-dd')}", directoryPath: 's3://b/#{@scheduledStartTime}' }),
+        object('Dated', {
+          type: 'ShellCommandActivity',
+          command: "echo #{format(@scheduledStartTime, 'YYYY-MM-dd')}",
+          directoryPath: 's3://b/#{@scheduledStartTime}',
+        }),
       ],
     });
     expect((await call('ActivatePipeline', { pipelineId })).status).toBe(200);
@@ -95,19 +123,37 @@ describe('DescribeObjects of instances and attempts: the component\'s fields as 
     const start = instanceId.slice(instanceId.lastIndexOf('_') + 1);
     const fieldsOf = async (evaluateExpressions: boolean) =>
       Object.fromEntries(
-        ((await call('DescribeObjects', { pipelineId, objectIds: [instanceId, attemptId], evaluateExpressions })).body.pipelineObjects as { id: string; fields: { key: string; stringValue?: string }[] }[]).map((o) => [
+        (
+          (await call('DescribeObjects', { pipelineId, objectIds: [instanceId, attemptId], evaluateExpressions })).body.pipelineObjects as {
+            id: string;
+            fields: { key: string; stringValue?: string }[];
+          }[]
+        ).map((o) => [
           o.id,
-          Object.fromEntries(o.fields.filter((f) => ['command', 'directoryPath', 'type', '@status', 'workerGroup'].includes(f.key)).map((f) => [f.key, f.stringValue])),
+          Object.fromEntries(
+            o.fields.filter((f) => ['command', 'directoryPath', 'type', '@status', 'workerGroup'].includes(f.key)).map((f) => [f.key, f.stringValue]),
+          ),
         ]),
       );
-    const asWritten = { command: "echo #{format(@scheduledStartTime, 'YYYY-MM-dd')}", directoryPath: 's3://b/#{@scheduledStartTime}', type: 'ShellCommandActivity', workerGroup: 'wg-describe' };
-    expect(await fieldsOf(false)).toEqual({ [instanceId]: { ...asWritten, '@status': 'WAITING_FOR_RUNNER' }, [attemptId]: { ...asWritten, '@status': 'WAITING_FOR_RUNNER' } });
+    const asWritten = {
+      command: "echo #{format(@scheduledStartTime, 'YYYY-MM-dd')}",
+      directoryPath: 's3://b/#{@scheduledStartTime}',
+      type: 'ShellCommandActivity',
+      workerGroup: 'wg-describe',
+    };
+    expect(await fieldsOf(false)).toEqual({
+      [instanceId]: { ...asWritten, '@status': 'WAITING_FOR_RUNNER' },
+      [attemptId]: { ...asWritten, '@status': 'WAITING_FOR_RUNNER' },
+    });
     const evaluated = { command: `echo ${start.slice(0, 10)}`, directoryPath: `s3://b/${start}`, type: 'ShellCommandActivity', workerGroup: 'wg-describe' };
-    expect(await fieldsOf(true)).toEqual({ [instanceId]: { ...evaluated, '@status': 'WAITING_FOR_RUNNER' }, [attemptId]: { ...evaluated, '@status': 'WAITING_FOR_RUNNER' } });
+    expect(await fieldsOf(true)).toEqual({
+      [instanceId]: { ...evaluated, '@status': 'WAITING_FOR_RUNNER' },
+      [attemptId]: { ...evaluated, '@status': 'WAITING_FOR_RUNNER' },
+    });
   });
 });
 
-describe('runtime fields of the guide\'s object tables', () => {
+describe("runtime fields of the guide's object tables", () => {
   it('@cascadeFailedOn on a CASCADE_FAILED instance, @finishedTime on ended instances and attempts, reportProgressTime on an attempt that reported', async () => {
     const { call, pipelineId } = await setUp();
     await call('PutPipelineDefinition', {
@@ -121,8 +167,12 @@ describe('runtime fields of the guide\'s object tables', () => {
     expect((await call('ActivatePipeline', { pipelineId })).status).toBe(200);
     const task = (await call('PollForTask', { workerGroup: 'wg-runtime' }, 3000)).body.taskObject;
     const fieldsOf = async (id: string) => {
-      const [o] = (await call('DescribeObjects', { pipelineId, objectIds: [id] })).body.pipelineObjects as { fields: { key: string; stringValue?: string; refValue?: string }[] }[];
-      return Object.fromEntries(o.fields.filter((f) => f.key.startsWith('@') || f.key === 'reportProgressTime').map((f) => [f.key, f.stringValue ?? f.refValue]));
+      const [o] = (await call('DescribeObjects', { pipelineId, objectIds: [id] })).body.pipelineObjects as {
+        fields: { key: string; stringValue?: string; refValue?: string }[];
+      }[];
+      return Object.fromEntries(
+        o.fields.filter((f) => f.key.startsWith('@') || f.key === 'reportProgressTime').map((f) => [f.key, f.stringValue ?? f.refValue]),
+      );
     };
     expect((await fieldsOf(task.attemptId)).reportProgressTime).toBeUndefined();
     expect((await call('ReportTaskProgress', { taskId: task.taskId })).body).toEqual({ canceled: false });
@@ -142,14 +192,19 @@ describe('runtime fields of the guide\'s object tables', () => {
     const { call, pipelineId } = await setUp({ relaxed: true }); // a retry a second later
     await call('PutPipelineDefinition', {
       pipelineId,
-      pipelineObjects: [object('Default', { scheduleType: 'ondemand', workerGroup: 'wg-started', maximumRetries: '1', retryDelay: '1 seconds' }), object('A', { type: 'ShellCommandActivity', command: 'false' })],
+      pipelineObjects: [
+        object('Default', { scheduleType: 'ondemand', workerGroup: 'wg-started', maximumRetries: '1', retryDelay: '1 seconds' }),
+        object('A', { type: 'ShellCommandActivity', command: 'false' }),
+      ],
     });
     expect((await call('ActivatePipeline', { pipelineId })).status).toBe(200);
     const instanceStart = (task: { attemptId: string; objects: Record<string, { fields: { key: string; stringValue?: string }[] }> }) =>
       task.objects[task.attemptId.replace(/_Attempt=\d+$/, '')].fields.find((f) => f.key === '@actualStartTime')?.stringValue;
     const first = (await call('PollForTask', { workerGroup: 'wg-started' }, 3000)).body.taskObject;
     const instanceId = first.attemptId.replace(/_Attempt=1$/, '');
-    const [described] = (await call('DescribeObjects', { pipelineId, objectIds: [instanceId] })).body.pipelineObjects as { fields: { key: string; stringValue?: string }[] }[];
+    const [described] = (await call('DescribeObjects', { pipelineId, objectIds: [instanceId] })).body.pipelineObjects as {
+      fields: { key: string; stringValue?: string }[];
+    }[];
     const opened = described.fields.find((f) => f.key === '@actualStartTime')?.stringValue;
     expect(opened).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/);
     expect(instanceStart(first)).toBe(opened);
@@ -163,16 +218,24 @@ describe('runtime fields of the guide\'s object tables', () => {
     const { call, pipelineId } = await setUp();
     await call('PutPipelineDefinition', {
       pipelineId,
-      pipelineObjects: [object('Default', { scheduleType: 'ondemand', workerGroup: 'wg-health', maxActiveInstances: '2' }), object('A', { type: 'ShellCommandActivity', command: 'true' })],
+      pipelineObjects: [
+        object('Default', { scheduleType: 'ondemand', workerGroup: 'wg-health', maxActiveInstances: '2' }),
+        object('A', { type: 'ShellCommandActivity', command: 'true' }),
+      ],
     });
     expect((await call('ActivatePipeline', { pipelineId })).status).toBe(200);
     const componentFields = async () => {
-      const [o] = (await call('DescribeObjects', { pipelineId, objectIds: ['A'] })).body.pipelineObjects as { fields: { key: string; stringValue?: string; refValue?: string }[] }[];
+      const [o] = (await call('DescribeObjects', { pipelineId, objectIds: ['A'] })).body.pipelineObjects as {
+        fields: { key: string; stringValue?: string; refValue?: string }[];
+      }[];
       return o.fields.filter((f) => f.key.startsWith('@'));
     };
     const [first] = (await call('QueryObjects', { pipelineId, sphere: 'INSTANCE' })).body.ids as string[];
     const runTime = first.slice(-19);
-    expect(await componentFields()).toEqual([{ key: '@activeInstances', refValue: first }, { key: '@latestRunTime', stringValue: runTime }]);
+    expect(await componentFields()).toEqual([
+      { key: '@activeInstances', refValue: first },
+      { key: '@latestRunTime', stringValue: runTime },
+    ]);
     const task = (await call('PollForTask', { workerGroup: 'wg-health' }, 3000)).body.taskObject;
     expect((await call('SetTaskStatus', { taskId: task.taskId, taskStatus: 'FINISHED' })).status).toBe(200);
     expect((await call('DeactivatePipeline', { pipelineId })).status).toBe(200);
@@ -189,7 +252,7 @@ describe('runtime fields of the guide\'s object tables', () => {
 });
 
 describe('from a hostile reading of the guide', () => {
-  it('dp-object-s3datanode: "A data node is not marked \'READY\' until all preconditions have been met": an Exists on an activity\'s input runs first, with its node in the task', async () => {
+  it("dp-object-s3datanode: \"A data node is not marked 'READY' until all preconditions have been met\": an Exists on an activity's input runs first, with its node in the task", async () => {
     const { call, pipelineId } = await setUp();
     await call('PutPipelineDefinition', {
       pipelineId,
@@ -209,7 +272,7 @@ describe('from a hostile reading of the guide', () => {
     expect((await call('PollForTask', { workerGroup: 'wg-exists' }, 3000)).body.taskObject.attemptId).toMatch(/^@Copy_/);
   });
 
-  it('runsOn makes Default\'s workerGroup ignored: the task goes to the resource\'s id (a resource inherits no workerGroup from Default)', async () => {
+  it("runsOn makes Default's workerGroup ignored: the task goes to the resource's id (a resource inherits no workerGroup from Default)", async () => {
     const { call, pipelineId } = await setUp();
     await call('PutPipelineDefinition', {
       pipelineId,
@@ -227,7 +290,14 @@ describe('from a hostile reading of the guide', () => {
   it('dp-expressions-functions: "the maximum period is 3 years": 36 months and 3 years validate, 4 years and 157 weeks do not', async () => {
     const { call, pipelineId } = await setUp();
     const errorsOf = async (period: string) =>
-      ((await call('ValidatePipelineDefinition', { pipelineId, pipelineObjects: [object('S', { type: 'Schedule', period, startAt: 'FIRST_ACTIVATION_DATE_TIME' })] })).body.validationErrors as { errors: string[] }[]).flatMap((e) => e.errors);
+      (
+        (
+          await call('ValidatePipelineDefinition', {
+            pipelineId,
+            pipelineObjects: [object('S', { type: 'Schedule', period, startAt: 'FIRST_ACTIVATION_DATE_TIME' })],
+          })
+        ).body.validationErrors as { errors: string[] }[]
+      ).flatMap((e) => e.errors);
     expect(await errorsOf('3 years')).toEqual([]);
     expect(await errorsOf('36 months')).toEqual([]);
     expect(await errorsOf('4 years')).toEqual(["INVALID_FIELD_VALUE: 'period' must be at most 3 years."]);
@@ -236,12 +306,19 @@ describe('from a hostile reading of the guide', () => {
 
   it('RERUN of a failed instance clears its @actualEndTime (a live instance has not ended)', async () => {
     const { call, pipelineId } = await setUp();
-    await call('PutPipelineDefinition', { pipelineId, pipelineObjects: [object('Default', { scheduleType: 'ondemand', workerGroup: 'wg-rerun', maximumRetries: '0' }), object('A', { type: 'ShellCommandActivity', command: 'false' })] });
+    await call('PutPipelineDefinition', {
+      pipelineId,
+      pipelineObjects: [
+        object('Default', { scheduleType: 'ondemand', workerGroup: 'wg-rerun', maximumRetries: '0' }),
+        object('A', { type: 'ShellCommandActivity', command: 'false' }),
+      ],
+    });
     expect((await call('ActivatePipeline', { pipelineId })).status).toBe(200);
     const task = (await call('PollForTask', { workerGroup: 'wg-rerun' }, 3000)).body.taskObject;
     await call('SetTaskStatus', { taskId: task.taskId, taskStatus: 'FAILED' });
     const instance = task.attemptId.replace(/_Attempt=\d+$/, '');
-    const keys = async () => ((await call('DescribeObjects', { pipelineId, objectIds: [instance] })).body.pipelineObjects[0].fields as { key: string }[]).map((f) => f.key);
+    const keys = async () =>
+      ((await call('DescribeObjects', { pipelineId, objectIds: [instance] })).body.pipelineObjects[0].fields as { key: string }[]).map((f) => f.key);
     expect(await keys()).toContain('@actualEndTime');
     expect((await call('SetStatus', { pipelineId, objectIds: [instance], status: 'RERUN' })).status).toBe(200);
     expect(await keys()).not.toContain('@actualEndTime');
@@ -264,14 +341,24 @@ describe('from a hostile reading of the guide', () => {
     expect((await evaluate('Act', '#{node.name}')).message).toMatch(/nothing refers to 'Act' that way/);
   });
 
-  it('dp-pipeline-expressions\' list example: #{\'this is \' + myList} is two values in a field, and EvaluateExpression answers them in one string', async () => {
+  it("dp-pipeline-expressions' list example: #{'this is ' + myList} is two values in a field, and EvaluateExpression answers them in one string", async () => {
     const { call, pipelineId } = await setUp();
     await call('PutPipelineDefinition', {
       pipelineId,
-      pipelineObjects: [object('Default', { scheduleType: 'ondemand', workerGroup: 'wg-list' }), object('Act', { type: 'ShellCommandActivity', command: 'echo', myList: ['one', 'two'], myGreeting: "#{'this is ' + myList}" })],
+      pipelineObjects: [
+        object('Default', { scheduleType: 'ondemand', workerGroup: 'wg-list' }),
+        object('Act', { type: 'ShellCommandActivity', command: 'echo', myList: ['one', 'two'], myGreeting: "#{'this is ' + myList}" }),
+      ],
     });
-    const [act] = (await call('DescribeObjects', { pipelineId, objectIds: ['Act'], evaluateExpressions: true })).body.pipelineObjects as { fields: { key: string; stringValue?: string }[] }[];
-    expect(act.fields.filter((f) => f.key === 'myGreeting')).toEqual([{ key: 'myGreeting', stringValue: 'this is one' }, { key: 'myGreeting', stringValue: 'this is two' }]);
-    expect((await call('EvaluateExpression', { pipelineId, objectId: 'Act', expression: "#{'this is ' + myList}" })).body).toEqual({ evaluatedExpression: 'this is one,this is two' });
+    const [act] = (await call('DescribeObjects', { pipelineId, objectIds: ['Act'], evaluateExpressions: true })).body.pipelineObjects as {
+      fields: { key: string; stringValue?: string }[];
+    }[];
+    expect(act.fields.filter((f) => f.key === 'myGreeting')).toEqual([
+      { key: 'myGreeting', stringValue: 'this is one' },
+      { key: 'myGreeting', stringValue: 'this is two' },
+    ]);
+    expect((await call('EvaluateExpression', { pipelineId, objectId: 'Act', expression: "#{'this is ' + myList}" })).body).toEqual({
+      evaluatedExpression: 'this is one,this is two',
+    });
   });
 });

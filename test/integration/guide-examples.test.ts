@@ -25,7 +25,14 @@ afterAll(() => engine.close());
 
 /** An error about a reference to an object the example does not include. */
 const MISSING_REFERENCE = /^REFERENCE_TO_NONEXISTENT_OBJECT: /;
-const GUIDE_DEFAULT = { id: 'Default', name: 'Default', role: 'DataPipelineDefaultRole', resourceRole: 'DataPipelineDefaultResourceRole', scheduleType: 'ondemand', workerGroup: 'wg-guide' };
+const GUIDE_DEFAULT = {
+  id: 'Default',
+  name: 'Default',
+  role: 'DataPipelineDefaultRole',
+  resourceRole: 'DataPipelineDefaultResourceRole',
+  scheduleType: 'ondemand',
+  workerGroup: 'wg-guide',
+};
 /** Errors the guide's own text says are right (see above), by example. */
 const EXPECTED: Record<string, string[]> = {
   'dp-writing-pipeline-definition.md example 4': ["B: MISSING_REQUIRED_FIELD: the object has no 'type'."],
@@ -41,7 +48,9 @@ describe.each((examples as GuideExample[]).map((e) => [`${e.page} example ${e.bl
     const { pipelineObjects } = definitionFromFile({ objects: objects as never });
     const res = await op(dispatch, 'ValidatePipelineDefinition', { pipelineId, pipelineObjects }, caller);
     expect(res.status).toBe(200);
-    const errors = (res.body.validationErrors as { id: string; errors: string[] }[]).flatMap((e) => e.errors.map((m) => `${e.id}: ${m}`)).filter((m) => !MISSING_REFERENCE.test(m.slice(m.indexOf(': ') + 2)));
+    const errors = (res.body.validationErrors as { id: string; errors: string[] }[])
+      .flatMap((e) => e.errors.map((m) => `${e.id}: ${m}`))
+      .filter((m) => !MISSING_REFERENCE.test(m.slice(m.indexOf(': ') + 2)));
     expect(errors).toEqual(EXPECTED[name] ?? []);
     // Whole definitions (no reference left out) with an activity run here: put, activated, and the activity's task
     // handed out on its worker group (its resource's, for runsOn: no resource is started here).

@@ -101,6 +101,9 @@ describe('the last guard on an answer', () => {
     // Quotes count twice inside API Gateway's proxy result: 1.6 million short strings are 6.4 MB there, 4.8 MB of JSON.
     const quoted = encodeResult({ ids: Array(1_600_000).fill('') }, 'r2');
     expect(quoted.statusCode).toBe(400);
-    expect(JSON.parse(quoted.body)).toEqual({ __type: 'InvalidRequestException', message: expect.stringContaining(`more than the ${MAX_ANSWER_PAYLOAD_BYTES} an answer may carry`) });
+    expect(JSON.parse(quoted.body)).toEqual({
+      __type: 'InvalidRequestException',
+      message: expect.stringContaining(`more than the ${MAX_ANSWER_PAYLOAD_BYTES} an answer may carry`),
+    });
   });
 });

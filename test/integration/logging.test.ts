@@ -77,7 +77,7 @@ describe('one INFO line per request', () => {
 describe('the logger lines are told from what else the process prints', () => {
   it("keeps the logger's JSON lines and drops a runtime warning written in between", () => {
     const entry = JSON.stringify({ level: 'INFO', message: 'done', service: SERVICE });
-    const warning = "(node:1013) NodeVersionSupportWarning: The AWS SDK for JavaScript (v3) will\n";
+    const warning = '(node:1013) NodeVersionSupportWarning: The AWS SDK for JavaScript (v3) will\n';
     expect(loggerLines([warning, entry, '{"not": "ours"}', '{broken'])).toEqual([entry]);
   });
 });
@@ -86,7 +86,10 @@ describe('values a caller sends are logged bounded', () => {
   const huge = (c: string) => c.repeat(5 * 1024 * 1024);
   const requests = (taskId: string): HttpRequest[] => [
     // every member at several megabytes (refused by validation, but logged on the way)
-    { headers: TARGET, body: JSON.stringify({ taskId: huge('t'), taskStatus: huge('S'), errorId: huge('i'), errorMessage: huge('m'), errorStackTrace: huge('s') }) },
+    {
+      headers: TARGET,
+      body: JSON.stringify({ taskId: huge('t'), taskStatus: huge('S'), errorId: huge('i'), errorMessage: huge('m'), errorStackTrace: huge('s') }),
+    },
     // valid members, with the unbounded one (errorMessage) large but within its limit
     { headers: TARGET, body: JSON.stringify({ taskId, taskStatus: 'FAILED', errorId: 'x'.repeat(1024), errorMessage: 'm'.repeat(65536) }) },
     // a huge target, and huge other headers

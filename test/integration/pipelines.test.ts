@@ -28,13 +28,17 @@ const callsNaming = (id: string) =>
     ['QueryObjects', { pipelineId: id, sphere: 'COMPONENT' }],
   ] as const;
 
-const fieldsOf = (description: { fields: { key: string; stringValue: string }[] }) =>
-  Object.fromEntries(description.fields.map((f) => [f.key, f.stringValue]));
+const fieldsOf = (description: { fields: { key: string; stringValue: string }[] }) => Object.fromEntries(description.fields.map((f) => [f.key, f.stringValue]));
 
 describe('CreatePipeline', () => {
-  it('answers an id shaped like AWS\'s, and DescribePipelines shows the pipeline PENDING with the documented fields', async () => {
+  it("answers an id shaped like AWS's, and DescribePipelines shows the pipeline PENDING with the documented fields", async () => {
     const caller = newCaller();
-    const created = await op(dispatch, 'CreatePipeline', { name: 'my pipeline', uniqueId: 'token-1', description: 'd', tags: [{ key: 'team', value: 'x' }] }, caller);
+    const created = await op(
+      dispatch,
+      'CreatePipeline',
+      { name: 'my pipeline', uniqueId: 'token-1', description: 'd', tags: [{ key: 'team', value: 'x' }] },
+      caller,
+    );
     expect(created).toEqual({ status: 200, body: { pipelineId: expect.stringMatching(/^df-[A-Z0-9]{20}$/) } });
     const { pipelineId } = created.body;
     const described = await op(dispatch, 'DescribePipelines', { pipelineIds: [pipelineId] }, caller);
@@ -42,7 +46,16 @@ describe('CreatePipeline', () => {
     const [d] = described.body.pipelineDescriptionList;
     expect(d).toMatchObject({ pipelineId, name: 'my pipeline', description: 'd', tags: [{ key: 'team', value: 'x' }] });
     expect(d.fields.map((f: { key: string }) => f.key)).toEqual([
-      '@pipelineState', 'description', 'name', '@creationTime', '@id', 'pipelineCreator', '@sphere', '@userId', '@accountId', 'uniqueId',
+      '@pipelineState',
+      'description',
+      'name',
+      '@creationTime',
+      '@id',
+      'pipelineCreator',
+      '@sphere',
+      '@userId',
+      '@accountId',
+      'uniqueId',
     ]);
     expect(fieldsOf(d)).toEqual({
       '@pipelineState': 'PENDING',
@@ -87,19 +100,31 @@ describe('CreatePipeline', () => {
   });
 
   it.each([
-    [{ name: 'x', uniqueId: 'u', tags: [{ key: 'aws:owner', value: 'v' }] }, "Tag key 'aws:owner' is not allowed: keys starting with 'aws:' are reserved for AWS."],
+    [
+      { name: 'x', uniqueId: 'u', tags: [{ key: 'aws:owner', value: 'v' }] },
+      "Tag key 'aws:owner' is not allowed: keys starting with 'aws:' are reserved for AWS.",
+    ],
     [{ name: 'x', uniqueId: 'u', tags: [{ key: 'AWS:x', value: 'v' }] }, "Tag key 'AWS:x' is not allowed: keys starting with 'aws:' are reserved for AWS."],
     [{ uniqueId: 'u' }, "1 validation error detected: Value null at 'name' failed to satisfy constraint: Member must not be null"],
-    [{ name: '', uniqueId: 'u' }, "1 validation error detected: Value at 'name' failed to satisfy constraint: Member must have length greater than or equal to 1"],
-    [{ name: 'x', uniqueId: 'u', tags: Array.from({ length: 11 }, (_, i) => ({ key: `k${i}`, value: '' })) }, "1 validation error detected: Value at 'tags' failed to satisfy constraint: Member must have length less than or equal to 10"],
-    [{ name: 'x', uniqueId: 'u', tags: [{ key: 'k'.repeat(129), value: '' }] }, "1 validation error detected: Value at 'tags.1.member.key' failed to satisfy constraint: Member must have length less than or equal to 128"],
+    [
+      { name: '', uniqueId: 'u' },
+      "1 validation error detected: Value at 'name' failed to satisfy constraint: Member must have length greater than or equal to 1",
+    ],
+    [
+      { name: 'x', uniqueId: 'u', tags: Array.from({ length: 11 }, (_, i) => ({ key: `k${i}`, value: '' })) },
+      "1 validation error detected: Value at 'tags' failed to satisfy constraint: Member must have length less than or equal to 10",
+    ],
+    [
+      { name: 'x', uniqueId: 'u', tags: [{ key: 'k'.repeat(129), value: '' }] },
+      "1 validation error detected: Value at 'tags.1.member.key' failed to satisfy constraint: Member must have length less than or equal to 128",
+    ],
   ])('refuses %j with InvalidRequestException', async (input, message) => {
     expect(await op(dispatch, 'CreatePipeline', input)).toEqual({ status: 400, body: { __type: 'InvalidRequestException', message } });
   });
 });
 
 describe('accounts', () => {
-  it('never see, list, change, activate or delete each other\'s pipelines: another account\'s pipeline is PipelineNotFoundException', async () => {
+  it("never see, list, change, activate or delete each other's pipelines: another account's pipeline is PipelineNotFoundException", async () => {
     const owner = newCaller();
     const other = newCaller();
     const id = await createPipeline(dispatch, owner);
@@ -166,7 +191,10 @@ describe('ListPipelines', () => {
 
   it('refuses a marker it did not make', async () => {
     const res = await op(dispatch, 'ListPipelines', { marker: 'not-a-marker' });
-    expect(res).toEqual({ status: 400, body: { __type: 'InvalidRequestException', message: 'The marker is not valid: pass the marker of a previous answer unchanged.' } });
+    expect(res).toEqual({
+      status: 400,
+      body: { __type: 'InvalidRequestException', message: 'The marker is not valid: pass the marker of a previous answer unchanged.' },
+    });
   });
 });
 
@@ -192,17 +220,33 @@ describe('definitions', () => {
     const id = await createPipeline(dispatch);
     const first = {
       pipelineObjects: ON_DEMAND,
-      parameterObjects: [{ id: 'myName', attributes: [{ key: 'type', stringValue: 'String' }, { key: 'default', stringValue: 'x' }] }],
+      parameterObjects: [
+        {
+          id: 'myName',
+          attributes: [
+            { key: 'type', stringValue: 'String' },
+            { key: 'default', stringValue: 'x' },
+          ],
+        },
+      ],
       parameterValues: [{ id: 'myName', stringValue: 'y' }],
     };
     const put = await op(dispatch, 'PutPipelineDefinition', { pipelineId: id, ...first });
     expect(put).toEqual({ status: 200, body: { validationErrors: [], validationWarnings: [], errored: false } });
     expect((await op(dispatch, 'GetPipelineDefinition', { pipelineId: id })).body).toEqual(first);
-    expect((await op(dispatch, 'GetPipelineDefinition', { pipelineId: id, version: 'active' })).body).toEqual({ pipelineObjects: [], parameterObjects: [], parameterValues: [] });
+    expect((await op(dispatch, 'GetPipelineDefinition', { pipelineId: id, version: 'active' })).body).toEqual({
+      pipelineObjects: [],
+      parameterObjects: [],
+      parameterValues: [],
+    });
     expect((await op(dispatch, 'ActivatePipeline', { pipelineId: id })).status).toBe(200);
     const second = { pipelineObjects: [...ON_DEMAND, object('Bye', { type: 'ShellCommandActivity', command: 'echo bye', dependsOn: { ref: 'Hello' } })] };
     await op(dispatch, 'PutPipelineDefinition', { pipelineId: id, ...second });
-    expect((await op(dispatch, 'GetPipelineDefinition', { pipelineId: id, version: 'latest' })).body).toEqual({ ...second, parameterObjects: [], parameterValues: [] });
+    expect((await op(dispatch, 'GetPipelineDefinition', { pipelineId: id, version: 'latest' })).body).toEqual({
+      ...second,
+      parameterObjects: [],
+      parameterValues: [],
+    });
     expect((await op(dispatch, 'GetPipelineDefinition', { pipelineId: id, version: 'active' })).body).toEqual(first);
     expect((await op(dispatch, 'GetPipelineDefinition', { pipelineId: id, version: 'newest' })).body.__type).toBe('InvalidRequestException');
   });
@@ -258,7 +302,11 @@ describe('definitions', () => {
   it('ValidatePipelineDefinition reports as Put does and saves nothing', async () => {
     const id = await createPipeline(dispatch);
     const res = await op(dispatch, 'ValidatePipelineDefinition', { pipelineId: id, pipelineObjects: [object('A', { type: 'Nope' })] });
-    expect(res.body).toEqual({ validationErrors: [{ id: 'A', errors: ["INVALID_OBJECT_TYPE: 'Nope' is not a pipeline object type."] }], validationWarnings: [], errored: true });
+    expect(res.body).toEqual({
+      validationErrors: [{ id: 'A', errors: ["INVALID_OBJECT_TYPE: 'Nope' is not a pipeline object type."] }],
+      validationWarnings: [],
+      errored: true,
+    });
     expect((await op(dispatch, 'GetPipelineDefinition', { pipelineId: id })).body.pipelineObjects).toEqual([]);
   });
 });
@@ -302,9 +350,18 @@ describe('AddTags and RemoveTags', () => {
 
   it('add, replace the value of an existing key, remove (absent keys ignored), at most 10 in all, no aws: keys', async () => {
     const id = await createPipeline(dispatch);
-    await op(dispatch, 'AddTags', { pipelineId: id, tags: [{ key: 'a', value: '1' }, { key: 'b', value: '2' }] });
+    await op(dispatch, 'AddTags', {
+      pipelineId: id,
+      tags: [
+        { key: 'a', value: '1' },
+        { key: 'b', value: '2' },
+      ],
+    });
     await op(dispatch, 'AddTags', { pipelineId: id, tags: [{ key: 'a', value: '3' }] });
-    expect(await tagsOf(id)).toEqual([{ key: 'a', value: '3' }, { key: 'b', value: '2' }]);
+    expect(await tagsOf(id)).toEqual([
+      { key: 'a', value: '3' },
+      { key: 'b', value: '2' },
+    ]);
     await op(dispatch, 'RemoveTags', { pipelineId: id, tagKeys: ['b', 'zzz'] });
     expect(await tagsOf(id)).toEqual([{ key: 'a', value: '3' }]);
     const nine = Array.from({ length: 9 }, (_, i) => ({ key: `k${i}`, value: '' }));
@@ -336,7 +393,15 @@ describe('DescribeObjects and QueryObjects on components', () => {
     const res = await op(dispatch, 'DescribeObjects', { pipelineId: id, objectIds: ['Bye', 'Nope', 'Default'] });
     expect(res.body).toEqual({
       pipelineObjects: [
-        { id: 'Bye', name: 'Say bye', fields: [{ key: 'type', stringValue: 'ShellCommandActivity' }, { key: 'command', stringValue: 'echo bye' }, { key: 'parent', refValue: 'Hello' }] },
+        {
+          id: 'Bye',
+          name: 'Say bye',
+          fields: [
+            { key: 'type', stringValue: 'ShellCommandActivity' },
+            { key: 'command', stringValue: 'echo bye' },
+            { key: 'parent', refValue: 'Hello' },
+          ],
+        },
         ON_DEMAND[0],
       ],
       hasMoreResults: false,

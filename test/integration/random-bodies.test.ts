@@ -40,7 +40,10 @@ const anyText = fc.oneof(
   fc.constantFrom('', 'FINISHED', 'FAILED', 'FALSE', 'finished', 'Service_x', 'RUNNING'),
 );
 const member = fc.oneof(anyText, fc.jsonValue());
-const taskIdValue = fc.oneof(member, fc.integer({ min: 0, max: 4 }).map((i) => tasks[i].taskId));
+const taskIdValue = fc.oneof(
+  member,
+  fc.integer({ min: 0, max: 4 }).map((i) => tasks[i].taskId),
+);
 const inputObject = fc.record(
   {
     taskId: taskIdValue,
@@ -58,11 +61,7 @@ const body = fc.oneof(
   fc.string({ unit: 'binary' }),
   inputObject.map((o) => JSON.stringify(o).slice(0, -1)), // truncated JSON
 );
-const headers = fc.oneof(
-  fc.constant(TARGET),
-  fc.record({ 'x-amz-target': fc.oneof(anyText, fc.constant('DataPipeline.NoSuchOperation')) }),
-  fc.constant({}),
-);
+const headers = fc.oneof(fc.constant(TARGET), fc.record({ 'x-amz-target': fc.oneof(anyText, fc.constant('DataPipeline.NoSuchOperation')) }), fc.constant({}));
 
 describe('random and malformed requests', () => {
   it('never get a 5xx or an undocumented __type, and always carry a request id', async () => {
@@ -87,8 +86,19 @@ describe('random and malformed requests', () => {
 
 describe('random requests to the pipeline calls', () => {
   const OPERATIONS = [
-    'CreatePipeline', 'DescribePipelines', 'ListPipelines', 'DeletePipeline', 'PutPipelineDefinition', 'GetPipelineDefinition',
-    'ValidatePipelineDefinition', 'ActivatePipeline', 'DeactivatePipeline', 'AddTags', 'RemoveTags', 'DescribeObjects', 'QueryObjects',
+    'CreatePipeline',
+    'DescribePipelines',
+    'ListPipelines',
+    'DeletePipeline',
+    'PutPipelineDefinition',
+    'GetPipelineDefinition',
+    'ValidatePipelineDefinition',
+    'ActivatePipeline',
+    'DeactivatePipeline',
+    'AddTags',
+    'RemoveTags',
+    'DescribeObjects',
+    'QueryObjects',
   ];
   let pipelineIds: string[] = [];
   beforeAll(async () => {
@@ -101,10 +111,39 @@ describe('random requests to the pipeline calls', () => {
     pipelineIds = [mine, deleted, foreign];
   });
 
-  const key = fc.oneof(fc.constantFrom('type', 'parent', 'schedule', 'period', 'startDateTime', 'command', 'workerGroup', 'runsOn', 'constructor', '__proto__', 'myX', 'dependsOn'), anyText);
+  const key = fc.oneof(
+    fc.constantFrom(
+      'type',
+      'parent',
+      'schedule',
+      'period',
+      'startDateTime',
+      'command',
+      'workerGroup',
+      'runsOn',
+      'constructor',
+      '__proto__',
+      'myX',
+      'dependsOn',
+    ),
+    anyText,
+  );
   const value = fc.oneof(
     fc.constantFrom('é'.repeat(1024), '€'.repeat(700), 'x'.repeat(1024)), // ids at the model's bound, some past DynamoDB's key bytes
-    fc.constantFrom('ShellCommandActivity', 'Schedule', 'constructor', 'toString', '#{myX}', '#{', '1 Day', '5 minutes', 'Default', 'Hello', 'cron', '2012-12-12T00:00:00'),
+    fc.constantFrom(
+      'ShellCommandActivity',
+      'Schedule',
+      'constructor',
+      'toString',
+      '#{myX}',
+      '#{',
+      '1 Day',
+      '5 minutes',
+      'Default',
+      'Hello',
+      'cron',
+      '2012-12-12T00:00:00',
+    ),
     anyText,
   );
   const field = fc.record({ key, stringValue: value, refValue: value }, { requiredKeys: ['key'] });
@@ -112,20 +151,41 @@ describe('random requests to the pipeline calls', () => {
   const anyMember = fc.oneof(member, fc.array(member, { maxLength: 3 }));
   const input = fc.record(
     {
-      pipelineId: fc.oneof(fc.integer({ min: 0, max: 2 }).map((i) => pipelineIds[i]), member, value),
-      pipelineIds: fc.oneof(fc.array(fc.oneof(fc.integer({ min: 0, max: 2 }).map((i) => pipelineIds[i]), value), { maxLength: 4 }), anyMember),
+      pipelineId: fc.oneof(
+        fc.integer({ min: 0, max: 2 }).map((i) => pipelineIds[i]),
+        member,
+        value,
+      ),
+      pipelineIds: fc.oneof(
+        fc.array(
+          fc.oneof(
+            fc.integer({ min: 0, max: 2 }).map((i) => pipelineIds[i]),
+            value,
+          ),
+          { maxLength: 4 },
+        ),
+        anyMember,
+      ),
       name: member,
       uniqueId: member,
       description: member,
       tags: fc.oneof(fc.array(fc.record({ key: value, value }, { requiredKeys: [] }), { maxLength: 12 }), anyMember),
       tagKeys: fc.oneof(fc.array(value, { maxLength: 3 }), anyMember),
       pipelineObjects: fc.oneof(fc.array(pipelineObject, { maxLength: 6 }), anyMember),
-      parameterObjects: fc.oneof(fc.array(fc.record({ id: value, attributes: fc.array(fc.record({ key: value, stringValue: value })) }), { maxLength: 3 }), anyMember),
+      parameterObjects: fc.oneof(
+        fc.array(fc.record({ id: value, attributes: fc.array(fc.record({ key: value, stringValue: value })) }), { maxLength: 3 }),
+        anyMember,
+      ),
       parameterValues: fc.oneof(fc.array(fc.record({ id: value, stringValue: value }), { maxLength: 3 }), anyMember),
       version: fc.oneof(fc.constantFrom('latest', 'active'), member),
       objectIds: fc.oneof(fc.array(value, { maxLength: 5 }), anyMember),
       sphere: fc.oneof(fc.constantFrom('COMPONENT', 'INSTANCE', 'ATTEMPT'), member),
-      query: fc.oneof(fc.record({ selectors: fc.array(fc.record({ fieldName: value, operator: fc.record({ type: value, values: fc.array(value) }) }, { requiredKeys: [] })) }), member),
+      query: fc.oneof(
+        fc.record({
+          selectors: fc.array(fc.record({ fieldName: value, operator: fc.record({ type: value, values: fc.array(value) }) }, { requiredKeys: [] })),
+        }),
+        member,
+      ),
       marker: member,
       limit: fc.oneof(fc.integer(), member),
       startTimestamp: fc.oneof(fc.double(), member),

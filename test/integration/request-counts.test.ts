@@ -116,9 +116,15 @@ describe('DynamoDB requests of the pipeline calls (docs/behaviour.md §7)', () =
     // The pipeline, the deactivation, then the open instances (the run summary, the instances, their head attempts: by
     // key) to cancel what runs (cancelActive, the default: nothing runs here) and park what waits (one attempt), and
     // the pipeline read again (an activation written meanwhile would have the attempt put back).
-    expect(await requestsOfOp('DeactivatePipeline', { pipelineId: id })).toEqual({ status: 200, requests: ['GetItem', 'UpdateItem', 'GetItem', 'BatchGetItem', 'BatchGetItem', 'UpdateItem', 'GetItem'] });
+    expect(await requestsOfOp('DeactivatePipeline', { pipelineId: id })).toEqual({
+      status: 200,
+      requests: ['GetItem', 'UpdateItem', 'GetItem', 'BatchGetItem', 'BatchGetItem', 'UpdateItem', 'GetItem'],
+    });
     // The definitions, then the run history (here the run's instance and first attempt).
-    expect(await requestsOfOp('DeletePipeline', { pipelineId: id })).toEqual({ status: 200, requests: ['GetItem', 'UpdateItem', 'Query', 'BatchWriteItem', 'Query', 'BatchWriteItem'] });
+    expect(await requestsOfOp('DeletePipeline', { pipelineId: id })).toEqual({
+      status: 200,
+      requests: ['GetItem', 'UpdateItem', 'Query', 'BatchWriteItem', 'Query', 'BatchWriteItem'],
+    });
     expect(await requestsOfOp('DeletePipeline', { pipelineId: id })).toEqual({ status: 200, requests: ['GetItem', 'Query', 'Query'] });
     expect(await requestsOfOp('DescribePipelines', { pipelineIds: ['df-NONE'] })).toEqual({ status: 400, requests: ['BatchGetItem'] });
   });
@@ -128,7 +134,10 @@ describe('DynamoDB requests of the run calls (docs/behaviour.md §8)', () => {
   it('PollForTask, ReportTaskProgress, SetTaskStatus of a run task, ReportTaskRunnerHeartbeat, SetStatus', async () => {
     const d = dispatcherFor(engine);
     const id = await createPipeline(d);
-    await op(d, 'PutPipelineDefinition', { pipelineId: id, pipelineObjects: [...ON_DEMAND, object('Next', { type: 'ShellCommandActivity', command: 'x', dependsOn: { ref: 'Hello' } })] });
+    await op(d, 'PutPipelineDefinition', {
+      pipelineId: id,
+      pipelineObjects: [...ON_DEMAND, object('Next', { type: 'ShellCommandActivity', command: 'x', dependsOn: { ref: 'Hello' } })],
+    });
     await op(d, 'ActivatePipeline', { pipelineId: id });
     const counted = async (operation: string, input: Record<string, unknown>) => {
       const client = dynamoDbClient(engine.endpoint);
@@ -147,7 +156,14 @@ describe('DynamoDB requests of the run calls (docs/behaviour.md §8)', () => {
     // SetTaskStatus of a run task: the task and pipeline, the task (the arbiter), the instance FINISHED, the run
     // summary; Next hears of it (its pending set), gets its first attempt (PutItem, UpdateItem); last, the attempt.
     expect((await counted('SetTaskStatus', { taskId, taskStatus: 'FINISHED' })).requests).toEqual([
-      'BatchGetItem', 'UpdateItem', 'UpdateItem', 'UpdateItem', 'UpdateItem', 'PutItem', 'UpdateItem', 'UpdateItem',
+      'BatchGetItem',
+      'UpdateItem',
+      'UpdateItem',
+      'UpdateItem',
+      'UpdateItem',
+      'PutItem',
+      'UpdateItem',
+      'UpdateItem',
     ]);
     // A task with no dependents: poll 5 + progress 2 + finish 5 = 12 requests (issue 17's ceiling).
     const next = await counted('PollForTask', { workerGroup: 'wg' });

@@ -23,8 +23,10 @@ const clock = (start = '2026-11-29T10:00:00.000Z') => {
   let t = new Date(start).getTime();
   return { now: () => new Date(t), advance: (ms: number) => (t += ms) };
 };
-const shell = (id: string, extra: Record<string, string | { ref: string } | { ref: string }[]> = {}) => object(id, { type: 'ShellCommandActivity', command: `echo ${id}`, ...(extra as Record<string, string>) });
-const DEFAULT = (workerGroup = 'wg', extra: Record<string, string> = {}) => object('Default', { scheduleType: 'ondemand', workerGroup, failureAndRerunMode: 'CASCADE', ...extra });
+const shell = (id: string, extra: Record<string, string | { ref: string } | { ref: string }[]> = {}) =>
+  object(id, { type: 'ShellCommandActivity', command: `echo ${id}`, ...(extra as Record<string, string>) });
+const DEFAULT = (workerGroup = 'wg', extra: Record<string, string> = {}) =>
+  object('Default', { scheduleType: 'ondemand', workerGroup, failureAndRerunMode: 'CASCADE', ...extra });
 
 const setUp = async (objects: ReturnType<typeof object>[], options: { runs?: (inner: RunStore) => RunStore; caller?: Caller } = {}) => {
   const time = clock();
@@ -36,7 +38,14 @@ const setUp = async (objects: ReturnType<typeof object>[], options: { runs?: (in
   expect((await call('ActivatePipeline', { pipelineId })).status).toBe(200);
   const poll = async (workerGroup = 'wg') => (await call('PollForTask', { workerGroup, hostname: 'h' }, 3000)).body.taskObject;
   const describe = async (ids: string[]) =>
-    Object.fromEntries(((await call('DescribeObjects', { pipelineId, objectIds: ids })).body.pipelineObjects as { id: string; fields: { key: string; stringValue?: string }[] }[]).map((o) => [o.id, o.fields.find((f) => f.key === '@status')?.stringValue]));
+    Object.fromEntries(
+      (
+        (await call('DescribeObjects', { pipelineId, objectIds: ids })).body.pipelineObjects as {
+          id: string;
+          fields: { key: string; stringValue?: string }[];
+        }[]
+      ).map((o) => [o.id, o.fields.find((f) => f.key === '@status')?.stringValue]),
+    );
   const ids = async (sphere: string) => (await call('QueryObjects', { pipelineId, sphere, limit: 1000 })).body.ids as string[];
   return { time, caller, dispatch, call, pipelineId, poll, describe, ids };
 };
@@ -45,7 +54,11 @@ const at = (id: string) => `@${id}_2026-11-29T10:00:00`;
 
 describe('joins: a dependency finishing is one conditional write per dependent, never lost', () => {
   /** J depends on D0..Dn-1; each D is polled, so their SetTaskStatus calls can be ordered by the test. */
-  const join = (n: number) => [DEFAULT(), ...Array.from({ length: n }, (_, i) => shell(`D${i}`)), shell('J', { dependsOn: Array.from({ length: n }, (_, i) => ({ ref: `D${i}` })) })];
+  const join = (n: number) => [
+    DEFAULT(),
+    ...Array.from({ length: n }, (_, i) => shell(`D${i}`)),
+    shell('J', { dependsOn: Array.from({ length: n }, (_, i) => ({ ref: `D${i}` })) }),
+  ];
 
   /**
    * The held writer: D0's SetTaskStatus is stopped at the store port right before it tells J (between what it
@@ -61,11 +74,16 @@ describe('joins: a dependency finishing is one conditional write per dependent, 
     await hold.arrived;
     for (let i = 1; i < n; i++) expect((await r.call('SetTaskStatus', { taskId: byComponent.get(`D${i}`)!.taskId, taskStatus: 'FINISHED' })).status).toBe(200);
     expect(await r.describe([at('J')])).toEqual({ [at('J')]: 'WAITING_ON_DEPENDENCIES' }); // D0 has not told it yet
-    const waitingOn = (await r.call('DescribeObjects', { pipelineId: r.pipelineId, objectIds: [at('J')] })).body.pipelineObjects[0].fields.filter((f: { key: string }) => f.key === '@waitingOn');
+    const waitingOn = (await r.call('DescribeObjects', { pipelineId: r.pipelineId, objectIds: [at('J')] })).body.pipelineObjects[0].fields.filter(
+      (f: { key: string }) => f.key === '@waitingOn',
+    );
     expect(waitingOn).toEqual([{ key: '@waitingOn', refValue: at('D0') }]);
     hold.release();
     expect((await first).status).toBe(200);
-    expect(await r.describe([at('J'), `${at('J')}_Attempt=1`, `${at('J')}_Attempt=2`])).toEqual({ [at('J')]: 'WAITING_FOR_RUNNER', [`${at('J')}_Attempt=1`]: 'WAITING_FOR_RUNNER' });
+    expect(await r.describe([at('J'), `${at('J')}_Attempt=1`, `${at('J')}_Attempt=2`])).toEqual({
+      [at('J')]: 'WAITING_FOR_RUNNER',
+      [`${at('J')}_Attempt=1`]: 'WAITING_FOR_RUNNER',
+    });
     // A retry of every call (their answers were lost) changes nothing.
     for (const t of tasks) expect((await r.call('SetTaskStatus', { taskId: t.taskId, taskStatus: 'FINISHED' })).status).toBe(200);
     expect((await r.ids('ATTEMPT')).filter((id) => id.startsWith(at('J')))).toEqual([`${at('J')}_Attempt=1`]);
@@ -101,7 +119,7 @@ describe('PollForTask is never starved by work it cannot hand out', () => {
     expect((await blocked.poll('shared'))?.attemptId).toMatch(/^@X\d+_2026-11-29T10:00:00_Attempt=1$/);
   });
 
-  it('PAUSE parks a component\'s waiting attempts; RESUME puts them back', async () => {
+  it("PAUSE parks a component's waiting attempts; RESUME puts them back", async () => {
     const r = await setUp([DEFAULT(), shell('A'), shell('B')]);
     await r.call('SetStatus', { pipelineId: r.pipelineId, objectIds: ['A', 'B'], status: 'PAUSE' });
     expect(await r.poll()).toBeUndefined();
@@ -236,7 +254,10 @@ describe('a new run on every activation', () => {
     const one = await setUp([DEFAULT(), shell('A')]);
     const refused = await one.call('ActivatePipeline', { pipelineId: one.pipelineId });
     expect(refused.status).toBe(400);
-    expect(refused.body).toEqual({ __type: 'InvalidRequestException', message: expect.stringMatching(/1 run is in progress and Default's maxActiveInstances is 1/) });
+    expect(refused.body).toEqual({
+      __type: 'InvalidRequestException',
+      message: expect.stringMatching(/1 run is in progress and Default's maxActiveInstances is 1/),
+    });
     const two = await setUp([DEFAULT('wg', { maxActiveInstances: '2' }), shell('A')]);
     expect((await two.call('ActivatePipeline', { pipelineId: two.pipelineId })).status).toBe(200);
     expect((await two.call('ActivatePipeline', { pipelineId: two.pipelineId })).status).toBe(400);
@@ -259,12 +280,19 @@ describe('claims and leases: one caller wins, by the conditions of the store', (
   it('a claim of a candidate read before another claim (or release) fails: the condition on status and availableAt', async () => {
     const r = await setUp([DEFAULT(), shell('A')]);
     const [c] = await store().candidates(r.caller.accountId, 'wg', '2026-11-29T10:00:00.000Z', 10);
-    const claims = await Promise.all(Array.from({ length: 8 }, (_, i) => store().claim(c, { taskId: `t${i}`, at: '2026-11-29T10:00:00.000Z', leaseUntil: '2026-11-29T10:02:00.000Z' })));
+    const claims = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => store().claim(c, { taskId: `t${i}`, at: '2026-11-29T10:00:00.000Z', leaseUntil: '2026-11-29T10:02:00.000Z' })),
+    );
     expect(claims.filter((x) => x !== undefined)).toHaveLength(1);
     const winner = claims.findIndex((x) => x !== undefined);
     await store().release(c, `t${winner}`);
     // Released with the availableAt it was read with: a claim of a stale candidate (other availableAt) still fails.
-    expect(await store().claim({ ...c, availableAt: '2026-11-29T09:59:59.000Z' }, { taskId: 'late', at: '2026-11-29T10:00:00.000Z', leaseUntil: '2026-11-29T10:02:00.000Z' })).toBeUndefined();
+    expect(
+      await store().claim(
+        { ...c, availableAt: '2026-11-29T09:59:59.000Z' },
+        { taskId: 'late', at: '2026-11-29T10:00:00.000Z', leaseUntil: '2026-11-29T10:02:00.000Z' },
+      ),
+    ).toBeUndefined();
     expect(await store().claim(c, { taskId: 'again', at: '2026-11-29T10:00:00.000Z', leaseUntil: '2026-11-29T10:02:00.000Z' })).toBeDefined();
   });
 
@@ -275,8 +303,20 @@ describe('claims and leases: one caller wins, by the conditions of the store', (
     const before = (await store().getAttempt(pipelineId, attemptId))!;
     expect(await store().reportProgress(pipelineId, attemptId, 'another-task', '2026-11-29T11:00:00.000Z', [], '2026-11-29T10:01:00.000Z')).toBe('lost');
     expect(await store().reportProgress(pipelineId, attemptId, t.taskId, '2026-11-29T10:30:00.000Z', [], '2026-11-29T10:01:00.000Z')).toBe('ok');
-    expect(await store().expire({ pipelineId, attemptId, availableAt: before.availableAt, status: 'RUNNING' }, '2026-11-29T10:05:00.000Z', '2026-11-29T10:05:30.000Z')).toBe(false);
-    expect(await store().expire({ pipelineId, attemptId, availableAt: '2026-11-29T10:30:00.000Z', status: 'RUNNING' }, '2026-11-29T10:31:00.000Z', '2026-11-29T10:31:30.000Z')).toBe(true);
+    expect(
+      await store().expire(
+        { pipelineId, attemptId, availableAt: before.availableAt, status: 'RUNNING' },
+        '2026-11-29T10:05:00.000Z',
+        '2026-11-29T10:05:30.000Z',
+      ),
+    ).toBe(false);
+    expect(
+      await store().expire(
+        { pipelineId, attemptId, availableAt: '2026-11-29T10:30:00.000Z', status: 'RUNNING' },
+        '2026-11-29T10:31:00.000Z',
+        '2026-11-29T10:31:30.000Z',
+      ),
+    ).toBe(true);
   });
 
   it('a DeletePipeline that returns between a claim and the read after it: nothing is handed out (the post-claim check)', async () => {
@@ -364,42 +404,55 @@ describe('crashes between the writes of ActivatePipeline and PollForTask, never 
   const RUN = [DEFAULT(), shell('A'), shell('B', { dependsOn: { ref: 'A' } }), shell('C')];
   // The writes of an on-demand activation here: the pipeline, the repair marker, the reservation, 3 instances,
   // 2 first attempts, the instances opened, the marker disarmed.
-  it.each(Array.from({ length: 10 }, (_, i) => i + 1))('ActivatePipeline dies at its write %i: the next poll of the worker group finishes the run, which then runs to its end', async (n) => {
-    const time = clock();
-    const caller = newCaller();
-    const healthy = dispatcherFor(engine, { now: time.now });
-    const pipelineId = await createPipeline(healthy, caller);
-    await op(healthy, 'PutPipelineDefinition', { pipelineId, pipelineObjects: RUN }, caller);
-    const dying = failingDispatcher({ time }, nthWrite(n));
-    const answer = await op(dying.dispatch, 'ActivatePipeline', { pipelineId }, caller);
-    dying.client.destroy();
-    const call = (operation: string, input: Record<string, unknown>, budgetMs?: number) => op(healthy, operation, input, caller, budgetMs);
-    const r = {
-      time,
-      call,
-      poll: async () => (await call('PollForTask', { workerGroup: 'wg' }, 3000)).body.taskObject,
-      ids: async (sphere: string) => (await call('QueryObjects', { pipelineId, sphere, limit: 1000 })).body.ids as string[],
-      describe: async (ids: string[]) =>
-        Object.fromEntries(((await call('DescribeObjects', { pipelineId, objectIds: ids })).body.pipelineObjects as { id: string; fields: { key: string; stringValue?: string }[] }[]).map((o) => [o.id, o.fields.find((f) => f.key === '@status')?.stringValue])),
-    } as unknown as Awaited<ReturnType<typeof setUp>>;
-    expect(answer.status).toBe(500);
-    time.advance(31_000); // past the repair marker's time
-    if (n <= 3) {
-      // Died before the run was reserved (the n-th write is the one not made): no run, nothing waits; the activation
-      // did not happen, or happened without a run, and the marker armed for a repair finds nothing to repair.
-      expect(await r.ids('INSTANCE')).toEqual([]);
-      return;
-    }
-    expect(await workToTheEnd(r)).toEqual({ [at('A')]: 'FINISHED', [at('B')]: 'FINISHED', [at('C')]: 'FINISHED' });
-  });
+  it.each(Array.from({ length: 10 }, (_, i) => i + 1))(
+    'ActivatePipeline dies at its write %i: the next poll of the worker group finishes the run, which then runs to its end',
+    async (n) => {
+      const time = clock();
+      const caller = newCaller();
+      const healthy = dispatcherFor(engine, { now: time.now });
+      const pipelineId = await createPipeline(healthy, caller);
+      await op(healthy, 'PutPipelineDefinition', { pipelineId, pipelineObjects: RUN }, caller);
+      const dying = failingDispatcher({ time }, nthWrite(n));
+      const answer = await op(dying.dispatch, 'ActivatePipeline', { pipelineId }, caller);
+      dying.client.destroy();
+      const call = (operation: string, input: Record<string, unknown>, budgetMs?: number) => op(healthy, operation, input, caller, budgetMs);
+      const r = {
+        time,
+        call,
+        poll: async () => (await call('PollForTask', { workerGroup: 'wg' }, 3000)).body.taskObject,
+        ids: async (sphere: string) => (await call('QueryObjects', { pipelineId, sphere, limit: 1000 })).body.ids as string[],
+        describe: async (ids: string[]) =>
+          Object.fromEntries(
+            (
+              (await call('DescribeObjects', { pipelineId, objectIds: ids })).body.pipelineObjects as {
+                id: string;
+                fields: { key: string; stringValue?: string }[];
+              }[]
+            ).map((o) => [o.id, o.fields.find((f) => f.key === '@status')?.stringValue]),
+          ),
+      } as unknown as Awaited<ReturnType<typeof setUp>>;
+      expect(answer.status).toBe(500);
+      time.advance(31_000); // past the repair marker's time
+      if (n <= 3) {
+        // Died before the run was reserved (the n-th write is the one not made): no run, nothing waits; the activation
+        // did not happen, or happened without a run, and the marker armed for a repair finds nothing to repair.
+        expect(await r.ids('INSTANCE')).toEqual([]);
+        return;
+      }
+      expect(await workToTheEnd(r)).toEqual({ [at('A')]: 'FINISHED', [at('B')]: 'FINISHED', [at('C')]: 'FINISHED' });
+    },
+  );
 
-  it.each(Array.from({ length: 3 }, (_, i) => i + 1))('PollForTask dies at its write %i (claim, instance, task): the attempt comes back when its lease passes, and the run ends', async (n) => {
-    const r = await setUp([DEFAULT('wg', { retryDelay: '2 minutes' }), shell('A')]);
-    const dying = failingDispatcher(r, nthWrite(n));
-    expect((await op(dying.dispatch, 'PollForTask', { workerGroup: 'wg' }, r.caller, 3000)).status).toBe(500);
-    dying.client.destroy();
-    expect(await workToTheEnd(r)).toEqual({ [at('A')]: 'FINISHED' });
-  });
+  it.each(Array.from({ length: 3 }, (_, i) => i + 1))(
+    'PollForTask dies at its write %i (claim, instance, task): the attempt comes back when its lease passes, and the run ends',
+    async (n) => {
+      const r = await setUp([DEFAULT('wg', { retryDelay: '2 minutes' }), shell('A')]);
+      const dying = failingDispatcher(r, nthWrite(n));
+      expect((await op(dying.dispatch, 'PollForTask', { workerGroup: 'wg' }, r.caller, 3000)).status).toBe(500);
+      dying.client.destroy();
+      expect(await workToTheEnd(r)).toEqual({ [at('A')]: 'FINISHED' });
+    },
+  );
 
   it('a claim whose next read fails puts the attempt back at once: the next poll hands it out', async () => {
     const r = await setUp([DEFAULT(), shell('A')]);
@@ -418,7 +471,7 @@ describe('crashes between the writes of ActivatePipeline and PollForTask, never 
   });
 });
 
-describe('operators racing runners: DeactivatePipeline, TRY_CANCEL and a runner\'s SetTaskStatus', () => {
+describe("operators racing runners: DeactivatePipeline, TRY_CANCEL and a runner's SetTaskStatus", () => {
   const CASCADING = (extra: Record<string, string> = {}) => DEFAULT('wg', { maximumRetries: '0', ...extra });
 
   it('DeactivatePipeline (cancelActive) cancels the running instance and, with cascade, its consumers: the run ends, and the pipeline activates again', async () => {
@@ -431,7 +484,7 @@ describe('operators racing runners: DeactivatePipeline, TRY_CANCEL and a runner\
     expect((await r.poll())?.attemptId).toBe('@A_2026-11-29T10:00:01_Attempt=1');
   });
 
-  it('DeactivatePipeline held after reading the attempt while the runner finishes it: the runner\'s FINISHED stands on task, attempt and instance', async () => {
+  it("DeactivatePipeline held after reading the attempt while the runner finishes it: the runner's FINISHED stands on task, attempt and instance", async () => {
     let armed = false;
     const hold = holdAt<RunStore>('getObjects', { armed: () => armed, after: () => true }); // the open instances' head attempts
     const r = await setUp([CASCADING(), shell('A')], { runs: hold.wrap });
@@ -466,16 +519,21 @@ describe('operators racing runners: DeactivatePipeline, TRY_CANCEL and a runner\
     });
   });
 
-  it('an attempt left in the ready index under an instance that ended (an operator\'s change between a retry\'s two writes) is not handed out: the poll cancels it', async () => {
+  it("an attempt left in the ready index under an instance that ended (an operator's change between a retry's two writes) is not handed out: the poll cancels it", async () => {
     const r = await setUp([DEFAULT(), shell('A')]);
-    await new DynamoDbRunStore(engine.client, engine.names).apply(r.pipelineId, r.caller.accountId, [{ instanceId: at('A'), from: ['WAITING_FOR_RUNNER'], to: 'CANCELED' }], '2026-11-29T10:00:00.000Z');
+    await new DynamoDbRunStore(engine.client, engine.names).apply(
+      r.pipelineId,
+      r.caller.accountId,
+      [{ instanceId: at('A'), from: ['WAITING_FOR_RUNNER'], to: 'CANCELED' }],
+      '2026-11-29T10:00:00.000Z',
+    );
     expect(await r.poll()).toBeUndefined();
     expect(await r.describe([`${at('A')}_Attempt=1`])).toEqual({ [`${at('A')}_Attempt=1`]: 'CANCELED' });
   });
 });
 
 describe('SetStatus of instances: bounded work', () => {
-  it('more than 100 ids is refused before anything changes (the model\'s length message)', async () => {
+  it("more than 100 ids is refused before anything changes (the model's length message)", async () => {
     const r = await setUp([DEFAULT(), shell('A')]);
     const answer = await r.call('SetStatus', { pipelineId: r.pipelineId, objectIds: Array.from({ length: 101 }, (_, i) => `@X${i}`), status: 'TRY_CANCEL' });
     expect([answer.status, answer.body.__type]).toEqual([400, 'InvalidRequestException']);
@@ -499,7 +557,7 @@ describe('SetStatus of instances: bounded work', () => {
   });
 });
 
-describe('giving up passed leases is bounded by the request\'s time', () => {
+describe("giving up passed leases is bounded by the request's time", () => {
   it('a read with less than 1.5 s before its deadline leaves a passed lease to the next read; one with time gives it up', async () => {
     const r = await setUp([DEFAULT(), shell('A')]);
     const t = await r.poll();

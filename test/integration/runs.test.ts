@@ -18,7 +18,8 @@ const clock = (start = '2026-11-29T10:00:00.000Z') => {
   return { now: () => new Date(t), advance: (ms: number) => (t += ms) };
 };
 
-const shell = (id: string, extra: Record<string, string | { ref: string } | string[]> = {}) => object(id, { type: 'ShellCommandActivity', command: `echo ${id}`, ...extra });
+const shell = (id: string, extra: Record<string, string | { ref: string } | string[]> = {}) =>
+  object(id, { type: 'ShellCommandActivity', command: `echo ${id}`, ...extra });
 
 /** A pipeline of `objects` for a fresh account, put and activated; the dispatcher and helpers to drive it. */
 const setUp = async (objects: ReturnType<typeof object>[], options: { relaxed?: boolean } = {}) => {
@@ -40,7 +41,10 @@ const setUp = async (objects: ReturnType<typeof object>[], options: { relaxed?: 
   const statuses = async (sphere: 'INSTANCE' | 'ATTEMPT') => {
     const ids = (await call('QueryObjects', { pipelineId, sphere })).body.ids as string[];
     if (ids.length === 0) return {};
-    const described = (await call('DescribeObjects', { pipelineId, objectIds: ids })).body.pipelineObjects as { id: string; fields: { key: string; stringValue?: string }[] }[];
+    const described = (await call('DescribeObjects', { pipelineId, objectIds: ids })).body.pipelineObjects as {
+      id: string;
+      fields: { key: string; stringValue?: string }[];
+    }[];
     return Object.fromEntries(described.map((o) => [o.id, o.fields.find((f) => f.key === '@status')?.stringValue]));
   };
   return { time, caller, dispatch, call, pipelineId, poll, statuses };
@@ -53,11 +57,17 @@ describe('ReportTaskRunnerHeartbeat', () => {
     const time = clock();
     const caller = newCaller();
     const dispatch = dispatcherFor(engine, { now: time.now });
-    expect(await op(dispatch, 'ReportTaskRunnerHeartbeat', { taskrunnerId: 'runner-7', workerGroup: 'wg', hostname: 'h1' }, caller)).toEqual({ status: 200, body: { terminate: false } });
+    expect(await op(dispatch, 'ReportTaskRunnerHeartbeat', { taskrunnerId: 'runner-7', workerGroup: 'wg', hostname: 'h1' }, caller)).toEqual({
+      status: 200,
+      body: { terminate: false },
+    });
     time.advance(60_000);
     await op(dispatch, 'ReportTaskRunnerHeartbeat', { taskrunnerId: 'runner-7', workerGroup: 'wg', hostname: 'h2' }, caller);
     const listed = await op(dispatch, 'DataPipelineLocal.ListTaskRunners', {}, caller);
-    expect(listed.body).toEqual({ taskRunners: [{ taskrunnerId: 'runner-7', workerGroup: 'wg', hostname: 'h2', lastHeartbeat: '2026-11-29T10:01:00.000Z' }], truncated: false });
+    expect(listed.body).toEqual({
+      taskRunners: [{ taskrunnerId: 'runner-7', workerGroup: 'wg', hostname: 'h2', lastHeartbeat: '2026-11-29T10:01:00.000Z' }],
+      truncated: false,
+    });
     expect((await op(dispatch, 'DataPipelineLocal.ListTaskRunners', {}, newCaller())).body).toEqual({ taskRunners: [], truncated: false });
     // A heartbeat of the last hour still counts (kept under the previous hour's key); one older does not.
     time.advance(60 * 60_000);
@@ -91,7 +101,11 @@ describe('an on-demand run', () => {
     const r = await setUp([ON_DEMAND, shell('A'), shell('B', { dependsOn: { ref: 'A' } })]);
     expect(await r.statuses('INSTANCE')).toEqual({ '@A_2026-11-29T10:00:00': 'WAITING_FOR_RUNNER', '@B_2026-11-29T10:00:00': 'WAITING_ON_DEPENDENCIES' });
     const task = await r.poll();
-    expect(task).toMatchObject({ pipelineId: r.pipelineId, attemptId: '@A_2026-11-29T10:00:00_Attempt=1', taskId: expect.stringMatching(/^[A-Za-z0-9_-]{512}$/) });
+    expect(task).toMatchObject({
+      pipelineId: r.pipelineId,
+      attemptId: '@A_2026-11-29T10:00:00_Attempt=1',
+      taskId: expect.stringMatching(/^[A-Za-z0-9_-]{512}$/),
+    });
     const attempt = task.objects['@A_2026-11-29T10:00:00_Attempt=1'];
     expect(attempt.fields).toEqual(
       expect.arrayContaining([
@@ -104,7 +118,9 @@ describe('an on-demand run', () => {
     );
     expect(Object.keys(task.objects).sort()).toEqual(['@A_2026-11-29T10:00:00', '@A_2026-11-29T10:00:00_Attempt=1', 'A']);
     expect(await r.poll()).toBeUndefined(); // B waits on A
-    expect((await r.call('ReportTaskProgress', { taskId: task.taskId, fields: [{ key: 'myProgress', stringValue: '50%' }] })).body).toEqual({ canceled: false });
+    expect((await r.call('ReportTaskProgress', { taskId: task.taskId, fields: [{ key: 'myProgress', stringValue: '50%' }] })).body).toEqual({
+      canceled: false,
+    });
     expect((await r.call('SetTaskStatus', { taskId: task.taskId, taskStatus: 'FINISHED' })).status).toBe(200);
     const b = await r.poll();
     expect(b.attemptId).toBe('@B_2026-11-29T10:00:00_Attempt=1');
@@ -113,7 +129,7 @@ describe('an on-demand run', () => {
     expect(await r.statuses('ATTEMPT')).toEqual({ '@A_2026-11-29T10:00:00_Attempt=1': 'FINISHED', '@B_2026-11-29T10:00:00_Attempt=1': 'FINISHED' });
   });
 
-  it('routes by worker group, exactly, and within the caller\'s account only', async () => {
+  it("routes by worker group, exactly, and within the caller's account only", async () => {
     const r = await setUp([ON_DEMAND, shell('A')]);
     expect(await r.poll('WG')).toBeUndefined();
     expect((await op(r.dispatch, 'PollForTask', { workerGroup: 'wg' }, newCaller(), 1500)).body).toEqual({});
@@ -121,7 +137,11 @@ describe('an on-demand run', () => {
   });
 
   it('a failure makes the next attempt after retryDelay; the last one fails the instance and cascades', async () => {
-    const r = await setUp([object('Default', { scheduleType: 'ondemand', workerGroup: 'wg', failureAndRerunMode: 'cascade', maximumRetries: '1', retryDelay: '2 minutes' }), shell('A'), shell('B', { dependsOn: { ref: 'A' } })]);
+    const r = await setUp([
+      object('Default', { scheduleType: 'ondemand', workerGroup: 'wg', failureAndRerunMode: 'cascade', maximumRetries: '1', retryDelay: '2 minutes' }),
+      shell('A'),
+      shell('B', { dependsOn: { ref: 'A' } }),
+    ]);
     const first = await r.poll();
     await r.call('SetTaskStatus', { taskId: first.taskId, taskStatus: 'FAILED', errorId: 'E1', errorMessage: 'boom' });
     expect(await r.poll()).toBeUndefined(); // not before retryDelay
@@ -131,7 +151,13 @@ describe('an on-demand run', () => {
     await r.call('SetTaskStatus', { taskId: second.taskId, taskStatus: 'FAILED' });
     expect(await r.statuses('INSTANCE')).toEqual({ '@A_2026-11-29T10:00:00': 'FAILED', '@B_2026-11-29T10:00:00': 'CASCADE_FAILED' });
     const attempt1 = (await r.call('DescribeObjects', { pipelineId: r.pipelineId, objectIds: ['@A_2026-11-29T10:00:00_Attempt=1'] })).body.pipelineObjects[0];
-    expect(attempt1.fields).toEqual(expect.arrayContaining([{ key: 'errorId', stringValue: 'E1' }, { key: 'errorMessage', stringValue: 'boom' }, { key: '@status', stringValue: 'FAILED' }]));
+    expect(attempt1.fields).toEqual(
+      expect.arrayContaining([
+        { key: 'errorId', stringValue: 'E1' },
+        { key: 'errorMessage', stringValue: 'boom' },
+        { key: '@status', stringValue: 'FAILED' },
+      ]),
+    );
   });
 
   it('a lease not acknowledged within 2 minutes is given up: the next poll gets the retry; the old task is told it was canceled', async () => {
@@ -168,7 +194,10 @@ describe('an on-demand run', () => {
     const pipelineId = await createPipeline(dispatch, caller);
     await op(dispatch, 'PutPipelineDefinition', { pipelineId, pipelineObjects: [object('Default', { workerGroup: 'wg' }), shell('A')] }, caller);
     const res = await op(dispatch, 'ActivatePipeline', { pipelineId }, caller);
-    expect(res.body).toEqual({ __type: 'InvalidRequestException', message: 'Activity A has no schedule: a cron pipeline needs one on each activity (or on Default).' });
+    expect(res.body).toEqual({
+      __type: 'InvalidRequestException',
+      message: 'Activity A has no schedule: a cron pipeline needs one on each activity (or on Default).',
+    });
   });
 
   it('after DeletePipeline nothing is handed out, and its tasks get PipelineDeletedException', async () => {
@@ -198,7 +227,10 @@ const SCALE = { pollers: 50, pipelines: 10 };
     for (let p = 0; p < SCALE.pipelines; p++) {
       const pipelineId = await createPipeline(dispatch, caller);
       const activities = Array.from({ length: 50 }, (_, i) => shell(`A${i}`));
-      await call('PutPipelineDefinition', { pipelineId, pipelineObjects: [object('Default', { scheduleType: 'ondemand', workerGroup: 'fleet' }), ...activities] });
+      await call('PutPipelineDefinition', {
+        pipelineId,
+        pipelineObjects: [object('Default', { scheduleType: 'ondemand', workerGroup: 'fleet' }), ...activities],
+      });
       await call('ActivatePipeline', { pipelineId });
     }
     const handed: string[] = [];
@@ -238,7 +270,7 @@ const SCALE = { pollers: 50, pipelines: 10 };
 describe('SetStatus', () => {
   const CASCADE = object('Default', { scheduleType: 'ondemand', workerGroup: 'wg', failureAndRerunMode: 'cascade', maximumRetries: '0' });
 
-  it('PAUSE keeps a component\'s attempts from runners; RESUME gives them back', async () => {
+  it("PAUSE keeps a component's attempts from runners; RESUME gives them back", async () => {
     const r = await setUp([ON_DEMAND, shell('A')]);
     expect((await r.call('SetStatus', { pipelineId: r.pipelineId, objectIds: ['A'], status: 'PAUSE' })).status).toBe(200);
     expect(await r.poll()).toBeUndefined();
@@ -353,7 +385,10 @@ describe('a call that dies after ending an attempt and is never retried', () => 
       },
       { step: 'initialize', name: 'dieOnRequest' },
     );
-    return { call: (operation: string, input: Record<string, unknown>) => op(dispatcherFor(engine, { client, now: r.time.now }), operation, input, r.caller), client };
+    return {
+      call: (operation: string, input: Record<string, unknown>) => op(dispatcherFor(engine, { client, now: r.time.now }), operation, input, r.caller),
+      client,
+    };
   };
   const readsAttempt = (command: string, input: Record<string, unknown>) => command === 'GetItemCommand' && input.TableName === engine.names.objects;
 
@@ -394,8 +429,11 @@ describe('expressions where AWS evaluates them', () => {
     object('Default', { scheduleType: 'ondemand', workerGroup: 'wg', myBucket: 's3://bucket' }),
     object('Data', { type: 'S3DataNode', directoryPath: "#{myBucket}/#{format(@scheduledStartTime,'YYYY-MM-dd')}" }),
   ];
-  it('PollForTask hands out the objects with their expressions evaluated, in the run\'s period', async () => {
-    const r = await setUp([...definition, shell('A', { command: 'cp #{input.directoryPath} /tmp/#{myTarget}-#{@scheduledStartTime}', input: { ref: 'Data' }, myTarget: 'out' })]);
+  it("PollForTask hands out the objects with their expressions evaluated, in the run's period", async () => {
+    const r = await setUp([
+      ...definition,
+      shell('A', { command: 'cp #{input.directoryPath} /tmp/#{myTarget}-#{@scheduledStartTime}', input: { ref: 'Data' }, myTarget: 'out' }),
+    ]);
     const task = await r.poll();
     const fieldOf = (id: string, key: string) => task.objects[id].fields.find((f: { key: string }) => f.key === key)?.stringValue;
     expect(fieldOf(task.attemptId, 'command')).toBe('cp s3://bucket/2026-11-29 /tmp/out-2026-11-29T10:00:00');
@@ -404,9 +442,12 @@ describe('expressions where AWS evaluates them', () => {
 
   it('EvaluateExpression on a component, an instance and an attempt; unknown objects and bad expressions are refused', async () => {
     const r = await setUp([...definition, shell('A', { command: 'echo', input: { ref: 'Data' } })]);
-    const evaluate = async (objectId: string, expression: string) => (await r.call('EvaluateExpression', { pipelineId: r.pipelineId, objectId, expression })).body;
+    const evaluate = async (objectId: string, expression: string) =>
+      (await r.call('EvaluateExpression', { pipelineId: r.pipelineId, objectId, expression })).body;
     expect(await evaluate('A', '#{input.@id} in #{myBucket}')).toEqual({ evaluatedExpression: 'Data in s3://bucket' });
-    expect(await evaluate('@A_2026-11-29T10:00:00', "#{format(plusDays(@scheduledStartTime,1),'dd/MM')} #{input.directoryPath}")).toEqual({ evaluatedExpression: '30/11 s3://bucket/2026-11-29' });
+    expect(await evaluate('@A_2026-11-29T10:00:00', "#{format(plusDays(@scheduledStartTime,1),'dd/MM')} #{input.directoryPath}")).toEqual({
+      evaluatedExpression: '30/11 s3://bucket/2026-11-29',
+    });
     expect(await evaluate('@A_2026-11-29T10:00:00_Attempt=1', '#{@status}')).toEqual({ evaluatedExpression: 'WAITING_FOR_RUNNER' });
     expect(await evaluate('Nope', '#{1}')).toEqual({ __type: 'TaskNotFoundException', message: `Nope is not an object of pipeline ${r.pipelineId}.` });
     expect(await evaluate('A', '#{@scheduledStartTime}')).toEqual({
@@ -418,17 +459,42 @@ describe('expressions where AWS evaluates them', () => {
 
   it("parameters: a parameter's default, the definition's values, and values given at activation in their place", async () => {
     // Two runs at once: the second activation starts its own run (maxActiveInstances), with the values it gives.
-    const objects = [object('Default', { scheduleType: 'ondemand', workerGroup: 'wg', maxActiveInstances: '2' }), shell('A', { command: 'echo #{myTarget} #{myOther}' })];
+    const objects = [
+      object('Default', { scheduleType: 'ondemand', workerGroup: 'wg', maxActiveInstances: '2' }),
+      shell('A', { command: 'echo #{myTarget} #{myOther}' }),
+    ];
     const r = await setUp([object('Default', { scheduleType: 'ondemand', workerGroup: 'wg' })]);
     const parameterObjects = [
-      { id: 'myTarget', attributes: [{ key: 'type', stringValue: 'String' }, { key: 'default', stringValue: 'dflt' }] },
+      {
+        id: 'myTarget',
+        attributes: [
+          { key: 'type', stringValue: 'String' },
+          { key: 'default', stringValue: 'dflt' },
+        ],
+      },
       { id: 'myOther', attributes: [{ key: 'type', stringValue: 'String' }] },
     ];
-    expect((await r.call('PutPipelineDefinition', { pipelineId: r.pipelineId, pipelineObjects: objects, parameterObjects, parameterValues: [{ id: 'myOther', stringValue: 'given' }] })).body.errored).toBe(false);
-    const evaluate = async () => (await r.call('EvaluateExpression', { pipelineId: r.pipelineId, objectId: 'A', expression: '#{command}' })).body.evaluatedExpression;
+    expect(
+      (
+        await r.call('PutPipelineDefinition', {
+          pipelineId: r.pipelineId,
+          pipelineObjects: objects,
+          parameterObjects,
+          parameterValues: [{ id: 'myOther', stringValue: 'given' }],
+        })
+      ).body.errored,
+    ).toBe(false);
+    const evaluate = async () =>
+      (await r.call('EvaluateExpression', { pipelineId: r.pipelineId, objectId: 'A', expression: '#{command}' })).body.evaluatedExpression;
     await r.call('ActivatePipeline', { pipelineId: r.pipelineId });
     expect(await evaluate()).toBe('echo dflt given');
-    await r.call('ActivatePipeline', { pipelineId: r.pipelineId, parameterValues: [{ id: 'myTarget', stringValue: 'now' }, { id: 'myOther', stringValue: 'too' }] });
+    await r.call('ActivatePipeline', {
+      pipelineId: r.pipelineId,
+      parameterValues: [
+        { id: 'myTarget', stringValue: 'now' },
+        { id: 'myOther', stringValue: 'too' },
+      ],
+    });
     expect(await evaluate()).toBe('echo now too');
     const task = await r.poll();
     expect(task.objects[task.attemptId].fields).toEqual(expect.arrayContaining([{ key: 'command', stringValue: 'echo now too' }]));
@@ -437,8 +503,9 @@ describe('expressions where AWS evaluates them', () => {
   it('DescribeObjects evaluates with evaluateExpressions, and shows what cannot be evaluated as written', async () => {
     const r = await setUp([...definition, shell('A', { command: 'echo #{myBucket}', input: { ref: 'Data' } })]);
     const describe = async (evaluateExpressions: boolean) =>
-      (await r.call('DescribeObjects', { pipelineId: r.pipelineId, objectIds: ['A', 'Data'], evaluateExpressions })).body.pipelineObjects.map((o: { fields: { key: string; stringValue?: string }[] }) =>
-        o.fields.filter((f) => f.key === 'command' || f.key === 'directoryPath').map((f) => f.stringValue),
+      (await r.call('DescribeObjects', { pipelineId: r.pipelineId, objectIds: ['A', 'Data'], evaluateExpressions })).body.pipelineObjects.map(
+        (o: { fields: { key: string; stringValue?: string }[] }) =>
+          o.fields.filter((f) => f.key === 'command' || f.key === 'directoryPath').map((f) => f.stringValue),
       );
     expect(await describe(false)).toEqual([['echo #{myBucket}'], ["#{myBucket}/#{format(@scheduledStartTime,'YYYY-MM-dd')}"]]);
     expect(await describe(true)).toEqual([['echo s3://bucket'], ["#{myBucket}/#{format(@scheduledStartTime,'YYYY-MM-dd')}"]]);
@@ -460,7 +527,13 @@ describe('scheduled pipelines', () => {
     const first = await r.poll('workerGroup');
     expect(first.attemptId).toBe('@SayHello_2012-12-12T00:00:00_Attempt=1');
     const fields = first.objects[first.attemptId].fields;
-    expect(fields).toEqual(expect.arrayContaining([{ key: '@scheduledStartTime', stringValue: '2012-12-12T00:00:00' }, { key: '@scheduledEndTime', stringValue: '2012-12-12T01:00:00' }, { key: 'command', stringValue: 'echo hello' }]));
+    expect(fields).toEqual(
+      expect.arrayContaining([
+        { key: '@scheduledStartTime', stringValue: '2012-12-12T00:00:00' },
+        { key: '@scheduledEndTime', stringValue: '2012-12-12T01:00:00' },
+        { key: 'command', stringValue: 'echo hello' },
+      ]),
+    );
     expect((await r.poll('workerGroup')).attemptId).toBe('@SayHello_2012-12-12T01:00:00_Attempt=1');
     await r.call('SetTaskStatus', { taskId: first.taskId, taskStatus: 'FINISHED' });
     r.time.advance(1000); // the schedule, held at 5, looks again
@@ -469,7 +542,12 @@ describe('scheduled pipelines', () => {
     expect(handed).toEqual(['02', '03', '04', '05'].map((h) => `@SayHello_2012-12-12T${h}:00:00_Attempt=1`));
     expect((await ids()).length).toBe(6);
     const described = (await r.call('DescribePipelines', { pipelineIds: [r.pipelineId] })).body.pipelineDescriptionList[0].fields;
-    expect(described).toEqual(expect.arrayContaining([{ key: '@pipelineState', stringValue: 'SCHEDULED' }, { key: '@healthStatus', stringValue: 'HEALTHY' }]));
+    expect(described).toEqual(
+      expect.arrayContaining([
+        { key: '@pipelineState', stringValue: 'SCHEDULED' },
+        { key: '@healthStatus', stringValue: 'HEALTHY' },
+      ]),
+    );
   });
 
   it('a future period opens when its time comes, with no call needed before; dependencies are within the period; a finite schedule ends FINISHED', async () => {
@@ -497,7 +575,10 @@ describe('scheduled pipelines', () => {
       const t = await r.poll();
       await r.call('SetTaskStatus', { taskId: t.taskId, taskStatus: 'FINISHED' });
     }
-    const state = async () => (await r.call('DescribePipelines', { pipelineIds: [r.pipelineId] })).body.pipelineDescriptionList[0].fields.find((f: { key: string }) => f.key === '@pipelineState').stringValue;
+    const state = async () =>
+      (await r.call('DescribePipelines', { pipelineIds: [r.pipelineId] })).body.pipelineDescriptionList[0].fields.find(
+        (f: { key: string }) => f.key === '@pipelineState',
+      ).stringValue;
     expect(await state()).toBe('FINISHED');
   });
 
@@ -531,7 +612,11 @@ describe('preconditions', () => {
 
   it('a ShellCommandPrecondition is a task: FALSE is checked again after retryDelay; once FINISHED (met) the activity runs', async () => {
     const r = await setUp(definition({ command: "test -f /tmp/#{node.@id}-#{format(node.@scheduledStartTime,'HH')}" }));
-    expect(await r.statuses('INSTANCE')).toEqual({ '@Ready_2026-11-29T10:00:00': 'WAITING_FOR_RUNNER', '@A_2026-11-29T10:00:00': 'WAITING_ON_DEPENDENCIES', '@B_2026-11-29T10:00:00': 'WAITING_ON_DEPENDENCIES' });
+    expect(await r.statuses('INSTANCE')).toEqual({
+      '@Ready_2026-11-29T10:00:00': 'WAITING_FOR_RUNNER',
+      '@A_2026-11-29T10:00:00': 'WAITING_ON_DEPENDENCIES',
+      '@B_2026-11-29T10:00:00': 'WAITING_ON_DEPENDENCIES',
+    });
     const check = await r.poll();
     expect(check.attemptId).toBe('@Ready_2026-11-29T10:00:00_Attempt=1');
     // `node` in a precondition is the activity it guards, in the run's period.
@@ -550,7 +635,11 @@ describe('preconditions', () => {
     await r.call('SetTaskStatus', { taskId: (await r.poll()).taskId, taskStatus: 'FALSE' });
     r.time.advance(120_000);
     await r.call('SetTaskStatus', { taskId: (await r.poll()).taskId, taskStatus: 'FALSE' });
-    expect(await r.statuses('INSTANCE')).toEqual({ '@Ready_2026-11-29T10:00:00': 'FAILED', '@A_2026-11-29T10:00:00': 'FAILED', '@B_2026-11-29T10:00:00': 'CASCADE_FAILED' });
+    expect(await r.statuses('INSTANCE')).toEqual({
+      '@Ready_2026-11-29T10:00:00': 'FAILED',
+      '@A_2026-11-29T10:00:00': 'FAILED',
+      '@B_2026-11-29T10:00:00': 'CASCADE_FAILED',
+    });
   });
 
   it('preconditionTimeout ends the checks before the retries do', async () => {
@@ -562,10 +651,19 @@ describe('preconditions', () => {
   });
 
   it('a precondition only AWS can check (S3KeyExists) is a validation warning and counts as met', async () => {
-    const objects = [object('Default', { scheduleType: 'ondemand', workerGroup: 'wg' }), object('Key', { type: 'S3KeyExists', s3Key: 's3://bucket/key' }), shell('A', { precondition: { ref: 'Key' } })];
+    const objects = [
+      object('Default', { scheduleType: 'ondemand', workerGroup: 'wg' }),
+      object('Key', { type: 'S3KeyExists', s3Key: 's3://bucket/key' }),
+      shell('A', { precondition: { ref: 'Key' } }),
+    ];
     const r = await setUp(objects);
     const put = await r.call('PutPipelineDefinition', { pipelineId: r.pipelineId, pipelineObjects: objects });
-    expect(put.body.validationWarnings).toEqual([{ id: 'Key', warnings: ['PRECONDITION_NOT_CHECKED: a S3KeyExists precondition is checked by AWS itself; this backend cannot check it and counts it as met.'] }]);
+    expect(put.body.validationWarnings).toEqual([
+      {
+        id: 'Key',
+        warnings: ['PRECONDITION_NOT_CHECKED: a S3KeyExists precondition is checked by AWS itself; this backend cannot check it and counts it as met.'],
+      },
+    ]);
     expect((await r.poll()).attemptId).toBe('@A_2026-11-29T10:00:00_Attempt=1');
   });
 });

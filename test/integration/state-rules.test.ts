@@ -129,7 +129,9 @@ describe('lookups, in the documented order', () => {
 
   it('completes a task whose attempt item is missing, and does not create the attempt', async () => {
     const t = await seedTask(engine);
-    await engine.client.send(new DeleteItemCommand({ TableName: engine.names.objects, Key: { [ATTR.pipelineId]: { S: t.pipelineId }, [ATTR.objectId]: { S: t.attemptId } } }));
+    await engine.client.send(
+      new DeleteItemCommand({ TableName: engine.names.objects, Key: { [ATTR.pipelineId]: { S: t.pipelineId }, [ATTR.objectId]: { S: t.attemptId } } }),
+    );
     const res = await call(dispatch, { taskId: t.taskId, taskStatus: 'FINISHED' });
     expect(res.status).toBe(200);
     expect((await readTask(engine, t.taskId))?.taskStatus).toEqual({ S: 'FINISHED' });
@@ -141,7 +143,10 @@ describe('lookups, in the documented order', () => {
   it('ReportTaskProgress on a seeded task (an attempt of no run) renews it: canceled false', async () => {
     const t = await seedTask(engine);
     expect(await call(dispatch, { taskId: t.taskId }, 'ReportTaskProgress')).toMatchObject({ status: 200, body: { canceled: false } });
-    expect(await call(dispatch, { taskId: (await seedTask(engine, 'canceled')).taskId }, 'ReportTaskProgress')).toMatchObject({ status: 200, body: { canceled: true } });
+    expect(await call(dispatch, { taskId: (await seedTask(engine, 'canceled')).taskId }, 'ReportTaskProgress')).toMatchObject({
+      status: 200,
+      body: { canceled: true },
+    });
   });
 
   it('checks the request before anything stored: an invalid request for an unknown task is InvalidRequestException', async () => {

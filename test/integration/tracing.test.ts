@@ -43,7 +43,15 @@ const invokeBundle = async (env: NodeJS.ProcessEnv, taskId: string): Promise<{ s
   `;
   const tables = Object.fromEntries((Object.keys(TABLES) as TableKey[]).map((k) => [TABLES[k].envVar, engine.names[k]]));
   const { stdout } = await promisify(execFile)(process.execPath, ['-e', script], {
-    env: { ...process.env, ...tables, ...env, DYNAMODB_ENDPOINT: engine.endpoint, TASK_ID: taskId, ACCOUNT_ID: TEST_CALLER.accountId, POWERTOOLS_LOG_LEVEL: 'SILENT' },
+    env: {
+      ...process.env,
+      ...tables,
+      ...env,
+      DYNAMODB_ENDPOINT: engine.endpoint,
+      TASK_ID: taskId,
+      ACCOUNT_ID: TEST_CALLER.accountId,
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+    },
     encoding: 'utf8',
   });
   return JSON.parse(stdout.trim());
@@ -54,7 +62,7 @@ const LAMBDA_ENV = () => ({
   LAMBDA_TASK_ROOT: '/var/task',
   AWS_LAMBDA_FUNCTION_NAME: 'traced',
   _X_AMZN_TRACE_ID: 'Root=1-6740a000-0123456789abcdef01234567;Parent=53995c3f42cd8ad8;Sampled=1',
-  AWS_XRAY_DAEMON_ADDRESS: `127.0.0.1:${(daemon.address()).port}`,
+  AWS_XRAY_DAEMON_ADDRESS: `127.0.0.1:${daemon.address().port}`,
   AWS_XRAY_CONTEXT_MISSING: 'IGNORE_ERROR',
 });
 

@@ -70,7 +70,15 @@ export const TEST_CALLER = { accountId: defaultSeedAccount(), userId: process.en
 
 export const dispatcherFor = (
   engine: TestEngine,
-  overrides: { client?: DynamoDBClient; store?: TaskStore; runs?: (inner: RunStore) => RunStore; logger?: Logger; now?: () => Date; caller?: Caller; limits?: RunLimits } = {},
+  overrides: {
+    client?: DynamoDBClient;
+    store?: TaskStore;
+    runs?: (inner: RunStore) => RunStore;
+    logger?: Logger;
+    now?: () => Date;
+    caller?: Caller;
+    limits?: RunLimits;
+  } = {},
 ): Dispatch => {
   const dispatch = createDispatcher({
     stores: (signal) => ({
@@ -88,10 +96,7 @@ export const dispatcherFor = (
 const plan = (p: Partial<SeedPlan>): SeedPlan => ({ ...EMPTY_PLAN, ...p });
 
 /** One task: RUNNING on an ACTIVE pipeline unless told otherwise. */
-export const seedTask = async (
-  engine: TestEngine,
-  kind: 'running' | 'canceled' | 'deleted-pipeline' | 'missing-pipeline' = 'running',
-): Promise<SeededTask> => {
+export const seedTask = async (engine: TestEngine, kind: 'running' | 'canceled' | 'deleted-pipeline' | 'missing-pipeline' = 'running'): Promise<SeededTask> => {
   const p =
     kind === 'running'
       ? plan({ pipelines: 1 })
@@ -105,13 +110,18 @@ export const seedTask = async (
 };
 
 export const readTask = async (engine: TestEngine, taskId: string) =>
-  (await engine.client.send(new GetItemCommand({ TableName: engine.names.tasks, Key: { [TABLES.tasks.partitionKey]: { S: taskId } }, ConsistentRead: true }))).Item;
+  (await engine.client.send(new GetItemCommand({ TableName: engine.names.tasks, Key: { [TABLES.tasks.partitionKey]: { S: taskId } }, ConsistentRead: true })))
+    .Item;
 
 /** The attempt of a task, from the objects table (keyed by pipeline and attempt id). */
 export const readAttempt = async (engine: TestEngine, t: { pipelineId: string; attemptId: string }) =>
   (
     await engine.client.send(
-      new GetItemCommand({ TableName: engine.names.objects, Key: { [ATTR.pipelineId]: { S: t.pipelineId }, [ATTR.objectId]: { S: t.attemptId } }, ConsistentRead: true }),
+      new GetItemCommand({
+        TableName: engine.names.objects,
+        Key: { [ATTR.pipelineId]: { S: t.pipelineId }, [ATTR.objectId]: { S: t.attemptId } },
+        ConsistentRead: true,
+      }),
     )
   ).Item;
 
@@ -134,14 +144,14 @@ export const captureLog = () => {
   const lines: string[] = [];
   const spies = [process.stdout, process.stderr].map((stream) => {
     const write = stream.write.bind(stream);
-    return jest.spyOn(stream, 'write').mockImplementation(((chunk: string | Uint8Array, ...rest: unknown[]) => {
+    return jest.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array, ...rest: unknown[]) => {
       const text = String(chunk);
       if (text.startsWith('{')) {
         lines.push(text);
         return true;
       }
       return (write as (...args: unknown[]) => boolean)(chunk, ...rest);
-    }));
+    });
   });
   return { lines, restore: () => spies.forEach((s) => s.mockRestore()) };
 };

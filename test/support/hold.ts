@@ -9,7 +9,10 @@ export interface Hold<S> {
   readonly release: () => void;
 }
 
-export const holdAt = <S extends object>(method: keyof S & string, options: { when?: (args: unknown[]) => boolean; after?: (result: unknown) => boolean; armed?: () => boolean } = {}): Hold<S> => {
+export const holdAt = <S extends object>(
+  method: keyof S & string,
+  options: { when?: (args: unknown[]) => boolean; after?: (result: unknown) => boolean; armed?: () => boolean } = {},
+): Hold<S> => {
   let release!: () => void;
   const gate = new Promise<void>((resolve) => (release = resolve));
   let reached!: () => void;

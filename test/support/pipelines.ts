@@ -14,7 +14,7 @@ export const op = async (dispatch: Dispatch, operation: string, input: Record<st
     `req-${randomBytes(4).toString('hex')}`,
     { caller, ...(budgetMs !== undefined && { budgetMs }) },
   );
-   
+
   return { status: res.statusCode, body: JSON.parse(res.body) };
 };
 
@@ -29,9 +29,7 @@ export interface WireObject {
 export const object = (id: string, fields: Record<string, string | { ref: string } | string[]>, name = id): WireObject => ({
   id,
   name,
-  fields: Object.entries(fields).flatMap(([key, v]) =>
-    [v].flat().map((x) => (typeof x === 'string' ? { key, stringValue: x } : { key, refValue: x.ref })),
-  ),
+  fields: Object.entries(fields).flatMap(([key, v]) => [v].flat().map((x) => (typeof x === 'string' ? { key, stringValue: x } : { key, refValue: x.ref }))),
 });
 
 /** An on-demand pipeline with one shell command for worker group `wg`. */
@@ -55,7 +53,11 @@ export const createPipeline = async (dispatch: Dispatch, caller: Caller = TEST_C
 /** What a schedule has opened, as a run summary would say, from the instances a test made. */
 export const openedFrom = (instances: readonly Instance[]): OpenedSoFar => ({
   openOf: (c) => instances.filter((i) => i.componentId === c && !FINAL_INSTANCE_STATUSES.includes(i.status)).length,
-  latestOf: () => instances.map((i) => i.scheduledStartTime).sort().pop(),
+  latestOf: () =>
+    instances
+      .map((i) => i.scheduledStartTime)
+      .sort()
+      .pop(),
 });
 
 export const NOTHING_OPEN: OpenedSoFar = openedFrom([]);

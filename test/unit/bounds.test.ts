@@ -17,7 +17,12 @@ import { periodsToOpen, scheduleOf } from '../../lambda/runs/schedule';
 import { NOTHING_OPEN } from '../support/pipelines';
 import { object } from '../support/pipelines';
 
-const def = (pipelineObjects: PipelineObject[], extra: Partial<Definition> = {}): Definition => ({ pipelineObjects, parameterObjects: [], parameterValues: [], ...extra });
+const def = (pipelineObjects: PipelineObject[], extra: Partial<Definition> = {}): Definition => ({
+  pipelineObjects,
+  parameterObjects: [],
+  parameterValues: [],
+  ...extra,
+});
 const fields = (entries: [string, string][]): Field[] => entries.map(([key, stringValue]) => ({ key, stringValue }));
 const on = (d: Definition, id: string, text: string) => evaluateTemplate(text, scopesOf(d).scopeOf(id)!);
 const ACT = def([object('Act', { type: 'ShellCommandActivity', myDateTime: '2011-05-24T17:10:00' })]);
@@ -54,7 +59,13 @@ describe('expressions: each field is evaluated once per object, within one budge
   /** Fields that refer to each other, fan-out 9 and depth 8: 9^8 = 43 million evaluations without memoization. */
   const fanOut = (leaf: string) => {
     const entries: [string, string][] = [['myF0', leaf]];
-    for (let level = 1; level <= 8; level++) entries.push([`myF${level}`, `#{${Array(9).fill(`myF${level - 1}`).join(' + ')}}`]);
+    for (let level = 1; level <= 8; level++)
+      entries.push([
+        `myF${level}`,
+        `#{${Array(9)
+          .fill(`myF${level - 1}`)
+          .join(' + ')}}`,
+      ]);
     return def([{ id: 'Act', name: 'Act', fields: [{ key: 'type', stringValue: 'ShellCommandActivity' }, ...fields(entries)] }]);
   };
 
@@ -62,13 +73,17 @@ describe('expressions: each field is evaluated once per object, within one budge
     expect(on(fanOut('1'), 'Act', '#{myF8}')).toBe(String(9 ** 8));
   });
 
-  it("fan-out 9, depth 8, concatenated: 43 million characters is over the text budget, an ExpressionError", () => {
+  it('fan-out 9, depth 8, concatenated: 43 million characters is over the text budget, an ExpressionError', () => {
     expect(() => on(fanOut('x'), 'Act', '#{myF8}')).toThrow(BudgetExceeded);
   });
 
   it('a list multiplied by itself six times (49^6 values) runs out of steps, not memory', () => {
-    const d = def([object('Act', { type: 'ShellCommandActivity' })], { parameterValues: Array.from({ length: 49 }, (_, i) => ({ id: 'myL', stringValue: String(i) })) });
-    expect(() => evaluateFieldValues('#{myL+myL+myL+myL+myL+myL}', scopesOf(d).scopeOf('Act')!)).toThrow(new RegExp(`more than ${EVALUATION_LIMITS.steps.toLocaleString('en-US')} evaluation steps`));
+    const d = def([object('Act', { type: 'ShellCommandActivity' })], {
+      parameterValues: Array.from({ length: 49 }, (_, i) => ({ id: 'myL', stringValue: String(i) })),
+    });
+    expect(() => evaluateFieldValues('#{myL+myL+myL+myL+myL+myL}', scopesOf(d).scopeOf('Act')!)).toThrow(
+      new RegExp(`more than ${EVALUATION_LIMITS.steps.toLocaleString('en-US')} evaluation steps`),
+    );
   });
 
   it('the budget is shared by every evaluation of a request', () => {
@@ -89,13 +104,13 @@ describe('expressions: each field is evaluated once per object, within one budge
 
 describe('expressions: dates stay within years 1 to 9999', () => {
   it.each([
-    "#{plusYears(myDateTime, 999999999)}",
+    '#{plusYears(myDateTime, 999999999)}',
     "#{plusYears(inTimeZone(myDateTime,'America/Los_Angeles'), 999999999)}",
-    "#{minusYears(myDateTime, 2011)}",
-    "#{plusMonths(myDateTime, 120000)}",
-    "#{plusMinutes(myDateTime, 9007199254740991)}",
-    "#{plusDays(myDateTime, 4000000)}",
-    "#{makeDate(10000,1,1)}",
+    '#{minusYears(myDateTime, 2011)}',
+    '#{plusMonths(myDateTime, 120000)}',
+    '#{plusMinutes(myDateTime, 9007199254740991)}',
+    '#{plusDays(myDateTime, 4000000)}',
+    '#{makeDate(10000,1,1)}',
   ])('%s is an evaluation error, never NaN text', (expression) => {
     expect(() => on(ACT, 'Act', expression)).toThrow(/outside the dates the service can write|not a date and time/);
   });
@@ -172,14 +187,28 @@ describe('schedules: the period containing a time is computed, never walked', ()
     ]);
     const now = new Date('2026-11-29T10:00:00Z');
     const plan = periodsToOpen(d, { firstActivation: now, resumeFrom: new Date('2026-11-29T09:00:00Z') }, NOTHING_OPEN, now, { relaxed: false });
-    expect('runs' in plan && plan.runs.map((r) => r.runId)).toEqual(['2026-11-29T09:00:00.000Z', '2026-11-29T09:15:00.000Z', '2026-11-29T09:30:00.000Z', '2026-11-29T09:45:00.000Z', '2026-11-29T10:00:00.000Z']);
+    expect('runs' in plan && plan.runs.map((r) => r.runId)).toEqual([
+      '2026-11-29T09:00:00.000Z',
+      '2026-11-29T09:15:00.000Z',
+      '2026-11-29T09:30:00.000Z',
+      '2026-11-29T09:45:00.000Z',
+      '2026-11-29T10:00:00.000Z',
+    ]);
     const fromTheStart = periodsToOpen(d, { firstActivation: now }, NOTHING_OPEN, now, { relaxed: false });
-    expect('runs' in fromTheStart && fromTheStart.runs.map((r) => r.runId)).toEqual(['0001-01-01T00:00:00.000Z', '0001-01-01T00:15:00.000Z', '0001-01-01T00:30:00.000Z', '0001-01-01T00:45:00.000Z', '0001-01-01T01:00:00.000Z']);
+    expect('runs' in fromTheStart && fromTheStart.runs.map((r) => r.runId)).toEqual([
+      '0001-01-01T00:00:00.000Z',
+      '0001-01-01T00:15:00.000Z',
+      '0001-01-01T00:30:00.000Z',
+      '0001-01-01T00:45:00.000Z',
+      '0001-01-01T01:00:00.000Z',
+    ]);
   });
 
   it('a period of zero length is refused, with relaxed limits too; periods past year 9999 do not exist', () => {
     const zero = object('S', { type: 'Schedule', period: '0 seconds', startDateTime: '2026-01-01T00:00:00' });
-    expect(scheduleOf(inherit(zero), zero, { firstActivation: new Date() }, { relaxed: true })).toEqual({ refusal: "Schedule S has a period of zero length ('0 seconds')." });
+    expect(scheduleOf(inherit(zero), zero, { firstActivation: new Date() }, { relaxed: true })).toEqual({
+      refusal: "Schedule S has a period of zero length ('0 seconds').",
+    });
     const late = scheduleFrom('9999-12-31T23:00:00', '15 minutes');
     expect(late.periodStart(3)?.toISOString()).toBe('9999-12-31T23:45:00.000Z');
     expect(late.periodStart(4)).toBeUndefined();
@@ -190,7 +219,11 @@ describe('schedules: the period containing a time is computed, never walked', ()
 
 describe('validation answers are capped', () => {
   it(`at most ${VALIDATION_MESSAGE_LIMITS.perObject} messages per object and ${VALIDATION_MESSAGE_LIMITS.perAnswer} per answer, saying how many were left out`, () => {
-    const manyFields = (id: string) => ({ id, name: id, fields: [{ key: 'type', stringValue: 'ShellCommandActivity' }, ...Array.from({ length: 200 }, (_, i) => ({ key: `f${i}`, refValue: `missing${i}` }))] });
+    const manyFields = (id: string) => ({
+      id,
+      name: id,
+      fields: [{ key: 'type', stringValue: 'ShellCommandActivity' }, ...Array.from({ length: 200 }, (_, i) => ({ key: `f${i}`, refValue: `missing${i}` }))],
+    });
     const outcome = validateDefinition(def(Array.from({ length: 20 }, (_, i) => manyFields(`A${i}`))));
     if (outcome.refusal !== undefined) throw new Error(outcome.refusal);
     const { errors } = outcome.report;
@@ -198,11 +231,20 @@ describe('validation answers are capped', () => {
     expect(errors[0].messages[VALIDATION_MESSAGE_LIMITS.perObject]).toMatch(/^\.\.\. and \d+ more errors of this object not shown/);
     const shown = errors.flatMap((e) => e.messages.filter((m) => !m.startsWith('...')));
     expect(shown).toHaveLength(VALIDATION_MESSAGE_LIMITS.perAnswer);
-    expect(errors[errors.length - 1].messages).toEqual([expect.stringMatching(/^\.\.\. and \d+ more errors of this and other objects not shown \(at most 500 are listed per answer\)/)]);
+    expect(errors[errors.length - 1].messages).toEqual([
+      expect.stringMatching(/^\.\.\. and \d+ more errors of this and other objects not shown \(at most 500 are listed per answer\)/),
+    ]);
   });
 
   it('a field given 50,000 times is checked in one pass (no quadratic dedup or lookup)', () => {
-    const o = { id: 'A', name: 'A', fields: [{ key: 'type', stringValue: 'ShellCommandActivity' }, ...Array.from({ length: 50_000 }, () => ({ key: 'command', stringValue: '#{myNothing}' }))] };
+    const o = {
+      id: 'A',
+      name: 'A',
+      fields: [
+        { key: 'type', stringValue: 'ShellCommandActivity' },
+        ...Array.from({ length: 50_000 }, () => ({ key: 'command', stringValue: '#{myNothing}' })),
+      ],
+    };
     const outcome = validateDefinition(def([o]));
     if (outcome.refusal !== undefined) throw new Error(outcome.refusal);
     expect(outcome.report.errors[0].messages.length).toBeLessThanOrEqual(VALIDATION_MESSAGE_LIMITS.perObject + 1);
@@ -210,7 +252,8 @@ describe('validation answers are capped', () => {
 });
 
 describe('dependsOn cycles are validation errors', () => {
-  const act = (id: string, dependsOn: string[]) => object(id, { type: 'ShellCommandActivity', command: 'x', workerGroup: 'wg', dependsOn: dependsOn.map((ref) => ({ ref })) as never });
+  const act = (id: string, dependsOn: string[]) =>
+    object(id, { type: 'ShellCommandActivity', command: 'x', workerGroup: 'wg', dependsOn: dependsOn.map((ref) => ({ ref })) as never });
   const errorsOf = (d: Definition) => {
     const outcome = validateDefinition(d);
     if (outcome.refusal !== undefined) throw new Error(outcome.refusal);

@@ -52,14 +52,23 @@ describe('errors, per object', () => {
     ]);
   });
   it('a field with both values, or neither', () => {
-    const both = { id: 'A', name: 'A', fields: [{ key: 'type', stringValue: 'Exists' }, { key: 'x', stringValue: 'a', refValue: 'A' }] };
+    const both = {
+      id: 'A',
+      name: 'A',
+      fields: [
+        { key: 'type', stringValue: 'Exists' },
+        { key: 'x', stringValue: 'a', refValue: 'A' },
+      ],
+    };
     const neither = { id: 'B', name: 'B', fields: [{ key: 'type', stringValue: 'Exists' }, { key: 'x' }] };
     expect(errorsOf(def(both), 'A')).toContain("INVALID_FIELD: field 'x' has both a stringValue and a refValue.");
     expect(errorsOf(def(neither), 'B')).toEqual(["INVALID_FIELD: field 'x' has neither a stringValue nor a refValue."]);
   });
   it('a missing type, unless the object is Default or a parent; an unknown type', () => {
     expect(errorsOf(def(obj('A', { command: 'x' })), 'A')).toEqual(["MISSING_REQUIRED_FIELD: the object has no 'type'."]);
-    expect(report(def(ONDEMAND, obj('Base', { workerGroup: 'wg' }), obj('A', { type: 'ShellCommandActivity', command: 'x', parent: { ref: 'Base' } }))).errors).toEqual([]);
+    expect(
+      report(def(ONDEMAND, obj('Base', { workerGroup: 'wg' }), obj('A', { type: 'ShellCommandActivity', command: 'x', parent: { ref: 'Base' } }))).errors,
+    ).toEqual([]);
     expect(errorsOf(def(obj('A', { type: 'ShellActivity' })), 'A')).toEqual(["INVALID_OBJECT_TYPE: 'ShellActivity' is not a pipeline object type."]);
   });
   it('the fields a type requires, found on the object, its parents or Default', () => {
@@ -82,7 +91,11 @@ describe('errors, per object', () => {
     expect(errorsOf(def(obj('S', { type: 'Schedule', period: '1 Day', startAt: 'FIRST_ACTIVATION_DATE_TIME' })), 'S')).toEqual([]);
   });
   it('#{myParameter} with no parameter object, value or field of that name: a warning when saved, an error naming it when activated', () => {
-    const d = { ...def(ONDEMAND, obj('A', { type: 'ShellCommandActivity', command: 'echo #{myMessage} #{format(myDate, \'YYYY\')} #{myOwn} #{myGiven}', myOwn: 'x' })), parameterObjects: [{ id: 'myDate', attributes: [{ key: 'type', stringValue: 'String' }] }], parameterValues: [{ id: 'myGiven', stringValue: 'v' }] };
+    const d = {
+      ...def(ONDEMAND, obj('A', { type: 'ShellCommandActivity', command: "echo #{myMessage} #{format(myDate, 'YYYY')} #{myOwn} #{myGiven}", myOwn: 'x' })),
+      parameterObjects: [{ id: 'myDate', attributes: [{ key: 'type', stringValue: 'String' }] }],
+      parameterValues: [{ id: 'myGiven', stringValue: 'v' }],
+    };
     const saved = validateDefinition(d);
     if (saved.refusal !== undefined) throw new Error(saved.refusal);
     expect(saved.report.errors).toEqual([]);
@@ -96,7 +109,10 @@ describe('errors, per object', () => {
     ]);
   });
   it('expressions that do not parse, unknown functions, wrong argument counts', () => {
-    const d = def(ONDEMAND, obj('A', { type: 'ShellCommandActivity', command: "#{format(@scheduledStartTime,'YYYY')} #{nope(1)} #{day(1, 2)}", stdout: '#{1 +}', stderr: 'x #{' }));
+    const d = def(
+      ONDEMAND,
+      obj('A', { type: 'ShellCommandActivity', command: "#{format(@scheduledStartTime,'YYYY')} #{nope(1)} #{day(1, 2)}", stdout: '#{1 +}', stderr: 'x #{' }),
+    );
     expect(errorsOf(d, 'A')).toEqual([
       "INVALID_EXPRESSION: field 'command': unknown function 'nope'.",
       "INVALID_EXPRESSION: field 'command': day() takes 1 argument, not 2.",
@@ -104,15 +120,20 @@ describe('errors, per object', () => {
       "INVALID_EXPRESSION: field 'stderr': '#{' without its '}' in '#{'.",
     ]);
   });
-  it('parameter values without parameter objects (the AWS CLI\'s --parameter-values, as AWS\'s walkthroughs put them) are accepted, and name their parameter', () => {
-    const d = { ...def(ONDEMAND, obj('A', { type: 'ShellCommandActivity', command: 'cp #{myS3LogsPath} .' })), parameterValues: [{ id: 'myS3LogsPath', stringValue: 's3://b/logs' }] };
+  it("parameter values without parameter objects (the AWS CLI's --parameter-values, as AWS's walkthroughs put them) are accepted, and name their parameter", () => {
+    const d = {
+      ...def(ONDEMAND, obj('A', { type: 'ShellCommandActivity', command: 'cp #{myS3LogsPath} .' })),
+      parameterValues: [{ id: 'myS3LogsPath', stringValue: 's3://b/logs' }],
+    };
     expect(report(d)).toEqual({ errors: [], warnings: [] });
   });
   it('the limits of dp-limits.md, at and past each', () => {
     const fields = (n: number, value = 'v') => Object.fromEntries(Array.from({ length: n }, (_, i) => [`f${i}`, value]));
     expect(errorsOf(def(obj('A', { type: 'Exists', ...fields(49) })), 'A')).toEqual([]);
     expect(errorsOf(def(obj('A', { type: 'Exists', ...fields(50) })), 'A')).toEqual(['LIMIT_EXCEEDED: the object has 51 fields; at most 50 are allowed.']);
-    expect(errorsOf(def(obj('A', { type: 'Exists', ['k'.repeat(257)]: 'v' })), 'A')[0]).toMatch(/^LIMIT_EXCEEDED: field name 'k+' is longer than 256 UTF-8 bytes\.$/);
+    expect(errorsOf(def(obj('A', { type: 'Exists', ['k'.repeat(257)]: 'v' })), 'A')[0]).toMatch(
+      /^LIMIT_EXCEEDED: field name 'k+' is longer than 256 UTF-8 bytes\.$/,
+    );
     expect(errorsOf(def(obj('A', { type: 'Exists', x: 'a'.repeat(10240) })), 'A')).toEqual([]);
     expect(errorsOf(def(obj('A', { type: 'Exists', x: `${'a'.repeat(10238)}€` })), 'A')).toEqual([
       "LIMIT_EXCEEDED: the value of field 'x' is longer than 10240 UTF-8 bytes.",
@@ -126,7 +147,9 @@ describe('errors, per object', () => {
   });
   it('run settings: at most 5 retries, at least 2 minutes apart, periods in minutes or longer (seconds with relaxed limits only)', () => {
     const a = (fields: Record<string, string>) => def(ONDEMAND, obj('A', { type: 'ShellCommandActivity', command: 'true', ...fields }));
-    expect(errorsOf(a({ maximumRetries: '5', retryDelay: '2 minutes', reportProgressTimeout: '1 hours', attemptTimeout: '#{myT}', myT: '1 hours' }), 'A')).toEqual([]);
+    expect(
+      errorsOf(a({ maximumRetries: '5', retryDelay: '2 minutes', reportProgressTimeout: '1 hours', attemptTimeout: '#{myT}', myT: '1 hours' }), 'A'),
+    ).toEqual([]);
     expect(errorsOf(a({ maximumRetries: '6', retryDelay: '1 minutes' }), 'A')).toEqual([
       "LIMIT_EXCEEDED: 'retryDelay' must be at least 2 minutes (the minimum delay between retry attempts).",
       "LIMIT_EXCEEDED: 'maximumRetries' is 6; at most 5 retries of an activity are allowed.",
@@ -164,15 +187,25 @@ describe("the guide's own words (issue 18)", () => {
   });
 
   it('dp-object-shellcommandactivity: "If you provide a runsOn value and workerGroup exists, workerGroup is ignored" (the warning says where its tasks go)', () => {
-    const d = def(obj('Default', { scheduleType: 'ondemand' }), obj('Box', { type: 'Ec2Resource', role: 'r', resourceRole: 'r' }), obj('A', { type: 'ShellCommandActivity', command: 'x', workerGroup: 'mine', runsOn: { ref: 'Box' } }));
+    const d = def(
+      obj('Default', { scheduleType: 'ondemand' }),
+      obj('Box', { type: 'Ec2Resource', role: 'r', resourceRole: 'r' }),
+      obj('A', { type: 'ShellCommandActivity', command: 'x', workerGroup: 'mine', runsOn: { ref: 'Box' } }),
+    );
     expect(report(d).warnings.find((w) => w.id === 'A')?.messages).toEqual([
       "RESOURCE_NOT_PROVISIONED: the activity runs on a resource ('runsOn'), which this backend does not start: its tasks go to worker group 'Box' (the resource's workerGroup, else its id) for a task runner you start there; its 'workerGroup' is ignored, as the guide says when runsOn is given.",
     ]);
   });
 
   it('dp-object-ec2resource: workerGroup "is not allowed on this object": a warning says what this backend does with it instead', () => {
-    const d = def(obj('Default', { scheduleType: 'ondemand' }), obj('Box', { type: 'Ec2Resource', role: 'r', resourceRole: 'r', workerGroup: 'box-group' }), obj('A', { type: 'ShellCommandActivity', command: 'x', runsOn: { ref: 'Box' } }));
+    const d = def(
+      obj('Default', { scheduleType: 'ondemand' }),
+      obj('Box', { type: 'Ec2Resource', role: 'r', resourceRole: 'r', workerGroup: 'box-group' }),
+      obj('A', { type: 'ShellCommandActivity', command: 'x', runsOn: { ref: 'Box' } }),
+    );
     expect(report(d).errors).toEqual([]);
-    expect(report(d).warnings.find((w) => w.id === 'Box')?.messages).toEqual([expect.stringMatching(/^FIELD_NOT_ALLOWED: dp-object-ec2resource does not allow 'workerGroup'/)]);
+    expect(report(d).warnings.find((w) => w.id === 'Box')?.messages).toEqual([
+      expect.stringMatching(/^FIELD_NOT_ALLOWED: dp-object-ec2resource does not allow 'workerGroup'/),
+    ]);
   });
 });

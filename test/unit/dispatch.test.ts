@@ -12,7 +12,12 @@ import type { TaskStore } from '../../lambda/store/task-store';
 const untouchableStore = <T extends object>() => new Proxy({} as T, { get: () => () => Promise.reject(new Error('store must not be called')) });
 const untouchable = untouchableStore<TaskStore>();
 const untouchablePipelines = untouchableStore<PipelineStore>();
-const dispatch = createDispatcher({ stores: () => ({ tasks: untouchable, pipelines: untouchablePipelines, runs: untouchableStore<RunStore>() }), limits: { relaxed: false }, now: () => new Date(), logger: new Logger({ logLevel: 'SILENT' }) });
+const dispatch = createDispatcher({
+  stores: () => ({ tasks: untouchable, pipelines: untouchablePipelines, runs: untouchableStore<RunStore>() }),
+  limits: { relaxed: false },
+  now: () => new Date(),
+  logger: new Logger({ logLevel: 'SILENT' }),
+});
 const target = (op: string) => ({ 'x-amz-target': `DataPipeline.${op}` });
 
 const send = async (headers: Record<string, string>, body: string) => {
@@ -33,14 +38,12 @@ describe('dispatch', () => {
     expect((await send(target('NoSuchOperation'), '{}')).type).toBe('UnknownOperationException');
   });
   it('answers a malformed body with SerializationException before validating', async () => {
-    expect((await send(target('SetTaskStatus'), '{"taskStatus": 1'))).toMatchObject({ status: 400, type: 'SerializationException' });
+    expect(await send(target('SetTaskStatus'), '{"taskStatus": 1')).toMatchObject({ status: 400, type: 'SerializationException' });
   });
   it('answers invalid members with InvalidRequestException', async () => {
     const res = await send(target('SetTaskStatus'), '{"taskId":"t"}');
     expect(res).toMatchObject({ status: 400, type: 'InvalidRequestException' });
-    expect(res.body.message).toBe(
-      "1 validation error detected: Value null at 'taskStatus' failed to satisfy constraint: Member must not be null",
-    );
+    expect(res.body.message).toBe("1 validation error detected: Value null at 'taskStatus' failed to satisfy constraint: Member must not be null");
   });
   it('turns an unexpected failure into a generic 500 InternalServiceError', async () => {
     const res = await send(target('SetTaskStatus'), '{"taskId":"t","taskStatus":"FAILED"}');

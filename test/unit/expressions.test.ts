@@ -16,21 +16,31 @@ const definition: Definition = {
   pipelineObjects: [
     obj('Default', { scheduleType: 'ondemand', workerGroup: 'wg', myDateTime: '2011-05-24T17:10:00' }),
     obj('Base', { myBucket: 's3://bucket' }),
-    obj('Data', { type: 'S3DataNode', directoryPath: '#{myBucket}/#{format(@scheduledStartTime,\'YYYY-MM-dd\')}', parent: { ref: 'Base' } }),
+    obj('Data', { type: 'S3DataNode', directoryPath: "#{myBucket}/#{format(@scheduledStartTime,'YYYY-MM-dd')}", parent: { ref: 'Base' } }),
     obj('Act', { type: 'ShellCommandActivity', command: 'cp #{input.directoryPath} /tmp', input: { ref: 'Data' }, myList: ['one', 'two'], myCount: '5' }),
     obj('Loop', { type: 'ShellCommandActivity', command: '#{myA}', myA: '#{myB}', myB: '#{myA}' }),
   ],
   parameterObjects: [
-    { id: 'myGreeting', attributes: [{ key: 'type', stringValue: 'String' }, { key: 'default', stringValue: 'hello' }] },
+    {
+      id: 'myGreeting',
+      attributes: [
+        { key: 'type', stringValue: 'String' },
+        { key: 'default', stringValue: 'hello' },
+      ],
+    },
     { id: 'myTarget', attributes: [{ key: 'type', stringValue: 'String' }] },
   ],
   parameterValues: [{ id: 'myTarget', stringValue: 'world' }],
 };
-const instance: PipelineObject = obj('@Act_2026-11-29T10:00:00', { '@componentParent': { ref: 'Act' }, '@scheduledStartTime': '2026-11-29T10:00:00', '@scheduledEndTime': '2026-11-29T11:00:00' });
+const instance: PipelineObject = obj('@Act_2026-11-29T10:00:00', {
+  '@componentParent': { ref: 'Act' },
+  '@scheduledStartTime': '2026-11-29T10:00:00',
+  '@scheduledEndTime': '2026-11-29T11:00:00',
+});
 const scopes = scopesOf(definition, [instance]);
 const on = (id: string, text: string) => evaluateTemplate(text, scopes.scopeOf(id)!);
 
-describe('the date and time functions, on the guide\'s myDateTime (2011-05-24T17:10:00)', () => {
+describe("the date and time functions, on the guide's myDateTime (2011-05-24T17:10:00)", () => {
   it.each([
     ['#{day(myDateTime)}', '24'],
     ['#{dayOfYear(myDateTime)}', '144'],
@@ -63,18 +73,18 @@ describe('the date and time functions, on the guide\'s myDateTime (2011-05-24T17
     ["#{format(minusMinutes(myDateTime,30),'YYYY-MM-dd hh:mm:ss')}", '2011-05-24 04:40:00'],
   ])('%s → %s', (expression, expected) => expect(on('Act', expression)).toBe(expected));
 
-  it('month arithmetic keeps the day, or the month\'s last', () => {
+  it("month arithmetic keeps the day, or the month's last", () => {
     expect(on('Act', "#{plusMonths('2012-01-31T00:00:00',1)}")).toBe('2012-02-29T00:00:00');
     expect(on('Act', "#{minusYears('2012-02-29T00:00:00',1)}")).toBe('2011-02-28T00:00:00');
   });
 });
 
 describe('names, references and operators', () => {
-  it('runtime fields of an instance, and a referenced object in that instance\'s period', () => {
+  it("runtime fields of an instance, and a referenced object in that instance's period", () => {
     expect(on('@Act_2026-11-29T10:00:00', 'run #{@scheduledStartTime}..#{@scheduledEndTime}')).toBe('run 2026-11-29T10:00:00..2026-11-29T11:00:00');
     expect(on('@Act_2026-11-29T10:00:00', '#{command}')).toBe('cp s3://bucket/2026-11-29 /tmp');
   });
-  it('parameters: their values, else their default; the object\'s id, name and parent', () => {
+  it("parameters: their values, else their default; the object's id, name and parent", () => {
     expect(on('Act', "#{myGreeting + ', ' + myTarget}")).toBe('hello, world');
     expect(on('Data', '#{parent.@id}/#{@id}/#{name}/#{type}')).toBe('Base/Data/Data/S3DataNode');
   });
@@ -101,7 +111,10 @@ describe('names, references and operators', () => {
     ['#{day(}', "'day(' ends too early."],
     ['#{a b}', "unexpected 'b' in 'a b'."],
     ['#{', "'#{' without its '}' in '#{'."],
-    ['#{node.x}', "'node' is the object that refers to a precondition or an alarm (by precondition, onFail, onSuccess or onLateAction); nothing refers to 'Act' that way."],
+    [
+      '#{node.x}',
+      "'node' is the object that refers to a precondition or an alarm (by precondition, onFail, onSuccess or onLateAction); nothing refers to 'Act' that way.",
+    ],
   ])('%s fails: %s', (expression, message) => {
     expect(() => on('Act', expression)).toThrow(new ExpressionError(message));
   });

@@ -50,12 +50,15 @@ const answerWith = async (status: number, errorType: string) => {
   }
 };
 
-it.each(GATEWAY_ERRORS.map((g) => [g.responseType, g.errorType]))('%s reaches the SDK as %s, with its message and request id', async (responseType, errorType) => {
-  const { err } = await answerWith(DEFAULT_STATUS[responseType], errorType);
-  expect(err?.name).toBe(errorType);
-  expect(err?.message).toBe('from the gateway');
-  expect(err?.$metadata.requestId).toBe('gw-id');
-});
+it.each(GATEWAY_ERRORS.map((g) => [g.responseType, g.errorType]))(
+  '%s reaches the SDK as %s, with its message and request id',
+  async (responseType, errorType) => {
+    const { err } = await answerWith(DEFAULT_STATUS[responseType], errorType);
+    expect(err?.name).toBe(errorType);
+    expect(err?.message).toBe('from the gateway');
+    expect(err?.$metadata.requestId).toBe('gw-id');
+  },
+);
 
 /** As docs/behaviour.md §1 lists them. */
 const RETRIED: Record<string, boolean> = {

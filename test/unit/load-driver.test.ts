@@ -28,7 +28,8 @@ describe('runLoad', () => {
   it('counts outcomes and stops at the request bound', async () => {
     let n = 0;
     const result = await runLoad({
-      next: () => () => (n++ % 2 ? Promise.resolve() : Promise.reject(Object.assign(new Error('x'), { name: 'InvalidRequestException', $metadata: { httpStatusCode: 400 } }))),
+      next: () => () =>
+        n++ % 2 ? Promise.resolve() : Promise.reject(Object.assign(new Error('x'), { name: 'InvalidRequestException', $metadata: { httpStatusCode: 400 } })),
       concurrency: 3,
       durationSec: 60,
       requests: 10,

@@ -147,7 +147,16 @@ describe('the API', () => {
   });
   it('covers the gateway responses an SDK meets most', () => {
     const types = GATEWAY_ERRORS.map((g) => g.responseType);
-    for (const t of ['DEFAULT_4XX', 'DEFAULT_5XX', 'ACCESS_DENIED', 'MISSING_AUTHENTICATION_TOKEN', 'EXPIRED_TOKEN', 'INVALID_SIGNATURE', 'THROTTLED', 'REQUEST_TOO_LARGE']) {
+    for (const t of [
+      'DEFAULT_4XX',
+      'DEFAULT_5XX',
+      'ACCESS_DENIED',
+      'MISSING_AUTHENTICATION_TOKEN',
+      'EXPIRED_TOKEN',
+      'INVALID_SIGNATURE',
+      'THROTTLED',
+      'REQUEST_TOO_LARGE',
+    ]) {
       expect(types).toContain(t);
     }
   });
@@ -169,7 +178,14 @@ it('takes its memory from -c memorySize (the V8 heap bound follows it), and refu
 });
 
 it('outputs the endpoint URL, the table names and the region', () => {
-  expect(Object.keys(template.findOutputs('*')).sort()).toEqual(['ApiUrl', 'DefinitionsTableName', 'ObjectsTableName', 'PipelinesTableName', 'Region', 'TasksTableName']);
+  expect(Object.keys(template.findOutputs('*')).sort()).toEqual([
+    'ApiUrl',
+    'DefinitionsTableName',
+    'ObjectsTableName',
+    'PipelinesTableName',
+    'Region',
+    'TasksTableName',
+  ]);
 });
 
 it('has no unacknowledged cdk-nag AwsSolutions finding', () => {

@@ -55,7 +55,7 @@ describe('dataPipelineClient', () => {
     expect(seen.headers['x-amz-target']).toBe('DataPipeline.SetTaskStatus');
   });
 
-  it('signs for execute-api in the URL\'s region, and posts to the stage path, at an API Gateway URL', async () => {
+  it("signs for execute-api in the URL's region, and posts to the stage path, at an API Gateway URL", async () => {
     const seen = await capture('https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com/v1/');
     expect(seen.headers.authorization).toMatch(/Credential=AKIDEXAMPLE\/\d{8}\/eu-west-1\/execute-api\/aws4_request/);
     expect(seen.headers.host).toBe('a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com');

@@ -19,9 +19,7 @@ const PATTERN = 'Member must satisfy regular expression pattern: [\\u0020-\\uD7F
 
 describe('taskId', () => {
   it('is required, in the words AWS uses', () => {
-    expect(messageFor({ taskId: undefined })).toBe(
-      "1 validation error detected: Value null at 'taskId' failed to satisfy constraint: Member must not be null",
-    );
+    expect(messageFor({ taskId: undefined })).toBe("1 validation error detected: Value null at 'taskId' failed to satisfy constraint: Member must not be null");
   });
   it('has at least 1 character', () => {
     expect(messageFor({ taskId: '' })).toBe(
@@ -87,7 +85,7 @@ describe('errorId', () => {
     expect(messageFor({ errorId: 'service_Timeout' })).toBeUndefined();
     expect(messageFor({ errorId: 'My_Service_Error' })).toBeUndefined();
   });
-  it('has at most 1024 characters and follows the pattern (the model\'s string shape)', () => {
+  it("has at most 1024 characters and follows the pattern (the model's string shape)", () => {
     expect(messageFor({ errorId: 'e'.repeat(LIMITS.errorId) })).toBeUndefined();
     expect(messageFor({ errorId: 'e'.repeat(1025) })).toContain('less than or equal to 1024');
     expect(messageFor({ errorId: 'e\u0000' })).toContain(PATTERN);
@@ -109,14 +107,14 @@ describe('errorMessage', () => {
 
 describe('several violations', () => {
   it('are counted and listed in member order, separated by "; "', () => {
-    expect(validationMessage(({ taskStatus: 'DONE', errorId: 'Service_x' }))).toBe(
+    expect(validationMessage({ taskStatus: 'DONE', errorId: 'Service_x' })).toBe(
       "3 validation errors detected: Value null at 'taskId' failed to satisfy constraint: Member must not be null; " +
         "Value 'DONE' at 'taskStatus' failed to satisfy constraint: Member must satisfy enum value set: [FINISHED, FAILED, FALSE]; " +
         "Value at 'errorId' failed to satisfy constraint: Member must not start with 'Service_', which is reserved by the service",
     );
   });
   it('do not echo long values', () => {
-    expect(validationMessage(({ taskId: 't', taskStatus: 'X'.repeat(65) }))).toMatch(/^1 validation error detected: Value at 'taskStatus'/);
+    expect(validationMessage({ taskId: 't', taskStatus: 'X'.repeat(65) })).toMatch(/^1 validation error detected: Value at 'taskStatus'/);
   });
 });
 

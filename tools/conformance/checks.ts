@@ -45,7 +45,6 @@ export const fails = (a: Answer, type: string, options: { typed?: ErrorClass; me
   }
 };
 
-
 /** A pipeline object as the API carries it. */
 export type Field = { key: string; stringValue?: string; refValue?: string };
 export type WireObject = { id: string; name: string; fields: Field[] };

@@ -19,17 +19,26 @@ import { recordCreated } from './lifecycle-cases';
 import { sendCommand } from './probe';
 
 /** A pipeline with this definition put (it must not be errored), and activated unless told not to. */
-const pipelineWith = async (ctx: CaseContext, objects: WireObject[], options: { parameterValues?: { id: string; stringValue: string }[]; activate?: boolean } = {}) => {
+const pipelineWith = async (
+  ctx: CaseContext,
+  objects: WireObject[],
+  options: { parameterValues?: { id: string; stringValue: string }[]; activate?: boolean } = {},
+) => {
   const pipelineId: string = out(await sendCommand(ctx.sdk, new CreatePipelineCommand({ name: 'conformance-fidelity', uniqueId: fresh() }))).pipelineId;
   recordCreated(ctx.sdk, pipelineId);
-  const put = out(await sendCommand(ctx.sdk, new PutPipelineDefinitionCommand({ pipelineId, pipelineObjects: objects, parameterValues: options.parameterValues })));
+  const put = out(
+    await sendCommand(ctx.sdk, new PutPipelineDefinitionCommand({ pipelineId, pipelineObjects: objects, parameterValues: options.parameterValues })),
+  );
   check(put.errored === false, `the definition errored: ${JSON.stringify(put.validationErrors)}`);
   if (options.activate !== false) out(await sendCommand(ctx.sdk, new ActivatePipelineCommand({ pipelineId })));
   return { pipelineId, put };
 };
-const poll = async (ctx: CaseContext, workerGroup: string) => out(await sendCommand(ctx.sdk, new PollForTaskCommand({ workerGroup, hostname: 'conformance' }))).taskObject as { taskId: string; attemptId: string; objects: Record<string, { fields: Field[] }> } | undefined;
+const poll = async (ctx: CaseContext, workerGroup: string) =>
+  out(await sendCommand(ctx.sdk, new PollForTaskCommand({ workerGroup, hostname: 'conformance' }))).taskObject as
+    { taskId: string; attemptId: string; objects: Record<string, { fields: Field[] }> } | undefined;
 const fieldsOf = async (ctx: CaseContext, pipelineId: string, id: string, evaluateExpressions = false): Promise<Field[]> =>
-  (out(await sendCommand(ctx.sdk, new DescribeObjectsCommand({ pipelineId, objectIds: [id], evaluateExpressions }))).pipelineObjects[0]?.fields ?? []) as Field[];
+  (out(await sendCommand(ctx.sdk, new DescribeObjectsCommand({ pipelineId, objectIds: [id], evaluateExpressions }))).pipelineObjects[0]?.fields ??
+    []) as Field[];
 const value = (fields: Field[], key: string) => fields.find((f) => f.key === key)?.stringValue ?? fields.find((f) => f.key === key)?.refValue;
 
 export const FIDELITY_CASES: readonly Case[] = [
@@ -38,9 +47,13 @@ export const FIDELITY_CASES: readonly Case[] = [
     rule: "PutPipelineDefinition with parameterValues and no parameter objects declared (the CLI's --parameter-values; AWS's published walkthrough shows errored: False): the values resolve #{myX} in the task",
     run: async (ctx) => {
       const wg = fresh();
-      const { put } = await pipelineWith(ctx, [obj('Default', { scheduleType: 'ondemand', workerGroup: wg }), obj('Copy', { type: 'ShellCommandActivity', command: 'cp #{myS3LogsPath} .' })], {
-        parameterValues: [{ id: 'myS3LogsPath', stringValue: 's3://logs/' }],
-      });
+      const { put } = await pipelineWith(
+        ctx,
+        [obj('Default', { scheduleType: 'ondemand', workerGroup: wg }), obj('Copy', { type: 'ShellCommandActivity', command: 'cp #{myS3LogsPath} .' })],
+        {
+          parameterValues: [{ id: 'myS3LogsPath', stringValue: 's3://logs/' }],
+        },
+      );
       check((put.validationErrors ?? []).length === 0, `validation errors: ${JSON.stringify(put.validationErrors)}`);
       const task = await poll(ctx, wg);
       check(value(task?.objects.Copy?.fields ?? [], 'command') === 'cp s3://logs/ .', `the task's command: ${JSON.stringify(task?.objects.Copy)}`);
@@ -80,19 +93,25 @@ export const FIDELITY_CASES: readonly Case[] = [
     id: 'fidelity-instance-shows-component-fields-evaluated',
     rule: "DescribeObjects of an instance shows its component's fields; with evaluateExpressions, evaluated in the instance's context (#{@scheduledStartTime} is the instance's)",
     run: async (ctx) => {
-      const { pipelineId } = await pipelineWith(ctx, [obj('Default', { scheduleType: 'ondemand', workerGroup: fresh() }), obj('Dated', { type: 'ShellCommandActivity', command: 'echo #{@scheduledStartTime}' })]);
+      const { pipelineId } = await pipelineWith(ctx, [
+        obj('Default', { scheduleType: 'ondemand', workerGroup: fresh() }),
+        obj('Dated', { type: 'ShellCommandActivity', command: 'echo #{@scheduledStartTime}' }),
+      ]);
       const [instance] = out(await sendCommand(ctx.sdk, new QueryObjectsCommand({ pipelineId, sphere: 'INSTANCE' }))).ids as string[];
       check(instance !== undefined, 'no instance');
       const written = await fieldsOf(ctx, pipelineId, instance);
       check(value(written, 'command') === 'echo #{@scheduledStartTime}', `the instance's command as written: ${value(written, 'command')}`);
       const evaluated = await fieldsOf(ctx, pipelineId, instance, true);
       const start = value(evaluated, '@scheduledStartTime');
-      check(start !== undefined && value(evaluated, 'command') === `echo ${start}`, `the instance's command evaluated: ${value(evaluated, 'command')} (its @scheduledStartTime ${start})`);
+      check(
+        start !== undefined && value(evaluated, 'command') === `echo ${start}`,
+        `the instance's command evaluated: ${value(evaluated, 'command')} (its @scheduledStartTime ${start})`,
+      );
     },
   },
   {
     id: 'fidelity-runtime-fields',
-    rule: 'DescribeObjects shows the runtime fields of the guide\'s object tables: @cascadeFailedOn on a CASCADE_FAILED instance, @finishedTime on an ended one, @healthStatus and @healthStatusFromInstanceId on its component; PollForTask\'s instance has the @actualStartTime DescribeObjects shows',
+    rule: "DescribeObjects shows the runtime fields of the guide's object tables: @cascadeFailedOn on a CASCADE_FAILED instance, @finishedTime on an ended one, @healthStatus and @healthStatusFromInstanceId on its component; PollForTask's instance has the @actualStartTime DescribeObjects shows",
     run: async (ctx) => {
       const wg = fresh();
       const { pipelineId } = await pipelineWith(ctx, [
@@ -107,8 +126,14 @@ export const FIDELITY_CASES: readonly Case[] = [
       const b = a.replace(/^@A_/, '@B_');
       const [fa, fb, component] = [await fieldsOf(ctx, pipelineId, a), await fieldsOf(ctx, pipelineId, b), await fieldsOf(ctx, pipelineId, 'A')];
       const polledStart = value(task!.objects[a]?.fields ?? [], '@actualStartTime');
-      check(polledStart !== undefined && polledStart === value(fa, '@actualStartTime'), `@actualStartTime of ${a}: ${polledStart} in the task, ${value(fa, '@actualStartTime')} in DescribeObjects`);
-      check(value(fa, '@finishedTime') !== undefined && value(fa, '@finishedTime') === value(fa, '@actualEndTime'), `@finishedTime of ${a}: ${JSON.stringify(fa)}`);
+      check(
+        polledStart !== undefined && polledStart === value(fa, '@actualStartTime'),
+        `@actualStartTime of ${a}: ${polledStart} in the task, ${value(fa, '@actualStartTime')} in DescribeObjects`,
+      );
+      check(
+        value(fa, '@finishedTime') !== undefined && value(fa, '@finishedTime') === value(fa, '@actualEndTime'),
+        `@finishedTime of ${a}: ${JSON.stringify(fa)}`,
+      );
       check(value(fb, '@status') === 'CASCADE_FAILED' && value(fb, '@cascadeFailedOn') === a, `@cascadeFailedOn of ${b}: ${JSON.stringify(fb)}`);
       check(value(component, '@healthStatus') === 'ERROR' && value(component, '@healthStatusFromInstanceId') === a, `A's health: ${JSON.stringify(component)}`);
     },

@@ -60,7 +60,8 @@ export const deleteCreatedPipelines = async (): Promise<number> => {
 };
 const create = async (ctx: CaseContext, name = 'conformance', sdk = ctx.sdk): Promise<string> =>
   out(await run(sdk, new CreatePipelineCommand({ name, uniqueId: fresh() }))).pipelineId;
-const describe = async (ctx: CaseContext, pipelineId: string) => out(await run(ctx.sdk, new DescribePipelinesCommand({ pipelineIds: [pipelineId] }))).pipelineDescriptionList[0];
+const describe = async (ctx: CaseContext, pipelineId: string) =>
+  out(await run(ctx.sdk, new DescribePipelinesCommand({ pipelineIds: [pipelineId] }))).pipelineDescriptionList[0];
 const fieldsOf = (d: { fields: Field[] }) => Object.fromEntries(d.fields.map((f) => [f.key, f.stringValue]));
 const stateOf = async (ctx: CaseContext, pipelineId: string) => fieldsOf(await describe(ctx, pipelineId))['@pipelineState'];
 const getDefinition = async (ctx: CaseContext, pipelineId: string, version?: string) =>
@@ -79,12 +80,13 @@ const listAll = async (sdk: DataPipelineClient) => {
   }
   throw new Error('ListPipelines never ended');
 };
-const eq = (a: unknown, b: unknown, what: string) => check(JSON.stringify(a) === JSON.stringify(b), `${what}: expected ${JSON.stringify(b)?.slice(0, 300)}, got ${JSON.stringify(a)?.slice(0, 300)}`);
+const eq = (a: unknown, b: unknown, what: string) =>
+  check(JSON.stringify(a) === JSON.stringify(b), `${what}: expected ${JSON.stringify(b)?.slice(0, 300)}, got ${JSON.stringify(a)?.slice(0, 300)}`);
 
 export const LIFECYCLE_CASES: readonly Case[] = [
   {
     id: 'lifecycle-create-id',
-    rule: 'CreatePipeline answers an id shaped like AWS\'s: df- and upper-case letters and digits',
+    rule: "CreatePipeline answers an id shaped like AWS's: df- and upper-case letters and digits",
     run: async (ctx) => check(/^df-[A-Z0-9]{10,30}$/.test(await create(ctx)), 'id shape'),
   },
   {
@@ -102,7 +104,9 @@ export const LIFECYCLE_CASES: readonly Case[] = [
     rule: '20 concurrent identical CreatePipeline calls give one pipeline: one id for all',
     run: async (ctx) => {
       const uniqueId = fresh();
-      const ids = await Promise.all(Array.from({ length: 20 }, async () => out(await run(ctx.sdk, new CreatePipelineCommand({ name: 'race', uniqueId }))).pipelineId));
+      const ids = await Promise.all(
+        Array.from({ length: 20 }, async () => out(await run(ctx.sdk, new CreatePipelineCommand({ name: 'race', uniqueId }))).pipelineId),
+      );
       check(new Set(ids).size === 1, `${new Set(ids).size} different ids`);
     },
   },
@@ -124,7 +128,7 @@ export const LIFECYCLE_CASES: readonly Case[] = [
       const a = out(await run(ctx.sdk, new CreatePipelineCommand({ name: 'again', uniqueId }))).pipelineId;
       out(await run(ctx.sdk, new DeletePipelineCommand({ pipelineId: a })));
       const b = out(await run(ctx.sdk, new CreatePipelineCommand({ name: 'again', uniqueId }))).pipelineId;
-      check(a !== b, 'the deleted pipeline\'s id came back');
+      check(a !== b, "the deleted pipeline's id came back");
     },
   },
   {
@@ -153,7 +157,9 @@ export const LIFECYCLE_CASES: readonly Case[] = [
     id: 'lifecycle-describe-errors',
     rule: 'DescribePipelines of a missing pipeline is PipelineNotFoundException; of more than 25 ids, InvalidRequestException',
     run: async (ctx) => {
-      fails(await run(ctx.sdk, new DescribePipelinesCommand({ pipelineIds: ['df-CONFORMANCE0NONE0000'] })), 'PipelineNotFoundException', { typed: PipelineNotFoundException });
+      fails(await run(ctx.sdk, new DescribePipelinesCommand({ pipelineIds: ['df-CONFORMANCE0NONE0000'] })), 'PipelineNotFoundException', {
+        typed: PipelineNotFoundException,
+      });
       const id = await create(ctx);
       fails(await run(ctx.sdk, new DescribePipelinesCommand({ pipelineIds: Array.from({ length: 26 }, () => id) })), 'InvalidRequestException');
     },
@@ -165,9 +171,16 @@ export const LIFECYCLE_CASES: readonly Case[] = [
       const ids = await Promise.all(Array.from({ length: 55 }, () => create(ctx, 'listed')));
       const pages = await listAll(ctx.sdk);
       const seen = pages.flat();
-      check(pages.every((p) => p.length <= 50), `page sizes ${pages.map((p) => p.length)}`);
+      check(
+        pages.every((p) => p.length <= 50),
+        `page sizes ${pages.map((p) => p.length)}`,
+      );
       check(new Set(seen.map((p) => p.id)).size === seen.length, 'a pipeline was listed twice');
-      for (const id of ids) check(seen.some((p) => p.id === id && p.name === 'listed'), `${id} not listed`);
+      for (const id of ids)
+        check(
+          seen.some((p) => p.id === id && p.name === 'listed'),
+          `${id} not listed`,
+        );
     },
   },
   {
@@ -219,13 +232,25 @@ export const LIFECYCLE_CASES: readonly Case[] = [
       const pipelineId = await create(ctx);
       const definition = {
         pipelineObjects: [...ON_DEMAND].reverse(),
-        parameterObjects: [{ id: 'myName', attributes: [{ key: 'type', stringValue: 'String' }, { key: 'default', stringValue: 'x' }] }],
+        parameterObjects: [
+          {
+            id: 'myName',
+            attributes: [
+              { key: 'type', stringValue: 'String' },
+              { key: 'default', stringValue: 'x' },
+            ],
+          },
+        ],
         parameterValues: [{ id: 'myName', stringValue: 'y' }],
       };
       const saved = out(await run(ctx.sdk, new PutPipelineDefinitionCommand({ pipelineId, ...definition })));
       eq(saved.errored, false, 'errored');
       const got = await getDefinition(ctx, pipelineId);
-      eq([got.pipelineObjects, got.parameterObjects, got.parameterValues], [definition.pipelineObjects, definition.parameterObjects, definition.parameterValues], 'definition');
+      eq(
+        [got.pipelineObjects, got.parameterObjects, got.parameterValues],
+        [definition.pipelineObjects, definition.parameterObjects, definition.parameterValues],
+        'definition',
+      );
     },
   },
   {
@@ -334,7 +359,18 @@ export const LIFECYCLE_CASES: readonly Case[] = [
     rule: 'AddTags adds or replaces values, RemoveTags removes; more than 10 tags or an aws: key is InvalidRequestException',
     run: async (ctx) => {
       const pipelineId = await create(ctx);
-      out(await run(ctx.sdk, new AddTagsCommand({ pipelineId, tags: [{ key: 'a', value: '1' }, { key: 'b', value: '2' }] })));
+      out(
+        await run(
+          ctx.sdk,
+          new AddTagsCommand({
+            pipelineId,
+            tags: [
+              { key: 'a', value: '1' },
+              { key: 'b', value: '2' },
+            ],
+          }),
+        ),
+      );
       out(await run(ctx.sdk, new AddTagsCommand({ pipelineId, tags: [{ key: 'a', value: '3' }] })));
       out(await run(ctx.sdk, new RemoveTagsCommand({ pipelineId, tagKeys: ['b'] })));
       eq((await describe(ctx, pipelineId)).tags, [{ key: 'a', value: '3' }], 'tags');
@@ -378,7 +414,7 @@ export const LIFECYCLE_CASES: readonly Case[] = [
       fails(await run(ctx.otherAccount, new DescribePipelinesCommand({ pipelineIds: [pipelineId] })), 'PipelineNotFoundException');
       fails(await run(ctx.otherAccount, new DeletePipelineCommand({ pipelineId })), 'PipelineNotFoundException');
       check(!(await listAll(ctx.otherAccount)).flat().some((p) => p.id === pipelineId), 'listed for another account');
-      eq(await stateOf(ctx, pipelineId), 'PENDING', 'the owner\'s pipeline');
+      eq(await stateOf(ctx, pipelineId), 'PENDING', "the owner's pipeline");
       return undefined;
     },
   },

@@ -20,7 +20,6 @@ import { Case, CaseContext, check, fails, fresh, obj, out, WireObject } from './
 import { recordCreated } from './lifecycle-cases';
 import { sendCommand } from './probe';
 
-
 /** A pipeline with this definition (saved whatever its errors), and the answer of the put. */
 const withDefinition = async (ctx: CaseContext, pipelineObjects: WireObject[], parameterValues: { id: string; stringValue: string }[] = []) => {
   const pipelineId: string = out(await sendCommand(ctx.sdk, new CreatePipelineCommand({ name: 'conformance-limits', uniqueId: fresh() }))).pipelineId;
@@ -29,8 +28,10 @@ const withDefinition = async (ctx: CaseContext, pipelineObjects: WireObject[], p
   return { pipelineId, put };
 };
 
-const ACTIVITY = (extra: Record<string, string | { ref: string } | string[]> = {}) => obj('Act', { type: 'ShellCommandActivity', command: 'echo x', workerGroup: fresh(), ...extra });
-const evaluate = async (ctx: CaseContext, pipelineId: string, expression: string) => sendCommand(ctx.sdk, new EvaluateExpressionCommand({ pipelineId, objectId: 'Act', expression }));
+const ACTIVITY = (extra: Record<string, string | { ref: string } | string[]> = {}) =>
+  obj('Act', { type: 'ShellCommandActivity', command: 'echo x', workerGroup: fresh(), ...extra });
+const evaluate = async (ctx: CaseContext, pipelineId: string, expression: string) =>
+  sendCommand(ctx.sdk, new EvaluateExpressionCommand({ pipelineId, objectId: 'Act', expression }));
 const emoji = (n: number) => '😀'.repeat(n);
 const messagesOf = (put: { validationErrors?: { id: string; errors: string[] }[] }, id: string) => put.validationErrors?.find((e) => e.id === id)?.errors ?? [];
 
@@ -51,7 +52,10 @@ export const LIMIT_CASES: readonly Case[] = [
     rule: 'EvaluateExpression: fields referring to each other (fan-out 9, depth 8) are each evaluated once: the answer, not a timeout',
     run: async (ctx) => {
       const fields: Record<string, string> = { myF0: '1' };
-      for (let level = 1; level <= 8; level++) fields[`myF${level}`] = `#{${Array(9).fill(`myF${level - 1}`).join('+')}}`;
+      for (let level = 1; level <= 8; level++)
+        fields[`myF${level}`] = `#{${Array(9)
+          .fill(`myF${level - 1}`)
+          .join('+')}}`;
       const { pipelineId } = await withDefinition(ctx, [ACTIVITY(fields)]);
       const answer = out(await evaluate(ctx, pipelineId, '#{myF8}')).evaluatedExpression;
       check(answer === String(9 ** 8), `expected ${9 ** 8}, got ${answer}`);
@@ -114,7 +118,7 @@ export const LIMIT_CASES: readonly Case[] = [
   },
   {
     id: 'limits-zero-period',
-    rule: "PutPipelineDefinition: a Schedule period of zero length is INVALID_FIELD_VALUE (with relaxed limits too), so the pipeline cannot be activated",
+    rule: 'PutPipelineDefinition: a Schedule period of zero length is INVALID_FIELD_VALUE (with relaxed limits too), so the pipeline cannot be activated',
     run: async (ctx) => {
       const { pipelineId, put } = await withDefinition(ctx, [
         obj('Default', { workerGroup: fresh(), schedule: { ref: 'Never' } }),
@@ -137,9 +141,15 @@ export const LIMIT_CASES: readonly Case[] = [
       }));
       const answer = out(await sendCommand(ctx.sdk, new ValidatePipelineDefinitionCommand({ pipelineId, pipelineObjects: objects })));
       const lists: string[][] = answer.validationErrors.map((e: { errors: string[] }) => e.errors);
-      check(lists.every((l) => l.length <= 51), `a list of ${Math.max(...lists.map((l) => l.length))} messages`);
+      check(
+        lists.every((l) => l.length <= 51),
+        `a list of ${Math.max(...lists.map((l) => l.length))} messages`,
+      );
       check(lists.flat().filter((m) => !m.startsWith('...')).length === 500, `${lists.flat().length} messages in all`);
-      check(lists.flat().some((m) => /not shown/.test(m)), 'no message says what was left out');
+      check(
+        lists.flat().some((m) => /not shown/.test(m)),
+        'no message says what was left out',
+      );
     },
   },
   {
@@ -150,20 +160,29 @@ export const LIMIT_CASES: readonly Case[] = [
       const act = (id: string, on: string) => obj(id, { type: 'ShellCommandActivity', command: 'echo x', workerGroup, dependsOn: { ref: on } });
       for (const objects of [[act('A', 'B'), act('B', 'A')], [act('A', 'A')]]) {
         const { pipelineId, put } = await withDefinition(ctx, [obj('Default', { scheduleType: 'ondemand' }), ...objects]);
-        check(put.errored === true && messagesOf(put, 'A').some((m) => m.startsWith('INVALID_FIELD_VALUE') && /dependsOn/.test(m)), `put: ${JSON.stringify(put.validationErrors)}`);
+        check(
+          put.errored === true && messagesOf(put, 'A').some((m) => m.startsWith('INVALID_FIELD_VALUE') && /dependsOn/.test(m)),
+          `put: ${JSON.stringify(put.validationErrors)}`,
+        );
         fails(await sendCommand(ctx.sdk, new ActivatePipelineCommand({ pipelineId })), 'InvalidRequestException');
       }
     },
   },
   {
     id: 'limits-key-bytes',
-    rule: 'keys are measured in UTF-8: a worker group over 1,014 bytes (PollForTask, or an activity\'s) and a taskrunnerId over 1,024 bytes (ReportTaskRunnerHeartbeat) are refused; at the bound they are served',
+    rule: "keys are measured in UTF-8: a worker group over 1,014 bytes (PollForTask, or an activity's) and a taskrunnerId over 1,024 bytes (ReportTaskRunnerHeartbeat) are refused; at the bound they are served",
     run: async (ctx) => {
       fails(await sendCommand(ctx.sdk, new PollForTaskCommand({ workerGroup: emoji(254) })), 'InvalidRequestException');
       fails(await sendCommand(ctx.sdk, new ReportTaskRunnerHeartbeatCommand({ taskrunnerId: emoji(1024) })), 'InvalidRequestException');
       out(await sendCommand(ctx.sdk, new ReportTaskRunnerHeartbeatCommand({ taskrunnerId: emoji(256), workerGroup: emoji(253) })));
-      const { put } = await withDefinition(ctx, [obj('Default', { scheduleType: 'ondemand' }), obj('Act', { type: 'ShellCommandActivity', command: 'x', workerGroup: emoji(254) })]);
-      check(messagesOf(put, 'Act').some((m) => m.startsWith('LIMIT_EXCEEDED')), `put: ${JSON.stringify(put.validationErrors)}`);
+      const { put } = await withDefinition(ctx, [
+        obj('Default', { scheduleType: 'ondemand' }),
+        obj('Act', { type: 'ShellCommandActivity', command: 'x', workerGroup: emoji(254) }),
+      ]);
+      check(
+        messagesOf(put, 'Act').some((m) => m.startsWith('LIMIT_EXCEEDED')),
+        `put: ${JSON.stringify(put.validationErrors)}`,
+      );
     },
   },
   {
@@ -171,7 +190,10 @@ export const LIMIT_CASES: readonly Case[] = [
     rule: 'ReportTaskProgress: fields over 96 KB (as JSON) are InvalidRequestException; smaller ones are kept',
     run: async (ctx) => {
       const workerGroup = fresh();
-      const { pipelineId, put } = await withDefinition(ctx, [obj('Default', { scheduleType: 'ondemand', workerGroup }), obj('Act', { type: 'ShellCommandActivity', command: 'echo x' })]);
+      const { pipelineId, put } = await withDefinition(ctx, [
+        obj('Default', { scheduleType: 'ondemand', workerGroup }),
+        obj('Act', { type: 'ShellCommandActivity', command: 'echo x' }),
+      ]);
       check(put.errored === false, `errored: ${JSON.stringify(put.validationErrors)}`);
       out(await sendCommand(ctx.sdk, new ActivatePipelineCommand({ pipelineId })));
       const task = out(await sendCommand(ctx.sdk, new PollForTaskCommand({ workerGroup }))).taskObject;

@@ -22,7 +22,6 @@ import { sendCommand } from './probe';
 import { recordCreated } from './lifecycle-cases';
 import { hasRelaxedLimits } from '../relaxed-limits';
 
-
 const fieldsOf = (record: Record<string, string>): Field[] => Object.entries(record).map(([key, stringValue]) => ({ key, stringValue }));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -36,13 +35,29 @@ const activatedRun = async (ctx: CaseContext, defaults: Record<string, string> =
   recordCreated(ctx.sdk, pipelineId);
   const objects = [
     { id: 'Default', name: 'Default', fields: fieldsOf({ scheduleType: 'ondemand', workerGroup, ...defaults }) },
-    { id: 'A', name: 'A', fields: [{ key: 'type', stringValue: 'ShellCommandActivity' }, { key: 'command', stringValue: 'echo a' }] },
-    { id: 'B', name: 'B', fields: [{ key: 'type', stringValue: 'ShellCommandActivity' }, { key: 'command', stringValue: 'echo b' }, { key: 'dependsOn', refValue: 'A' }] },
+    {
+      id: 'A',
+      name: 'A',
+      fields: [
+        { key: 'type', stringValue: 'ShellCommandActivity' },
+        { key: 'command', stringValue: 'echo a' },
+      ],
+    },
+    {
+      id: 'B',
+      name: 'B',
+      fields: [
+        { key: 'type', stringValue: 'ShellCommandActivity' },
+        { key: 'command', stringValue: 'echo b' },
+        { key: 'dependsOn', refValue: 'A' },
+      ],
+    },
   ];
   const put = out(await sendCommand(ctx.sdk, new PutPipelineDefinitionCommand({ pipelineId, pipelineObjects: objects })));
   check(put.errored === false, `definition errored: ${JSON.stringify(put.validationErrors)}`);
   out(await sendCommand(ctx.sdk, new ActivatePipelineCommand({ pipelineId })));
-  const poll = async (): Promise<TaskObject | undefined> => out(await sendCommand(ctx.sdk, new PollForTaskCommand({ workerGroup, hostname: 'conformance' }))).taskObject;
+  const poll = async (): Promise<TaskObject | undefined> =>
+    out(await sendCommand(ctx.sdk, new PollForTaskCommand({ workerGroup, hostname: 'conformance' }))).taskObject;
   const describe = async (ids: string[]): Promise<Record<string, Field[]>> => {
     if (ids.length === 0) return {};
     const objs: { id: string; fields: Field[] }[] = out(await sendCommand(ctx.sdk, new DescribeObjectsCommand({ pipelineId, objectIds: ids }))).pipelineObjects;
@@ -86,7 +101,10 @@ export const RUN_CASES: readonly Case[] = [
       const task = await r.poll();
       check(task?.attemptId?.startsWith('@A_') && task.attemptId.endsWith('_Attempt=1'), `handed out ${task?.attemptId}`);
       const fields = (task!.objects?.[task!.attemptId!]?.fields ?? []) as Field[];
-      check(fields.some((f) => f.key === 'command' && f.stringValue === 'echo a'), 'the attempt has no command');
+      check(
+        fields.some((f) => f.key === 'command' && f.stringValue === 'echo a'),
+        'the attempt has no command',
+      );
     },
   },
   {
@@ -110,7 +128,12 @@ export const RUN_CASES: readonly Case[] = [
     run: async (ctx) => {
       const r = await activatedRun(ctx);
       const a = await r.poll();
-      out(await sendCommand(ctx.sdk, new SetStatusCommand({ pipelineId: r.pipelineId, objectIds: [a!.attemptId!.replace(/_Attempt=1$/, '')], status: 'TRY_CANCEL' })));
+      out(
+        await sendCommand(
+          ctx.sdk,
+          new SetStatusCommand({ pipelineId: r.pipelineId, objectIds: [a!.attemptId!.replace(/_Attempt=1$/, '')], status: 'TRY_CANCEL' }),
+        ),
+      );
       check(out(await sendCommand(ctx.sdk, new ReportTaskProgressCommand({ taskId: a!.taskId }))).canceled === true, 'the runner was not told');
       check((await r.statuses('INSTANCE'))['@A'] === 'CANCELED', 'the instance is not CANCELED');
     },
@@ -119,7 +142,11 @@ export const RUN_CASES: readonly Case[] = [
     id: 'run-heartbeat',
     rule: 'ReportTaskRunnerHeartbeat answers terminate: false; without a taskrunnerId it is InvalidRequestException',
     run: async (ctx) => {
-      check(out(await sendCommand(ctx.sdk, new ReportTaskRunnerHeartbeatCommand({ taskrunnerId: 'conformance-runner', workerGroup: 'conformance' }))).terminate === false, 'terminate is not false');
+      check(
+        out(await sendCommand(ctx.sdk, new ReportTaskRunnerHeartbeatCommand({ taskrunnerId: 'conformance-runner', workerGroup: 'conformance' }))).terminate ===
+          false,
+        'terminate is not false',
+      );
       fails(await sendCommand(ctx.sdk, new ReportTaskRunnerHeartbeatCommand({} as never)), 'InvalidRequestException');
     },
   },
@@ -140,12 +167,25 @@ export const RUN_CASES: readonly Case[] = [
     run: async (ctx) => {
       const r = await activatedRun(ctx, { maximumRetries: '0' });
       const a = await r.poll();
-      out(await sendCommand(ctx.sdk, new SetTaskStatusCommand({ taskId: a!.taskId, taskStatus: 'FAILED', errorId: 'E42', errorMessage: 'it broke', errorStackTrace: 'at line 1' })));
+      out(
+        await sendCommand(
+          ctx.sdk,
+          new SetTaskStatusCommand({ taskId: a!.taskId, taskStatus: 'FAILED', errorId: 'E42', errorMessage: 'it broke', errorStackTrace: 'at line 1' }),
+        ),
+      );
       const s = await r.statuses('INSTANCE');
       check(s['@A'] === 'FAILED' && s['@B'] === 'WAITING_ON_DEPENDENCIES', `instances ${JSON.stringify(s)}`);
       const attempt = (await r.describe([a!.attemptId!]))['@A_Attempt=1'] ?? [];
-      for (const [key, value] of [['@status', 'FAILED'], ['errorId', 'E42'], ['errorMessage', 'it broke'], ['errorStackTrace', 'at line 1']]) {
-        check(attempt.some((f) => f.key === key && f.stringValue === value), `the attempt lacks ${key} = ${value}`);
+      for (const [key, value] of [
+        ['@status', 'FAILED'],
+        ['errorId', 'E42'],
+        ['errorMessage', 'it broke'],
+        ['errorStackTrace', 'at line 1'],
+      ]) {
+        check(
+          attempt.some((f) => f.key === key && f.stringValue === value),
+          `the attempt lacks ${key} = ${value}`,
+        );
       }
     },
   },
@@ -217,7 +257,10 @@ export const RUN_CASES: readonly Case[] = [
     run: async (ctx) => {
       const r = await activatedRun(ctx);
       const ids: string[] = out(await sendCommand(ctx.sdk, new QueryObjectsCommand({ pipelineId: r.pipelineId, sphere: 'INSTANCE' }))).ids;
-      await r.setStatus(ids.filter((id) => id.startsWith('@A_')), 'MARK_FINISHED');
+      await r.setStatus(
+        ids.filter((id) => id.startsWith('@A_')),
+        'MARK_FINISHED',
+      );
       check((await r.statuses('INSTANCE'))['@A'] === 'FINISHED', 'the instance is not FINISHED');
       check((await r.poll())?.attemptId?.startsWith('@B_'), 'the dependent was not handed out');
     },

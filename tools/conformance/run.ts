@@ -11,14 +11,32 @@ export interface CaseResult {
 }
 
 const OPERATIONS = [
-  'ActivatePipeline', 'AddTags', 'CreatePipeline', 'DeactivatePipeline', 'DeletePipeline', 'DescribeObjects', 'DescribePipelines',
-  'EvaluateExpression', 'GetPipelineDefinition', 'ListPipelines', 'PollForTask', 'PutPipelineDefinition', 'QueryObjects', 'RemoveTags',
-  'ReportTaskProgress', 'ReportTaskRunnerHeartbeat', 'SetStatus', 'SetTaskStatus', 'ValidatePipelineDefinition',
+  'ActivatePipeline',
+  'AddTags',
+  'CreatePipeline',
+  'DeactivatePipeline',
+  'DeletePipeline',
+  'DescribeObjects',
+  'DescribePipelines',
+  'EvaluateExpression',
+  'GetPipelineDefinition',
+  'ListPipelines',
+  'PollForTask',
+  'PutPipelineDefinition',
+  'QueryObjects',
+  'RemoveTags',
+  'ReportTaskProgress',
+  'ReportTaskRunnerHeartbeat',
+  'SetStatus',
+  'SetTaskStatus',
+  'ValidatePipelineDefinition',
 ];
 
 /** The call a case checks, from its rule's words (the earliest operation named), else from its id. */
 const callOf = (c: Case): string => {
-  const named = OPERATIONS.map((op) => ({ op, at: c.rule.search(new RegExp(`\\b${op}\\b`)) })).filter((x) => x.at >= 0).sort((a, b) => a.at - b.at)[0];
+  const named = OPERATIONS.map((op) => ({ op, at: c.rule.search(new RegExp(`\\b${op}\\b`)) }))
+    .filter((x) => x.at >= 0)
+    .sort((a, b) => a.at - b.at)[0];
   if (named) return named.op;
   if (/^(wire|validate|state)-/.test(c.id)) return 'SetTaskStatus';
   if (/^lifecycle-create/.test(c.id)) return 'CreatePipeline';
@@ -42,7 +60,10 @@ export const perCall = (results: readonly CaseResult[]) => {
 export const perCallTable = (results: readonly CaseResult[]): string => {
   const rows = perCall(results);
   const width = Math.max(4, ...rows.map((r) => r.call.length));
-  return [`${'call'.padEnd(width)}  passed  failed  skipped`, ...rows.map((r) => `${r.call.padEnd(width)}  ${String(r.passed).padStart(6)}  ${String(r.failed).padStart(6)}  ${String(r.skipped).padStart(7)}`)].join('\n');
+  return [
+    `${'call'.padEnd(width)}  passed  failed  skipped`,
+    ...rows.map((r) => `${r.call.padEnd(width)}  ${String(r.passed).padStart(6)}  ${String(r.failed).padStart(6)}  ${String(r.skipped).padStart(7)}`),
+  ].join('\n');
 };
 
 const NO_TABLES = 'needs table access (--dynamodb-endpoint or --stack): it seeds its task straight into the tables';

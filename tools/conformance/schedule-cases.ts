@@ -29,7 +29,8 @@ const activated = async (ctx: CaseContext, objects: (wg: string) => WireObject[]
   const put = out(await sendCommand(ctx.sdk, new PutPipelineDefinitionCommand({ pipelineId, pipelineObjects: objects(wg) })));
   check(put.errored === false, `definition errored: ${JSON.stringify(put.validationErrors)}`);
   if (activate) out(await sendCommand(ctx.sdk, new ActivatePipelineCommand({ pipelineId })));
-  const instances = async (): Promise<string[]> => (out(await sendCommand(ctx.sdk, new QueryObjectsCommand({ pipelineId, sphere: 'INSTANCE', limit: 1000 }))).ids ?? []).sort();
+  const instances = async (): Promise<string[]> =>
+    (out(await sendCommand(ctx.sdk, new QueryObjectsCommand({ pipelineId, sphere: 'INSTANCE', limit: 1000 }))).ids ?? []).sort();
   const poll = async (): Promise<TaskObject | undefined> => out(await sendCommand(ctx.sdk, new PollForTaskCommand({ workerGroup: wg }))).taskObject;
   const fieldOf = (task: TaskObject | undefined, key: string) => (task?.objects?.[task.attemptId!]?.fields ?? []).find((f) => f.key === key)?.stringValue;
   return { pipelineId, wg, instances, poll, fieldOf };
@@ -40,8 +41,16 @@ export const SCHEDULE_CASES: readonly Case[] = [
     id: 'expr-evaluate-expression',
     rule: 'EvaluateExpression evaluates #{...} on a component (fields, parameters, date functions); an unknown object is TaskNotFoundException, an unknown function InvalidRequestException',
     run: async (ctx) => {
-      const p = await activated(ctx, (wg) => [obj('Default', { scheduleType: 'ondemand', workerGroup: wg, myDay: '2011-05-24T17:10:00' }), obj('A', { type: 'ShellCommandActivity', command: 'echo' })], false);
-      const evaluate = (objectId: string, expression: string) => sendCommand(ctx.sdk, new EvaluateExpressionCommand({ pipelineId: p.pipelineId, objectId, expression }));
+      const p = await activated(
+        ctx,
+        (wg) => [
+          obj('Default', { scheduleType: 'ondemand', workerGroup: wg, myDay: '2011-05-24T17:10:00' }),
+          obj('A', { type: 'ShellCommandActivity', command: 'echo' }),
+        ],
+        false,
+      );
+      const evaluate = (objectId: string, expression: string) =>
+        sendCommand(ctx.sdk, new EvaluateExpressionCommand({ pipelineId: p.pipelineId, objectId, expression }));
       const got = out(await evaluate('A', "#{@id} #{format(plusDays(myDay,1),'YYYY-MM-dd')} #{hour(myDay) + 1}")).evaluatedExpression;
       check(got === 'A 2011-05-25 18', `evaluated to ${JSON.stringify(got)}`);
       fails(await evaluate('NoSuchObject', '#{1}'), 'TaskNotFoundException');
@@ -54,7 +63,10 @@ export const SCHEDULE_CASES: readonly Case[] = [
     run: async (ctx) => {
       const pipelineId: string = out(await sendCommand(ctx.sdk, new CreatePipelineCommand({ name: 'conformance-expr', uniqueId: fresh() }))).pipelineId;
       recordCreated(ctx.sdk, pipelineId);
-      const objects = [obj('Default', { scheduleType: 'ondemand', workerGroup: 'wg' }), obj('A', { type: 'ShellCommandActivity', command: '#{noSuchFunction(1)} #{1 +}' })];
+      const objects = [
+        obj('Default', { scheduleType: 'ondemand', workerGroup: 'wg' }),
+        obj('A', { type: 'ShellCommandActivity', command: '#{noSuchFunction(1)} #{1 +}' }),
+      ];
       const put = out(await sendCommand(ctx.sdk, new PutPipelineDefinitionCommand({ pipelineId, pipelineObjects: objects })));
       const messages: string[] = (put.validationErrors ?? []).flatMap((e: { errors?: string[] }) => e.errors ?? []);
       check(put.errored === true && messages.filter((m) => m.startsWith('INVALID_EXPRESSION')).length === 2, `errors ${JSON.stringify(messages)}`);
@@ -88,7 +100,10 @@ export const SCHEDULE_CASES: readonly Case[] = [
       check(ids.length === 4 && ids[0] === `@A_${start}`, `instances ${JSON.stringify(ids)}`);
       const first = await p.poll();
       check(first?.attemptId === `@A_${start}_Attempt=1`, `first handed out ${first?.attemptId}`);
-      check(p.fieldOf(first, '@scheduledEndTime') === new Date(new Date(`${start}Z`).getTime() + 3_600_000).toISOString().slice(0, 19), `@scheduledEndTime ${p.fieldOf(first, '@scheduledEndTime')}`);
+      check(
+        p.fieldOf(first, '@scheduledEndTime') === new Date(new Date(`${start}Z`).getTime() + 3_600_000).toISOString().slice(0, 19),
+        `@scheduledEndTime ${p.fieldOf(first, '@scheduledEndTime')}`,
+      );
     },
   },
   {

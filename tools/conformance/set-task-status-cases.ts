@@ -43,8 +43,22 @@ const running = async (ctx: CaseContext): Promise<ApiTask> => {
   const pipelineId = (await ctx.sdk.send(new CreatePipelineCommand({ name: 'conformance-task', uniqueId: wg }))).pipelineId!;
   recordCreated(ctx.sdk, pipelineId);
   const objects = [
-    { id: 'Default', name: 'Default', fields: [{ key: 'scheduleType', stringValue: 'ondemand' }, { key: 'workerGroup', stringValue: wg }] },
-    { id: 'Task', name: 'Task', fields: [{ key: 'type', stringValue: 'ShellCommandActivity' }, { key: 'command', stringValue: 'true' }] },
+    {
+      id: 'Default',
+      name: 'Default',
+      fields: [
+        { key: 'scheduleType', stringValue: 'ondemand' },
+        { key: 'workerGroup', stringValue: wg },
+      ],
+    },
+    {
+      id: 'Task',
+      name: 'Task',
+      fields: [
+        { key: 'type', stringValue: 'ShellCommandActivity' },
+        { key: 'command', stringValue: 'true' },
+      ],
+    },
   ];
   check((await ctx.sdk.send(new PutPipelineDefinitionCommand({ pipelineId, pipelineObjects: objects }))).errored === false, 'the definition was refused');
   await ctx.sdk.send(new ActivatePipelineCommand({ pipelineId }));
@@ -98,14 +112,12 @@ export const SET_TASK_STATUS_CASES: readonly Case[] = [
   {
     id: 'wire-missing-target',
     rule: 'a request without X-Amz-Target is UnknownOperationException',
-    run: async (ctx) =>
-      fails(await call(ctx, unknownTask, header('x-amz-target')), 'UnknownOperationException'),
+    run: async (ctx) => fails(await call(ctx, unknownTask, header('x-amz-target')), 'UnknownOperationException'),
   },
   {
     id: 'wire-other-operation',
     rule: 'another operation in X-Amz-Target is UnknownOperationException',
-    run: async (ctx) =>
-      fails(await call(ctx, unknownTask, header('x-amz-target', 'DataPipeline.NoSuchOperation')), 'UnknownOperationException'),
+    run: async (ctx) => fails(await call(ctx, unknownTask, header('x-amz-target', 'DataPipeline.NoSuchOperation')), 'UnknownOperationException'),
   },
   {
     id: 'wire-bad-json',
@@ -150,8 +162,7 @@ export const SET_TASK_STATUS_CASES: readonly Case[] = [
   {
     id: 'wire-content-type',
     rule: 'the Content-Type is not checked',
-    run: async (ctx) =>
-      fails(await call(ctx, unknownTask, header('content-type', 'text/plain')), 'TaskNotFoundException'),
+    run: async (ctx) => fails(await call(ctx, unknownTask, header('content-type', 'text/plain')), 'TaskNotFoundException'),
   },
   {
     id: 'wire-signing-name',
@@ -171,7 +182,7 @@ export const SET_TASK_STATUS_CASES: readonly Case[] = [
     id: 'wire-body-limit',
     rule: 'a body over 6 MB is 413 RequestEntityTooLargeException (local endpoint)',
     run: async (ctx) => {
-      if (!ctx.isLocal) return { skip: 'deployed, the limits are API Gateway\'s and Lambda\'s' };
+      if (!ctx.isLocal) return { skip: "deployed, the limits are API Gateway's and Lambda's" };
       const big = JSON.stringify({ ...unknownTask, errorMessage: 'm'.repeat(6 * 1024 * 1024) });
       fails(await call(ctx, unknownTask, (r) => (r.body = big)), 'RequestEntityTooLargeException');
       return undefined;
@@ -224,7 +235,7 @@ export const SET_TASK_STATUS_CASES: readonly Case[] = [
   },
   {
     id: 'validate-errorStackTrace-length',
-    rule: 'errorStackTrace has at most 4095 characters (the API page, not the model\'s 1024)',
+    rule: "errorStackTrace has at most 4095 characters (the API page, not the model's 1024)",
     run: async (ctx) => {
       fails(await call(ctx, { ...unknownTask, errorStackTrace: 's'.repeat(4095) }), 'TaskNotFoundException');
       fails(await call(ctx, { ...unknownTask, errorStackTrace: 's'.repeat(4096) }), 'InvalidRequestException', {
@@ -307,7 +318,13 @@ export const SET_TASK_STATUS_CASES: readonly Case[] = [
     needsTables: true,
     rule: 'a deleted pipeline wins over a canceled task',
     run: async (ctx) => {
-      const t: SeededTask = { taskId: newTaskId(), pipelineId: newPipelineId(), attemptId: newAttemptId(new Date()), pipelineState: 'DELETED', taskState: 'CANCELED' };
+      const t: SeededTask = {
+        taskId: newTaskId(),
+        pipelineId: newPipelineId(),
+        attemptId: newAttemptId(new Date()),
+        pipelineState: 'DELETED',
+        taskState: 'CANCELED',
+      };
       await writeTasks(tablesOf(ctx).client, tablesOf(ctx).names, [t], new Date(), tablesOf(ctx));
       fails(await call(ctx, { taskId: t.taskId, taskStatus: 'FINISHED' }), 'PipelineDeletedException');
     },
@@ -321,7 +338,10 @@ export const SET_TASK_STATUS_CASES: readonly Case[] = [
       const attempt = await attemptOf(ctx, t);
       check(attempt['@status'] === 'FINISHED', 'attempt not FINISHED');
       check(!Number.isNaN(Date.parse(`${attempt['@actualEndTime']}Z`)), 'attempt has no @actualEndTime');
-      check(attempt.errorId === undefined && attempt.errorMessage === undefined && attempt.errorStackTrace === undefined, 'attempt has error fields nobody sent');
+      check(
+        attempt.errorId === undefined && attempt.errorMessage === undefined && attempt.errorStackTrace === undefined,
+        'attempt has error fields nobody sent',
+      );
     },
   },
   {

@@ -116,7 +116,8 @@ const messageMatches = (re: RegExp) => (a: RawAnswer) => {
 
 /** Every string of the answer is well-formed UTF-16 (the model's patterns allow no lone surrogate; clients decode them as U+FFFD). */
 export const illFormedStrings = (value: unknown, path = ''): string[] => {
-  if (typeof value === 'string') return value.isWellFormed() ? [] : [`${path || '(body)'}: ${JSON.stringify(value.length > 120 ? `${value.slice(0, 120)}…` : value)}`];
+  if (typeof value === 'string')
+    return value.isWellFormed() ? [] : [`${path || '(body)'}: ${JSON.stringify(value.length > 120 ? `${value.slice(0, 120)}…` : value)}`];
   if (Array.isArray(value)) return value.flatMap((v, i) => illFormedStrings(v, `${path}[${i}]`));
   if (typeof value === 'object' && value !== null) return Object.entries(value).flatMap(([k, v]) => illFormedStrings(v, path ? `${path}.${k}` : k));
   return [];
@@ -137,15 +138,18 @@ const all =
     return undefined;
   };
 
-const fieldOf = (o: { fields: { key: string; stringValue?: string }[] } | undefined, key: string) => o?.fields.filter((f) => f.key === key).map((f) => f.stringValue);
+const fieldOf = (o: { fields: { key: string; stringValue?: string }[] } | undefined, key: string) =>
+  o?.fields.filter((f) => f.key === key).map((f) => f.stringValue);
 /** The PollForTask answer's task object, if it handed one out. */
 const taskOf = (a: RawAnswer) => bodyOf(a).taskObject as { objects: Record<string, { fields: { key: string; stringValue?: string }[] }> } | undefined;
 /** A setup, then its pipeline activated. */
-const thenActivated = <T extends { pipelineId: string }>(setup: (client: RawClient) => Promise<T>) => async (client: RawClient): Promise<T> => {
-  const made = await setup(client);
-  await activate(client, made.pipelineId);
-  return made;
-};
+const thenActivated =
+  <T extends { pipelineId: string }>(setup: (client: RawClient) => Promise<T>) =>
+  async (client: RawClient): Promise<T> => {
+    const made = await setup(client);
+    await activate(client, made.pipelineId);
+    return made;
+  };
 
 /** Lambda returns at most 6 MB; the endpoint keeps every answer under 6,283,264 bytes (§11). */
 const ANSWER_LIMIT = 6_283_264;
@@ -165,21 +169,34 @@ const FAR_FUTURE_SECONDS = 8.64e12;
 const YEAR_9999_LAST_SECOND = 253_402_300_799;
 
 /** A letter-case spelling of a zone, different per `i` (the endpoint once cached a formatter per spelling). */
-const spelling = (zone: string, i: number) => Array.from(zone, (ch, k) => (((i * 2654435761) >>> k % 31) & 1 ? ch.toUpperCase() : ch.toLowerCase())).join('');
+const spelling = (zone: string, i: number) => Array.from(zone, (ch, k) => (((i * 2654435761) >>> (k % 31)) & 1 ? ch.toUpperCase() : ch.toLowerCase())).join('');
 
 // --- fixtures -----------------------------------------------------------------------------------------------
 
 /** A Default whose field `myL` is given 49 times (1.9 KB of definition): `myL + myL` is a list of 2,401 values. */
 const listField = shared((client) =>
   pipelineWith(client, 'list-49', {
-    pipelineObjects: [obj('Default', [str('scheduleType', 'ondemand'), ...Array.from({ length: 49 }, (_, i) => str('myL', `v${String(i).padStart(2, '0')}-abcdefghijklmnopqrst`))])],
+    pipelineObjects: [
+      obj('Default', [
+        str('scheduleType', 'ondemand'),
+        ...Array.from({ length: 49 }, (_, i) => str('myL', `v${String(i).padStart(2, '0')}-abcdefghijklmnopqrst`)),
+      ]),
+    ],
   }),
 );
 
 /** Fields `f0` to `f8`, each the sum of the next nine times (fan-out 9, depth 8): `f8` is `leaf`. */
 const fanOut = (leaf: string) => {
   const fields = [str('scheduleType', 'ondemand'), str('workerGroup', unique('wg-fan'))];
-  for (let d = 0; d < 8; d++) fields.push(str(`f${d}`, `#{${Array(9).fill(`f${d + 1}`).join('+')}}`));
+  for (let d = 0; d < 8; d++)
+    fields.push(
+      str(
+        `f${d}`,
+        `#{${Array(9)
+          .fill(`f${d + 1}`)
+          .join('+')}}`,
+      ),
+    );
   fields.push(str('f8', leaf));
   return fields;
 };
@@ -227,7 +244,9 @@ const parameterHeld = shared(async (client) => {
 
 /** The hostile expressions written in the fields themselves: saved with INVALID_EXPRESSION errors, never activated. */
 const fieldHeld = shared((client) =>
-  pipelineWith(client, 'field-held', { pipelineObjects: [onDemandDefault(unique('wg-field')), shell('A', DASHES, [str('scriptArgument', PARENS_IN_A_FIELD)])] }),
+  pipelineWith(client, 'field-held', {
+    pipelineObjects: [onDemandDefault(unique('wg-field')), shell('A', DASHES, [str('scriptArgument', PARENS_IN_A_FIELD)])],
+  }),
 );
 
 /**
@@ -239,11 +258,18 @@ const fieldHeld = shared((client) =>
  */
 const bigAttempts = shared(async (client) => {
   const workerGroup = unique('wg-big');
-  const activities = Array.from({ length: 99 }, (_, i) => shell(`A${i}`, `echo ${i}`, i === 0 ? [str('maximumRetries', '1'), str('retryDelay', '1 seconds')] : []));
-  const { pipelineId } = await pipelineWith(client, 'big-attempts', { pipelineObjects: [onDemandDefault(workerGroup, [str('maximumRetries', '0')]), ...activities] });
+  const activities = Array.from({ length: 99 }, (_, i) =>
+    shell(`A${i}`, `echo ${i}`, i === 0 ? [str('maximumRetries', '1'), str('retryDelay', '1 seconds')] : []),
+  );
+  const { pipelineId } = await pipelineWith(client, 'big-attempts', {
+    pipelineObjects: [onDemandDefault(workerGroup, [str('maximumRetries', '0')]), ...activities],
+  });
   await activate(client, pipelineId);
   const fail = (taskId: string) =>
-    must(client.call('SetTaskStatus', { taskId, taskStatus: 'FAILED', errorId: 'Hostile', errorMessage: EMOJI.repeat(11_000), errorStackTrace: 's'.repeat(2000) }), 'SetTaskStatus');
+    must(
+      client.call('SetTaskStatus', { taskId, taskStatus: 'FAILED', errorId: 'Hostile', errorMessage: EMOJI.repeat(11_000), errorStackTrace: 's'.repeat(2000) }),
+      'SetTaskStatus',
+    );
   const tasks: string[] = [];
   for (let i = 0; i < 99; i++) tasks.push((await pollTask(client, workerGroup)).taskId);
   const retryDue = Date.now() + 1000;
@@ -282,7 +308,9 @@ const heavyRun = shared(async (client) => {
  */
 const backslashes = shared(async (client) => {
   const pipelineId = await createPipeline(client, 'backslashes');
-  const pipelineObjects = Array.from({ length: 100 }, (_, i) => obj(i === 0 ? 'Default' : `O${i}`, [str('type', 'S3DataNode'), ...[1, 2, 3].map((k) => str(`note${k}`, '\\'.repeat(7_000)))]));
+  const pipelineObjects = Array.from({ length: 100 }, (_, i) =>
+    obj(i === 0 ? 'Default' : `O${i}`, [str('type', 'S3DataNode'), ...[1, 2, 3].map((k) => str(`note${k}`, '\\'.repeat(7_000)))]),
+  );
   const put = await client.call('PutPipelineDefinition', { pipelineId, pipelineObjects });
   if (put.status !== 200 && put.status !== 400) throw new SetupFailed(`PutPipelineDefinition: ${describeAnswer(put)}`);
   return { pipelineId, saved: put.status === 200, objectIds: pipelineObjects.map((o) => o.id) };
@@ -295,9 +323,15 @@ const backslashes = shared(async (client) => {
 const deepChain = shared(async (client) => {
   const workerGroup = unique('wg-chain');
   const chain = Array.from({ length: 98 }, (_, i) =>
-    obj(`P${i}`, [...(i < 97 ? [ref('parent', `P${i + 1}`)] : []), ref(`self${i}`, `P${i}`), ...Array.from({ length: 47 }, (_, j) => str(`k${i}_${j}`, 'v'.repeat(300)))]),
+    obj(`P${i}`, [
+      ...(i < 97 ? [ref('parent', `P${i + 1}`)] : []),
+      ref(`self${i}`, `P${i}`),
+      ...Array.from({ length: 47 }, (_, j) => str(`k${i}_${j}`, 'v'.repeat(300))),
+    ]),
   );
-  const { pipelineId, report } = await pipelineWith(client, 'deep-chain', { pipelineObjects: [onDemandDefault(workerGroup), shell('A', 'echo', [ref('parent', 'P0')]), ...chain] });
+  const { pipelineId, report } = await pipelineWith(client, 'deep-chain', {
+    pipelineObjects: [onDemandDefault(workerGroup), shell('A', 'echo', [ref('parent', 'P0')]), ...chain],
+  });
   if (report.errored) throw new SetupFailed(`the definition should be valid: ${JSON.stringify(report).slice(0, 300)}`);
   await activate(client, pipelineId);
   return { pipelineId, workerGroup };
@@ -307,7 +341,9 @@ const deepChain = shared(async (client) => {
 const heavyRunLeasesPassed = async (client: RawClient) => {
   const workerGroup = unique('wg-leases');
   const activities = Array.from({ length: 99 }, (_, i) => shell(`A${i}`, 'echo'));
-  const { pipelineId } = await pipelineWith(client, 'leases-passed', { pipelineObjects: [onDemandDefault(workerGroup, [str('reportProgressTimeout', '2 seconds')]), ...activities] });
+  const { pipelineId } = await pipelineWith(client, 'leases-passed', {
+    pipelineObjects: [onDemandDefault(workerGroup, [str('reportProgressTimeout', '2 seconds')]), ...activities],
+  });
   await activate(client, pipelineId);
   const fields = Array.from({ length: 9 }, (_, i) => str(`report${i}`, EMOJI.repeat(2700)));
   for (let i = 0; i < 99; i++) {
@@ -322,7 +358,9 @@ const heavyRunLeasesPassed = async (client: RawClient) => {
 /** An on-demand pipeline activated and polled: a task of ours that is RUNNING. */
 const runningTask = shared(async (client) => {
   const workerGroup = unique('wg-task');
-  const { pipelineId } = await pipelineWith(client, 'running-task', { pipelineObjects: [onDemandDefault(workerGroup), shell('A', 'echo a'), shell('B', 'echo b')] });
+  const { pipelineId } = await pipelineWith(client, 'running-task', {
+    pipelineObjects: [onDemandDefault(workerGroup), shell('A', 'echo a'), shell('B', 'echo b')],
+  });
   await activate(client, pipelineId);
   const task = await pollTask(client, workerGroup);
   return { pipelineId, workerGroup, taskId: task.taskId };
@@ -340,7 +378,11 @@ const hugeReport = (char: string, fieldsPerObject: number, valueChars: number) =
 
 /** Definitions with dependsOn cycles. */
 const cycle = (tag: string, objects: unknown[]) => shared((client) => pipelineWith(client, tag, { pipelineObjects: objects }));
-const twoCycle = cycle('cycle-a-b-a', [onDemandDefault('wg-cycle'), shell('A', 'echo a', [ref('dependsOn', 'B')]), shell('B', 'echo b', [ref('dependsOn', 'A')])]);
+const twoCycle = cycle('cycle-a-b-a', [
+  onDemandDefault('wg-cycle'),
+  shell('A', 'echo a', [ref('dependsOn', 'B')]),
+  shell('B', 'echo b', [ref('dependsOn', 'A')]),
+]);
 const selfCycle = cycle('cycle-a-a', [onDemandDefault('wg-cycle'), shell('A', 'echo a', [ref('dependsOn', 'A')])]);
 /** A cycle of all 99 activities, written as strings (read as references): found in one pass. */
 const longCycle = cycle('cycle-99', [
@@ -439,7 +481,10 @@ export const HOSTILE_CORPUS: readonly HostileCase[] = [
     expect: ok,
     check: (a) => {
       const objects = (bodyOf(a).pipelineObjects ?? []) as { id: string; fields: { key: string; stringValue?: string }[] }[];
-      const f0 = fieldOf(objects.find((o) => o.id === 'Default'), 'f0');
+      const f0 = fieldOf(
+        objects.find((o) => o.id === 'Default'),
+        'f0',
+      );
       return f0?.[0]?.startsWith('#{f1+') ? undefined : `f0 should be shown as written, got ${JSON.stringify(f0?.[0]?.slice(0, 80))}`;
     },
   },
@@ -479,9 +524,16 @@ export const HOSTILE_CORPUS: readonly HostileCase[] = [
     covers: 'a Schedule starting at 0001-01-01: every later call on the pipeline',
     setup: yearOneActive,
     operation: 'QueryObjects',
-    body: (ctx) => ({ pipelineId: ctx.pipelineId, sphere: 'INSTANCE', query: { selectors: [{ fieldName: '@scheduledStartTime', operator: { type: 'BETWEEN', values: ['0001-01-01T00:00:00', '0001-01-02T00:00:00'] } }] } }),
+    body: (ctx) => ({
+      pipelineId: ctx.pipelineId,
+      sphere: 'INSTANCE',
+      query: { selectors: [{ fieldName: '@scheduledStartTime', operator: { type: 'BETWEEN', values: ['0001-01-01T00:00:00', '0001-01-02T00:00:00'] } }] },
+    }),
     expect: ok,
-    check: (a) => ((bodyOf(a).ids as string[] | undefined)?.length === 5 ? undefined : `expected the 5 instances backfilled first (maxActiveInstances), got ${JSON.stringify(bodyOf(a).ids)}`),
+    check: (a) =>
+      (bodyOf(a).ids as string[] | undefined)?.length === 5
+        ? undefined
+        : `expected the 5 instances backfilled first (maxActiveInstances), got ${JSON.stringify(bodyOf(a).ids)}`,
   },
   {
     name: 'schedule-from-year-1-describe-objects',
@@ -531,7 +583,7 @@ export const HOSTILE_CORPUS: readonly HostileCase[] = [
   },
   {
     name: 'schedule-of-9000-years-from-year-1',
-    covers: 'extra: a period so long that the next one would start after 9999 (over the guide\'s 3-year maximum: refused)',
+    covers: "extra: a period so long that the next one would start after 9999 (over the guide's 3-year maximum: refused)",
     setup: centuriesPeriod,
     operation: 'ActivatePipeline',
     body: (ctx) => ({ pipelineId: ctx.pipelineId }),
@@ -539,7 +591,7 @@ export const HOSTILE_CORPUS: readonly HostileCase[] = [
   },
   {
     name: 'schedule-of-1e23-minutes',
-    covers: 'extra: a period count past what a number holds exactly (over the guide\'s 3-year maximum: refused)',
+    covers: "extra: a period count past what a number holds exactly (over the guide's 3-year maximum: refused)",
     setup: hugeCountPeriod,
     operation: 'ActivatePipeline',
     body: (ctx) => ({ pipelineId: ctx.pipelineId }),
@@ -562,7 +614,12 @@ export const HOSTILE_CORPUS: readonly HostileCase[] = [
       const { pipelineId } = await pipelineWith(client, 'schedule-1s-year-1', {
         pipelineObjects: [
           obj('Default', [str('scheduleType', 'timeseries'), ref('schedule', 'S'), str('workerGroup', workerGroup)]),
-          obj('S', [str('type', 'Schedule'), str('period', '1 seconds'), str('startDateTime', '0001-01-01T00:00:00'), str('endDateTime', '9999-12-31T23:59:59')]),
+          obj('S', [
+            str('type', 'Schedule'),
+            str('period', '1 seconds'),
+            str('startDateTime', '0001-01-01T00:00:00'),
+            str('endDateTime', '9999-12-31T23:59:59'),
+          ]),
           shell('A', 'echo #{@scheduledStartTime}'),
         ],
       });
@@ -695,7 +752,9 @@ export const HOSTILE_CORPUS: readonly HostileCase[] = [
       const A = objects.find((o) => o.id === 'A');
       const shown = [...(fieldOf(A, 'command') ?? []), ...(fieldOf(A, 'scriptArgument') ?? [])];
       const written = ['echo #{myDash}', '#{myParen}', '#{myZone}'];
-      return JSON.stringify(shown) === JSON.stringify(written) ? undefined : `expected the fields as written ${JSON.stringify(written)}, got ${JSON.stringify(shown).slice(0, 200)}`;
+      return JSON.stringify(shown) === JSON.stringify(written)
+        ? undefined
+        : `expected the fields as written ${JSON.stringify(written)}, got ${JSON.stringify(shown).slice(0, 200)}`;
     },
   },
   {
@@ -717,7 +776,10 @@ export const HOSTILE_CORPUS: readonly HostileCase[] = [
     covers: 'a 10,239-byte field #{------...1} at PutPipelineDefinition',
     setup: createPipelineOnly('dashes-field'),
     operation: 'PutPipelineDefinition',
-    body: (ctx) => ({ pipelineId: ctx.pipelineId, pipelineObjects: [onDemandDefault('wg-dashes'), shell('A', DASHES, [str('scriptArgument', PARENS_IN_A_FIELD)])] }),
+    body: (ctx) => ({
+      pipelineId: ctx.pipelineId,
+      pipelineObjects: [onDemandDefault('wg-dashes'), shell('A', DASHES, [str('scriptArgument', PARENS_IN_A_FIELD)])],
+    }),
     expect: ok,
     check: erroredWith(/^INVALID_EXPRESSION: field 'command'/),
   },
@@ -782,7 +844,9 @@ export const HOSTILE_CORPUS: readonly HostileCase[] = [
     covers: 'extra: 9999-12-31T23:59:59 shown in a zone 14 hours ahead (its wall clock is in year 10000)',
     setup: listField,
     operation: 'EvaluateExpression',
-    body: evaluate("#{format(inTimeZone('9999-12-31T23:59:59','Pacific/Kiritimati'),'YYYY-MM-dd HH:mm ZZ')} #{inTimeZone('9999-12-31T23:59:59','Pacific/Kiritimati')}"),
+    body: evaluate(
+      "#{format(inTimeZone('9999-12-31T23:59:59','Pacific/Kiritimati'),'YYYY-MM-dd HH:mm ZZ')} #{inTimeZone('9999-12-31T23:59:59','Pacific/Kiritimati')}",
+    ),
     expect: ok,
     check: (a) => (/NaN/.test(String(bodyOf(a).evaluatedExpression)) ? `NaN in ${JSON.stringify(bodyOf(a).evaluatedExpression)}` : undefined),
   },
@@ -802,7 +866,10 @@ export const HOSTILE_CORPUS: readonly HostileCase[] = [
     setup: listField,
     operation: 'EvaluateExpression',
     repeat: 300,
-    body: (ctx, i) => evaluate(`#{format(inTimeZone('2020-06-01T12:00:00','${spelling(i % 2 ? 'America/Argentina/ComodRivadavia' : 'Antarctica/DumontDUrville', i)}'), 'HH:mm z')}`)(ctx),
+    body: (ctx, i) =>
+      evaluate(
+        `#{format(inTimeZone('2020-06-01T12:00:00','${spelling(i % 2 ? 'America/Argentina/ComodRivadavia' : 'Antarctica/DumontDUrville', i)}'), 'HH:mm z')}`,
+      )(ctx),
     expect: ok,
   },
   {
@@ -841,7 +908,13 @@ export const HOSTILE_CORPUS: readonly HostileCase[] = [
     body: (ctx) => {
       // Ids differ in their first characters, so that messages quoting them still differ once cut at 1,000.
       const id = (i: number) => `${String(i).padStart(4, '0')}${CJK.repeat(1020)}`;
-      const pipelineObjects = Array.from({ length: 100 }, (_, i) => obj(id(i), Array.from({ length: 16 }, (_, k) => str('dependsOn', id((i + k + 1) % 100))), 'n'));
+      const pipelineObjects = Array.from({ length: 100 }, (_, i) =>
+        obj(
+          id(i),
+          Array.from({ length: 16 }, (_, k) => str('dependsOn', id((i + k + 1) % 100))),
+          'n',
+        ),
+      );
       return { pipelineId: ctx.pipelineId, pipelineObjects };
     },
     expect: ok,
@@ -871,7 +944,13 @@ export const HOSTILE_CORPUS: readonly HostileCase[] = [
     operation: 'ValidatePipelineDefinition',
     body: (ctx) => ({
       pipelineId: ctx.pipelineId,
-      pipelineObjects: [obj('Default', [str('scheduleType', 'ondemand'), { key: `a${EMOJI.repeat(255)}`, refValue: EMOJI.repeat(256) }, { key: `ab${EMOJI.repeat(254)}`, refValue: EMOJI.repeat(256) }])],
+      pipelineObjects: [
+        obj('Default', [
+          str('scheduleType', 'ondemand'),
+          { key: `a${EMOJI.repeat(255)}`, refValue: EMOJI.repeat(256) },
+          { key: `ab${EMOJI.repeat(254)}`, refValue: EMOJI.repeat(256) },
+        ]),
+      ],
     }),
     expect: ok,
     check: wellFormed,
@@ -950,7 +1029,13 @@ export const HOSTILE_CORPUS: readonly HostileCase[] = [
     name: 'set-task-status-task-id-of-2048-emoji',
     covers: 'extra: a taskId longer than a key can be (8,192 UTF-8 bytes)',
     operation: 'SetTaskStatus',
-    body: () => ({ taskId: EMOJI.repeat(2048), taskStatus: 'FAILED', errorMessage: EMOJI.repeat(65_536), errorStackTrace: EMOJI.repeat(4095), errorId: EMOJI.repeat(1024) }),
+    body: () => ({
+      taskId: EMOJI.repeat(2048),
+      taskStatus: 'FAILED',
+      errorMessage: EMOJI.repeat(65_536),
+      errorStackTrace: EMOJI.repeat(4095),
+      errorId: EMOJI.repeat(1024),
+    }),
     expect: { status: 400, type: 'TaskNotFoundException' },
   },
   {
@@ -974,7 +1059,10 @@ export const HOSTILE_CORPUS: readonly HostileCase[] = [
     covers: '`dependsOn` cycles: A on B, B on A',
     setup: createPipelineOnly('cycle-put'),
     operation: 'PutPipelineDefinition',
-    body: (ctx) => ({ pipelineId: ctx.pipelineId, pipelineObjects: [onDemandDefault('wg-cycle'), shell('A', 'echo a', [ref('dependsOn', 'B')]), shell('B', 'echo b', [ref('dependsOn', 'A')])] }),
+    body: (ctx) => ({
+      pipelineId: ctx.pipelineId,
+      pipelineObjects: [onDemandDefault('wg-cycle'), shell('A', 'echo a', [ref('dependsOn', 'B')]), shell('B', 'echo b', [ref('dependsOn', 'A')])],
+    }),
     expect: ok,
     check: erroredWith(/^INVALID_FIELD_VALUE: 'dependsOn' forms a cycle/),
   },
@@ -1054,7 +1142,9 @@ export const HOSTILE_CORPUS: readonly HostileCase[] = [
         page = await client.call('DescribeObjects', { pipelineId: ctx.pipelineId, objectIds: ctx.attemptIds, evaluateExpressions: true, marker: b.marker });
       }
       if (bodyOf(first).hasMoreResults !== true) return 'expected more than one page: the attempts hold 4.6 MB, a page 4 MiB';
-      return seen.length === 100 && new Set(seen).size === 100 ? undefined : `the pages listed ${seen.length} objects (${new Set(seen).size} different), not the 100 asked`;
+      return seen.length === 100 && new Set(seen).size === 100
+        ? undefined
+        : `the pages listed ${seen.length} objects (${new Set(seen).size} different), not the 100 asked`;
     },
   },
   {
@@ -1113,7 +1203,9 @@ export const HOSTILE_CORPUS: readonly HostileCase[] = [
       // Nothing handed out: then the attempt must not be held (RUNNING) by nobody.
       const attempts = await must(client.call('QueryObjects', { pipelineId: ctx.pipelineId, sphere: 'ATTEMPT' }), 'QueryObjects ATTEMPT');
       const described = await must(client.call('DescribeObjects', { pipelineId: ctx.pipelineId, objectIds: attempts.ids }), 'DescribeObjects');
-      const held = ((described.pipelineObjects ?? []) as { id: string; fields: { key: string; stringValue?: string }[] }[]).filter((o) => fieldOf(o, '@status')?.[0] === 'RUNNING');
+      const held = ((described.pipelineObjects ?? []) as { id: string; fields: { key: string; stringValue?: string }[] }[]).filter(
+        (o) => fieldOf(o, '@status')?.[0] === 'RUNNING',
+      );
       return held.length === 0 ? undefined : `no task handed out, yet ${held.map((o) => o.id).join(', ')} is RUNNING`;
     },
   },
@@ -1147,7 +1239,12 @@ export const HOSTILE_CORPUS: readonly HostileCase[] = [
     body: (ctx) => ({
       pipelineId: ctx.pipelineId,
       sphere: 'INSTANCE',
-      query: { selectors: Array.from({ length: 10 }, () => ({ fieldName: '@status', operator: { type: 'EQ', values: Array.from({ length: 400 }, (_, i) => `${i}${'s'.repeat(1020)}`) } })) },
+      query: {
+        selectors: Array.from({ length: 10 }, () => ({
+          fieldName: '@status',
+          operator: { type: 'EQ', values: Array.from({ length: 400 }, (_, i) => `${i}${'s'.repeat(1020)}`) },
+        })),
+      },
     }),
     expect: ok,
   },
@@ -1156,7 +1253,11 @@ export const HOSTILE_CORPUS: readonly HostileCase[] = [
     covers: 'extra: a marker of ours with the largest offset',
     setup: yearOneActive,
     operation: 'DescribeObjects',
-    body: (ctx) => ({ pipelineId: ctx.pipelineId, objectIds: ctx.instanceIds, marker: Buffer.from(JSON.stringify({ offset: Number.MAX_SAFE_INTEGER })).toString('base64url') }),
+    body: (ctx) => ({
+      pipelineId: ctx.pipelineId,
+      objectIds: ctx.instanceIds,
+      marker: Buffer.from(JSON.stringify({ offset: Number.MAX_SAFE_INTEGER })).toString('base64url'),
+    }),
     expect: ok,
   },
   {

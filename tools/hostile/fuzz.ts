@@ -90,7 +90,11 @@ const MODEL_CHAR = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom('😀', '中', '€', '"', '\\', '#', '{', '}', "'", '/', '\u2028') },
 );
 /** Tag keys and values have no pattern: any well-formed text, control characters included. */
-const ANY_WELL_FORMED_CHAR = fc.oneof({ weight: 6, arbitrary: MODEL_CHAR }, { weight: 1, arbitrary: fromCodes(0, 0x1f) }, { weight: 1, arbitrary: fc.constantFrom('\uFFFE', '\uFFFF', '\u0000') });
+const ANY_WELL_FORMED_CHAR = fc.oneof(
+  { weight: 6, arbitrary: MODEL_CHAR },
+  { weight: 1, arbitrary: fromCodes(0, 0x1f) },
+  { weight: 1, arbitrary: fc.constantFrom('\uFFFE', '\uFFFF', '\u0000') },
+);
 
 /** `n` code points (each unit is one): short strings char by char, long ones as a random chunk repeated (12,000 one by one would be slow). */
 const stringOfLength = (unit: fc.Arbitrary<string>, n: number): fc.Arbitrary<string> => {
@@ -133,7 +137,21 @@ const INTEGERS = fc.oneof(
 
 /** Seconds since the epoch: the dates a DateTime can hold and just past them, and any finite double. */
 const TIMESTAMPS = fc.oneof(
-  fc.constantFrom(0, -1, 1.5, 8.64e12, -8.64e12, 253_402_300_799, 253_402_300_800, -62_135_596_800, -62_135_596_801, 1.7976931348623157e308, -1.7976931348623157e308, 5e-324, 1_800_000_000.123),
+  fc.constantFrom(
+    0,
+    -1,
+    1.5,
+    8.64e12,
+    -8.64e12,
+    253_402_300_799,
+    253_402_300_800,
+    -62_135_596_800,
+    -62_135_596_801,
+    1.7976931348623157e308,
+    -1.7976931348623157e308,
+    5e-324,
+    1_800_000_000.123,
+  ),
   fc.double({ noNaN: true, noDefaultInfinity: true }),
   fc.integer({ min: -62_135_596_800, max: 253_402_300_799 }),
 );
@@ -151,7 +169,12 @@ const fits = (shape: Shape, value: unknown): boolean => {
     case 'string':
       return typeof value === 'string' && checkString('', value, shape).length === 0;
     case 'list':
-      return Array.isArray(value) && (shape.min === undefined || value.length >= shape.min) && (shape.max === undefined || value.length <= shape.max) && value.every((v) => fits(shape.member, v));
+      return (
+        Array.isArray(value) &&
+        (shape.min === undefined || value.length >= shape.min) &&
+        (shape.max === undefined || value.length <= shape.max) &&
+        value.every((v) => fits(shape.member, v))
+      );
     case 'structure':
       return (
         typeof value === 'object' &&
@@ -173,7 +196,12 @@ const fits = (shape: Shape, value: unknown): boolean => {
 /** An arbitrary of values valid by `shape`: the generic generator over the model's shapes as data. */
 const arbitraryOf = (shape: Shape, hints: Hints = {}, path = '', profile: Profile = DEFAULT_PROFILE): fc.Arbitrary<unknown> => {
   const generic = genericOf(shape, hints, path, profile);
-  const name = path.replace(/\[\]$/, '').split(/[.[\]]+/).filter(Boolean).pop() ?? '';
+  const name =
+    path
+      .replace(/\[\]$/, '')
+      .split(/[.[\]]+/)
+      .filter(Boolean)
+      .pop() ?? '';
   const hint = hints[path] ?? (path.endsWith('[]') ? undefined : hints[name]);
   if (!hint) return generic;
   // A hint the model does not allow here falls back to the generic value (a filter could spin forever).
@@ -287,12 +315,51 @@ export const prepareWorld = async (client: RawClient): Promise<World> => {
   const tag = Math.random().toString(36).slice(2, 8);
   const wgOnDemand = `fuzz-ondemand-${tag}`;
   const wgScheduled = `fuzz-scheduled-${tag}`;
-  const parameterObjects = [{ id: 'myP1', attributes: [{ key: 'type', stringValue: 'String' }, { key: 'default', stringValue: 'p1' }] }];
+  const parameterObjects = [
+    {
+      id: 'myP1',
+      attributes: [
+        { key: 'type', stringValue: 'String' },
+        { key: 'default', stringValue: 'p1' },
+      ],
+    },
+  ];
   const onDemandObjects = [
-    { id: 'Default', name: 'Default', fields: [{ key: 'scheduleType', stringValue: 'ondemand' }, { key: 'workerGroup', stringValue: wgOnDemand }, { key: 'myL', stringValue: 'a' }, { key: 'myL', stringValue: 'b' }] },
-    { id: 'A', name: 'A', fields: [{ key: 'type', stringValue: 'ShellCommandActivity' }, { key: 'command', stringValue: 'echo #{@scheduledStartTime} #{myL}' }] },
-    { id: 'B', name: 'B', fields: [{ key: 'type', stringValue: 'ShellCommandActivity' }, { key: 'command', stringValue: 'echo #{myP1}' }, { key: 'dependsOn', refValue: 'A' }] },
-    { id: 'C', name: 'C', fields: [{ key: 'type', stringValue: 'ShellCommandActivity' }, { key: 'command', stringValue: 'echo c' }] },
+    {
+      id: 'Default',
+      name: 'Default',
+      fields: [
+        { key: 'scheduleType', stringValue: 'ondemand' },
+        { key: 'workerGroup', stringValue: wgOnDemand },
+        { key: 'myL', stringValue: 'a' },
+        { key: 'myL', stringValue: 'b' },
+      ],
+    },
+    {
+      id: 'A',
+      name: 'A',
+      fields: [
+        { key: 'type', stringValue: 'ShellCommandActivity' },
+        { key: 'command', stringValue: 'echo #{@scheduledStartTime} #{myL}' },
+      ],
+    },
+    {
+      id: 'B',
+      name: 'B',
+      fields: [
+        { key: 'type', stringValue: 'ShellCommandActivity' },
+        { key: 'command', stringValue: 'echo #{myP1}' },
+        { key: 'dependsOn', refValue: 'A' },
+      ],
+    },
+    {
+      id: 'C',
+      name: 'C',
+      fields: [
+        { key: 'type', stringValue: 'ShellCommandActivity' },
+        { key: 'command', stringValue: 'echo c' },
+      ],
+    },
   ];
   const onDemand = await pipelineWith(client, 'fuzz-ondemand', { pipelineObjects: onDemandObjects, parameterObjects });
   await activate(client, onDemand.pipelineId);
@@ -300,16 +367,60 @@ export const prepareWorld = async (client: RawClient): Promise<World> => {
   const second = await pollTask(client, wgOnDemand);
   await must(client.call('SetTaskStatus', { taskId: second.taskId, taskStatus: 'FINISHED' }), 'SetTaskStatus');
   const scheduledObjects = [
-    { id: 'Default', name: 'Default', fields: [{ key: 'scheduleType', stringValue: 'cron' }, { key: 'schedule', refValue: 'S' }, { key: 'workerGroup', stringValue: wgScheduled }] },
-    { id: 'S', name: 'S', fields: [{ key: 'type', stringValue: 'Schedule' }, { key: 'period', stringValue: '15 minutes' }, { key: 'startDateTime', stringValue: minutesAgo(2 * 24 * 60) }] },
-    { id: 'Run', name: 'Run', fields: [{ key: 'type', stringValue: 'ShellCommandActivity' }, { key: 'command', stringValue: "echo #{format(@scheduledStartTime,'YYYY-MM-dd HH:mm')}" }] },
-    { id: 'Check', name: 'Check', fields: [{ key: 'type', stringValue: 'ShellCommandPrecondition' }, { key: 'command', stringValue: 'true' }] },
-    { id: 'Guarded', name: 'Guarded', fields: [{ key: 'type', stringValue: 'ShellCommandActivity' }, { key: 'command', stringValue: 'echo #{node.@id}' }, { key: 'precondition', refValue: 'Check' }] },
+    {
+      id: 'Default',
+      name: 'Default',
+      fields: [
+        { key: 'scheduleType', stringValue: 'cron' },
+        { key: 'schedule', refValue: 'S' },
+        { key: 'workerGroup', stringValue: wgScheduled },
+      ],
+    },
+    {
+      id: 'S',
+      name: 'S',
+      fields: [
+        { key: 'type', stringValue: 'Schedule' },
+        { key: 'period', stringValue: '15 minutes' },
+        { key: 'startDateTime', stringValue: minutesAgo(2 * 24 * 60) },
+      ],
+    },
+    {
+      id: 'Run',
+      name: 'Run',
+      fields: [
+        { key: 'type', stringValue: 'ShellCommandActivity' },
+        { key: 'command', stringValue: "echo #{format(@scheduledStartTime,'YYYY-MM-dd HH:mm')}" },
+      ],
+    },
+    {
+      id: 'Check',
+      name: 'Check',
+      fields: [
+        { key: 'type', stringValue: 'ShellCommandPrecondition' },
+        { key: 'command', stringValue: 'true' },
+      ],
+    },
+    {
+      id: 'Guarded',
+      name: 'Guarded',
+      fields: [
+        { key: 'type', stringValue: 'ShellCommandActivity' },
+        { key: 'command', stringValue: 'echo #{node.@id}' },
+        { key: 'precondition', refValue: 'Check' },
+      ],
+    },
   ];
-  const scheduled = await pipelineWith(client, 'fuzz-scheduled', { pipelineObjects: scheduledObjects, parameterObjects, parameterValues: [{ id: 'myP1', stringValue: '#{myP1}' }] });
+  const scheduled = await pipelineWith(client, 'fuzz-scheduled', {
+    pipelineObjects: scheduledObjects,
+    parameterObjects,
+    parameterValues: [{ id: 'myP1', stringValue: '#{myP1}' }],
+  });
   await activate(client, scheduled.pipelineId);
   const third = await pollTask(client, wgScheduled);
-  const idle = await pipelineWith(client, 'fuzz-idle', { pipelineObjects: [{ id: 'Default', name: 'Default', fields: [{ key: 'scheduleType', stringValue: 'ondemand' }] }] });
+  const idle = await pipelineWith(client, 'fuzz-idle', {
+    pipelineObjects: [{ id: 'Default', name: 'Default', fields: [{ key: 'scheduleType', stringValue: 'ondemand' }] }],
+  });
   const doomed = await pipelineWith(client, 'fuzz-doomed', { pipelineObjects: onDemandObjects, parameterObjects });
   await activate(client, doomed.pipelineId);
   const deleted = await createPipeline(client, 'fuzz-deleted');
@@ -355,9 +466,9 @@ const EXPRESSIONS = [
   "#{format(minusDays(@scheduledStartTime,1),'EEEE, MMMM d, yyyy')}",
   "#{inTimeZone(@scheduledStartTime,'America/Los_Angeles')}",
   "#{inTimeZone(@scheduledStartTime,'aMeRiCa/NeW_yOrK')}",
-  "#{plusYears(@scheduledStartTime, 999999999)}",
+  '#{plusYears(@scheduledStartTime, 999999999)}',
   "#{plusMinutes(inTimeZone('9999-12-31T23:59:59','Pacific/Kiritimati'), 1)}",
-  "#{makeDateTime(9999,12,31,23,59)}",
+  '#{makeDateTime(9999,12,31,23,59)}',
   '#{myP1}',
   '#{*myP1}',
   '#{myL+myL+myL+myL+myL+myL}',
@@ -383,11 +494,87 @@ const EXPRESSIONS = [
   `#{inTimeZone(@scheduledStartTime,'${'Z'.repeat(5000)}')}`,
 ];
 
-const PERIODS = ['15 minutes', '1 hours', '1 Day', '2 weeks', '1 months', '1 years', '9000 years', '99999999999999999999 minutes', '0 minutes', '1 seconds', '0 seconds', '14 minutes', '-1 hours', 'every day'];
-const DATETIMES = ['0001-01-01T00:00:00', '2012-12-12T00:00:00', '2026-01-01T00:00:00', '9999-12-31T23:45:00', '9999-12-31T23:59:59', '10000-01-01T00:00:00', '2026-02-30T00:00:00', '#{@scheduledStartTime}'];
-const TYPES = ['ShellCommandActivity', 'CopyActivity', 'Schedule', 'ShellCommandPrecondition', 'Exists', 'S3KeyExists', 'Ec2Resource', 'S3DataNode', 'SnsAlarm', 'NoSuchType'];
-const FIELD_NAMES = ['type', 'command', 'scriptArgument', 'workerGroup', 'schedule', 'dependsOn', 'parent', 'precondition', 'runsOn', 'period', 'startDateTime', 'endDateTime', 'startAt', 'occurrences', 'scheduleType', 'failureAndRerunMode', 'maximumRetries', 'retryDelay', 'attemptTimeout', 'reportProgressTimeout', 'maxActiveInstances', 'myL', 'myP1', 'f0', 'input', 'output', 'role', 'resourceRole'];
-const SELECTOR_FIELDS = ['name', '@sphere', 'parent', '@componentParent', '@instanceParent', '@status', '@scheduledStartTime', '@scheduledEndTime', '@actualStartTime', '@actualEndTime', 'nope'];
+const PERIODS = [
+  '15 minutes',
+  '1 hours',
+  '1 Day',
+  '2 weeks',
+  '1 months',
+  '1 years',
+  '9000 years',
+  '99999999999999999999 minutes',
+  '0 minutes',
+  '1 seconds',
+  '0 seconds',
+  '14 minutes',
+  '-1 hours',
+  'every day',
+];
+const DATETIMES = [
+  '0001-01-01T00:00:00',
+  '2012-12-12T00:00:00',
+  '2026-01-01T00:00:00',
+  '9999-12-31T23:45:00',
+  '9999-12-31T23:59:59',
+  '10000-01-01T00:00:00',
+  '2026-02-30T00:00:00',
+  '#{@scheduledStartTime}',
+];
+const TYPES = [
+  'ShellCommandActivity',
+  'CopyActivity',
+  'Schedule',
+  'ShellCommandPrecondition',
+  'Exists',
+  'S3KeyExists',
+  'Ec2Resource',
+  'S3DataNode',
+  'SnsAlarm',
+  'NoSuchType',
+];
+const FIELD_NAMES = [
+  'type',
+  'command',
+  'scriptArgument',
+  'workerGroup',
+  'schedule',
+  'dependsOn',
+  'parent',
+  'precondition',
+  'runsOn',
+  'period',
+  'startDateTime',
+  'endDateTime',
+  'startAt',
+  'occurrences',
+  'scheduleType',
+  'failureAndRerunMode',
+  'maximumRetries',
+  'retryDelay',
+  'attemptTimeout',
+  'reportProgressTimeout',
+  'maxActiveInstances',
+  'myL',
+  'myP1',
+  'f0',
+  'input',
+  'output',
+  'role',
+  'resourceRole',
+];
+const SELECTOR_FIELDS = [
+  'name',
+  '@sphere',
+  'parent',
+  '@componentParent',
+  '@instanceParent',
+  '@status',
+  '@scheduledStartTime',
+  '@scheduledEndTime',
+  '@actualStartTime',
+  '@actualEndTime',
+  'nope',
+];
 
 const marker = (value: Record<string, unknown>) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
@@ -403,7 +590,18 @@ const plausibleObjects = (world: World): fc.Arbitrary<unknown[]> => {
         .tuple(
           fc.constantFrom(...TYPES),
           fc.array(field('command', fc.constantFrom(...EXPRESSIONS)), { minLength: 1, maxLength: 3 }),
-          fc.array(fc.oneof(refTo('dependsOn'), refTo('precondition'), refTo('parent'), refTo('schedule'), field('scriptArgument', fc.constantFrom(...EXPRESSIONS)), field('maximumRetries', fc.constantFrom('0', '1', '5', '6', '99999999999999999999')), field('retryDelay', fc.constantFrom(...PERIODS))), { maxLength: 5 }),
+          fc.array(
+            fc.oneof(
+              refTo('dependsOn'),
+              refTo('precondition'),
+              refTo('parent'),
+              refTo('schedule'),
+              field('scriptArgument', fc.constantFrom(...EXPRESSIONS)),
+              field('maximumRetries', fc.constantFrom('0', '1', '5', '6', '99999999999999999999')),
+              field('retryDelay', fc.constantFrom(...PERIODS)),
+            ),
+            { maxLength: 5 },
+          ),
         )
         .map(([type, commands, more]) => ({ id, name: id, fields: [{ key: 'type', stringValue: type }, ...commands, ...more] }));
     const defaults = fc
@@ -422,7 +620,12 @@ const plausibleObjects = (world: World): fc.Arbitrary<unknown[]> => {
         ],
       }));
     const schedule = fc
-      .tuple(fc.constantFrom(...PERIODS), fc.constantFrom(...DATETIMES), fc.option(fc.constantFrom(...DATETIMES), { nil: undefined }), fc.option(fc.constantFrom('1', '3', '0', '99999999999999'), { nil: undefined }))
+      .tuple(
+        fc.constantFrom(...PERIODS),
+        fc.constantFrom(...DATETIMES),
+        fc.option(fc.constantFrom(...DATETIMES), { nil: undefined }),
+        fc.option(fc.constantFrom('1', '3', '0', '99999999999999'), { nil: undefined }),
+      )
       .map(([period, start, end, occurrences]) => ({
         id: 'S',
         name: 'S',
@@ -434,7 +637,14 @@ const plausibleObjects = (world: World): fc.Arbitrary<unknown[]> => {
           ...(occurrences ? [{ key: 'occurrences', stringValue: occurrences }] : []),
         ],
       }));
-    const check = fc.constantFrom('true', 'false', DASHES).map((command) => ({ id: 'Check', name: 'Check', fields: [{ key: 'type', stringValue: 'ShellCommandPrecondition' }, { key: 'command', stringValue: command }] }));
+    const check = fc.constantFrom('true', 'false', DASHES).map((command) => ({
+      id: 'Check',
+      name: 'Check',
+      fields: [
+        { key: 'type', stringValue: 'ShellCommandPrecondition' },
+        { key: 'command', stringValue: command },
+      ],
+    }));
     return fc.tuple(defaults, schedule, check, ...ids.map(activity)).map((objects) => objects);
   });
 };
@@ -443,7 +653,10 @@ const plausibleObjects = (world: World): fc.Arbitrary<unknown[]> => {
 const hintsFor = (world: World): Hints => {
   const core = world.pipelines.map((p) => p.pipelineId);
   const pipelineId = fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...core) }, { weight: 1, arbitrary: fc.constantFrom(...world.disposable) });
-  const objectId = fc.oneof(fc.constantFrom(...world.pipelines.flatMap((p) => p.objectIds)), fc.constantFrom('Default', '@nope', '@A_2026-01-01T00:00:00_Attempt=1'));
+  const objectId = fc.oneof(
+    fc.constantFrom(...world.pipelines.flatMap((p) => p.objectIds)),
+    fc.constantFrom('Default', '@nope', '@A_2026-01-01T00:00:00_Attempt=1'),
+  );
   const expression = fc.oneof(
     fc.constantFrom(...EXPRESSIONS),
     fc.array(fc.constantFrom(...EXPRESSIONS, ' and ', 'text '), { minLength: 1, maxLength: 40 }).map((parts) => parts.join('')),
@@ -467,7 +680,10 @@ const hintsFor = (world: World): Hints => {
     ),
     pipelineObjects: plausibleObjects(world),
     'pipelineObjects[].fields[].key': fc.constantFrom(...FIELD_NAMES),
-    'pipelineObjects[].fields[].stringValue': fc.oneof(fc.constantFrom(...EXPRESSIONS, ...PERIODS, ...DATETIMES, ...TYPES, 'ondemand', 'cron'), fc.constantFrom(...world.workerGroups)),
+    'pipelineObjects[].fields[].stringValue': fc.oneof(
+      fc.constantFrom(...EXPRESSIONS, ...PERIODS, ...DATETIMES, ...TYPES, 'ondemand', 'cron'),
+      fc.constantFrom(...world.workerGroups),
+    ),
     'pipelineObjects[].fields[].refValue': fc.constantFrom('Default', 'A0', 'A1', 'S', 'Check'),
     'parameterObjects[].id': fc.constantFrom('myP1', 'myP2', 'myL'),
     'parameterObjects[].attributes[].key': fc.constantFrom('type', 'default', 'description', 'optional', 'allowedValues', 'isArray'),
@@ -476,7 +692,18 @@ const hintsFor = (world: World): Hints => {
     'parameterValues[].stringValue': fc.constantFrom(...EXPRESSIONS, 'plain'),
     'query.selectors[].fieldName': fc.constantFrom(...SELECTOR_FIELDS),
     'query.selectors[].operator.type': rare(fc.constantFrom('EQ', 'REF_EQ', 'LE', 'GE', 'BETWEEN'), fc.constant('LIKE')),
-    'query.selectors[].operator.values[]': fc.constantFrom('0001-01-01T00:00:00', '9999-12-31T23:59:59', '2026-01-01T00:00:00', 'RUNNING', 'WAITING_FOR_RUNNER', 'FINISHED', 'A', 'Run', 'Default', 'not a date'),
+    'query.selectors[].operator.values[]': fc.constantFrom(
+      '0001-01-01T00:00:00',
+      '9999-12-31T23:59:59',
+      '2026-01-01T00:00:00',
+      'RUNNING',
+      'WAITING_FOR_RUNNER',
+      'FINISHED',
+      'A',
+      'Run',
+      'Default',
+      'not a date',
+    ),
     'fields[].key': fc.constantFrom('progress', 'type', '@status', 'command'),
     'tags[].key': rare(fc.constantFrom('env', 'team', 'k', '😀'.repeat(128)), fc.constantFrom('aws:reserved', 'AWS:x')),
     'tagKeys[]': fc.constantFrom('env', 'k', 'aws:reserved'),
@@ -487,7 +714,9 @@ const hintsFor = (world: World): Hints => {
 
 /** Ids that belong together: a pipeline and objects of its own (DescribeObjects, EvaluateExpression, SetStatus reach their objects). */
 const pipelineAndObjects = (world: World) =>
-  fc.constantFrom(...world.pipelines).chain((p) => fc.record({ pipelineId: fc.constant(p.pipelineId), objectIds: fc.array(fc.constantFrom(...p.objectIds), { minLength: 1, maxLength: 100 }) }));
+  fc
+    .constantFrom(...world.pipelines)
+    .chain((p) => fc.record({ pipelineId: fc.constant(p.pipelineId), objectIds: fc.array(fc.constantFrom(...p.objectIds), { minLength: 1, maxLength: 100 }) }));
 
 export interface FuzzRequest {
   readonly operation: string;
@@ -501,13 +730,19 @@ const requestArbitrary = (world: World): fc.Arbitrary<FuzzRequest> => {
   const perOperationHints: Record<string, Hints> = { DeletePipeline: { ...hints, pipelineId: fc.constantFrom(...world.disposable) } };
   const together = pipelineAndObjects(world);
   const perOperation = Object.entries(OPERATION_INPUTS).map(([operation, shape]) => {
-    const generic = fc.oneof(...PROFILES.map((profile) => arbitraryOf(shape, perOperationHints[operation] ?? hints, '', profile))) as fc.Arbitrary<Record<string, unknown>>;
+    const generic = fc.oneof(...PROFILES.map((profile) => arbitraryOf(shape, perOperationHints[operation] ?? hints, '', profile))) as fc.Arbitrary<
+      Record<string, unknown>
+    >;
     // Half of the calls that name objects name objects of the pipeline they name.
     const body =
       'objectIds' in shape.members || 'objectId' in shape.members
         ? fc.oneof(
             generic,
-            fc.tuple(generic, together).map(([b, t]) => ({ ...b, pipelineId: t.pipelineId, ...('objectIds' in shape.members ? { objectIds: t.objectIds } : { objectId: t.objectIds[0] }) })),
+            fc.tuple(generic, together).map(([b, t]) => ({
+              ...b,
+              pipelineId: t.pipelineId,
+              ...('objectIds' in shape.members ? { objectIds: t.objectIds } : { objectId: t.objectIds[0] }),
+            })),
           )
         : generic;
     return body.map((b) => ({ operation, body: fitBody(shape, b) }));

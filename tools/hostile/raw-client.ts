@@ -88,31 +88,33 @@ export class RawClient {
         clearTimeout(timer);
         resolve({ ...answer, ms: performance.now() - started, requestBytes: payload.length });
       };
-      const req = request(
-        { host: this.url.hostname, port: this.url.port || 80, method: 'POST', path: '/', headers, agent: this.agent },
-        (res) => {
-          answered = true;
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => {
-            received += chunk.length;
-            if (received <= MAX_KEPT_BYTES) chunks.push(chunk);
-          });
-          res.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            let parsed: unknown = text;
-            try {
-              parsed = JSON.parse(text);
-            } catch {
-              // not JSON (or cut at the cap): the text is the body
-            }
-            const type = typeof parsed === 'object' && parsed !== null && typeof (parsed as { __type?: unknown }).__type === 'string' ? (parsed as { __type: string }).__type : undefined;
-            finish({ status: res.statusCode ?? 0, body: parsed, bytes: received, ...(type !== undefined && { type }) });
-          });
-          // The answer began but its connection ended before the last byte.
-          res.on('aborted', () => finish({ status: 0, body: undefined, bytes: received, dropped: `answer cut after ${received} bytes (status ${res.statusCode})` }));
-          res.on('error', (err: NodeJS.ErrnoException) => finish({ status: 0, body: undefined, bytes: received, dropped: err.code ?? err.message }));
-        },
-      );
+      const req = request({ host: this.url.hostname, port: this.url.port || 80, method: 'POST', path: '/', headers, agent: this.agent }, (res) => {
+        answered = true;
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => {
+          received += chunk.length;
+          if (received <= MAX_KEPT_BYTES) chunks.push(chunk);
+        });
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let parsed: unknown = text;
+          try {
+            parsed = JSON.parse(text);
+          } catch {
+            // not JSON (or cut at the cap): the text is the body
+          }
+          const type =
+            typeof parsed === 'object' && parsed !== null && typeof (parsed as { __type?: unknown }).__type === 'string'
+              ? (parsed as { __type: string }).__type
+              : undefined;
+          finish({ status: res.statusCode ?? 0, body: parsed, bytes: received, ...(type !== undefined && { type }) });
+        });
+        // The answer began but its connection ended before the last byte.
+        res.on('aborted', () =>
+          finish({ status: 0, body: undefined, bytes: received, dropped: `answer cut after ${received} bytes (status ${res.statusCode})` }),
+        );
+        res.on('error', (err: NodeJS.ErrnoException) => finish({ status: 0, body: undefined, bytes: received, dropped: err.code ?? err.message }));
+      });
       const timer = setTimeout(() => {
         finish({ status: 0, body: undefined, bytes: received, timedOut: true });
         req.destroy();

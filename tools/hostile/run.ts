@@ -64,13 +64,22 @@ const READY = /DataPipeline endpoint (http:\/\/[0-9.]+:\d+) \| DynamoDB engine (
 /** `npm start --relaxed-limits`'s program on free ports, its ready line read as test/e2e/npm-start.test.ts does. */
 export const spawnEndpoint = (options: { relaxed?: boolean; dataDir?: string } = {}): Promise<SpawnedEndpoint> =>
   new Promise((resolve, reject) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, ...LOCAL_PROGRAM_ENV, PORT: '0', DYNAMODB_PORT: '0', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      ...LOCAL_PROGRAM_ENV,
+      PORT: '0',
+      DYNAMODB_PORT: '0',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    };
     // Only errors are logged: the 500s are what a run must explain, and a quiet child costs the run no CPU.
     env.POWERTOOLS_LOG_LEVEL = 'ERROR';
     delete env.POWERTOOLS_DEV;
     delete env.DYNAMODB_ENDPOINT;
     delete env.TABLE_PREFIX;
-    const args = localProgramArgs([...(options.relaxed === false ? [] : ['--relaxed-limits']), ...(options.dataDir !== undefined ? ['--data', options.dataDir] : [])]);
+    const args = localProgramArgs([
+      ...(options.relaxed === false ? [] : ['--relaxed-limits']),
+      ...(options.dataDir !== undefined ? ['--data', options.dataDir] : []),
+    ]);
     const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let ready = false;
@@ -161,7 +170,10 @@ export class RssWatch {
   current = '';
   private readonly timer: NodeJS.Timeout;
 
-  constructor(private readonly pid: number, intervalMs = 200) {
+  constructor(
+    private readonly pid: number,
+    intervalMs = 200,
+  ) {
     this.timer = setInterval(() => this.sample(), intervalMs);
     this.timer.unref();
   }
@@ -191,7 +203,8 @@ export const answerProblem = (a: RawAnswer, timed = true): string | undefined =>
   if (a.timedOut) return `no answer within ${CLIENT_TIMEOUT_MS} ms`;
   if (a.dropped !== undefined) return `connection dropped (${a.dropped})`;
   if (a.status >= 500) return `a server error, ${describeAnswer(a)}`;
-  if (a.status >= 400 && a.type === undefined) return `${a.status} without __type: ${String(typeof a.body === 'string' ? a.body : JSON.stringify(a.body)).slice(0, 200)}`;
+  if (a.status >= 400 && a.type === undefined)
+    return `${a.status} without __type: ${String(typeof a.body === 'string' ? a.body : JSON.stringify(a.body)).slice(0, 200)}`;
   if (a.status >= 400 && !DOCUMENTED_TYPES.has(a.type!)) return `undocumented __type ${a.type}`;
   if (timed && a.ms > DEADLINE_MS) return `answered after ${Math.round(a.ms)} ms, past the ${DEADLINE_MS} ms deadline`;
   return undefined;
@@ -225,15 +238,22 @@ export interface CaseResult {
 }
 
 /** Runs one case: setup, its request(s), the checks, then another account's ListPipelines. */
-export const runCase = async (client: RawClient, other: RawClient, c: HostileCase, relaxed: boolean, options: { timed?: boolean } = {}): Promise<CaseResult> => {
+export const runCase = async (
+  client: RawClient,
+  other: RawClient,
+  c: HostileCase,
+  relaxed: boolean,
+  options: { timed?: boolean } = {},
+): Promise<CaseResult> => {
   const base = { name: c.name, covers: c.covers, operation: c.operation };
-  if (c.relaxed && !relaxed) return { ...base, passed: true, status: 0, ms: 0, bytes: 0, requests: 0, setupMs: 0, skipped: 'needs an endpoint with relaxed limits' };
+  if (c.relaxed && !relaxed)
+    return { ...base, passed: true, status: 0, ms: 0, bytes: 0, requests: 0, setupMs: 0, skipped: 'needs an endpoint with relaxed limits' };
   let ctx: unknown = {};
   const setupStarted = performance.now();
   try {
     if (c.setup) ctx = await c.setup(client);
   } catch (err) {
-    const why = err instanceof SetupFailed ? err.message : `setup threw: ${err instanceof Error ? err.stack ?? err.message : String(err)}`;
+    const why = err instanceof SetupFailed ? err.message : `setup threw: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`;
     return { ...base, passed: false, status: 0, ms: 0, bytes: 0, requests: 0, setupMs: performance.now() - setupStarted, failure: `setup: ${why}` };
   }
   const setupMs = performance.now() - setupStarted;
@@ -369,7 +389,8 @@ export const runFuzz = async (
     record(index, r, text, await client.call(r.operation, text, { timeoutMs: CLIENT_TIMEOUT_MS }));
     if (report.requests % 200 === 0) {
       const bystander = await other.call('ListPipelines', {}, { timeoutMs: CLIENT_TIMEOUT_MS });
-      if (bystander.status !== 200 && report.failures.length < 50) report.failures.push({ index, operation: 'ListPipelines (another account)', problem: describeAnswer(bystander), body: '{}' });
+      if (bystander.status !== 200 && report.failures.length < 50)
+        report.failures.push({ index, operation: 'ListPipelines (another account)', problem: describeAnswer(bystander), body: '{}' });
     }
   };
   const polls = new Set<Promise<void>>();
@@ -460,7 +481,10 @@ export const STOP_WITHIN_MS = 3000;
 export const stopWhileBusy = async (spawned: SpawnedEndpoint, client: RawClient) => {
   const created = await client.call('CreatePipeline', { name: 'stop', uniqueId: `stop-${Date.now()}` });
   const pipelineId = (created.body as { pipelineId?: string }).pipelineId;
-  await client.call('PutPipelineDefinition', { pipelineId, pipelineObjects: [{ id: 'Default', name: 'Default', fields: [{ key: 'scheduleType', stringValue: 'ondemand' }] }] });
+  await client.call('PutPipelineDefinition', {
+    pipelineId,
+    pipelineObjects: [{ id: 'Default', name: 'Default', fields: [{ key: 'scheduleType', stringValue: 'ondemand' }] }],
+  });
   const inFlight = [
     ...Array.from({ length: 3 }, () => client.call('PollForTask', { workerGroup: `nobody-${Date.now()}` })),
     ...Array.from({ length: 3 }, () => client.call('EvaluateExpression', { pipelineId, objectId: 'Default', expression: '#{1}'.repeat(1_048_576) })),
@@ -477,7 +501,16 @@ const hasRelaxedLimits = async (client: RawClient): Promise<boolean> => {
   const pipelineId = (created.body as { pipelineId?: string }).pipelineId;
   const v = await client.call('ValidatePipelineDefinition', {
     pipelineId,
-    pipelineObjects: [{ id: 'Default', name: 'Default', fields: [{ key: 'scheduleType', stringValue: 'ondemand' }, { key: 'retryDelay', stringValue: '1 seconds' }] }],
+    pipelineObjects: [
+      {
+        id: 'Default',
+        name: 'Default',
+        fields: [
+          { key: 'scheduleType', stringValue: 'ondemand' },
+          { key: 'retryDelay', stringValue: '1 seconds' },
+        ],
+      },
+    ],
   });
   return (v.body as { errored?: boolean }).errored === false;
 };
@@ -492,8 +525,23 @@ export const warmUp = async (client: RawClient) => {
   for (let i = 0; i < 3; i++) {
     const p = await client.call('CreatePipeline', { name: 'warm', uniqueId: `warm-${i}` });
     const pipelineId = (p.body as { pipelineId?: string }).pipelineId;
-    await client.call('PutPipelineDefinition', { pipelineId, pipelineObjects: [{ id: 'Default', name: 'Default', fields: [{ key: 'scheduleType', stringValue: 'ondemand' }, { key: 'x', stringValue: "#{format(inTimeZone('2020-01-01T00:00:00','UTC'),'YYYY')}" }] }] });
-    await client.call('ValidatePipelineDefinition', { pipelineId, pipelineObjects: [{ id: 'Default', name: 'Default', fields: [{ key: 'a', refValue: 'b' }] }] });
+    await client.call('PutPipelineDefinition', {
+      pipelineId,
+      pipelineObjects: [
+        {
+          id: 'Default',
+          name: 'Default',
+          fields: [
+            { key: 'scheduleType', stringValue: 'ondemand' },
+            { key: 'x', stringValue: "#{format(inTimeZone('2020-01-01T00:00:00','UTC'),'YYYY')}" },
+          ],
+        },
+      ],
+    });
+    await client.call('ValidatePipelineDefinition', {
+      pipelineId,
+      pipelineObjects: [{ id: 'Default', name: 'Default', fields: [{ key: 'a', refValue: 'b' }] }],
+    });
     await client.call('EvaluateExpression', { pipelineId, objectId: 'Default', expression: '#{x} #{1+2}' });
     await client.call('DescribeObjects', { pipelineId, objectIds: ['Default'], evaluateExpressions: true });
     await client.call('DescribePipelines', { pipelineIds: [pipelineId] });
@@ -501,7 +549,11 @@ export const warmUp = async (client: RawClient) => {
     await client.call('ActivatePipeline', { pipelineId });
     await client.call('QueryObjects', { pipelineId, sphere: 'COMPONENT' });
     // Large bodies, refused or answered small: nothing of them is stored.
-    const large = Array.from({ length: 100 }, (_, k) => ({ id: `O${k}`, name: 'o', fields: Array.from({ length: 5 }, (_, f) => ({ key: `k${f}`, stringValue: 'w'.repeat(10_000) })) }));
+    const large = Array.from({ length: 100 }, (_, k) => ({
+      id: `O${k}`,
+      name: 'o',
+      fields: Array.from({ length: 5 }, (_, f) => ({ key: `k${f}`, stringValue: 'w'.repeat(10_000) })),
+    }));
     await client.call('ValidatePipelineDefinition', { pipelineId, pipelineObjects: large });
     await client.call('EvaluateExpression', { pipelineId, objectId: 'Default', expression: 'w'.repeat(4 * 1024 * 1024) });
     await client.call('ReportTaskProgress', { taskId: 'warm', fields: large[0].fields.concat(...large.slice(1, 80).map((o) => o.fields)) });
@@ -553,7 +605,9 @@ export const runHostile = async (options: HostileOptions): Promise<HostileReport
   let watch: RssWatch | undefined;
   try {
     const relaxed = await hasRelaxedLimits(client);
-    log(`endpoint ${endpoint}${spawned ? ` (spawned, pid ${spawned.pid})` : ''}, ${relaxed ? 'relaxed limits' : 'the limits of dp-limits.md (relaxed cases skipped)'}`);
+    log(
+      `endpoint ${endpoint}${spawned ? ` (spawned, pid ${spawned.pid})` : ''}, ${relaxed ? 'relaxed limits' : 'the limits of dp-limits.md (relaxed cases skipped)'}`,
+    );
     await warmUp(client);
     let beforeMiB: number | undefined;
     if (spawned) {
@@ -574,7 +628,13 @@ export const runHostile = async (options: HostileOptions): Promise<HostileReport
     }
     let fuzz: FuzzReport | undefined;
     if (options.requests > 0) {
-      fuzz = await runFuzz(client, other, { requests: options.requests, seed: options.seed, concurrency: options.concurrency, watch, onProgress: options.onFuzzProgress });
+      fuzz = await runFuzz(client, other, {
+        requests: options.requests,
+        seed: options.seed,
+        concurrency: options.concurrency,
+        watch,
+        onProgress: options.onFuzzProgress,
+      });
       for (const f of fuzz.failures) failures.push(`fuzz #${f.index} ${f.operation}: ${f.problem}\n      body: ${cut(f.body, 600)}`);
     }
     let memory: MemoryReport | undefined;
@@ -586,22 +646,45 @@ export const runHostile = async (options: HostileOptions): Promise<HostileReport
       log(`memory at the end of the run: ${endMiB.toFixed(1)} MiB; waiting up to ${Math.round((options.settleMs ?? 60_000) / 1000)} s for it to come back`);
       const back = await rssComesBackTo(spawned.pid, beforeMiB + (options.settleWithinMiB ?? MAX_RSS_GROWTH_MIB), options.settleMs ?? 60_000);
       const afterMiB = back.lowestMiB;
-      memory = { beforeMiB, peakMiB: Math.max(watch.peak, endMiB), peakDuring: watch.peakDuring, endMiB, afterMiB, ...(back.afterMs !== undefined && { backAfterMs: back.afterMs }), growthMiB: afterMiB - beforeMiB };
+      memory = {
+        beforeMiB,
+        peakMiB: Math.max(watch.peak, endMiB),
+        peakDuring: watch.peakDuring,
+        endMiB,
+        afterMiB,
+        ...(back.afterMs !== undefined && { backAfterMs: back.afterMs }),
+        growthMiB: afterMiB - beforeMiB,
+      };
       try {
         memory = { ...memory, storedMiB: await storedMiB(spawned.dynamodbUrl) };
       } catch (err) {
         log(`could not read the tables: ${(err as Error).message}`);
       }
-      if (memory.growthMiB > MAX_RSS_GROWTH_MIB) failures.push(`memory grew ${memory.growthMiB.toFixed(1)} MiB over the run (${beforeMiB.toFixed(1)} -> ${afterMiB.toFixed(1)} MiB, the lowest in ${Math.round((options.settleMs ?? 60_000) / 1000)} s of quiet), more than ${MAX_RSS_GROWTH_MB} MB (${MAX_RSS_GROWTH_MIB.toFixed(1)} MiB)`);
+      if (memory.growthMiB > MAX_RSS_GROWTH_MIB)
+        failures.push(
+          `memory grew ${memory.growthMiB.toFixed(1)} MiB over the run (${beforeMiB.toFixed(1)} -> ${afterMiB.toFixed(1)} MiB, the lowest in ${Math.round((options.settleMs ?? 60_000) / 1000)} s of quiet), more than ${MAX_RSS_GROWTH_MB} MB (${MAX_RSS_GROWTH_MIB.toFixed(1)} MiB)`,
+        );
     }
     const timed = cases.filter((c) => c.requests > 0).sort((a, b) => b.ms - a.ms)[0];
     const endpointErrors = spawned?.errors() ?? [];
     let stop: HostileReport['stop'];
     if (spawned) {
       stop = await stopWhileBusy(spawned, client);
-      if (stop.code !== 0 || stop.ms > STOP_WITHIN_MS) failures.push(`SIGTERM with requests in flight: exit ${stop.code ?? stop.signal} after ${stop.ms} ms (expected 0 within ${STOP_WITHIN_MS} ms)`);
+      if (stop.code !== 0 || stop.ms > STOP_WITHIN_MS)
+        failures.push(`SIGTERM with requests in flight: exit ${stop.code ?? stop.signal} after ${stop.ms} ms (expected 0 within ${STOP_WITHIN_MS} ms)`);
     }
-    return { endpoint, spawned: spawned !== undefined, relaxed, cases, fuzz, ...(timed && { worstCase: { name: timed.name, ms: timed.ms } }), memory, stop, endpointErrors, failures };
+    return {
+      endpoint,
+      spawned: spawned !== undefined,
+      relaxed,
+      cases,
+      fuzz,
+      ...(timed && { worstCase: { name: timed.name, ms: timed.ms } }),
+      memory,
+      stop,
+      endpointErrors,
+      failures,
+    };
   } finally {
     watch?.stop();
     client.destroy();
@@ -618,14 +701,17 @@ const FLAGS = {
   seed: { type: 'string', help: 'seed of the generated requests', default: '1' },
   concurrency: { type: 'string', help: 'generated requests in flight (long polls go in a lane of their own)', default: '4' },
   cases: { type: 'string', help: 'run only the corpus cases whose name starts with this', default: 'all cases' },
-  settle: { type: 'string', help: 'seconds to wait, idle, for a spawned endpoint\'s memory to come back', default: '60' },
+  settle: { type: 'string', help: "seconds to wait, idle, for a spawned endpoint's memory to come back", default: '60' },
   'no-corpus': { type: 'boolean', help: 'skip the corpus', default: 'off' },
   json: { type: 'boolean', help: 'print the report as JSON (one object) instead of text', default: 'off' },
   help: { type: 'boolean', help: 'print this text and exit' },
 } as const;
 
 export const usage = (): string =>
-  usageText('npm run fuzz -- [--endpoint URL | --spawn] [--requests N] [--seed S] [--concurrency C] [--cases PREFIX] [--no-corpus] [--settle SECONDS] [--json]', FLAGS);
+  usageText(
+    'npm run fuzz -- [--endpoint URL | --spawn] [--requests N] [--seed S] [--concurrency C] [--cases PREFIX] [--no-corpus] [--settle SECONDS] [--json]',
+    FLAGS,
+  );
 
 export const parseCommandLine = (argv: string[]) => {
   const values = parseFlags(argv, FLAGS);
@@ -660,13 +746,17 @@ export const summaryText = (r: HostileReport): string => {
   if (r.worstCase) lines.push(`slowest hostile case: ${Math.round(r.worstCase.ms)} ms (${r.worstCase.name})`);
   if (r.fuzz) {
     const f = r.fuzz;
-    const statuses = Object.entries(f.byStatus).sort(([a], [b]) => a.localeCompare(b)).map(([s, n]) => `${s}: ${n}`).join(', ');
+    const statuses = Object.entries(f.byStatus)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([s, n]) => `${s}: ${n}`)
+      .join(', ');
     lines.push(`fuzz: ${f.requests} requests (seed ${f.seed}) in ${(f.ms / 1000).toFixed(1)} s; by status ${statuses}`);
     lines.push(`fuzz: 5xx ${f.fiveXX}, dropped connections ${f.dropped}, over the ${DEADLINE_MS / 1000} s deadline ${f.overDeadline}`);
     lines.push(
       `fuzz: slowest request ${Math.round(f.worst.ms)} ms (#${f.worst.index} ${f.worst.operation}, ${f.worst.status}), PollForTask left out: ${f.emptyLongPolls} long polls waited for nothing (about 14 s each, by design), the slowest that handed out a task took ${Math.round(f.worstPoll.ms)} ms`,
     );
-    if (f.illFormed.count > 0) lines.push(`fuzz: ${f.illFormed.count} answers hold text with a lone surrogate (not counted as failures), e.g.\n  ${f.illFormed.examples.join('\n  ')}`);
+    if (f.illFormed.count > 0)
+      lines.push(`fuzz: ${f.illFormed.count} answers hold text with a lone surrogate (not counted as failures), e.g.\n  ${f.illFormed.examples.join('\n  ')}`);
   }
   if (r.memory) {
     const m = r.memory;
@@ -678,8 +768,17 @@ export const summaryText = (r: HostileReport): string => {
   } else if (!r.spawned) {
     lines.push('memory: not read (the endpoint is not a process this run started)');
   }
-  if (r.stop) lines.push(`SIGTERM with ${r.stop.inFlight} requests in flight (long polls, costly evaluations): exit ${r.stop.code ?? r.stop.signal} after ${r.stop.ms} ms`);
-  if (r.endpointErrors.length > 0) lines.push(`the endpoint logged ${r.endpointErrors.length} error lines; the last:\n  ${r.endpointErrors.slice(-3).map((l) => l.slice(0, 1500)).join('\n  ')}`);
+  if (r.stop)
+    lines.push(
+      `SIGTERM with ${r.stop.inFlight} requests in flight (long polls, costly evaluations): exit ${r.stop.code ?? r.stop.signal} after ${r.stop.ms} ms`,
+    );
+  if (r.endpointErrors.length > 0)
+    lines.push(
+      `the endpoint logged ${r.endpointErrors.length} error lines; the last:\n  ${r.endpointErrors
+        .slice(-3)
+        .map((l) => l.slice(0, 1500))
+        .join('\n  ')}`,
+    );
   lines.push(r.failures.length === 0 ? 'no failures' : `${r.failures.length} failures:\n${r.failures.map((f) => `  - ${f}`).join('\n')}`);
   return lines.join('\n');
 };
@@ -694,7 +793,8 @@ const main = async () => {
     onCase: (c) =>
       say(
         `${c.skipped ? 'SKIP' : c.passed ? 'PASS' : 'FAIL'}  ${c.name}: ${
-          c.skipped ?? `${c.status}${c.type ? ` ${c.type}` : ''} in ${Math.round(c.ms)} ms${c.requests > 1 ? ` (slowest of ${c.requests})` : ''}, ${c.bytes} bytes; setup ${Math.round(c.setupMs)} ms`
+          c.skipped ??
+          `${c.status}${c.type ? ` ${c.type}` : ''} in ${Math.round(c.ms)} ms${c.requests > 1 ? ` (slowest of ${c.requests})` : ''}, ${c.bytes} bytes; setup ${Math.round(c.setupMs)} ms`
         }${c.failure ? `\n      ${c.failure}` : ''}`,
       ),
     onFuzzProgress: (done) => {

@@ -51,16 +51,14 @@ export const freshShare = (mix: Mix): number => {
  * Seeds what the mix needs (`freshTasks` RUNNING tasks, plus the reusable sets of the kinds present),
  * settles the tasks `repeat` and `conflict` use, and returns the request source for the driver.
  */
-export const prepareMix = async (
-  mix: Mix,
-  sdk: DataPipelineClient,
-  tables: TablesTarget,
-  freshTasks: number,
-): Promise<() => Call | undefined> => {
+export const prepareMix = async (mix: Mix, sdk: DataPipelineClient, tables: TablesTarget, freshTasks: number): Promise<() => Call | undefined> => {
   const has = (kinds: Kind[]) => mix.some((m) => m.weight > 0 && kinds.includes(m.kind));
   const perPipeline = Math.min(100, freshTasks);
   const fresh = has([...FRESH])
-    ? (await seed(tables.client, tables.names, { ...EMPTY_PLAN, pipelines: Math.ceil(freshTasks / perPipeline), tasksPerPipeline: perPipeline }, tables)).slice(0, freshTasks)
+    ? (await seed(tables.client, tables.names, { ...EMPTY_PLAN, pipelines: Math.ceil(freshTasks / perPipeline), tasksPerPipeline: perPipeline }, tables)).slice(
+        0,
+        freshTasks,
+      )
     : [];
   const seedSet = async (plan: Partial<SeedPlan>, needed: boolean) =>
     needed ? seed(tables.client, tables.names, { ...EMPTY_PLAN, tasksPerPipeline: REUSED, ...plan }, tables) : [];

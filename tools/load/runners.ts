@@ -103,7 +103,9 @@ const setUpWork = async (sdk: DataPipelineClient, options: RunnersOptions) => {
     ],
   }));
   for (const pipelineId of pipelineIds) {
-    const put = await sdk.send(new PutPipelineDefinitionCommand({ pipelineId, pipelineObjects: [{ id: 'Default', name: 'Default', fields: defaults }, ...activities] }));
+    const put = await sdk.send(
+      new PutPipelineDefinitionCommand({ pipelineId, pipelineObjects: [{ id: 'Default', name: 'Default', fields: defaults }, ...activities] }),
+    );
     if (put.errored) throw new Error(`the load test's definition was refused: ${JSON.stringify(put.validationErrors)}`);
   }
   for (const pipelineId of pipelineIds) await sdk.send(new ActivatePipelineCommand({ pipelineId }));
@@ -112,7 +114,10 @@ const setUpWork = async (sdk: DataPipelineClient, options: RunnersOptions) => {
 
 /** Every call of the run, timed and counted: per call, and per call in each second of the run. */
 class CallLog {
-  readonly calls = Object.fromEntries(CALLS.map((c) => [c, { h: histogram(), outcomes: {} }])) as Record<CallName, { h: Histogram; outcomes: Record<string, number> }>;
+  readonly calls = Object.fromEntries(CALLS.map((c) => [c, { h: histogram(), outcomes: {} }])) as Record<
+    CallName,
+    { h: Histogram; outcomes: Record<string, number> }
+  >;
   readonly perSecond = new Map<number, Map<string, Histogram>>();
   requests = 0;
   errors = 0;
@@ -172,7 +177,9 @@ const runner = async (sdk: DataPipelineClient, options: RunnersOptions, workerGr
   while (!log.ending.signal.aborted) {
     if (log.elapsedMs() - lastHeartbeat >= options.heartbeatSec * 1000) {
       lastHeartbeat = log.elapsedMs();
-      await log.timed('ReportTaskRunnerHeartbeat', (abortSignal) => sdk.send(new ReportTaskRunnerHeartbeatCommand({ taskrunnerId, workerGroup, hostname: `host-${r}` }), { abortSignal }));
+      await log.timed('ReportTaskRunnerHeartbeat', (abortSignal) =>
+        sdk.send(new ReportTaskRunnerHeartbeatCommand({ taskrunnerId, workerGroup, hostname: `host-${r}` }), { abortSignal }),
+      );
     }
     const polled = await log.timed('PollForTask', (abortSignal) => sdk.send(new PollForTaskCommand({ workerGroup, hostname: `host-${r}` }), { abortSignal }));
     const task = polled?.taskObject;
@@ -186,7 +193,11 @@ const runner = async (sdk: DataPipelineClient, options: RunnersOptions, workerGr
     if (fail) tally.failuresLeft--;
     const set = await log.timed('SetTaskStatus', (abortSignal) =>
       sdk.send(
-        new SetTaskStatusCommand(fail ? { taskId: task.taskId, taskStatus: 'FAILED', errorId: 'LoadTestFailure', errorMessage: 'a failure the load test asked for' } : { taskId: task.taskId, taskStatus: 'FINISHED' }),
+        new SetTaskStatusCommand(
+          fail
+            ? { taskId: task.taskId, taskStatus: 'FAILED', errorId: 'LoadTestFailure', errorMessage: 'a failure the load test asked for' }
+            : { taskId: task.taskId, taskStatus: 'FINISHED' },
+        ),
         { abortSignal },
       ),
     );
@@ -227,7 +238,15 @@ const watchUntilDone = async (sdk: DataPipelineClient, options: RunnersOptions, 
 };
 
 /** The check (every instance ended as the rules say, no attempt handed out twice) and the report. */
-const report = (options: RunnersOptions, relaxedLimits: boolean, log: CallLog, tally: FleetTally, finalStatuses: Map<string, string>, stoppedBy: 'done' | 'duration', durationSec: number): RunnersResult => {
+const report = (
+  options: RunnersOptions,
+  relaxedLimits: boolean,
+  log: CallLog,
+  tally: FleetTally,
+  finalStatuses: Map<string, string>,
+  stoppedBy: 'done' | 'duration',
+  durationSec: number,
+): RunnersResult => {
   const { total } = tally;
   const byStatus: Record<string, number> = {};
   for (const s of finalStatuses.values()) byStatus[s] = (byStatus[s] ?? 0) + 1;
@@ -240,25 +259,43 @@ const report = (options: RunnersOptions, relaxedLimits: boolean, log: CallLog, t
   const seconds = [...perSecond.keys()].sort((a, b) => a - b);
   return {
     mode: 'runners',
-    setup: { pipelines: options.pipelines, activities: options.activities, runners: options.runners, dependencies: options.dependencies, failShare: options.failShare, relaxedLimits },
+    setup: {
+      pipelines: options.pipelines,
+      activities: options.activities,
+      runners: options.runners,
+      dependencies: options.dependencies,
+      failShare: options.failShare,
+      relaxedLimits,
+    },
     durationSec,
     stoppedBy,
     tasksCompleted: tally.tasksCompleted,
     tasksPerSec: tally.tasksCompleted / durationSec,
     requests: log.requests,
-    calls: Object.fromEntries(CALLS.map((c) => [c, { count: calls[c].h.totalCount, outcomes: calls[c].outcomes, latencyMs: percentiles(calls[c].h) }])) as RunnersResult['calls'],
+    calls: Object.fromEntries(
+      CALLS.map((c) => [c, { count: calls[c].h.totalCount, outcomes: calls[c].outcomes, latencyMs: percentiles(calls[c].h) }]),
+    ) as RunnersResult['calls'],
     taskLatencyMs: percentiles(tally.taskHistogram),
     timeline: seconds.map((second) => ({
       second,
-      calls: Object.fromEntries([...perSecond.get(second)!].map(([name, h]) => [name, { count: h.totalCount, p50: h.getValueAtPercentile(50) / 1000, p99: h.getValueAtPercentile(99) / 1000 }])),
+      calls: Object.fromEntries(
+        [...perSecond.get(second)!].map(([name, h]) => [
+          name,
+          { count: h.totalCount, p50: h.getValueAtPercentile(50) / 1000, p99: h.getValueAtPercentile(99) / 1000 },
+        ]),
+      ),
     })),
     distribution: Object.fromEntries(
-      CALLS.filter((c) => calls[c].h.totalCount > 0).map((c) => [c, [0, 10, 25, 50, 75, 90, 95, 99, 99.9, 100].map((p): [number, number] => [p, calls[c].h.getValueAtPercentile(p) / 1000])]),
+      CALLS.filter((c) => calls[c].h.totalCount > 0).map((c) => [
+        c,
+        [0, 10, 25, 50, 75, 90, 95, 99, 99.9, 100].map((p): [number, number] => [p, calls[c].h.getValueAtPercentile(p) / 1000]),
+      ]),
     ),
     check: {
       instances: finalStatuses.size,
       byStatus,
-      expected: options.failShare === 0 ? `all ${total} FINISHED` : `all ${total} final (FINISHED, or FAILED and CASCADE_FAILED where the failures ran out of retries)`,
+      expected:
+        options.failShare === 0 ? `all ${total} FINISHED` : `all ${total} final (FINISHED, or FAILED and CASCADE_FAILED where the failures ran out of retries)`,
       handedTwice,
       ok: problems.length === 0,
       problems,
@@ -284,7 +321,8 @@ export const runRunners = async (sdk: DataPipelineClient, options: RunnersOption
   return { result: report(options, relaxedLimits, log, tally, finalStatuses, stoppedBy, durationSec), cleanup };
 };
 
-const row = (name: string, p: Percentiles) => `${name.padEnd(26)} p50 ${p.p50.toFixed(2).padStart(9)}  p90 ${p.p90.toFixed(2).padStart(9)}  p99 ${p.p99.toFixed(2).padStart(9)}  max ${p.max.toFixed(2).padStart(9)} ms`;
+const row = (name: string, p: Percentiles) =>
+  `${name.padEnd(26)} p50 ${p.p50.toFixed(2).padStart(9)}  p90 ${p.p90.toFixed(2).padStart(9)}  p99 ${p.p99.toFixed(2).padStart(9)}  max ${p.max.toFixed(2).padStart(9)} ms`;
 
 export const formatRunners = (r: RunnersResult): string =>
   [
@@ -292,7 +330,16 @@ export const formatRunners = (r: RunnersResult): string =>
     `duration         ${r.durationSec.toFixed(2)} s (stopped: ${r.stoppedBy})`,
     `tasks completed  ${r.tasksCompleted} (${r.tasksPerSec.toFixed(1)} /s)`,
     `requests         ${r.requests}`,
-    ...CALLS.map((c) => `${row(`${c} (${r.calls[c].count})`, r.calls[c].latencyMs)}  ${Object.entries(r.calls[c].outcomes).map(([k, v]) => `${k} ${v}`).join(', ')}`),
+    ...CALLS.map(
+      (c) =>
+        `${row(`${c} (${r.calls[c].count})`, r.calls[c].latencyMs)}  ${Object.entries(r.calls[c].outcomes)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')}`,
+    ),
     row('task (poll to finished)', r.taskLatencyMs),
-    `check            ${r.check.ok ? 'ok' : 'FAILED'}: ${Object.entries(r.check.byStatus).map(([k, v]) => `${v} ${k}`).join(', ') || 'no instance read'}; expected ${r.check.expected}; ${r.check.handedTwice} handed out twice${r.check.problems.length ? `; ${r.check.problems.join('; ')}` : ''}`,
+    `check            ${r.check.ok ? 'ok' : 'FAILED'}: ${
+      Object.entries(r.check.byStatus)
+        .map(([k, v]) => `${v} ${k}`)
+        .join(', ') || 'no instance read'
+    }; expected ${r.check.expected}; ${r.check.handedTwice} handed out twice${r.check.problems.length ? `; ${r.check.problems.join('; ')}` : ''}`,
   ].join('\n');

@@ -36,11 +36,21 @@ function h(tag, attrs, ...children) {
 
 /** Replaces the element's children; like h(), it takes nodes, text and lists of them, and skips empty ones. */
 function fill(el, ...children) {
-  el.replaceChildren(...children.flat(Infinity).filter((c) => c !== undefined && c !== null && c !== false).map((c) => (c instanceof Node ? c : String(c))));
+  el.replaceChildren(
+    ...children
+      .flat(Infinity)
+      .filter((c) => c !== undefined && c !== null && c !== false)
+      .map((c) => (c instanceof Node ? c : String(c))),
+  );
 }
 
 /** An object's fields, a row each (a reference shown as `-> id`). */
-const fieldsTable = (fields) => h('table', { class: 'fields' }, fields.map((f) => h('tr', {}, h('td', {}, f.key), h('td', { class: 'mono' }, f.stringValue !== undefined ? f.stringValue : `-> ${f.refValue}`))));
+const fieldsTable = (fields) =>
+  h(
+    'table',
+    { class: 'fields' },
+    fields.map((f) => h('tr', {}, h('td', {}, f.key), h('td', { class: 'mono' }, f.stringValue !== undefined ? f.stringValue : `-> ${f.refValue}`))),
+  );
 
 const badge = (status) => (status ? h('span', { class: `badge st-${status}`, 'data-status': status }, status) : h('span', { class: 'muted' }, '-'));
 
@@ -168,7 +178,13 @@ async function refresh() {
   let gone = false;
   try {
     await at.controller.refresh(currentRoute(), current);
-    if (current()) showError(actionError || (currentRoute().badKey ? new Error('The access key in this link is not valid (1 to 128 letters, digits or _.@+=-): showing the unsigned account.') : undefined));
+    if (current())
+      showError(
+        actionError ||
+          (currentRoute().badKey
+            ? new Error('The access key in this link is not valid (1 to 128 letters, digits or _.@+=-): showing the unsigned account.')
+            : undefined),
+      );
     document.body.dataset.loaded = String(Date.now());
   } catch (err) {
     if (current()) showError(err);
@@ -179,22 +195,26 @@ async function refresh() {
 
 /** An action's button: runs `action`, refreshes the view, and shows the action's refusal until the next one. */
 const actionButton = (label, action, attrs = {}) =>
-  h('button', {
-    type: 'button',
-    ...attrs,
-    onclick: async (event) => {
-      event.target.disabled = true;
-      actionError = undefined;
-      try {
-        await action();
-      } catch (err) {
-        actionError = err;
-      } finally {
-        event.target.disabled = false;
-      }
-      await refresh();
+  h(
+    'button',
+    {
+      type: 'button',
+      ...attrs,
+      onclick: async (event) => {
+        event.target.disabled = true;
+        actionError = undefined;
+        try {
+          await action();
+        } catch (err) {
+          actionError = err;
+        } finally {
+          event.target.disabled = false;
+        }
+        await refresh();
+      },
     },
-  }, label);
+    label,
+  );
 
 /** Sets a form control from the URL unless the reader is using it (a refresh must not undo their typing). */
 const setControl = (control, value) => {
@@ -205,7 +225,11 @@ const setControl = (control, value) => {
 const setOptions = (select, none, values, wanted) => {
   const now = [...select.options].map((o) => o.value);
   if (now.join('\n') !== ['', ...values].join('\n')) {
-    fill(select, h('option', { value: '' }, none), values.map((v) => h('option', { value: v }, v)));
+    fill(
+      select,
+      h('option', { value: '' }, none),
+      values.map((v) => h('option', { value: v }, v)),
+    );
     select.value = wanted;
   } else setControl(select, wanted);
 };
@@ -216,13 +240,32 @@ const escapeHtml = (text) => String(text).replace(/[&<>"']/g, (c) => `&#${c.char
 // -------- pipelines of the account
 
 function pipelinesView(root, r) {
-  const filter = h('input', { type: 'search', id: 'filter', placeholder: 'name, id, state, tag', value: r.params.get('q') || '', onchange: (e) => setParams({ q: e.target.value }) });
+  const filter = h('input', {
+    type: 'search',
+    id: 'filter',
+    placeholder: 'name, id, state, tag',
+    value: r.params.get('q') || '',
+    onchange: (e) => setParams({ q: e.target.value }),
+  });
   const body = h('tbody');
   const note = h('p', { class: 'muted' });
   root.append(
     h('h1', {}, 'Pipelines'),
     h('div', { class: 'toolbar' }, h('label', {}, 'Filter ', filter)),
-    h('table', { id: 'pipelines' }, h('thead', {}, h('tr', {}, ['Name', 'Id', 'State', 'Health', 'Last run', 'Tags'].map((t) => h('th', {}, t)))), body),
+    h(
+      'table',
+      { id: 'pipelines' },
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          ['Name', 'Id', 'State', 'Health', 'Last run', 'Tags'].map((t) => h('th', {}, t)),
+        ),
+      ),
+      body,
+    ),
     note,
   );
   return {
@@ -248,9 +291,12 @@ function pipelinesView(root, r) {
       const rows = described
         .map((p) => ({ p, tags: (p.tags || []).map((t) => `${t.key}=${t.value}`) }))
         .filter(({ p, tags }) => !q || [p.name, p.pipelineId, fieldOf(p, '@pipelineState'), ...tags].some((v) => (v || '').toLowerCase().includes(q)));
-      fill(body,
+      fill(
+        body,
         ...rows.map(({ p, tags }) =>
-          h('tr', { 'data-pipeline-id': p.pipelineId },
+          h(
+            'tr',
+            { 'data-pipeline-id': p.pipelineId },
             h('td', {}, h('a', { href: linkTo('pipeline', p.pipelineId) }, p.name)),
             h('td', { class: 'mono' }, p.pipelineId),
             h('td', {}, badge(fieldOf(p, '@pipelineState'))),
@@ -277,7 +323,16 @@ function pipelineView(root, r) {
   const runFilter = h('select', { id: 'run-filter', onchange: (e) => setParams({ run: e.target.value, instance: '' }) });
   const from = h('input', { type: 'datetime-local', id: 'from', onchange: (e) => setParams({ from: e.target.value }) });
   const to = h('input', { type: 'datetime-local', id: 'to', onchange: (e) => setParams({ to: e.target.value }) });
-  const live = h('input', { type: 'checkbox', id: 'live', checked: true, onchange: (e) => { state.live = e.target.checked; if (state.live) refresh(); else clearTimeout(timer); } });
+  const live = h('input', {
+    type: 'checkbox',
+    id: 'live',
+    checked: true,
+    onchange: (e) => {
+      state.live = e.target.checked;
+      if (state.live) refresh();
+      else clearTimeout(timer);
+    },
+  });
   const timelineBox = h('div', { id: 'timeline' });
   const instancesBody = h('tbody');
   const instancesNote = h('p', { class: 'muted' });
@@ -289,7 +344,9 @@ function pipelineView(root, r) {
     h('h2', {}, 'Definition'),
     h('div', { class: 'grid' }, graph, objectsPanel),
     h('h2', {}, 'Runs'),
-    h('div', { class: 'toolbar' },
+    h(
+      'div',
+      { class: 'toolbar' },
       h('label', {}, 'Run ', runFilter),
       h('label', {}, 'Status ', statusFilter),
       h('label', {}, 'Scheduled from (UTC) ', from),
@@ -297,9 +354,26 @@ function pipelineView(root, r) {
       h('label', {}, live, ' live'),
     ),
     timelineBox,
-    h('div', { class: 'grid' },
-      h('div', {},
-        h('table', { id: 'instances' }, h('thead', {}, h('tr', {}, ['Instance', 'Status', 'Scheduled start', 'Actual start', 'Actual end', 'Attempts', 'Waiting on'].map((t) => h('th', {}, t)))), instancesBody),
+    h(
+      'div',
+      { class: 'grid' },
+      h(
+        'div',
+        {},
+        h(
+          'table',
+          { id: 'instances' },
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              ['Instance', 'Status', 'Scheduled start', 'Actual start', 'Actual end', 'Attempts', 'Waiting on'].map((t) => h('th', {}, t)),
+            ),
+          ),
+          instancesBody,
+        ),
         instancesNote,
       ),
       detail,
@@ -319,7 +393,9 @@ function pipelineView(root, r) {
     const elements = [];
     for (const o of objects) elements.push({ data: { id: `n:${o.id}`, label: `${o.name || o.id}\n${fieldOf(o, 'type') || ''}`, objectId: o.id } });
     for (const o of objects) {
-      for (const f of o.fields) if (f.refValue !== undefined && ids.has(f.refValue)) elements.push({ data: { id: `e:${o.id}:${f.key}:${f.refValue}`, source: `n:${o.id}`, target: `n:${f.refValue}`, label: f.key } });
+      for (const f of o.fields)
+        if (f.refValue !== undefined && ids.has(f.refValue))
+          elements.push({ data: { id: `e:${o.id}:${f.key}:${f.refValue}`, source: `n:${o.id}`, target: `n:${f.refValue}`, label: f.key } });
     }
     if (state.cy) state.cy.destroy();
     if (typeof cytoscape !== 'function') return;
@@ -328,9 +404,36 @@ function pipelineView(root, r) {
       elements,
       layout: { name: 'breadthfirst', directed: true, spacingFactor: 1.1, padding: 12 },
       style: [
-        { selector: 'node', style: { label: 'data(label)', 'text-wrap': 'wrap', 'text-valign': 'center', 'font-size': 10, shape: 'round-rectangle', width: 'label', height: 'label', padding: 8, 'background-color': '#fff', 'border-width': 1, 'border-color': '#8c959f' } },
+        {
+          selector: 'node',
+          style: {
+            label: 'data(label)',
+            'text-wrap': 'wrap',
+            'text-valign': 'center',
+            'font-size': 10,
+            shape: 'round-rectangle',
+            width: 'label',
+            height: 'label',
+            padding: 8,
+            'background-color': '#fff',
+            'border-width': 1,
+            'border-color': '#8c959f',
+          },
+        },
         { selector: 'node:selected', style: { 'border-color': '#1f6feb', 'border-width': 2 } },
-        { selector: 'edge', style: { label: 'data(label)', 'font-size': 8, 'curve-style': 'bezier', 'target-arrow-shape': 'triangle', width: 1, 'line-color': '#afb8c1', 'target-arrow-color': '#afb8c1', color: '#57606a' } },
+        {
+          selector: 'edge',
+          style: {
+            label: 'data(label)',
+            'font-size': 8,
+            'curve-style': 'bezier',
+            'target-arrow-shape': 'triangle',
+            width: 1,
+            'line-color': '#afb8c1',
+            'target-arrow-color': '#afb8c1',
+            color: '#57606a',
+          },
+        },
       ],
     });
     const byId = new Map(objects.map((o) => [o.id, o]));
@@ -340,10 +443,7 @@ function pipelineView(root, r) {
 
   const showObject = (o) => {
     if (!o) return;
-    fill(objectsPanel,
-      h('h2', {}, o.id, ' ', h('span', { class: 'muted' }, o.name || '')),
-      fieldsTable(o.fields),
-    );
+    fill(objectsPanel, h('h2', {}, o.id, ' ', h('span', { class: 'muted' }, o.name || '')), fieldsTable(o.fields));
   };
 
   const drawTimeline = (instances) => {
@@ -358,18 +458,40 @@ function pipelineView(root, r) {
       const end = fieldOf(o, '@actualEndTime') || (FINAL.has(status) ? start : now.toISOString().slice(0, 19));
       const group = fieldOf(o, '@componentParent') || o.id;
       if (scheduledStart && scheduledEnd && scheduledEnd > scheduledStart) {
-        items.push({ id: `s:${o.id}`, group, start: `${scheduledStart}Z`, end: `${scheduledEnd}Z`, type: 'background', className: 'scheduled', title: escapeHtml(`scheduled ${scheduledStart} - ${scheduledEnd}`) });
+        items.push({
+          id: `s:${o.id}`,
+          group,
+          start: `${scheduledStart}Z`,
+          end: `${scheduledEnd}Z`,
+          type: 'background',
+          className: 'scheduled',
+          title: escapeHtml(`scheduled ${scheduledStart} - ${scheduledEnd}`),
+        });
       }
       if (!start) continue;
       const range = end && end > start;
       // vis-timeline writes an item's or group's content and title as HTML: the values go in escaped.
-      items.push({ id: o.id, group, content: escapeHtml(status || ''), start: `${start}Z`, ...(range ? { end: `${end}Z`, type: 'range' } : { type: 'box' }), className: `st-${status}`, title: escapeHtml(`${o.id} ${status}`) });
+      items.push({
+        id: o.id,
+        group,
+        content: escapeHtml(status || ''),
+        start: `${start}Z`,
+        ...(range ? { end: `${end}Z`, type: 'range' } : { type: 'box' }),
+        className: `st-${status}`,
+        title: escapeHtml(`${o.id} ${status}`),
+      });
     }
     const groups = [...new Set(instances.map((o) => fieldOf(o, '@componentParent') || o.id))].sort().map((g) => ({ id: g, content: escapeHtml(g) }));
     if (!state.timeline) {
       state.items = new vis.DataSet(items);
       state.groups = new vis.DataSet(groups);
-      state.timeline = new vis.Timeline(timelineBox, state.items, state.groups, { stack: false, selectable: true, orientation: 'top', margin: { item: 4 }, zoomMin: 1000 });
+      state.timeline = new vis.Timeline(timelineBox, state.items, state.groups, {
+        stack: false,
+        selectable: true,
+        orientation: 'top',
+        margin: { item: 4 },
+        zoomMin: 1000,
+      });
       state.timeline.on('select', (e) => e.items[0] && !String(e.items[0]).startsWith('s:') && setParams({ instance: e.items[0] }));
     } else {
       const known = new Set(state.items.getIds());
@@ -404,25 +526,50 @@ function pipelineView(root, r) {
     // The live refresh redraws the panel: what the reader opened stays open.
     const opened = new Set([...detail.querySelectorAll('details[open]')].map((d) => d.dataset.key));
     const folded = (key, summary, content) => h('details', { 'data-key': key, open: opened.has(key) }, h('summary', {}, summary), content);
-    fill(detail,
+    fill(
+      detail,
       h('h2', { id: 'instance-id' }, instance.id),
-      h('div', { class: 'toolbar' },
+      h(
+        'div',
+        { class: 'toolbar' },
         badge(fieldOf(instance, '@status')),
         actionButton('Rerun', setStatus('RERUN'), { id: 'action-rerun' }),
         actionButton('Cancel', setStatus('TRY_CANCEL'), { id: 'action-cancel', class: 'danger' }),
         actionButton('Mark finished', setStatus('MARK_FINISHED'), { id: 'action-mark-finished' }),
       ),
-      waitingOn.length ? h('p', { id: 'waiting-on' }, 'Waiting on: ', waitingOn.map((id, i) => [i ? ', ' : '', instanceLink(id)])) : null,
-      dependents.length ? h('p', { id: 'dependents' }, 'Waiting on this: ', dependents.map((o, i) => [i ? ', ' : '', instanceLink(o.id), ' ', badge(fieldOf(o, '@status'))])) : null,
+      waitingOn.length
+        ? h(
+            'p',
+            { id: 'waiting-on' },
+            'Waiting on: ',
+            waitingOn.map((id, i) => [i ? ', ' : '', instanceLink(id)]),
+          )
+        : null,
+      dependents.length
+        ? h(
+            'p',
+            { id: 'dependents' },
+            'Waiting on this: ',
+            dependents.map((o, i) => [i ? ', ' : '', instanceLink(o.id), ' ', badge(fieldOf(o, '@status'))]),
+          )
+        : null,
       fieldOf(instance, '@cascadeFailedOn') ? h('p', {}, 'Cascade failed on: ', instanceLink(fieldOf(instance, '@cascadeFailedOn'))) : null,
       h('h2', {}, `Attempts (${count}${count > MAX_ATTEMPTS_SHOWN ? `, the last ${MAX_ATTEMPTS_SHOWN}` : ''})`),
       attempts.reverse().map((a) =>
-        h('div', { class: 'panel attempt', 'data-attempt-id': a.id },
+        h(
+          'div',
+          { class: 'panel attempt', 'data-attempt-id': a.id },
           h('div', { class: 'toolbar' }, h('span', { class: 'mono' }, a.id), badge(fieldOf(a, '@status'))),
-          h('table', { class: 'fields' },
-            ['@actualStartTime', '@actualEndTime', 'hostname', 'reportProgressTime', 'errorId'].filter((k) => fieldOf(a, k) !== undefined).map((k) => h('tr', {}, h('td', {}, k), h('td', { class: 'mono' }, fieldOf(a, k)))),
+          h(
+            'table',
+            { class: 'fields' },
+            ['@actualStartTime', '@actualEndTime', 'hostname', 'reportProgressTime', 'errorId']
+              .filter((k) => fieldOf(a, k) !== undefined)
+              .map((k) => h('tr', {}, h('td', {}, k), h('td', { class: 'mono' }, fieldOf(a, k)))),
           ),
-          fieldOf(a, 'errorMessage') !== undefined ? [h('div', { class: 'muted' }, 'errorMessage'), h('pre', { class: 'error-message' }, fieldOf(a, 'errorMessage'))] : null,
+          fieldOf(a, 'errorMessage') !== undefined
+            ? [h('div', { class: 'muted' }, 'errorMessage'), h('pre', { class: 'error-message' }, fieldOf(a, 'errorMessage'))]
+            : null,
           fieldOf(a, 'errorStackTrace') !== undefined ? folded(`stack:${a.id}`, 'errorStackTrace', h('pre', {}, fieldOf(a, 'errorStackTrace'))) : null,
         ),
       ),
@@ -447,7 +594,8 @@ function pipelineView(root, r) {
       if (!current()) return;
       const p = described.pipelineDescriptionList[0];
       fill(title, p.name, ' ', h('span', { class: 'muted mono' }, pipelineId));
-      fill(summary,
+      fill(
+        summary,
         h('span', {}, 'State ', badge(fieldOf(p, '@pipelineState'))),
         h('span', {}, 'Health ', badge(fieldOf(p, '@healthStatus'))),
         h('span', { class: 'muted' }, `last activated ${fieldOf(p, '@lastActivationTime') || 'never'}`),
@@ -469,22 +617,37 @@ function pipelineView(root, r) {
       const selected = route.params.get('instance');
       // The selected instance is read by its id even when it is past the pages read (the newest runs come last).
       const extra = selected && !ids.includes(selected) && selected.startsWith('@') ? [selected] : [];
-      const instances = (await describeAll(pipelineId, [...ids, ...extra])).sort((a, b) => (fieldOf(a, '@scheduledStartTime') || '').localeCompare(fieldOf(b, '@scheduledStartTime') || '') || a.id.localeCompare(b.id));
+      const instances = (await describeAll(pipelineId, [...ids, ...extra])).sort(
+        (a, b) => (fieldOf(a, '@scheduledStartTime') || '').localeCompare(fieldOf(b, '@scheduledStartTime') || '') || a.id.localeCompare(b.id),
+      );
       const statuses = [...new Set(instances.map((o) => fieldOf(o, '@status')).filter(Boolean))].sort();
       const runs = [...new Set(instances.map((o) => fieldOf(o, '@scheduledStartTime')).filter(Boolean))].sort().reverse();
-      const want = { status: route.params.get('status') || '', run: route.params.get('run') || '', from: route.params.get('from') || '', to: route.params.get('to') || '' };
+      const want = {
+        status: route.params.get('status') || '',
+        run: route.params.get('run') || '',
+        from: route.params.get('from') || '',
+        to: route.params.get('to') || '',
+      };
       setOptions(statusFilter, 'any', [...new Set([...statuses, want.status].filter(Boolean))], want.status);
       setOptions(runFilter, 'all', [...new Set([...runs, want.run].filter(Boolean))], want.run);
       setControl(from, want.from);
       setControl(to, want.to);
       const shown = instances.filter((o) => {
         const scheduled = fieldOf(o, '@scheduledStartTime') || '';
-        return (!want.status || fieldOf(o, '@status') === want.status) && (!want.run || scheduled === want.run) && (!want.from || scheduled >= want.from) && (!want.to || scheduled <= `${want.to}:59`);
+        return (
+          (!want.status || fieldOf(o, '@status') === want.status) &&
+          (!want.run || scheduled === want.run) &&
+          (!want.from || scheduled >= want.from) &&
+          (!want.to || scheduled <= `${want.to}:59`)
+        );
       });
       drawTimeline(shown);
-      fill(instancesBody,
+      fill(
+        instancesBody,
         ...shown.map((o) =>
-          h('tr', { 'data-instance-id': o.id, class: o.id === selected ? 'selected' : '' },
+          h(
+            'tr',
+            { 'data-instance-id': o.id, class: o.id === selected ? 'selected' : '' },
             h('td', { class: 'mono' }, instanceLink(o.id)),
             h('td', {}, badge(fieldOf(o, '@status'))),
             h('td', { class: 'mono' }, fieldOf(o, '@scheduledStartTime') || ''),
@@ -496,7 +659,11 @@ function pipelineView(root, r) {
         ),
       );
       instancesNote.textContent = `${shown.length} of ${instances.length} instances${more ? ` (the first ${ids.length} by id, and the one selected; the pipeline has more: its newest runs may be past them)` : ''}.`;
-      await showInstance(instances.find((o) => o.id === selected), instances, current);
+      await showInstance(
+        instances.find((o) => o.id === selected),
+        instances,
+        current,
+      );
     },
   };
 }
@@ -505,7 +672,11 @@ function pipelineView(root, r) {
 
 function runnersView(root) {
   const body = h('div', { id: 'runners' });
-  root.append(h('h1', {}, 'Task runners'), h('p', { class: 'muted' }, 'Runners of this account that sent ReportTaskRunnerHeartbeat in the last hour, by worker group.'), body);
+  root.append(
+    h('h1', {}, 'Task runners'),
+    h('p', { class: 'muted' }, 'Runners of this account that sent ReportTaskRunnerHeartbeat in the last hour, by worker group.'),
+    body,
+  );
   return {
     live: true,
     refresh: async (_route, current) => {
@@ -518,13 +689,36 @@ function runnersView(root) {
         groups.get(g).push(r);
       }
       const ago = (at) => `${Math.max(0, Math.round((Date.now() - Date.parse(`${at}`)) / 1000))} s ago`;
-      fill(body,
+      fill(
+        body,
         taskRunners.length === 0 ? h('p', { class: 'muted' }, 'No heartbeat in the last hour.') : null,
         ...[...groups.entries()].sort().map(([group, runners]) => [
           h('h2', {}, `Worker group ${group}`),
-          h('table', { 'data-worker-group': group },
-            h('thead', {}, h('tr', {}, ['Task runner', 'Hostname', 'Last heartbeat'].map((t) => h('th', {}, t)))),
-            h('tbody', {}, runners.map((r) => h('tr', { 'data-taskrunner-id': r.taskrunnerId }, h('td', { class: 'mono' }, r.taskrunnerId), h('td', {}, r.hostname || ''), h('td', {}, `${r.lastHeartbeat} (${ago(r.lastHeartbeat)})`)))),
+          h(
+            'table',
+            { 'data-worker-group': group },
+            h(
+              'thead',
+              {},
+              h(
+                'tr',
+                {},
+                ['Task runner', 'Hostname', 'Last heartbeat'].map((t) => h('th', {}, t)),
+              ),
+            ),
+            h(
+              'tbody',
+              {},
+              runners.map((r) =>
+                h(
+                  'tr',
+                  { 'data-taskrunner-id': r.taskrunnerId },
+                  h('td', { class: 'mono' }, r.taskrunnerId),
+                  h('td', {}, r.hostname || ''),
+                  h('td', {}, `${r.lastHeartbeat} (${ago(r.lastHeartbeat)})`),
+                ),
+              ),
+            ),
           ),
         ]),
         truncated ? h('p', { class: 'muted' }, 'More runners sent heartbeats than are shown.') : null,
