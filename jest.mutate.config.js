@@ -11,9 +11,13 @@ const base = require('./jest.config.js');
 // The integration files that load a built bundle are left out for the same reason as the end-to-end tests.
 const BUNDLE_TESTS = ['<rootDir>/test/integration/tracing.test.ts', '<rootDir>/test/integration/deployed-bundle.test.ts'];
 const projects = process.env.MUTATE_WITH_INTEGRATION ? ['unit', 'integration'] : ['unit'];
+// MUTATE_TESTS=run-engine,runs: only those integration files (stryker.conditions.config.mjs sets the ones that race).
+const only = process.env.MUTATE_TESTS?.split(',').map((name) => `<rootDir>/test/integration/${name.trim()}.test.ts`);
 
 module.exports = {
   ...base,
   reporters: ['default'],
-  projects: base.projects.filter((p) => projects.includes(p.displayName)).map((p) => ({ ...p, testPathIgnorePatterns: ['/node_modules/', ...BUNDLE_TESTS] })),
+  projects: base.projects
+    .filter((p) => projects.includes(p.displayName))
+    .map((p) => ({ ...p, ...(p.displayName === 'integration' && only && { testMatch: only }), testPathIgnorePatterns: ['/node_modules/', ...BUNDLE_TESTS] })),
 };
