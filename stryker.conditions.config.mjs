@@ -43,5 +43,9 @@ export default {
   htmlReporter: { fileName: 'artifacts/mutation-conditions/index.html' },
   jsonReporter: { fileName: 'artifacts/mutation-conditions/report.json' },
   tempDirName: 'artifacts/stryker-conditions-tmp',
+  // An emptied string, object or array here is an invalid request (an empty condition, a missing name or value):
+  // DynamoDB refuses it and the call answers 500, which any test through the line sees. Left out, the run spends
+  // its time on the mutants that change a decision: a condition's outcome taken the other way, a branch removed.
+  mutator: { excludedMutations: ['StringLiteral', 'ObjectLiteral', 'ArrayDeclaration'] },
   thresholds: { high: 100, low: 90, break: null },
 };

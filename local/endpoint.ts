@@ -2,7 +2,6 @@
  * The local endpoint: the embedded engine (on its own thread), the tables, and the handler bundle behind the
  * HTTP door, all in one process. `npm start` runs it through local/main.ts; the end-to-end tests start it in-process.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { existsSync } from 'node:fs';
 import { LOCAL_BUNDLE_FILE } from '../lib/handler-bundle';
@@ -85,29 +84,21 @@ export const startLocalEndpoint = async (options: LocalEndpointOptions): Promise
   client.destroy();
 
   const handler = bundle.createHandler(process.env, { dynamoDbRequestHandler: engine?.requestHandler });
+  // Both threads' heaps collected once no request has been in the door's hands for a while (local/idle-collector.ts).
+  const collector = idleCollector(() => {
+    collectThisThread();
+    engine?.collect();
+  });
   const server = createHttpDoor(handler, (err) => console.error('local endpoint: unexpected error', err), {
     onAnswered: options.onAnswered,
     listenHost: options.host,
+    work: collector,
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  const collector = idleCollector(() => {
-    collectThisThread();
-    engine?.collect();
-  });
-  server.on('request', (_req: IncomingMessage, res: ServerResponse) => {
-    collector.begin();
-    let ended = false;
-    const end = () => {
-      if (!ended) collector.done();
-      ended = true;
-    };
-    res.once('finish', end);
-    res.once('close', end);
-  });
   return {
     apiUrl: `http://${options.host}:${port}`,
     dynamodbUrl,

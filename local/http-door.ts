@@ -177,6 +177,12 @@ export interface DoorOptions {
   readonly onAnswered?: (r: AnsweredRequest) => void;
   /** The interface the door listens on: a name given there is an allowed Host (local/console/guard.ts). */
   readonly listenHost?: string;
+  /**
+   * Told when the door starts on a request and when it has done with it: after its handler settled (a handler
+   * goes on after its client left), its refusal was sent, or its body never came (local/idle-collector.ts).
+   * Not the response's `finish` or `close`: a pipelined answer queued behind one its client never read gets neither.
+   */
+  readonly work?: { begin(): void; done(): void };
 }
 
 /** GET and HEAD: the console's page and files (local/console), for an allowed Host only. */
@@ -201,9 +207,10 @@ const serveConsole = (req: IncomingMessage, res: ServerResponse, path: string, l
 };
 
 export const createHttpDoor = (handler: ProxyHandler, onError: (err: unknown) => void, options: DoorOptions = {}): Server => {
-  const { onAnswered, listenHost = '127.0.0.1' } = options;
+  const { onAnswered, listenHost = '127.0.0.1', work } = options;
   const inFlight = new InFlightBytes(options.maxInFlightBodyBytes ?? MAX_IN_FLIGHT_BODY_BYTES);
   const server = createServer(async (req, res) => {
+    work?.begin();
     const requestId = randomUUID();
     const held = { bytes: 0 };
     if (onAnswered) {
@@ -249,6 +256,7 @@ export const createHttpDoor = (handler: ProxyHandler, onError: (err: unknown) =>
       sendError(res, 500, 'InternalServiceError', INTERNAL_ERROR_MESSAGE, requestId);
     } finally {
       inFlight.release(held.bytes);
+      work?.done();
     }
   });
   server.requestTimeout = REQUEST_TIMEOUT_MS;

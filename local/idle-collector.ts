@@ -27,7 +27,7 @@ export const collectThisThread = (): void => {
 };
 
 export interface IdleCollector {
-  /** A request arrived; `done` when it has been answered (or its connection closed). */
+  /** A request arrived; `done` when the door has done with it (local/http-door.ts, DoorOptions.work). */
   begin(): void;
   done(): void;
   stop(): void;
