@@ -13,6 +13,8 @@ export const DEFINITION_LIMITS = {
   minimumPeriodMinutes: 15,
   /** dp-expressions-functions: "The minimum period is 15 minutes and the maximum period is 3 years." */
   maximumPeriodYears: 3,
+  /** dp-custom-templates: "A pipeline definition has an upper limit of 50 parameters." Declared or given a value. */
+  parameters: 50,
 } as const;
 
 export const utf8Bytes = (s: string): number => Buffer.byteLength(s, 'utf8');

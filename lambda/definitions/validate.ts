@@ -223,12 +223,7 @@ export const validateDefinition = (def: Definition, limits: RunLimits = { relaxe
   for (const o of objects.all()) checkObject(o);
   for (const [id, cycle] of dependencyCycles(objects))
     errors.add(id, `INVALID_FIELD_VALUE: 'dependsOn' forms a cycle (${cycle.join(' -> ')}): the activities would wait for each other forever.`);
-  for (const p of def.parameterObjects) checkParameter(p.id, p.attributes);
-  const seenParameters = new Set<string>();
-  for (const p of def.parameterObjects) {
-    if (seenParameters.has(p.id)) errors.add(p.id, `DUPLICATE_OBJECT_ID: more than one parameter object has the id '${p.id}'.`);
-    seenParameters.add(p.id);
-  }
+  checkParameters();
   return { report: { errors: errors.list(), warnings: warnings.list() } };
 
   function checkObject(o: PipelineObject): void {
@@ -407,10 +402,62 @@ export const validateDefinition = (def: Definition, limits: RunLimits = { relaxe
     }
   }
 
-  function checkParameter(id: string, attributes: readonly { key: string; stringValue: string }[]): void {
-    const type = attributes.find((a) => a.key === 'type')?.stringValue;
-    if (type !== undefined && !(PARAMETER_TYPES as readonly string[]).includes(type)) {
-      errors.add(id, `INVALID_FIELD_VALUE: parameter type must be one of ${PARAMETER_TYPES.join(', ')}, not '${cut(type, 64)}'.`);
+  /**
+   * Parameters (dp-custom-templates): at most 50, declared or given a value; ids prefixed by `my` (`*my` for a
+   * value to mask); a declared one's values of its `type` (Integer, Double), one value unless `isArray`, among its
+   * `allowedValues` if it has them; and a declared one that is not `optional` needs a value (not blank) or a
+   * `default`: a warning when saved (its value may come at activation), an error when activated.
+   */
+  function checkParameters(): void {
+    const seen = new Set<string>();
+    for (const p of def.parameterObjects) {
+      if (seen.has(p.id)) errors.add(p.id, `DUPLICATE_OBJECT_ID: more than one parameter object has the id '${p.id}'.`);
+      seen.add(p.id);
+    }
+    const values = new Map<string, string[]>();
+    for (const v of def.parameterValues) values.set(v.id, [...(values.get(v.id) ?? []), v.stringValue]);
+    const ids = [...new Set([...seen, ...values.keys()])];
+    if (ids.length > L.parameters)
+      errors.add(
+        ids[L.parameters],
+        `LIMIT_EXCEEDED: the definition has ${ids.length} parameters (declared or given a value); at most ${L.parameters} are allowed.`,
+      );
+    for (const id of ids) {
+      if (!/^\*?my/.test(id)) errors.add(id, `INVALID_FIELD_VALUE: parameter id '${cut(id, 64)}' must start with 'my' ('*my' for a value to mask).`);
+    }
+    for (const p of def.parameterObjects) {
+      const attribute = (key: string) => p.attributes.filter((a) => a.key === key).map((a) => a.stringValue);
+      const [type = 'String'] = attribute('type');
+      if (!(PARAMETER_TYPES as readonly string[]).includes(type)) {
+        errors.add(p.id, `INVALID_FIELD_VALUE: parameter type must be one of ${PARAMETER_TYPES.join(', ')}, not '${cut(type, 64)}'.`);
+      }
+      // A blank value is none: the values files written for real accounts leave every value '' to be filled in.
+      const nonBlank = values.get(p.id)?.filter((v) => v !== '');
+      const given = nonBlank !== undefined && nonBlank.length > 0 ? nonBlank : undefined;
+      const defaults = attribute('default');
+      const isArray = attribute('isArray')[0]?.toLowerCase() === 'true';
+      const allowed = attribute('allowedValues');
+      for (const [source, list] of [
+        ['value', given ?? []],
+        ['default', defaults],
+      ] as const) {
+        if (list.length > 1 && !isArray)
+          errors.add(p.id, `INVALID_FIELD_VALUE: parameter '${p.id}' has ${list.length} ${source}s but is not an array (isArray).`);
+        for (const v of list) {
+          if (type === 'Integer' && !/^[-+]?\d+$/.test(v.trim()))
+            errors.add(p.id, `INVALID_FIELD_VALUE: the ${source} of parameter '${p.id}' must be an Integer, not '${cut(v, 64)}'.`);
+          if (type === 'Double' && (v.trim() === '' || !Number.isFinite(Number(v))))
+            errors.add(p.id, `INVALID_FIELD_VALUE: the ${source} of parameter '${p.id}' must be a Double, not '${cut(v, 64)}'.`);
+          if (allowed.length > 0 && !allowed.includes(v))
+            errors.add(p.id, `INVALID_FIELD_VALUE: the ${source} '${cut(v, 64)}' of parameter '${p.id}' is not one of its allowedValues.`);
+        }
+      }
+      const optional = attribute('optional')[0]?.toLowerCase() === 'true';
+      if (!optional && given === undefined && defaults.length === 0) {
+        const missing = `parameter '${p.id}' is required (not optional) and has no value and no default`;
+        if (stage === 'activate') errors.add(p.id, `MISSING_PARAMETER_VALUE: ${missing}: give it with parameterValues.`);
+        else warnings.add(p.id, `MISSING_PARAMETER_VALUE: ${missing} yet: give one when you activate (parameterValues).`);
+      }
     }
   }
 };

@@ -209,3 +209,75 @@ describe("the guide's own words (issue 18)", () => {
     ]);
   });
 });
+
+describe('declared parameters keep their checks (dp-custom-templates), found by a hostile review', () => {
+  const param = (id: string, attributes: Record<string, string | string[]>) => ({
+    id,
+    attributes: Object.entries(attributes).flatMap(([key, v]) => (Array.isArray(v) ? v : [v]).map((stringValue) => ({ key, stringValue }))),
+  });
+  const withParams = (parameterObjects: ReturnType<typeof param>[], values: [string, string][], stage: 'save' | 'activate' = 'save') => {
+    const out = validateDefinition(
+      { pipelineObjects: [ONDEMAND], parameterObjects, parameterValues: values.map(([id, stringValue]) => ({ id, stringValue })) },
+      { relaxed: false },
+      stage,
+    );
+    if (out.refusal !== undefined) throw new Error(out.refusal);
+    return out.report;
+  };
+  const messages = (r: ValidationReport, id: string) => [...r.errors, ...r.warnings].filter((e) => e.id === id).flatMap((e) => e.messages);
+
+  it('a value of the declared type: Integer and Double, in values and defaults', () => {
+    const r = withParams([param('myN', { type: 'Integer', optional: 'true' }), param('myD', { type: 'Double', default: 'x1.5' })], [['myN', 'abc']]);
+    expect(messages(r, 'myN')).toEqual(["INVALID_FIELD_VALUE: the value of parameter 'myN' must be an Integer, not 'abc'."]);
+    expect(messages(r, 'myD')).toEqual(["INVALID_FIELD_VALUE: the default of parameter 'myD' must be a Double, not 'x1.5'."]);
+    expect(
+      withParams(
+        [param('myN', { type: 'Integer' }), param('myD', { type: 'Double' })],
+        [
+          ['myN', '-42'],
+          ['myD', '2.5e3'],
+        ],
+      ).errors,
+    ).toEqual([]);
+  });
+
+  it('one value unless isArray; among allowedValues when it has them', () => {
+    const r = withParams(
+      [param('myOne', { optional: 'true' }), param('myMany', { isArray: 'true', allowedValues: ['a', 'b'] })],
+      [
+        ['myOne', 'a'],
+        ['myOne', 'b'],
+        ['myMany', 'a'],
+        ['myMany', 'c'],
+      ],
+    );
+    expect(messages(r, 'myOne')).toEqual(["INVALID_FIELD_VALUE: parameter 'myOne' has 2 values but is not an array (isArray)."]);
+    expect(messages(r, 'myMany')).toEqual(["INVALID_FIELD_VALUE: the value 'c' of parameter 'myMany' is not one of its allowedValues."]);
+  });
+
+  it('ids start with my (*my to mask); at most 50 parameters, declared or given a value', () => {
+    expect(messages(withParams([param('bucket', { optional: 'true' })], [['*mySecret', 's']]), 'bucket')).toEqual([
+      "INVALID_FIELD_VALUE: parameter id 'bucket' must start with 'my' ('*my' for a value to mask).",
+    ]);
+    const fifty = Array.from({ length: 50 }, (_, i) => [`my${i}`, 'v'] as [string, string]);
+    expect(withParams([], fifty).errors).toEqual([]);
+    expect(withParams([param('myExtra', { optional: 'true' })], fifty).errors).toEqual([
+      { id: 'my49', messages: ['LIMIT_EXCEEDED: the definition has 51 parameters (declared or given a value); at most 50 are allowed.'] },
+    ]);
+  });
+
+  it('a required parameter (not optional) with no value and no default: a warning when saved, an error when activated; a blank value is none', () => {
+    const declared = [param('myR', { type: 'Integer' })];
+    expect(messages(withParams(declared, [['myR', '']]), 'myR')).toEqual([
+      "MISSING_PARAMETER_VALUE: parameter 'myR' is required (not optional) and has no value and no default yet: give one when you activate (parameterValues).",
+    ]);
+    expect(withParams(declared, [], 'activate').errors).toEqual([
+      {
+        id: 'myR',
+        messages: ["MISSING_PARAMETER_VALUE: parameter 'myR' is required (not optional) and has no value and no default: give it with parameterValues."],
+      },
+    ]);
+    expect(withParams(declared, [['myR', '7']], 'activate').errors).toEqual([]);
+    expect(withParams([param('myR', { type: 'Integer', default: '7' })], [], 'activate').errors).toEqual([]);
+  });
+});
