@@ -329,7 +329,9 @@ export class Evaluation {
     if (bare === 'name' || bare === '@name') return [{ string: scope.name }];
     const parameter = parametersToo ? (scope.parameter(name) ?? scope.parameter(bare)) : undefined;
     if (parameter !== undefined) return parameter.map((string) => ({ string }));
-    throw new ExpressionError(`'${bare}' is neither a field of '${scope.id}'${parametersToo ? ' nor a parameter of the pipeline' : ''}.`);
+    throw new ExpressionError(
+      parametersToo ? `'${bare}' is neither a field of '${scope.id}' nor a parameter of the pipeline.` : `'${bare}' is not a field of '${scope.id}'.`,
+    );
   }
 
   /** A field's values: references as the ids they name; strings with their own expressions evaluated in the object's context. */

@@ -4,7 +4,8 @@
  * model's doc says 25, but `aws datapipeline list-runs` sends 100 a call.
  */
 import { list, optional, required, SHAPES, structure } from '../model/shapes';
-import type { PipelineObject } from '../definitions/definition';
+import type { Definition, PipelineObject } from '../definitions/definition';
+import { referrerOf } from '../definitions/activity-settings';
 import { Evaluation } from '../expressions/evaluate';
 import { decodeMarker, encodeMarker } from './markers';
 import { payloadBytes } from '../protocol/aws-json';
@@ -43,6 +44,26 @@ interface Input {
   readonly evaluateExpressions?: boolean;
   readonly marker?: string;
 }
+
+/**
+ * An object with its expressions evaluated in its own context. A precondition's instance or attempt also sees
+ * `node`, the activity it guards, in its run's period, as its task object does (dp-pipeline-expressions: "node"
+ * in preconditions), so `#{node.@scheduledStartTime}` shows as the runner got it.
+ */
+const evaluatedIn = (
+  evaluation: Evaluation,
+  definition: Definition,
+  objects: Inheritance,
+  o: PipelineObject,
+  runtime: readonly PipelineObject[],
+): PipelineObject => {
+  const value = (key: string) => o.fields.find((f) => f.key === key);
+  const componentId = value('@componentParent')?.refValue;
+  const guarded = componentId === undefined ? undefined : referrerOf(objects, componentId, ['precondition']);
+  if (!guarded) return evaluatedObjects(evaluation, definition, [o], runtime)[0];
+  const period = ['@scheduledStartTime', '@scheduledEndTime'].flatMap((key) => value(key) ?? []);
+  return evaluatedObjects(evaluation, definition, [o], runtime, period, guarded.id)[0];
+};
 
 const run = async (input: Input, ctx: RequestContext): Promise<OperationResult> => {
   const loaded = await loadPipeline(ctx, input.pipelineId);
@@ -85,7 +106,7 @@ const run = async (input: Input, ctx: RequestContext): Promise<OperationResult> 
   let next = offset;
   for (; next < found.length; next++) {
     const written = found[next];
-    let shown = input.evaluateExpressions ? evaluatedObjects(evaluation, definition, [written], runtime)[0] : written;
+    let shown = input.evaluateExpressions ? evaluatedIn(evaluation, definition, objects, written, runtime) : written;
     let size = jsonBytes(shown);
     if (pipelineObjects.length === 0 && size > ALONE_BYTES && shown !== written) {
       shown = written;

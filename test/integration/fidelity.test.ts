@@ -67,6 +67,30 @@ describe('parameters as the AWS CLI puts them (--parameter-values, no parameter 
 });
 
 describe('user-managed preconditions (dp-concepts-preconditions)', () => {
+  it("a precondition's #{node...} fields: DescribeObjects with evaluateExpressions shows its instance and attempt as the runner got them (hostile review)", async () => {
+    const { call, pipelineId } = await setUp();
+    const check = "check #{format(minusMinutes(node.@scheduledStartTime,30),'YYYY-MM-dd hh:mm:ss')} #{node.name}";
+    await call('PutPipelineDefinition', {
+      pipelineId,
+      pipelineObjects: [
+        object('Default', { scheduleType: 'ondemand' }),
+        object('Ready', { type: 'ShellCommandPrecondition', command: check }),
+        object('Work', { type: 'ShellCommandActivity', command: 'echo go', workerGroup: 'wg-node-describe', precondition: { ref: 'Ready' } }),
+      ],
+    });
+    expect((await call('ActivatePipeline', { pipelineId })).status).toBe(200);
+    const task = (await call('PollForTask', { workerGroup: 'wg-node-describe' }, 3000)).body.taskObject;
+    expect(task.attemptId).toMatch(/^@Ready_/);
+    const polled = (task.objects.Ready.fields as { key: string; stringValue?: string }[]).find((f) => f.key === 'command')!.stringValue;
+    expect(polled).toMatch(/^check \d{4}-\d\d-\d\d \d\d:\d\d:\d\d Work$/);
+    const instanceId = task.attemptId.replace(/_Attempt=\d+$/, '');
+    const described = (await call('DescribeObjects', { pipelineId, objectIds: [instanceId, task.attemptId], evaluateExpressions: true })).body
+      .pipelineObjects as {
+      fields: { key: string; stringValue?: string }[];
+    }[];
+    expect(described.map((o) => o.fields.find((f) => f.key === 'command')?.stringValue)).toEqual([polled, polled]);
+  });
+
   it('"The workerGroup resource is derived from the activity that uses the precondition": a ShellCommandPrecondition without one runs as a task on its activity\'s worker group, first', async () => {
     const { call, pipelineId } = await setUp();
     const put = await call('PutPipelineDefinition', {

@@ -101,7 +101,7 @@ describe('names, references and operators', () => {
     ['#{nope(myDateTime)}', "unknown function 'nope'."],
     ['#{day(myDateTime, 2)}', 'day() takes 1 argument, not 2.'],
     ['#{day(myCount)}', `day() needs a DateTime ("YYYY-MM-DDTHH:MM:SS"), not '5'.`],
-    ['#{input.nothing}', "'nothing' is neither a field of 'Data'."],
+    ['#{input.nothing}', "'nothing' is not a field of 'Data'."],
     ['#{myCount.x}', "'myCount' is not a reference to an object, so 'x' cannot be read from it."],
     ['#{@scheduledStartTime}', "'@scheduledStartTime' is neither a field of 'Act' nor a parameter of the pipeline."],
     ['#{1 / 0}', 'division by zero.'],
