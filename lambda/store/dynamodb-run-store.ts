@@ -179,8 +179,8 @@ export class DynamoDbRunStore implements RunStore {
     return { [ATTR.pipelineId]: s(pipelineId), [ATTR.objectId]: s(objectId) };
   }
 
-  /** Puts the item unless one with its key exists; true when it wrote. */
-  private async putIfAbsent(item: Item): Promise<boolean> {
+  /** Puts the item unless one with its key exists (a retry leaves the first write, and what happened since, in place). */
+  private async putIfAbsent(item: Item): Promise<void> {
     try {
       await this.client.send(
         new PutItemCommand({
@@ -191,10 +191,8 @@ export class DynamoDbRunStore implements RunStore {
         }),
         { abortSignal: this.signal },
       );
-      return true;
     } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return false;
-      throw err;
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
     }
   }
 
@@ -210,7 +208,7 @@ export class DynamoDbRunStore implements RunStore {
           TableName: this.tables.objects,
           Key: this.key(pipelineId, objectId),
           UpdateExpression: update.expression,
-          ...(update.condition !== undefined && { ConditionExpression: update.condition }),
+          ConditionExpression: update.condition, // the SDK leaves out a member that is undefined
           ExpressionAttributeNames: update.names,
           ...(Object.keys(update.values).length > 0 && { ExpressionAttributeValues: update.values }),
         }),
