@@ -16,6 +16,7 @@ const METHODS = {
     'update',
     'advanceSchedule',
     'claim',
+    'instanceStarted',
     'setLease',
     'park',
     'unpark',

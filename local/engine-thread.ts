@@ -13,7 +13,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import dynalite from 'dynalite';
 import { EngineAnswer, EngineRequest, EngineThreadData, EngineThreadMessage, HandlerThreadMessage, Outbox } from './engine-messages';
 import { collectThisThread } from './idle-collector';
-import { closeIteratorsOnReturn } from './dynalite-iterators';
+import { fixDynaliteMemory } from './dynalite-fixes';
 
 type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -41,7 +41,7 @@ const serveInProcess = (listener: RequestListener, request: EngineRequest, answe
 };
 
 const run = (port: NonNullable<typeof parentPort>, data: EngineThreadData) => {
-  closeIteratorsOnReturn();
+  fixDynaliteMemory();
   const server: Server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(data.dataDir && { path: data.dataDir }) });
   const listener = server.listeners('request')[0] as RequestListener;
   const send = (m: EngineThreadMessage) => port.postMessage(m);

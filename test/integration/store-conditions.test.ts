@@ -120,7 +120,20 @@ describe('claim: the arbiter between pollers', () => {
     const [a, b] = await Promise.all([runs.claim(w.candidate, claimOf('task-a')), runs.claim(w.candidate, claimOf('task-b'))]);
     expect([a, b].filter((x) => x !== undefined)).toHaveLength(1);
     const winner = (a ?? b)!;
-    expect(winner).toMatchObject({ status: 'RUNNING', leaseUntil: LATER, actualStartTime: OPENED, acknowledged: false });
+    // The whole attempt, as the poll needs it to make the task (not only what the claim wrote).
+    expect(winner).toMatchObject({
+      pipelineId: w.pipelineId,
+      attemptId: w.attemptId,
+      instanceId: w.instanceId,
+      componentId: 'A',
+      number: 1,
+      workerGroup: GROUP,
+      run: w.attempt.run,
+      status: 'RUNNING',
+      leaseUntil: LATER,
+      actualStartTime: OPENED,
+      acknowledged: false,
+    });
     expect((await runs.getAttempt(w.pipelineId, w.attemptId))?.taskId).toBe(winner.taskId);
   });
 
@@ -173,7 +186,10 @@ describe("advanceSchedule: the claim of a schedule's marker", () => {
     expect(await runs.advanceSchedule(seen, undefined)).toBe(false);
     expect((await runs.markersOf(pipelineId))[0].availableAt).toBe(now);
     expect(await runs.advanceSchedule({ ...seen, availableAt: now }, undefined)).toBe(true);
-    expect(await rawItem(pipelineId, marker.markerId)).not.toHaveProperty(ATTR.readyKey);
+    const disarmed = await rawItem(pipelineId, marker.markerId);
+    expect(disarmed).not.toHaveProperty(ATTR.readyKey);
+    expect(disarmed).not.toHaveProperty(ATTR.availableAt); // no period left: DescribePipelines reads this
+    expect((await runs.markersOf(pipelineId))[0]).not.toHaveProperty('availableAt');
   });
 });
 
@@ -184,6 +200,9 @@ describe('the lease: only the task that holds it moves it', () => {
     expect((await runs.getAttempt(w.pipelineId, w.attemptId))?.leaseUntil).toBe(LATER);
     expect(await runs.setLease(w.pipelineId, w.attemptId, 'task-held', '2026-01-01T02:00:00.000Z')).toBe(true);
     expect((await runs.getAttempt(w.pipelineId, w.attemptId))?.leaseUntil).toBe('2026-01-01T02:00:00.000Z');
+    // Shorter too: the poll sets the activity's acknowledgement window after a claim's longer lease.
+    expect(await runs.setLease(w.pipelineId, w.attemptId, 'task-held', '2026-01-01T00:10:00.000Z')).toBe(true);
+    expect((await runs.getAttempt(w.pipelineId, w.attemptId))?.leaseUntil).toBe('2026-01-01T00:10:00.000Z');
     expect(await runs.finishAttempt(w.pipelineId, w.attemptId, 'task-held', { status: 'FINISHED', endTime: LATER })).toBe(true);
     expect(await runs.setLease(w.pipelineId, w.attemptId, 'task-held', '2026-01-01T03:00:00.000Z')).toBe(false);
   });
@@ -197,6 +216,21 @@ describe('the lease: only the task that holds it moves it', () => {
     expect(back).toMatchObject({ status: 'WAITING_FOR_RUNNER', availableAt: OPENED });
     expect(back).not.toHaveProperty('taskId');
     expect(await offered(w)).toBe(true);
+  });
+
+  it('release and parkClaimed clear what the claim wrote: the next claim, with no hostname, shows none and its own start', async () => {
+    for (const putBack of ['release', 'parkClaimed'] as const) {
+      const w = await waitingAttempt();
+      expect(await runs.claim(w.candidate, { ...claimOf('task-a', 'host-a'), at: '2026-01-01T00:01:00.000Z' })).toBeDefined();
+      await runs[putBack](w.candidate, 'task-a');
+      const back = await runs.getAttempt(w.pipelineId, w.attemptId);
+      expect(back).not.toHaveProperty('hostname');
+      expect(back).not.toHaveProperty('actualStartTime');
+      if (putBack === 'parkClaimed') await runs.unpark(w.pipelineId, w.attemptId);
+      const again = await runs.claim(w.candidate, claimOf('task-b'));
+      expect(again).toMatchObject({ taskId: 'task-b', actualStartTime: OPENED });
+      expect(again).not.toHaveProperty('hostname');
+    }
   });
 
   it('release of an attempt that ended (same task) leaves it ended: #status = :running', async () => {
@@ -232,7 +266,19 @@ describe('the lease: only the task that holds it moves it', () => {
     expect(await runs.park(w.pipelineId, w.attemptId)).toBe(false);
     const v = await waitingAttempt();
     expect(await runs.park(v.pipelineId, v.attemptId)).toBe(true);
+    expect(await offered(v)).toBe(false);
     expect(await runs.park(v.pipelineId, v.attemptId)).toBe(false);
+    // PAUSE, then RESUME: the attempt is offered again where it was.
+    expect(await runs.unpark(v.pipelineId, v.attemptId)).toBe(true);
+    expect(await offered(v)).toBe(true);
+    expect((await runs.getAttempt(v.pipelineId, v.attemptId))?.availableAt).toBe(OPENED);
+  });
+
+  it('a parked attempt can be canceled', async () => {
+    const v = await waitingAttempt();
+    expect(await runs.park(v.pipelineId, v.attemptId)).toBe(true);
+    expect(await runs.cancelAttempt(v.pipelineId, v.attemptId, LATER)).toBe(true);
+    expect((await runs.getAttempt(v.pipelineId, v.attemptId))?.status).toBe('CANCELED');
   });
 
   it('expire: a lease that passed as read times the attempt out; one renewed since, or not running, stays', async () => {
@@ -241,8 +287,13 @@ describe('the lease: only the task that holds it moves it', () => {
     await runs.setLease(w.pipelineId, w.attemptId, 'task-held', '2026-01-01T02:00:00.000Z');
     expect(await runs.expire(asRead, LATER, LATER)).toBe(false); // renewed after it was read
     expect((await runs.getAttempt(w.pipelineId, w.attemptId))?.status).toBe('RUNNING');
-    expect(await runs.expire({ ...asRead, availableAt: '2026-01-01T02:00:00.000Z' }, LATER, LATER)).toBe(true);
-    expect(await runs.getAttempt(w.pipelineId, w.attemptId)).toMatchObject({ status: 'TIMEDOUT', actualEndTime: LATER });
+    const settleFrom = '2026-01-01T03:00:00.000Z';
+    expect(await runs.expire({ ...asRead, availableAt: '2026-01-01T02:00:00.000Z' }, LATER, settleFrom)).toBe(true);
+    // Ended when the lease was found passed; offered again (to move the run on) only from settleFrom, so that the
+    // poller that expired it finishes first.
+    expect(await runs.getAttempt(w.pipelineId, w.attemptId)).toMatchObject({ status: 'TIMEDOUT', actualEndTime: LATER, availableAt: settleFrom });
+    expect((await runs.candidates(ACCOUNT, GROUP, LATER, 1000)).some((c) => c.pipelineId === w.pipelineId)).toBe(false);
+    expect((await runs.candidates(ACCOUNT, GROUP, settleFrom, 1000)).some((c) => c.pipelineId === w.pipelineId)).toBe(true);
     // A waiting attempt whose availableAt is the one read is not expired.
     const v = await waitingAttempt();
     expect(await runs.expire(v.candidate, LATER, LATER)).toBe(false);
@@ -257,6 +308,8 @@ describe('the lease: only the task that holds it moves it', () => {
     const renewed = await runs.getAttempt(w.pipelineId, w.attemptId);
     expect(renewed).toMatchObject({ leaseUntil: '2026-01-01T02:00:00.000Z', acknowledged: true, reportProgressTime: LATER });
     expect(renewed).not.toHaveProperty('reported');
+    // After the lease's end, before any poller gave it up: the runner's report is still in time (the first write wins).
+    expect(await runs.reportProgress(w.pipelineId, w.attemptId, 'task-held', '2026-01-01T06:00:00.000Z', [], '2026-01-01T05:00:00.000Z')).toBe('ok');
     const fields = [{ key: 'rows', stringValue: '7' }];
     expect(await runs.reportProgress(w.pipelineId, w.attemptId, 'task-held', '2026-01-01T03:00:00.000Z', fields, LATER)).toBe('ok');
     expect((await runs.getAttempt(w.pipelineId, w.attemptId))?.reported).toEqual(fields);
@@ -278,7 +331,13 @@ describe("finishAttempt: the task's own completion", () => {
     expect(await runs.finishAttempt(w.pipelineId, w.attemptId, 'task-other', failed)).toBe(false);
     expect((await runs.getAttempt(w.pipelineId, w.attemptId))?.status).toBe('RUNNING');
     expect(await runs.finishAttempt(w.pipelineId, w.attemptId, 'task-held', failed)).toBe(true);
-    expect(await runs.getAttempt(w.pipelineId, w.attemptId)).toMatchObject({ status: 'FAILED', errorId: 'E1', errorMessage: 'boom', errorStackTrace: 'at x' });
+    expect(await runs.getAttempt(w.pipelineId, w.attemptId)).toMatchObject({
+      status: 'FAILED',
+      actualEndTime: LATER,
+      errorId: 'E1',
+      errorMessage: 'boom',
+      errorStackTrace: 'at x',
+    });
     expect(await offered(w)).toBe(false);
     expect(await runs.finishAttempt(w.pipelineId, w.attemptId, 'task-held', { status: 'FINISHED', endTime: LATER })).toBe(false);
     expect((await runs.getAttempt(w.pipelineId, w.attemptId))?.status).toBe('FAILED');
@@ -378,6 +437,21 @@ describe('dependencyFinished: the join', () => {
   });
 });
 
+describe('instanceStarted: the instance follows its claimed attempt', () => {
+  it('from waiting only, with the claimed attempt as its head', async () => {
+    const w = await claimedAttempt();
+    expect(await runs.instanceStarted(w.pipelineId, w.instanceId, w.attemptId)).toBe(true);
+    expect(await runs.getInstance(w.pipelineId, w.instanceId)).toMatchObject({ status: 'RUNNING', headAttempt: w.attemptId });
+    expect(await runs.instanceStarted(w.pipelineId, w.instanceId, w.attemptId)).toBe(false);
+    const c = await waitingOnTwo();
+    expect(await runs.instanceStarted(c.pipelineId, c.instanceId, `${c.instanceId}_Attempt=1`)).toBe(true);
+    expect((await runs.getInstance(c.pipelineId, c.instanceId))?.headAttempt).toBe(`${c.instanceId}_Attempt=1`);
+    await runs.apply(w.pipelineId, ACCOUNT, [{ instanceId: w.instanceId, from: ['RUNNING'], to: 'FINISHED' }], LATER);
+    expect(await runs.instanceStarted(w.pipelineId, w.instanceId, w.attemptId)).toBe(false);
+    expect((await runs.getInstance(w.pipelineId, w.instanceId))?.status).toBe('FINISHED');
+  });
+});
+
 describe('writes put once', () => {
   it('startRun again (a retry) keeps what the first wrote and what happened since', async () => {
     const w = await claimedAttempt();
@@ -421,8 +495,10 @@ describe('task store', () => {
 
   it('recordAttempt: copies the completion onto a running attempt once; an ended or absent attempt is left alone', async () => {
     const t = await runningTask();
-    await tasks.recordAttempt(t.pipelineId, t.attemptId, { status: 'FAILED', endTime: LATER, errorId: 'E1' }, LATER);
-    expect(await runs.getAttempt(t.pipelineId, t.attemptId)).toMatchObject({ status: 'FAILED', errorId: 'E1' });
+    const settleFrom = '2026-01-01T03:00:00.000Z';
+    await tasks.recordAttempt(t.pipelineId, t.attemptId, { status: 'FAILED', endTime: LATER, errorId: 'E1' }, settleFrom);
+    expect(await runs.getAttempt(t.pipelineId, t.attemptId)).toMatchObject({ status: 'FAILED', errorId: 'E1', actualEndTime: LATER, availableAt: settleFrom });
+    expect(await offered(t)).toBe(true); // until the run has moved on
     await tasks.recordAttempt(t.pipelineId, t.attemptId, { status: 'FINISHED', endTime: LATER }, LATER);
     expect(await runs.getAttempt(t.pipelineId, t.attemptId)).toMatchObject({ status: 'FAILED', errorId: 'E1' });
     await tasks.recordAttempt(t.pipelineId, '@absent_Attempt=1', { status: 'FINISHED', endTime: LATER }, LATER);
@@ -434,8 +510,12 @@ describe('markDeleted', () => {
   it('marks an existing pipeline deleted, and creates nothing for one that does not exist', async () => {
     const pipelineId = `df-${randomBytes(8).toString('hex')}`;
     await pipelines.create({ pipelineId, accountId: ACCOUNT, userId: 'u', name: 'n', uniqueId: pipelineId, tags: [], creationTime: OPENED });
-    await pipelines.markDeleted(pipelineId);
+    await Promise.all([pipelines.markDeleted(pipelineId), pipelines.markDeleted(pipelineId)]); // two DeletePipeline calls
     expect((await pipelines.get(pipelineId))?.state).toBe('DELETED');
+    const deleted = await engine.client.send(
+      new GetItemCommand({ TableName: engine.names.pipelines, Key: { [TABLES.pipelines.partitionKey]: { S: pipelineId } } }),
+    );
+    expect(deleted.Item).not.toHaveProperty(ATTR.listAccount); // out of the account's list
     const absent = `df-${randomBytes(8).toString('hex')}`;
     await expect(pipelines.markDeleted(absent)).rejects.toThrow();
     const item = await engine.client.send(new GetItemCommand({ TableName: engine.names.pipelines, Key: { [TABLES.pipelines.partitionKey]: { S: absent } } }));

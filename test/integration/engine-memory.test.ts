@@ -1,0 +1,124 @@
+/**
+ * The embedded engine's two memory fixes (local/dynalite-fixes.ts), with dynalite in this process: every read's
+ * storage iterator is closed (dynalite 4.0.0 never closed one, and on disk each held its memory until the engine
+ * closed), counted at the storage layer's `close()`, on disk and in memory; and small items stored in memory hold
+ * their own bytes, not a shared slab each.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import dynalite from 'dynalite';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, PutItemCommand, QueryCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { closeIteratorsOnReturn, fixDynaliteMemory } from '../../local/dynalite-fixes';
+
+const { AbstractIterator } = createRequire(require.resolve('dynalite'))('abstract-level') as { AbstractIterator: { prototype: object } };
+const common = Object.getPrototypeOf(AbstractIterator.prototype) as { close(): Promise<void> };
+let closed = 0;
+const close = common.close;
+beforeAll(() => {
+  common.close = function (this: unknown) {
+    closed += 1;
+    return close.call(this);
+  };
+  closeIteratorsOnReturn();
+});
+afterAll(() => {
+  common.close = close;
+});
+
+/** A dynalite in this process, on disk or in memory, and a client of it. */
+const started = async (path?: string) => {
+  const server = dynalite({ createTableMs: 0, ...(path !== undefined && { path }) });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const client = new DynamoDBClient({
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
+  const close = async () => {
+    client.destroy();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  };
+  return { client, close };
+};
+
+/** Reads against a dynalite in this process; the iterators closed while they ran. */
+const closedByReads = async (path?: string): Promise<number> => {
+  const { client, close } = await started(path);
+  try {
+    await client.send(
+      new CreateTableCommand({
+        TableName: 'reads',
+        AttributeDefinitions: [
+          { AttributeName: 'p', AttributeType: 'S' },
+          { AttributeName: 's', AttributeType: 'S' },
+        ],
+        KeySchema: [
+          { AttributeName: 'p', KeyType: 'HASH' },
+          { AttributeName: 's', KeyType: 'RANGE' },
+        ],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+    for (const s of ['a', 'b', 'c']) await client.send(new PutItemCommand({ TableName: 'reads', Item: { p: { S: 'p' }, s: { S: s } } }));
+    const before = closed;
+    const query = { TableName: 'reads', KeyConditionExpression: 'p = :p', ExpressionAttributeValues: { ':p': { S: 'p' } } };
+    for (let i = 0; i < 5; i++) expect((await client.send(new QueryCommand({ ...query, Limit: 1 }))).Items).toHaveLength(1); // stops early
+    for (let i = 0; i < 5; i++) expect((await client.send(new QueryCommand(query))).Items).toHaveLength(3); // reads to the end
+    for (let i = 0; i < 2; i++) expect((await client.send(new ScanCommand({ TableName: 'reads' }))).Items).toHaveLength(3);
+    // Closing is asynchronous (LevelDB's on its own thread): give it up to 50 more requests' time to catch up.
+    for (let i = 0; i < 50 && closed - before < 12; i++) await client.send(new DescribeTableCommand({ TableName: 'reads' }));
+    return closed - before;
+  } finally {
+    await close();
+  }
+};
+
+it('closes the iterator of every Query and Scan, on disk', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'engine-iterators-'));
+  try {
+    expect(await closedByReads(dir)).toBeGreaterThanOrEqual(12);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+it('closes the iterator of every Query and Scan, in memory', async () => {
+  expect(await closedByReads()).toBeGreaterThanOrEqual(12);
+});
+
+describe('small items stored in memory', () => {
+  const poolSize = Buffer.poolSize;
+  afterAll(() => {
+    Buffer.poolSize = poolSize; // this process's setting, shared with the files after this one
+  });
+
+  it('hold about their own size, not a shared 8 KB slab each', async () => {
+    fixDynaliteMemory();
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const { client, close } = await started();
+    try {
+      await client.send(
+        new CreateTableCommand({
+          TableName: 'small',
+          AttributeDefinitions: [{ AttributeName: 'p', AttributeType: 'S' }],
+          KeySchema: [{ AttributeName: 'p', KeyType: 'HASH' }],
+          BillingMode: 'PAY_PER_REQUEST',
+        }),
+      );
+      gc();
+      const before = process.memoryUsage().arrayBuffers;
+      // 2,000 items of about 230 bytes: 0.46 MB of data. Pooled, each kept a slab of up to 8 KB (about 8 MB here).
+      for (let i = 0; i < 2000; i++) await client.send(new PutItemCommand({ TableName: 'small', Item: { p: { S: `item-${i}` }, v: { S: 'y'.repeat(200) } } }));
+      gc();
+      expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(2e6);
+    } finally {
+      await close();
+    }
+  });
+});
