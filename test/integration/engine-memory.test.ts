@@ -10,10 +10,11 @@ import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, PutItemCommand, QueryCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, PutItemCommand, QueryCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { closeIteratorsOnReturn, fixDynaliteMemory } from '../../local/dynalite-fixes';
+import { dynamoDbClient } from '../../local/dynamodb';
 
 const { AbstractIterator } = createRequire(require.resolve('dynalite'))('abstract-level') as { AbstractIterator: { prototype: object } };
 const common = Object.getPrototypeOf(AbstractIterator.prototype) as { close(): Promise<void> };
@@ -34,11 +35,7 @@ afterAll(() => {
 const started = async (path?: string) => {
   const server = dynalite({ createTableMs: 0, ...(path !== undefined && { path }) });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const client = new DynamoDBClient({
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-  });
+  const client = dynamoDbClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
   const close = async () => {
     client.destroy();
     await new Promise<void>((resolve) => server.close(() => resolve()));
