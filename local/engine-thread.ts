@@ -56,6 +56,13 @@ const run = (port: NonNullable<typeof parentPort>, data: EngineThreadData) => {
     body: JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: why }),
   });
   let closing = false;
+  // A request dynalite had already scheduled when the engine closed (a Query waiting on its table's lock) opens its
+  // read on closed storage, and abstract-level throws outside any callback: nothing is left to answer it (the
+  // handler's side fails what it has in flight at the close), so that one error, then, is not a crash.
+  process.on('uncaughtException', (err: Error & { code?: string }) => {
+    if (closing && err.code === 'LEVEL_DATABASE_NOT_OPEN') return;
+    throw err;
+  });
   port.on('message', (m: HandlerThreadMessage) => {
     if (m === 'collect') return collectThisThread();
     if (m !== 'close') {
