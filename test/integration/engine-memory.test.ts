@@ -11,8 +11,6 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
 import { CreateTableCommand, DescribeTableCommand, PutItemCommand, QueryCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { closeIteratorsOnReturn, fixDynaliteMemory } from '../../local/dynalite-fixes';
 import { dynamoDbClient } from '../../local/dynamodb';
 
@@ -94,29 +92,14 @@ describe('small items stored in memory', () => {
     Buffer.poolSize = poolSize; // this process's setting, shared with the files after this one
   });
 
-  it('hold about their own size, not a shared 8 KB slab each', async () => {
-    // dynalite's in-memory storage itself (memory-level, JSON values kept as Buffers), with the short-lived buffers
-    // of requests made between the puts, as the engine's thread makes them.
+  it('hold their own bytes, not a slice of a shared 8 KB slab each', () => {
+    // What memory-level does with each key and value (JSON as a Buffer). Measured through the engine: 20,000 items
+    // of 230 bytes held 82 MB pooled, 5.5 MB unpooled (docs/behaviour.md §11). A count of the process's buffers
+    // around the puts is not used here: in a jest worker that ran other files on Node 24 it swung by 10 MB.
+    const stored = () => Buffer.from(JSON.stringify({ p: { S: 'item-1' }, v: { S: 'y'.repeat(200) } }));
+    expect(stored().buffer.byteLength).toBeGreaterThanOrEqual(8192); // pooled: the slab
     fixDynaliteMemory();
-    setFlagsFromString('--expose-gc');
-    const gc = runInNewContext('gc') as () => void;
-    const { MemoryLevel } = createRequire(require.resolve('dynalite'))('memory-level') as {
-      MemoryLevel: new (o: object) => { put(k: string, v: unknown): Promise<void>; close(): Promise<void> };
-    };
-    const db = new MemoryLevel({ valueEncoding: 'json' });
-    const transient: Buffer[] = [];
-    gc();
-    const before = process.memoryUsage().arrayBuffers;
-    // 4,000 items of about 230 bytes: 0.92 MB of data. Pooled, each kept a slab of up to 8 KB (about 16 MB).
-    for (let i = 0; i < 4000; i++) {
-      await db.put(`item-${i}`, { p: { S: `item-${i}` }, v: { S: 'y'.repeat(200) } });
-      transient.push(Buffer.from(`{"request":${i},"body":"${'z'.repeat(3000)}"}`));
-      if (transient.length > 8) transient.shift();
-    }
-    transient.length = 0;
-    gc();
-    const held = process.memoryUsage().arrayBuffers - before;
-    await db.close();
-    expect(held).toBeLessThan(4e6);
+    const own = stored();
+    expect(own.buffer.byteLength).toBe(own.length);
   });
 });
