@@ -42,8 +42,8 @@ interface ClauseMutant {
 }
 
 /**
- * Mutants no test can kill, because no state tells them from the original, each with the reason (by file, method
- * line's condition and description). They are run like the others and reported apart: if one is ever killed, the
+ * Mutants no test can kill, because no state tells them from the original, each with the reason (keyed by the
+ * condition as written and the mutant's description). They are run like the others and reported apart: if one is ever killed, the
  * reason no longer holds and the run says so.
  */
 const EQUIVALENT: Readonly<Record<string, string>> = {
@@ -152,11 +152,12 @@ const main = async () => {
         process.execPath,
         [
           join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js'),
+          // The files first: --selectProjects takes a list, and would read paths after it as project names.
+          ...tests.map((t) => `test/integration/${t}.test.ts`),
           '--selectProjects',
           'integration',
           '--bail',
           '--silent',
-          ...tests.map((t) => `test/integration/${t}.test.ts`),
         ],
         { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 64 * 1024 * 1024 },
       );

@@ -61,10 +61,11 @@ it('400 generated requests to all 19 operations: every one answered, none 5xx, n
 
 /**
  * Issue 16's line: 100 MB. The endpoint collects both threads' heaps once it goes quiet (local/idle-collector.ts),
- * and its engine closes every storage read (local/dynalite-fixes.ts; dynalite left them open, and each held
- * its LevelDB snapshot). Measured 2026-12-07 (docs/behaviour.md §11, Memory): at most +66.0 MiB on Node 22, +64.7
- * on Node 24, +63.2 on Node 20 (the first reading under the line, within the 60 s this waits); +96.6 MiB on
- * Node 22 before the reads were closed.
+ * its engine closes every storage read (local/dynalite-fixes.ts; dynalite left them open, and each held its
+ * LevelDB snapshot), and glibc maps large blocks apart (local/program.ts). Measured 2026-12-07 with all three
+ * (docs/behaviour.md §11, Memory): +22.4 to +24.8 MiB on Node 22 and +25.0 to +25.9 on Node 24 in CI and alone;
+ * once +94.7 on Node 24 under CI's load (this stops at the first reading under the line, so a busy machine shows
+ * memory still on its way down); +96.6 MiB on Node 22 before the reads were closed.
  */
 const MEMORY_LINE_MB = MAX_RSS_GROWTH_MB;
 const MEMORY_LINE_MIB = (MEMORY_LINE_MB * 1e6) / 2 ** 20;

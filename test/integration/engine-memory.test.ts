@@ -10,9 +10,10 @@ import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
-import { CreateTableCommand, DescribeTableCommand, PutItemCommand, QueryCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, PutItemCommand, QueryCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { closeIteratorsOnReturn, fixDynaliteMemory } from '../../local/dynalite-fixes';
-import { dynamoDbClient } from '../../local/dynamodb';
+import { dynamoDbClient, ensureTables } from '../../local/dynamodb';
+import { ATTR, tableNamesFromEnv } from '../../lambda/store/tables';
 
 const { AbstractIterator } = createRequire(require.resolve('dynalite'))('abstract-level') as { AbstractIterator: { prototype: object } };
 const common = Object.getPrototypeOf(AbstractIterator.prototype) as { close(): Promise<void> };
@@ -45,28 +46,23 @@ const started = async (path?: string) => {
 const closedByReads = async (path?: string): Promise<number> => {
   const { client, close } = await started(path);
   try {
-    await client.send(
-      new CreateTableCommand({
-        TableName: 'reads',
-        AttributeDefinitions: [
-          { AttributeName: 'p', AttributeType: 'S' },
-          { AttributeName: 's', AttributeType: 'S' },
-        ],
-        KeySchema: [
-          { AttributeName: 'p', KeyType: 'HASH' },
-          { AttributeName: 's', KeyType: 'RANGE' },
-        ],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
-    for (const s of ['a', 'b', 'c']) await client.send(new PutItemCommand({ TableName: 'reads', Item: { p: { S: 'p' }, s: { S: s } } }));
+    // The endpoint's own tables (their secondary indexes too), three items of one pipeline.
+    const names = tableNamesFromEnv({ TABLE_PREFIX: 'reads-' });
+    await ensureTables(client, names);
+    const key = (objectId: string) => ({ [ATTR.pipelineId]: { S: 'df-reads' }, [ATTR.objectId]: { S: objectId } });
+    for (const id of ['@a', '@b', '@c']) await client.send(new PutItemCommand({ TableName: names.objects, Item: key(id) }));
     const before = closed;
-    const query = { TableName: 'reads', KeyConditionExpression: 'p = :p', ExpressionAttributeValues: { ':p': { S: 'p' } } };
+    const query = {
+      TableName: names.objects,
+      KeyConditionExpression: '#pid = :pid',
+      ExpressionAttributeNames: { '#pid': ATTR.pipelineId },
+      ExpressionAttributeValues: { ':pid': { S: 'df-reads' } },
+    };
     for (let i = 0; i < 5; i++) expect((await client.send(new QueryCommand({ ...query, Limit: 1 }))).Items).toHaveLength(1); // stops early
     for (let i = 0; i < 5; i++) expect((await client.send(new QueryCommand(query))).Items).toHaveLength(3); // reads to the end
-    for (let i = 0; i < 2; i++) expect((await client.send(new ScanCommand({ TableName: 'reads' }))).Items).toHaveLength(3);
+    for (let i = 0; i < 2; i++) expect((await client.send(new ScanCommand({ TableName: names.objects }))).Items).toHaveLength(3);
     // Closing is asynchronous (LevelDB's on its own thread): give it up to 50 more requests' time to catch up.
-    for (let i = 0; i < 50 && closed - before < 12; i++) await client.send(new DescribeTableCommand({ TableName: 'reads' }));
+    for (let i = 0; i < 50 && closed - before < 12; i++) await client.send(new DescribeTableCommand({ TableName: names.objects }));
     return closed - before;
   } finally {
     await close();
